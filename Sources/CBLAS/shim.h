@@ -1,0 +1,2 @@
+// OpenBLAS's own cblas.h (pkg-config "openblas" adds its include directory).
+#include <cblas.h>

@@ -1,0 +1,94 @@
+/// A 2-D convolution layer, as Keras' `Conv2D(filters, kernel_size, strides, padding, activation)`.
+/// Input [N, H, W, C], kernel [KH, KW, C, filters], bias [filters], output [N, OH, OW, filters].
+public final class Conv2D: ActivatedLayer {
+    public var name = "conv2d"
+    public let typeName = "Conv2D"
+    public let filters: Int
+    public let kernelSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: Initializer
+    public let biasInitializer: Initializer
+    public let declaredInputShape: [Int]?
+    public private(set) var kernel: Parameter?
+    public private(set) var bias: Parameter?
+
+    // From the last training forward pass: the im2col matrix, z and y.
+    private var cols: [Float] = []
+    private var geometry: WindowGeometry?
+    private var inputShape: [Int] = []
+    public private(set) var preActivation: Tensor?
+    private var output: Tensor?
+
+    public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+                activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                inputShape: [Int]? = nil) {
+        precondition(filters >= 1, "Conv2D: filters must be at least 1, got \(filters)")
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.declaredInputShape = inputShape
+    }
+
+    /// A square kernel and stride: `Conv2D(32, kernelSize: 3, activation: .relu)`.
+    public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                            activation: ActivationFunction = .linear, useBias: Bool = true,
+                            kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                            inputShape: [Int]? = nil) {
+        self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
+                  activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
+                  biasInitializer: biasInitializer, inputShape: inputShape)
+    }
+
+    public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+
+    public func build(inputShape: [Int], generator: inout RandomGenerator) {
+        precondition(inputShape.count == 3, "\(name): Conv2D takes [H, W, C] inputs, got \(inputShape)")
+        let shape = [kernelSize.0, kernelSize.1, inputShape[2], filters]
+        kernel = Parameter(name: "kernel", value: kernelInitializer.make(shape, generator: &generator))
+        bias = useBias ? Parameter(name: "bias", value: biasInitializer.make([filters], generator: &generator)) : nil
+    }
+
+    public func outputShape(inputShape: [Int]) -> [Int] {
+        let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        return [g.outputHeight, g.outputWidth, filters]
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let kernel = requireBuilt(kernel, name)
+        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        var localCols: [Float] = []
+        let z = training
+            ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols)
+            : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols)
+        let y = activation(z)
+        if training {
+            geometry = g
+            inputShape = x.shape
+            preActivation = z
+            output = y
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let z = requireForward(preActivation, name), y = requireForward(output, name)
+        return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
+    }
+
+    public func backward(preActivationGradient dz: Tensor) -> Tensor {
+        let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
+        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: dz, geometry: g, needInputGradient: true)
+        kernel.gradient = grads.kernel
+        bias?.gradient = grads.bias
+        return grads.input
+    }
+}

@@ -1,0 +1,61 @@
+/// A fully connected layer, as Keras' `Dense(units, activation)`: y = f(x · W + b), with
+/// x [N, I], W [I, units], b [units].
+public final class Dense: ActivatedLayer {
+    public var name = "dense"
+    public let typeName = "Dense"
+    public let units: Int
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: Initializer
+    public let biasInitializer: Initializer
+    public let declaredInputShape: [Int]?
+    public private(set) var kernel: Parameter?
+    public private(set) var bias: Parameter?
+
+    private var input: Tensor?
+    public private(set) var preActivation: Tensor?
+    private var output: Tensor?
+
+    public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                inputShape: [Int]? = nil) {
+        precondition(units >= 1, "Dense: units must be at least 1, got \(units)")
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.declaredInputShape = inputShape
+    }
+
+    public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+
+    public func build(inputShape: [Int], generator: inout RandomGenerator) {
+        precondition(inputShape.count == 1, "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it")
+        kernel = Parameter(name: "kernel", value: kernelInitializer.make([inputShape[0], units], generator: &generator))
+        bias = useBias ? Parameter(name: "bias", value: biasInitializer.make([units], generator: &generator)) : nil
+    }
+
+    public func outputShape(inputShape: [Int]) -> [Int] { [units] }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let kernel = requireBuilt(kernel, name)
+        let z = dense(x, weights: kernel.value, bias: bias?.value)
+        let y = activation(z)
+        if training { input = x; preActivation = z; output = y }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let z = requireForward(preActivation, name), y = requireForward(output, name)
+        return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
+    }
+
+    public func backward(preActivationGradient dz: Tensor) -> Tensor {
+        let kernel = requireBuilt(kernel, name), x = requireForward(input, name)
+        let grads = denseBackward(input: x, weights: kernel.value, outputGradient: dz)
+        kernel.gradient = grads.weights
+        bias?.gradient = grads.bias
+        return grads.input
+    }
+}

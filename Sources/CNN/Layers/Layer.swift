@@ -1,0 +1,85 @@
+/// A trainable (or fixed) array of a layer, with the gradient the last backward pass left in it.
+public final class Parameter {
+    /// Keras' variable name within its layer: "kernel", "bias", "gamma", "moving_mean", ...
+    public let name: String
+    public var value: Tensor
+    /// dL/dvalue from the last backward pass; zeros before any.
+    public var gradient: Tensor
+    /// Whether the optimiser updates it (batch normalisation's running statistics are not).
+    public let trainable: Bool
+
+    public init(name: String, value: Tensor, trainable: Bool = true) {
+        self.name = name
+        self.value = value
+        self.gradient = Tensor(zeros: value.shape)
+        self.trainable = trainable
+    }
+}
+
+/// A layer of a `Sequential` model. Shapes exclude the batch axis (Keras' `input_shape`), so an
+/// MNIST image is `[28, 28, 1]`.
+///
+/// A layer caches what its backward pass needs during `forward(_:training:)`; `backward(_:)` takes
+/// dL/doutput, stores dL/dparameter in each `Parameter.gradient` and returns dL/dinput.
+public protocol Layer: AnyObject {
+    /// The layer's name in the model, such as "conv2d_1".
+    var name: String { get set }
+    /// Keras' class name, such as "Conv2D".
+    var typeName: String { get }
+    /// The shape this layer was declared to take (`inputShape:`), if any; it fixes the model's input.
+    var declaredInputShape: [Int]? { get }
+    /// Its weights, in Keras' order (kernel, then bias).
+    var parameters: [Parameter] { get }
+    /// Creates the weights for inputs of `inputShape`.
+    func build(inputShape: [Int], generator: inout RandomGenerator)
+    /// The output shape for an input shape, batch axis excluded.
+    func outputShape(inputShape: [Int]) -> [Int]
+    func forward(_ x: Tensor, training: Bool) -> Tensor
+    func backward(_ outputGradient: Tensor) -> Tensor
+}
+
+extension Layer {
+    public var declaredInputShape: [Int]? { nil }
+    public var parameters: [Parameter] { [] }
+    public func build(inputShape: [Int], generator: inout RandomGenerator) {}
+    /// The current values of its parameters (Keras' `get_weights()`).
+    public var weights: [Tensor] { parameters.map(\.value) }
+    /// dL/dparameter from the last backward pass, in the order of `weights`.
+    public var gradients: [Tensor] { parameters.map(\.gradient) }
+    /// The number of values in its parameters, as `summary()` counts them.
+    public var parameterCount: Int { parameters.map(\.value.count).reduce(0, +) }
+    /// The parameter called `name` ("kernel", "bias", ...).
+    public func parameter(_ name: String) -> Parameter? { parameters.first { $0.name == name } }
+}
+
+/// A layer ending in an activation function, whose pre-activation gradient can be entered
+/// directly (softmax fused with cross-entropy).
+public protocol ActivatedLayer: Layer {
+    var activation: ActivationFunction { get }
+    /// z, the values before the activation, from the last forward pass.
+    var preActivation: Tensor? { get }
+    /// The backward pass given dL/dz instead of dL/dy.
+    func backward(preActivationGradient dz: Tensor) -> Tensor
+}
+
+/// Keras' default layer names: "conv2d", "max_pooling2d", ...
+func kerasBaseName(_ typeName: String) -> String {
+    switch typeName {
+    case "Conv2D": return "conv2d"
+    case "MaxPooling2D": return "max_pooling2d"
+    case "AveragePooling2D": return "average_pooling2d"
+    case "GlobalAveragePooling2D": return "global_average_pooling2d"
+    case "BatchNormalization": return "batch_normalization"
+    default: return typeName.lowercased()
+    }
+}
+
+func requireBuilt<T>(_ value: T?, _ layer: String) -> T {
+    guard let value else { preconditionFailure("\(layer) is not built: add it to a model and give the model an input shape") }
+    return value
+}
+
+func requireForward<T>(_ value: T?, _ layer: String) -> T {
+    guard let value else { preconditionFailure("\(layer): backward called before a forward pass in training mode") }
+    return value
+}

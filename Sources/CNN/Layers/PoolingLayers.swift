@@ -1,0 +1,88 @@
+/// Keras' `MaxPooling2D(pool_size, strides, padding)`: the largest value of each window, per
+/// channel. No parameters; the stride defaults to the window.
+public final class MaxPooling2D: Layer {
+    public var name = "max_pooling2d"
+    public let typeName = "MaxPooling2D"
+    public let poolSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    private var argmax: [Int32] = []
+    private var inputShape: [Int] = []
+
+    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) {
+        self.poolSize = poolSize
+        self.strides = strides ?? poolSize
+        self.padding = padding
+    }
+
+    /// A square window: `MaxPooling2D(2)`.
+    public convenience init(_ poolSize: Int, strides: Int? = nil, padding: Padding = .valid) {
+        self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding)
+    }
+
+    public func outputShape(inputShape: [Int]) -> [Int] {
+        let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        return [g.outputHeight, g.outputWidth, inputShape[2]]
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let g = WindowGeometry(inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        let (y, winners) = maxPool2dWithArgmax(x, g)
+        if training { argmax = winners; inputShape = x.shape }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        precondition(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
+        return maxPool2dBackward(argmax: argmax, inputShape: inputShape, outputGradient: dy)
+    }
+}
+
+/// Keras' `AveragePooling2D(pool_size, strides, padding)`: the mean of each window, per channel.
+public final class AveragePooling2D: Layer {
+    public var name = "average_pooling2d"
+    public let typeName = "AveragePooling2D"
+    public let poolSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    private var inputShape: [Int] = []
+
+    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) {
+        self.poolSize = poolSize
+        self.strides = strides ?? poolSize
+        self.padding = padding
+    }
+
+    public convenience init(_ poolSize: Int, strides: Int? = nil, padding: Padding = .valid) {
+        self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding)
+    }
+
+    public func outputShape(inputShape: [Int]) -> [Int] {
+        let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        return [g.outputHeight, g.outputWidth, inputShape[2]]
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        if training { inputShape = x.shape }
+        return avgPool2d(x, poolSize: poolSize, strides: strides, padding: padding)
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        precondition(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
+        return avgPool2dBackward(inputShape: inputShape, outputGradient: dy, poolSize: poolSize, strides: strides, padding: padding)
+    }
+}
+
+/// Keras' `GlobalAveragePooling2D()`: [N, H, W, C] to [N, C].
+public final class GlobalAveragePooling2D: Layer {
+    public var name = "global_average_pooling2d"
+    public let typeName = "GlobalAveragePooling2D"
+    private var inputShape: [Int] = []
+    public init() {}
+    public func outputShape(inputShape: [Int]) -> [Int] { [inputShape[2]] }
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        if training { inputShape = x.shape }
+        return globalAvgPool2d(x)
+    }
+    public func backward(_ dy: Tensor) -> Tensor { globalAvgPool2dBackward(inputShape: inputShape, outputGradient: dy) }
+}

@@ -1,0 +1,178 @@
+import Foundation
+
+/// A stack of layers applied in order, as Keras' `Sequential`.
+///
+///     let model = Sequential([
+///         Conv2D(32, kernelSize: 3, activation: .relu, inputShape: [28, 28, 1]),
+///         MaxPooling2D(2),
+///         Flatten(),
+///         Dense(10, activation: .softmax),
+///     ])
+///     model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+///     let history = model.fit(x, y, epochs: 5, batchSize: 128, validationSplit: 0.1)
+public final class Sequential {
+    public let name: String
+    private var stack: [Layer] = []
+    /// The layers in order, built (weights created) as soon as the input shape is known.
+    public var layers: [Layer] {
+        if !isBuilt, let inputShape { build(inputShape: inputShape) }
+        return stack
+    }
+    /// The input shape without the batch axis, once known.
+    public private(set) var inputShape: [Int]?
+    public private(set) var optimizer: Optimizer?
+    public private(set) var loss: Loss?
+    public private(set) var metrics: [Metric] = []
+    /// Seeds weights, dropout masks and shuffling: the same seed trains to the same numbers.
+    public let seed: UInt64
+    var generator: RandomGenerator
+    private var isBuilt = false
+
+    public init(_ layers: [Layer] = [], inputShape: [Int]? = nil, name: String = "sequential", seed: UInt64 = 42) {
+        self.name = name
+        self.seed = seed
+        self.generator = RandomGenerator(seed: seed)
+        self.inputShape = inputShape
+        for layer in layers { add(layer) }
+    }
+
+    /// Appends a layer, naming it as Keras does ("conv2d", "conv2d_1", ...).
+    public func add(_ layer: Layer) {
+        let base = kerasBaseName(layer.typeName)
+        let taken = stack.filter { kerasBaseName($0.typeName) == base }.count
+        layer.name = taken == 0 ? base : "\(base)_\(taken)"
+        if stack.isEmpty, inputShape == nil, let declared = layer.declaredInputShape { inputShape = declared }
+        if isBuilt {
+            // Added to a built model: build just this layer on the current output shape.
+            let shape = stack.reduce(inputShape!) { $1.outputShape(inputShape: $0) }
+            layer.build(inputShape: shape, generator: &generator)
+        }
+        stack.append(layer)
+    }
+
+    /// Creates every layer's weights for inputs of `inputShape` (batch axis excluded).
+    public func build(inputShape: [Int]) {
+        guard !isBuilt else {
+            precondition(inputShape == self.inputShape, "\(name): built for inputs \(self.inputShape!), not \(inputShape)")
+            return
+        }
+        self.inputShape = inputShape
+        var shape = inputShape
+        for layer in stack {
+            layer.build(inputShape: shape, generator: &generator)
+            shape = layer.outputShape(inputShape: shape)
+        }
+        isBuilt = true
+    }
+
+    func ensureBuilt(for x: Tensor? = nil) {
+        if isBuilt { return }
+        if let inputShape { build(inputShape: inputShape); return }
+        guard let x else { preconditionFailure("\(name): unknown input shape; pass inputShape: to the first layer or the model") }
+        build(inputShape: Array(x.shape.dropFirst()))
+    }
+
+    /// Each layer's output shape, batch axis excluded.
+    public var outputShapes: [[Int]] {
+        ensureBuilt()
+        var shape = inputShape!
+        return layers.map { shape = $0.outputShape(inputShape: shape); return shape }
+    }
+
+    /// The number of values in all parameters (trainable or not), as `summary()` totals them.
+    public var parameterCount: Int { ensureBuilt(); return layers.map(\.parameterCount).reduce(0, +) }
+
+    /// All parameters, layer by layer.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Sets the optimiser, the loss and the metrics `fit` and `evaluate` report.
+    public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric] = []) {
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+    }
+
+    // MARK: Forward and backward
+
+    /// The model's output for a batch `[N, ...]`, in inference mode (dropout off, running
+    /// batch-norm statistics).
+    public func callAsFunction(_ x: Tensor) -> Tensor { forward(x, training: false) }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        ensureBuilt(for: x)
+        precondition(Array(x.shape.dropFirst()) == inputShape!,
+                     "\(name): expected inputs [N, \(inputShape!.map(String.init).joined(separator: ", "))], got \(x.shape)")
+        return layers.reduce(x) { $1.forward($0, training: training) }
+    }
+
+    /// Every layer's output for `x` (inference mode), for looking at feature maps.
+    public func activations(_ x: Tensor) -> [(layer: String, output: Tensor)] {
+        ensureBuilt(for: x)
+        var current = x
+        return layers.map { layer in
+            current = layer.forward(current, training: false)
+            return (layer.name, current)
+        }
+    }
+
+    /// One forward and backward pass in training mode: fills every parameter's `gradient` and
+    /// returns the loss and the predictions. Nothing is updated.
+    @discardableResult
+    public func computeGradients(_ x: Tensor, _ y: Tensor) -> (loss: Float, predictions: Tensor) {
+        let loss = requireLoss()
+        let predictions = forward(x, training: true)
+        var gradient: Tensor
+        var value: Float
+        if loss.fusesWithSoftmax, let last = layers.last as? ActivatedLayer, last.activation == .softmax, let logits = last.preActivation {
+            // softmax + cross-entropy: the stable gradient softmax(z) - y with respect to the logits.
+            (value, gradient) = softmaxCrossEntropy(logits: logits, targets: y, sparse: loss == .sparseCategoricalCrossentropy)
+            gradient = last.backward(preActivationGradient: gradient)
+            for layer in layers.dropLast().reversed() { gradient = layer.backward(gradient) }
+        } else {
+            (value, gradient) = loss.compute(predictions, y)
+            for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        }
+        return (value, predictions)
+    }
+
+    /// One step of training on one batch: gradients, then the optimiser's update.
+    @discardableResult
+    public func trainStep(_ x: Tensor, _ y: Tensor) -> (loss: Float, predictions: Tensor) {
+        guard let optimizer else { preconditionFailure("\(name): call compile(optimizer:loss:) before training") }
+        let result = computeGradients(x, y)
+        optimizer.apply(to: parameters)
+        return result
+    }
+
+    /// The L2 norm of each parameter's gradient after one backward pass on (x, y), by layer and
+    /// parameter name ("dense/kernel"): how strongly each layer learns.
+    public func gradientNorms(_ x: Tensor, _ y: Tensor) -> [(parameter: String, norm: Float)] {
+        computeGradients(x, y)
+        return layers.flatMap { layer in layer.parameters.filter(\.trainable).map { ("\(layer.name)/\($0.name)", $0.gradient.norm()) } }
+    }
+
+    private func requireLoss() -> Loss {
+        guard let loss else { preconditionFailure("\(name): call compile(optimizer:loss:) before training or evaluating") }
+        return loss
+    }
+
+    // MARK: Inference
+
+    /// Predictions for `x` in batches.
+    public func predict(_ x: Tensor, batchSize: Int = 32) -> Tensor {
+        precondition(batchSize >= 1, "predict: batchSize must be at least 1")
+        let n = x.shape[0]
+        guard n > 0 else { return forward(x, training: false) }
+        let parts = stride(from: 0, to: n, by: batchSize).map { forward(x.batch($0..<min($0 + batchSize, n)), training: false) }
+        return Tensor.concatenated(parts)
+    }
+
+    /// The loss and metrics on (x, y): ["loss": ..., "accuracy": ...].
+    public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) -> [String: Float] {
+        let loss = requireLoss()
+        let predictions = predict(x, batchSize: batchSize)
+        var logs = ["loss": loss(predictions, y)]
+        for metric in metrics { logs[metric.name] = metric.compute(predictions, y, loss: loss) }
+        return logs
+    }
+}

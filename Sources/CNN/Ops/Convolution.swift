@@ -1,0 +1,169 @@
+// 2-D convolution (strictly, cross-correlation, as in every deep-learning framework).
+//
+// Shapes: input x [N, H, W, C], kernel [KH, KW, C, F] (Keras' layout; PyTorch stores
+// [F, C, KH, KW]), bias [F], output y [N, OH, OW, F].
+//
+// Fast path: im2col lays every window out as one row of a [N*OH*OW, KH*KW*C] matrix, so the
+// convolution is one GEMM with the kernel viewed as [KH*KW*C, F], and y is already [N, OH, OW, F].
+
+/// im2col: cols[(n, oy, ox), (ky, kx, c)] = x[n, oy*sy + ky - top, ox*sx + kx - left, c], or 0 in
+/// the padding. `cols` holds N*OH*OW rows of KH*KW*C values.
+func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ cols: UnsafeMutablePointer<Float>) {
+    let rowLength = g.kernelHeight * g.kernelWidth * g.channels
+    let c = g.channels
+    parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 4) { rows in
+        for nOy in rows {
+            let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
+            for ox in 0..<g.outputWidth {
+                var dst = cols + ((nOy * g.outputWidth) + ox) * rowLength
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy * g.strideY + ky - g.top
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox * g.strideX + kx - g.left
+                        if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
+                            let src = x + ((n * g.height + iy) * g.width + ix) * c
+                            dst.update(from: src, count: c)
+                        } else {
+                            dst.update(repeating: 0, count: c)
+                        }
+                        dst += c
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// col2im: the adjoint of im2col, adding each row of `cols` back onto the input cells it was read
+/// from (cells read by several windows receive the sum). `dx` must start zeroed.
+func col2im(_ cols: UnsafePointer<Float>, _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>) {
+    let rowLength = g.kernelHeight * g.kernelWidth * g.channels
+    let c = g.channels
+    // Split by image: different images never write the same input cell.
+    parallelChunks(g.batch) { images in
+        for n in images {
+            for oy in 0..<g.outputHeight {
+                for ox in 0..<g.outputWidth {
+                    var src = cols + (((n * g.outputHeight + oy) * g.outputWidth) + ox) * rowLength
+                    for ky in 0..<g.kernelHeight {
+                        let iy = oy * g.strideY + ky - g.top
+                        for kx in 0..<g.kernelWidth {
+                            let ix = ox * g.strideX + kx - g.left
+                            if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
+                                let dst = dx + ((n * g.height + iy) * g.width + ix) * c
+                                for ch in 0..<c { dst[ch] += src[ch] }
+                            }
+                            src += c
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func checkConvolution(_ input: Tensor, _ kernel: Tensor, _ bias: Tensor?) {
+    precondition(kernel.rank == 4, "conv2d: kernel must be [KH, KW, C_in, C_out], got \(kernel.shape)")
+    precondition(input.rank == 4, "conv2d: input must be [N, H, W, C], got \(input.shape)")
+    precondition(input.shape[3] == kernel.shape[2],
+                 "conv2d: input has \(input.shape[3]) channels but the kernel expects \(kernel.shape[2]) (kernel \(kernel.shape))")
+    if let bias { precondition(bias.shape == [kernel.shape[3]], "conv2d: bias must be [\(kernel.shape[3])], got \(bias.shape)") }
+}
+
+/// The convolution of `input` [N, H, W, C] with `kernel` [KH, KW, C, F], plus `bias` [F]:
+/// y[n, oy, ox, f] = b[f] + sum over (ky, kx, c) of x[n, oy*sy + ky, ox*sx + kx, c] * k[ky, kx, c, f]
+/// (input indices shifted by the padding). Returns [N, OH, OW, F].
+public func conv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
+    checkConvolution(input, kernel, bias)
+    let g = WindowGeometry(inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding, operation: "conv2d")
+    var cols = [Float](repeating: 0, count: g.positions * kernel.shape[0] * kernel.shape[1] * g.channels)
+    return conv2dForward(input, kernel: kernel, bias: bias, geometry: g, cols: &cols)
+}
+
+/// The forward pass into a caller-owned im2col buffer (a layer keeps it for the backward pass).
+func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float]) -> Tensor {
+    let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
+    if cols.count != g.positions * k { cols = [Float](repeating: 0, count: g.positions * k) }
+    var out = [Float](repeating: 0, count: g.positions * f)
+    input.scalars.withUnsafeBufferPointer { x in
+        cols.withUnsafeMutableBufferPointer { c in im2col(x.baseAddress!, g, c.baseAddress!) }
+    }
+    cols.withUnsafeBufferPointer { c in
+        kernel.scalars.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { y in
+                if let bias {
+                    // Seed every row with the bias, then accumulate the product onto it (beta = 1).
+                    bias.scalars.withUnsafeBufferPointer { b in
+                        for row in 0..<g.positions { (y.baseAddress! + row * f).update(from: b.baseAddress!, count: f) }
+                    }
+                }
+                gemm(m: g.positions, n: f, k: k, a: c.baseAddress!, b: w.baseAddress!, beta: bias == nil ? 0 : 1, c: y.baseAddress!)
+            }
+        }
+    }
+    return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, f], scalars: out)
+}
+
+/// Gradients of a convolution given dL/dy [N, OH, OW, F]:
+/// dL/dkernel = colsᵀ · dy, dL/dbias = the sum of dy over N, OH, OW, dL/dx = col2im(dy · kernelᵀ).
+public func conv2dBackward(input: Tensor, kernel: Tensor, outputGradient: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid)
+    -> (input: Tensor, kernel: Tensor, bias: Tensor) {
+    checkConvolution(input, kernel, nil)
+    let g = WindowGeometry(inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding, operation: "conv2d")
+    var cols = [Float](repeating: 0, count: g.positions * kernel.shape[0] * kernel.shape[1] * g.channels)
+    input.scalars.withUnsafeBufferPointer { x in
+        cols.withUnsafeMutableBufferPointer { c in im2col(x.baseAddress!, g, c.baseAddress!) }
+    }
+    return conv2dBackward(cols: cols, inputShape: input.shape, kernel: kernel, outputGradient: outputGradient, geometry: g, needInputGradient: true)
+}
+
+/// The backward pass from the forward pass's im2col buffer.
+func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry, needInputGradient: Bool)
+    -> (input: Tensor, kernel: Tensor, bias: Tensor) {
+    let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
+    precondition(dy.shape == [g.batch, g.outputHeight, g.outputWidth, f],
+                 "conv2d backward: output gradient \(dy.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
+    var dKernel = [Float](repeating: 0, count: k * f)
+    var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
+    let dBias = dy.reshaped([g.positions, f]).sum(alongAxis: 0)
+    dy.scalars.withUnsafeBufferPointer { d in
+        cols.withUnsafeBufferPointer { c in
+            dKernel.withUnsafeMutableBufferPointer { dk in
+                // [K, M] x [M, F]
+                gemm(transposeA: true, m: k, n: f, k: g.positions, a: c.baseAddress!, b: d.baseAddress!, c: dk.baseAddress!)
+            }
+        }
+        if needInputGradient {
+            var dCols = [Float](repeating: 0, count: g.positions * k)
+            kernel.scalars.withUnsafeBufferPointer { w in
+                dCols.withUnsafeMutableBufferPointer { dc in
+                    // [M, F] x [F, K]
+                    gemm(transposeB: true, m: g.positions, n: k, k: f, a: d.baseAddress!, b: w.baseAddress!, c: dc.baseAddress!)
+                }
+            }
+            dCols.withUnsafeBufferPointer { dc in
+                dInput.withUnsafeMutableBufferPointer { dx in col2im(dc.baseAddress!, g, dx.baseAddress!) }
+            }
+        }
+    }
+    return (Tensor(shape: needInputGradient ? inputShape : [0], scalars: dInput), Tensor(shape: kernel.shape, scalars: dKernel), dBias)
+}
+
+/// The convolution written as its definition, seven nested loops: the reference the im2col + GEMM
+/// path is tested against, and the version a lesson can read.
+public func naiveConv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
+    checkConvolution(input, kernel, bias)
+    let g = WindowGeometry(inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding, operation: "conv2d")
+    let f = kernel.shape[3]
+    var out = Tensor(zeros: [g.batch, g.outputHeight, g.outputWidth, f])
+    for n in 0..<g.batch { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth { for fo in 0..<f {
+        var sum: Float = bias?.scalars[fo] ?? 0
+        for ky in 0..<g.kernelHeight { for kx in 0..<g.kernelWidth {
+            let iy = oy * g.strideY + ky - g.top, ix = ox * g.strideX + kx - g.left
+            guard iy >= 0 && iy < g.height && ix >= 0 && ix < g.width else { continue }
+            for c in 0..<g.channels { sum += input[n, iy, ix, c] * kernel[ky, kx, c, fo] }
+        } }
+        out[n, oy, ox, fo] = sum
+    } } } }
+    return out
+}

@@ -1,0 +1,171 @@
+/// Updates parameters from their gradients. Subclasses implement one step for one parameter;
+/// this base class clips gradients (Keras' `clipnorm`, `global_clipnorm`, `clipvalue`) and keeps
+/// per-parameter state.
+open class Optimizer {
+    public var learningRate: Float
+    /// Rescales each parameter's gradient whose L2 norm exceeds this to exactly this norm.
+    public var clipNorm: Float?
+    /// Rescales all gradients together when their joint L2 norm exceeds this.
+    public var globalClipNorm: Float?
+    /// Clamps every gradient value to [-clipValue, clipValue].
+    public var clipValue: Float?
+    /// Steps taken so far.
+    public private(set) var iterations = 0
+    var slots: [ObjectIdentifier: [Tensor]] = [:]
+
+    public init(learningRate: Float, clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.learningRate = learningRate
+        self.clipNorm = clipNorm
+        self.globalClipNorm = globalClipNorm
+        self.clipValue = clipValue
+    }
+
+    /// Keras' class name, for messages.
+    open var name: String { "Optimizer" }
+
+    /// One update of every trainable parameter from its `gradient`.
+    public func apply(to parameters: [Parameter]) {
+        let trainable = parameters.filter(\.trainable)
+        var gradients = trainable.map { clipped($0.gradient) }
+        if let globalClipNorm {
+            let total = gradients.map { Double($0.norm()) * Double($0.norm()) }.reduce(0, +).squareRoot()
+            if total > Double(globalClipNorm) { gradients = gradients.map { $0 * Float(Double(globalClipNorm) / total) } }
+        }
+        iterations += 1
+        for (parameter, gradient) in zip(trainable, gradients) {
+            // Taken out of the dictionary so the update mutates the only reference (no copy-on-write).
+            var state = slots.removeValue(forKey: ObjectIdentifier(parameter)) ?? makeSlots(for: parameter.value)
+            update(&parameter.value, gradient: gradient, slots: &state)
+            slots[ObjectIdentifier(parameter)] = state
+        }
+    }
+
+    private func clipped(_ g: Tensor) -> Tensor {
+        var g = g
+        if let clipValue { g = g.clipped(min: -clipValue, max: clipValue) }
+        if let clipNorm {
+            let norm = g.norm()
+            if norm > clipNorm { g = g * (clipNorm / norm) }
+        }
+        return g
+    }
+
+    /// The state a parameter needs (momentum, running averages), zeros at first.
+    open func makeSlots(for value: Tensor) -> [Tensor] { [] }
+
+    /// One step for one parameter.
+    open func update(_ value: inout Tensor, gradient: Tensor, slots: inout [Tensor]) {
+        fatalError("\(name) does not implement update(_:gradient:slots:)")
+    }
+}
+
+/// Stochastic gradient descent: w <- w - lr * g; with momentum m <- momentum * m - lr * g,
+/// w <- w + m (Nesterov: w <- w + momentum * m - lr * g). Keras' default lr is 0.01.
+public final class SGD: Optimizer {
+    public let momentum: Float
+    public let nesterov: Bool
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false,
+                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.momentum = momentum
+        self.nesterov = nesterov
+        super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    override public var name: String { "SGD" }
+    override public func makeSlots(for value: Tensor) -> [Tensor] { momentum == 0 ? [] : [Tensor(zeros: value.shape)] }
+
+    override public func update(_ value: inout Tensor, gradient g: Tensor, slots: inout [Tensor]) {
+        let lr = learningRate
+        guard momentum != 0 else {
+            value.scalars.withUnsafeMutableBufferPointer { w in
+                for i in 0..<w.count { w[i] -= lr * g.scalars[i] }
+            }
+            return
+        }
+        let mu = momentum, nesterov = self.nesterov
+        value.scalars.withUnsafeMutableBufferPointer { w in
+            slots[0].scalars.withUnsafeMutableBufferPointer { m in
+                for i in 0..<w.count {
+                    m[i] = mu * m[i] - lr * g.scalars[i]
+                    w[i] += nesterov ? mu * m[i] - lr * g.scalars[i] : m[i]
+                }
+            }
+        }
+    }
+}
+
+/// RMSprop, Keras' defaults: v <- rho * v + (1 - rho) * g^2, w <- w - lr * g / sqrt(v + eps),
+/// lr 0.001, rho 0.9, eps 1e-7.
+public final class RMSprop: Optimizer {
+    public let rho: Float
+    public let epsilon: Float
+
+    public init(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7,
+                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.rho = rho
+        self.epsilon = epsilon
+        super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    override public var name: String { "RMSprop" }
+    override public func makeSlots(for value: Tensor) -> [Tensor] { [Tensor(zeros: value.shape)] }
+
+    override public func update(_ value: inout Tensor, gradient g: Tensor, slots: inout [Tensor]) {
+        let lr = learningRate, rho = self.rho, eps = epsilon
+        value.scalars.withUnsafeMutableBufferPointer { w in
+            slots[0].scalars.withUnsafeMutableBufferPointer { v in
+                g.scalars.withUnsafeBufferPointer { g in
+                    for i in 0..<w.count {
+                        v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
+                        w[i] -= lr * g[i] / (v[i] + eps).squareRoot()
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adam, Keras' form: m <- m + (g - m)(1 - b1), v <- v + (g^2 - v)(1 - b2),
+/// w <- w - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps); lr 0.001, b1 0.9, b2 0.999, eps 1e-7.
+public final class Adam: Optimizer {
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+
+    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    override public var name: String { "Adam" }
+    override public func makeSlots(for value: Tensor) -> [Tensor] { [Tensor(zeros: value.shape), Tensor(zeros: value.shape)] }
+
+    override public func update(_ value: inout Tensor, gradient g: Tensor, slots: inout [Tensor]) {
+        let t = Float(iterations), b1 = beta1, b2 = beta2, eps = epsilon
+        let alpha = learningRate * (1 - powf(b2, t)).squareRoot() / (1 - powf(b1, t))
+        var m = slots[0], v = slots[1]
+        value.scalars.withUnsafeMutableBufferPointer { w in
+            m.scalars.withUnsafeMutableBufferPointer { m in
+                v.scalars.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<w.count {
+                        let gi = g.scalars[i]
+                        m[i] += (gi - m[i]) * (1 - b1)
+                        v[i] += (gi * gi - v[i]) * (1 - b2)
+                        w[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+                    }
+                }
+            }
+        }
+        slots = [m, v]
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

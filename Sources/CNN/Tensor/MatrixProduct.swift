@@ -1,0 +1,53 @@
+import CBLAS
+
+/// C[M, N] = alpha * op(A) * op(B) + beta * C, row-major, through OpenBLAS's `cblas_sgemm`.
+/// `op` transposes when asked; `a` is [M, K] (or [K, M] when transposed), `b` is [K, N] (or [N, K]).
+@inline(__always)
+func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+          alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+          beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+    guard m > 0, n > 0 else { return }
+    if k == 0 {
+        // An empty product; sgemm would still scale C by beta, so do exactly that.
+        for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+        return
+    }
+    cblas_sgemm(CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha,
+                a, Int32(transposeA ? m : k),
+                b, Int32(transposeB ? k : n),
+                beta, c, Int32(n))
+}
+
+/// The matrix product of `[M, K]` and `[K, N]`: `[M, N]`.
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    precondition(a.rank == 2 && b.rank == 2, "matmul needs two matrices, got \(a.shape) and \(b.shape)")
+    let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    precondition(ka == kb, "matmul: inner sizes differ, \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
+    var out = [Float](repeating: 0, count: m * n)
+    a.scalars.withUnsafeBufferPointer { pa in
+        b.scalars.withUnsafeBufferPointer { pb in
+            out.withUnsafeMutableBufferPointer { pc in
+                gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: ka,
+                     a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!)
+            }
+        }
+    }
+    return Tensor(shape: [m, n], scalars: out)
+}
+
+/// The naive triple loop, the reference `matmul` is tested against.
+public func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+    precondition(b.shape[0] == k, "naiveMatmul: inner sizes differ")
+    var out = Tensor(zeros: [m, n])
+    for i in 0..<m { for j in 0..<n {
+        var s: Float = 0
+        for p in 0..<k { s += a.scalars[i * k + p] * b.scalars[p * n + j] }
+        out.scalars[i * n + j] = s
+    } }
+    return out
+}

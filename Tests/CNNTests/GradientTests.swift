@@ -1,0 +1,168 @@
+import XCTest
+@testable import CNN
+
+/// Every differentiable op and loss through the one shared checker, `checkGradients`.
+final class GradientTests: XCTestCase {
+    func assertPasses(_ result: GradientCheckResult, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(result.passed, result.description, file: file, line: line)
+        XCTAssertFalse(result.entries.isEmpty, file: file, line: line)
+    }
+
+    /// The checker itself must be able to fail: a wrong backward rule is caught.
+    func testCheckerCatchesAWrongRule() {
+        let x = Tensor.normal([5], seed: 1)
+        let wrong = checkGradients("square with a wrong rule", inputs: [("x", x)],
+                                   forward: { $0[0].squared() }, backward: { xs, dy in [xs[0] * dy] })  // should be 2x
+        XCTAssertFalse(wrong.passed)
+        let right = checkGradients("square", inputs: [("x", x)],
+                                   forward: { $0[0].squared() }, backward: { xs, dy in [xs[0] * dy * 2] })
+        assertPasses(right)
+    }
+
+    func testConv2D() {
+        var g = RandomGenerator(seed: 2)
+        let configs: [([Int], (Int, Int), Int, (Int, Int), Padding)] = [
+            ([2, 5, 5, 2], (3, 3), 3, (1, 1), .valid),
+            ([1, 6, 5, 2], (3, 3), 2, (2, 2), .same),
+            ([1, 5, 6, 1], (4, 4), 2, (1, 2), .same),
+            ([2, 4, 4, 3], (2, 2), 2, (1, 1), .explicit(top: 1, bottom: 0, left: 0, right: 2)),
+        ]
+        for (shape, k, f, s, p) in configs {
+            let x = Tensor.normal(shape, generator: &g), w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
+            let b = Tensor.normal([f], generator: &g)
+            assertPasses(checkGradients("conv2d \(shape) k\(k) s\(s) \(p)", inputs: [("x", x), ("kernel", w), ("bias", b)],
+                forward: { conv2d($0[0], kernel: $0[1], bias: $0[2], strides: s, padding: p) },
+                backward: { xs, dy in
+                    let grads = conv2dBackward(input: xs[0], kernel: xs[1], outputGradient: dy, strides: s, padding: p)
+                    return [grads.input, grads.kernel, grads.bias]
+                }))
+        }
+    }
+
+    func testPooling() {
+        // Values spaced apart so no small step changes which cell wins a max.
+        let x = Tensor(shape: [2, 5, 5, 2], scalars: RandomGenerator(seed: 3).permutationTensor(100))
+        for p in [Padding.valid, .same] {
+            assertPasses(checkGradients("maxPool2d \(p)", inputs: [("x", x)],
+                forward: { maxPool2d($0[0], padding: p) },
+                backward: { xs, dy in [maxPool2dBackward(input: xs[0], outputGradient: dy, padding: p)] }))
+            assertPasses(checkGradients("avgPool2d 3x3 s2 \(p)", inputs: [("x", x)],
+                forward: { avgPool2d($0[0], poolSize: (3, 3), strides: (2, 2), padding: p) },
+                backward: { xs, dy in [avgPool2dBackward(inputShape: xs[0].shape, outputGradient: dy, poolSize: (3, 3), strides: (2, 2), padding: p)] }))
+        }
+        assertPasses(checkGradients("globalAvgPool2d", inputs: [("x", x)],
+            forward: { globalAvgPool2d($0[0]) },
+            backward: { xs, dy in [globalAvgPool2dBackward(inputShape: xs[0].shape, outputGradient: dy)] }))
+    }
+
+    func testActivations() {
+        // Keep inputs away from ReLU's kink at 0, where the derivative jumps.
+        let x = Tensor.normal([4, 6], seed: 4).map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 }
+        for f in [ActivationFunction.linear, .relu, .leakyRelu, .sigmoid, .tanh, .softmax] {
+            assertPasses(checkGradients("\(f)", inputs: [("x", x)],
+                forward: { f($0[0]) },
+                backward: { xs, dy in [f.backward(input: xs[0], output: f(xs[0]), outputGradient: dy)] }))
+        }
+    }
+
+    func testDenseFlattenDropout() {
+        var g = RandomGenerator(seed: 5)
+        let x = Tensor.normal([3, 7], generator: &g), w = Tensor.normal([7, 4], generator: &g), b = Tensor.normal([4], generator: &g)
+        assertPasses(checkGradients("dense", inputs: [("x", x), ("weights", w), ("bias", b)],
+            forward: { dense($0[0], weights: $0[1], bias: $0[2]) },
+            backward: { xs, dy in
+                let grads = denseBackward(input: xs[0], weights: xs[1], outputGradient: dy)
+                return [grads.input, grads.weights, grads.bias]
+            }))
+        let image = Tensor.normal([2, 3, 3, 2], generator: &g)
+        assertPasses(checkGradients("flatten", inputs: [("x", image)],
+            forward: { flatten($0[0]) }, backward: { xs, dy in [dy.reshaped(xs[0].shape)] }))
+        // Dropout with a fixed mask is linear in x: its gradient is the mask.
+        var maskGenerator = RandomGenerator(seed: 9)
+        let mask = dropout(x, rate: 0.5, generator: &maskGenerator).mask
+        XCTAssertTrue(mask.scalars.allSatisfy { $0 == 0 || $0 == 2 })
+        assertPasses(checkGradients("dropout", inputs: [("x", x)],
+            forward: { $0[0] * mask }, backward: { _, dy in [dy * mask] }))
+    }
+
+    func testBatchNormalization() {
+        var g = RandomGenerator(seed: 6)
+        let x = Tensor.normal([4, 3, 3, 2], mean: 1, std: 2, generator: &g)
+        let gamma = Tensor.normal([2], mean: 1, std: 0.3, generator: &g), beta = Tensor.normal([2], generator: &g)
+        assertPasses(checkGradients("batchNorm (training)", inputs: [("x", x), ("gamma", gamma), ("beta", beta)],
+            forward: { batchNormTraining($0[0], gamma: $0[1], beta: $0[2]).output },
+            backward: { xs, dy in
+                let cache = batchNormTraining(xs[0], gamma: xs[1], beta: xs[2]).cache
+                let grads = batchNormBackward(outputGradient: dy, gamma: xs[1], cache: cache)
+                return [grads.input, grads.gamma, grads.beta]
+            }, step: 1e-2, tolerance: 3e-2))
+    }
+
+    func testLosses() {
+        var g = RandomGenerator(seed: 8)
+        let regression = Tensor.normal([4, 3], generator: &g), target = Tensor.normal([4, 3], generator: &g)
+        for loss in [Loss.meanSquaredError, .meanAbsoluteError] {
+            assertPasses(checkGradients(loss.rawValue, inputs: [("predictions", regression)],
+                forward: { Tensor(scalar: loss($0[0], target)) },
+                backward: { xs, dy in [loss.compute(xs[0], target).gradient * dy.scalars[0]] }, step: 1e-3))
+        }
+        let probabilities = Tensor.uniform([4, 3], low: 0.2, high: 0.8, generator: &g)
+        let binaryTargets = Tensor(shape: [4, 3], scalars: (0..<12).map { Float($0 % 2) })
+        assertPasses(checkGradients("binary_crossentropy", inputs: [("predictions", probabilities)],
+            forward: { Tensor(scalar: Loss.binaryCrossentropy($0[0], binaryTargets)) },
+            backward: { xs, dy in [Loss.binaryCrossentropy.compute(xs[0], binaryTargets).gradient * dy.scalars[0]] }, step: 1e-3))
+        let rows = softmax(Tensor.normal([4, 5], generator: &g))
+        let labels = Tensor([0, 3, 4, 1])
+        let oneHot = Tensor(shape: [4, 5], scalars: (0..<20).map { i in Float(i % 5) == labels.scalars[i / 5] ? 1 : 0 })
+        assertPasses(checkGradients("categorical_crossentropy", inputs: [("predictions", rows)],
+            forward: { Tensor(scalar: Loss.categoricalCrossentropy($0[0], oneHot)) },
+            backward: { xs, dy in [Loss.categoricalCrossentropy.compute(xs[0], oneHot).gradient * dy.scalars[0]] }, step: 1e-3))
+        assertPasses(checkGradients("sparse_categorical_crossentropy", inputs: [("predictions", rows)],
+            forward: { Tensor(scalar: Loss.sparseCategoricalCrossentropy($0[0], labels)) },
+            backward: { xs, dy in [Loss.sparseCategoricalCrossentropy.compute(xs[0], labels).gradient * dy.scalars[0]] }, step: 1e-3))
+        let logits = Tensor.normal([4, 5], std: 2, generator: &g)
+        for sparse in [true, false] {
+            let targets = sparse ? labels : oneHot
+            assertPasses(checkGradients("softmax cross-entropy from logits (sparse: \(sparse))", inputs: [("logits", logits)],
+                forward: { Tensor(scalar: softmaxCrossEntropy(logits: $0[0], targets: targets, sparse: sparse).loss) },
+                backward: { xs, dy in [softmaxCrossEntropy(logits: xs[0], targets: targets, sparse: sparse).gradient * dy.scalars[0]] }))
+        }
+    }
+
+    /// Backpropagation through a whole small CNN, parameter by parameter.
+    func testWholeModel() {
+        let model = Sequential([
+            Conv2D(3, kernelSize: 3, activation: .tanh, inputShape: [6, 6, 2]),
+            AveragePooling2D(2),
+            Conv2D(2, kernelSize: 2, padding: .same, activation: .sigmoid),
+            BatchNormalization(),
+            Flatten(),
+            Dense(4, activation: .softmax),
+        ], seed: 3)
+        model.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
+        let x = Tensor.normal([5, 6, 6, 2], seed: 4), y = Tensor([0, 1, 2, 3, 1])
+        let results = model.checkGradients(x, y)
+        XCTAssertEqual(results.map(\.parameter), ["conv2d/kernel", "conv2d/bias", "conv2d_1/kernel", "conv2d_1/bias",
+                                                   "batch_normalization/gamma", "batch_normalization/beta", "dense/kernel", "dense/bias"])
+        for (parameter, error) in results { XCTAssertLessThan(error, 3e-2, "\(parameter)") }
+        let plain = Sequential([
+            Conv2D(3, kernelSize: 3, activation: .relu, inputShape: [6, 6, 2]),
+            MaxPooling2D(2),
+            Flatten(),
+            Dense(5, activation: .leakyRelu),
+            Dense(4, activation: .softmax),
+        ], seed: 5)
+        plain.compile(optimizer: SGD(), loss: .categoricalCrossentropy)
+        let oneHot = Tensor(shape: [5, 4], scalars: (0..<20).map { i in Float(i % 4) == y.scalars[i / 4] ? 1 : 0 })
+        // A small step: ReLU and max pooling have kinks a large step could cross.
+        for (parameter, error) in plain.checkGradients(x, oneHot, step: 1e-3) { XCTAssertLessThan(error, 1e-2, "\(parameter)") }
+    }
+}
+
+extension RandomGenerator {
+    /// 0, 1, ..., n-1 in random order, as floats: distinct values a whole unit apart.
+    func permutationTensor(_ n: Int) -> [Float] {
+        var copy = self
+        return copy.permutation(n).map(Float.init)
+    }
+}

@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "lessons", targets: ["lessons"]),
+        .executable(name: "cnn-bench", targets: ["cnn-bench"]),
         .library(name: "CNN", targets: ["CNN"]),
     ],
     dependencies: [
@@ -19,10 +20,22 @@ let package = Package(
         // System-library shims: each is a module map over one Debian -dev package.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // libpng in C: its errors arrive by longjmp, which only C can catch.
+        .target(
+            name: "PNGCodec",
+            cSettings: [.unsafeFlags(["-O2", "-I/usr/include/libpng16"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
+        ),
 
         .target(
             name: "CNN",
             dependencies: ["CBLAS", "CZlib"],
+            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
+        ),
+        .target(
+            name: "Figures",
+            dependencies: ["CNN", "CCairo", "PNGCodec"],
             swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(
@@ -33,9 +46,19 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        .executableTarget(
+            name: "cnn-bench",
+            dependencies: ["CNN", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(
             name: "CNNTests",
             dependencies: ["CNN"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "FiguresTests",
+            dependencies: ["Figures", "CNN"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

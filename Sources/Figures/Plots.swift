@@ -1,0 +1,170 @@
+import CNN
+import Foundation
+
+/// One series of a line or scatter plot.
+public struct Series {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    public var dashed: Bool
+    public var color: Color?
+    public init(_ name: String, x: [Double], y: [Double], dashed: Bool = false, color: Color? = nil) {
+        self.name = name; self.x = x; self.y = y; self.dashed = dashed; self.color = color
+    }
+    /// x and y of any floating-point type.
+    public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(_ name: String, x: [X], y: [Y], dashed: Bool = false, color: Color? = nil) {
+        self.init(name, x: x.map { Double($0) }, y: y.map { Double($0) }, dashed: dashed, color: color)
+    }
+    /// y against 1, 2, 3, ... (per-epoch curves).
+    public init<Y: BinaryFloatingPoint>(_ name: String, _ y: [Y], dashed: Bool = false, color: Color? = nil) {
+        self.init(name, x: (0..<y.count).map { Double($0 + 1) }, y: y.map { Double($0) }, dashed: dashed, color: color)
+    }
+}
+
+/// A line plot (or, with `markers` and no lines, a scatter plot) with axes, ticks, labels, a
+/// title, a legend and an optional logarithmic y axis.
+public struct LinePlot: Figure {
+    public var series: [Series]
+    public var title: String?
+    public var xLabel: String?
+    public var yLabel: String?
+    public var logY = false
+    public var lines = true
+    public var markers = false
+    public var width = defaultFigureWidth, height = 380.0
+    public var yRange: (Double, Double)?
+
+    public init(_ series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, logY: Bool = false) {
+        self.series = series; self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.logY = logY
+    }
+
+    /// A scatter plot: markers only.
+    public static func scatter(_ series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) -> LinePlot {
+        var plot = LinePlot(series, title: title, xLabel: xLabel, yLabel: yLabel)
+        plot.lines = false
+        plot.markers = true
+        return plot
+    }
+
+    public func render() throws -> RenderedFigure {
+        let canvas = try Canvas(width: width, height: height)
+        let xs = series.flatMap(\.x).filter(\.isFinite)
+        let ys = series.flatMap(\.y).filter { $0.isFinite && (!logY || $0 > 0) }
+        var notes: [String] = []
+        let dropped = series.flatMap(\.y).count - ys.count
+        if dropped > 0 { notes.append("\(dropped) value\(dropped == 1 ? "" : "s") not drawn (\(logY ? "not finite or not positive on a log axis" : "not finite")).") }
+        let yr = yRange ?? (ys.min() ?? 0, ys.max() ?? 1)
+        let pad = logY ? 0 : (yr.1 - yr.0) * 0.05
+        let axes = Axes(canvas: canvas, xRange: (xs.min() ?? 0, xs.max() ?? 1), yRange: (yr.0 - pad, yr.1 + pad), logY: logY,
+                        title: title, xLabel: xLabel, yLabel: yLabel)
+        axes.drawFrame()
+        if series.allSatisfy({ $0.y.isEmpty }) {
+            canvas.text("no data", axes.x0 + axes.w / 2, axes.y0 + axes.h / 2, size: 13, color: .axis, anchor: .middle)
+            notes.append("No data to plot.")
+        }
+        canvas.clip(axes.x0, axes.y0, axes.w, axes.h)
+        for (i, s) in series.enumerated() {
+            let color = s.color ?? Color.series[i % Color.series.count]
+            let points = zip(s.x, s.y).map { x, y -> (Double, Double) in
+                guard x.isFinite, y.isFinite, !logY || y > 0 else { return (.nan, .nan) }
+                return (axes.px(x), axes.py(y))
+            }
+            if lines && points.count > 1 { canvas.polyline(points, color, lineWidth: 2, dash: s.dashed ? [6, 4] : []) }
+            if markers || points.count == 1 {
+                for p in points where p.0.isFinite { canvas.circle(p.0, p.1, radius: 3, fill: color.withAlpha(0.8)) }
+            }
+        }
+        canvas.unclip()
+        if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
+            axes.legend(series.enumerated().map { ($1.name, $1.color ?? Color.series[$0 % Color.series.count], $1.dashed) })
+        }
+        return RenderedFigure(canvas, notes: notes)
+    }
+}
+
+/// A bar chart, for example softmax probabilities over the ten digits; `highlight` marks bars.
+public struct BarChart: Figure {
+    public var labels: [String]
+    public var values: [Double]
+    public var title: String?
+    public var xLabel: String?
+    public var yLabel: String?
+    public var highlight: Set<Int>
+    public var width = defaultFigureWidth, height = 320.0
+
+    public init(labels: [String], values: [Double], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, highlight: Set<Int> = []) {
+        self.labels = labels; self.values = values; self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.highlight = highlight
+    }
+
+    public func render() throws -> RenderedFigure {
+        guard labels.count == values.count else { throw FigureError("bar chart: \(labels.count) labels for \(values.count) values") }
+        let canvas = try Canvas(width: width, height: height)
+        let finite = values.filter(\.isFinite)
+        let low = min(0, finite.min() ?? 0), high = max(finite.max() ?? 1, low + 1e-9)
+        let n = max(values.count, 1)
+        let axes = Axes(canvas: canvas, xRange: (-0.5, Double(n) - 0.5), yRange: (low, high + (high - low) * 0.08),
+                        title: title, xLabel: xLabel, yLabel: yLabel)
+        axes.drawFrame(xTicks: values.indices.map(Double.init), xTickLabels: labels, grid: false)
+        var notes: [String] = []
+        for (i, v) in values.enumerated() {
+            let x = axes.px(Double(i) - 0.38), x1 = axes.px(Double(i) + 0.38)
+            guard v.isFinite else {
+                canvas.text("NaN", (x + x1) / 2, axes.y0 + axes.h - 10, size: 10, color: .nan, anchor: .middle, bold: true)
+                continue
+            }
+            let top = axes.py(max(v, 0)), bottom = axes.py(min(v, 0))
+            canvas.fillRect(x, top, x1 - x, max(bottom - top, 0.5), highlight.contains(i) ? .highlight : Color.series[0])
+            canvas.text(tickLabel((v * 1000).rounded() / 1000), (x + x1) / 2, top - 8, size: 9, color: .axis, anchor: .middle)
+        }
+        if let note = nonFiniteNote(values.map(Float.init)) { notes.append(note) }
+        return RenderedFigure(canvas, notes: notes)
+    }
+}
+
+/// A confusion matrix: rows are true classes, columns predicted ones, each cell its count.
+public struct ConfusionMatrixFigure: Figure {
+    public var counts: [[Int]]
+    public var labels: [String]
+    public var title: String?
+
+    public init(counts: [[Int]], labels: [String]? = nil, title: String? = "Confusion matrix") {
+        self.counts = counts
+        self.labels = labels ?? counts.indices.map(String.init)
+        self.title = title
+    }
+
+    /// Counts from predicted and true class indices.
+    public init(predicted: [Int], actual: [Int], classes: Int, title: String? = "Confusion matrix") {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+        for (p, a) in zip(predicted, actual) where p >= 0 && p < classes && a >= 0 && a < classes { counts[a][p] += 1 }
+        self.init(counts: counts, title: title)
+    }
+
+    public func render() throws -> RenderedFigure {
+        let n = counts.count
+        guard n > 0, counts.allSatisfy({ $0.count == n }) else { throw FigureError("confusion matrix must be square and not empty") }
+        let cell = min(44.0, 440 / Double(n)), side = cell * Double(n)
+        let canvas = try Canvas(width: side + 110, height: side + 100)
+        let x0 = 70.0, y0 = 44.0
+        if let title { canvas.text(title, canvas.width / 2, 16, size: 14, anchor: .middle, bold: true) }
+        let top = Double(counts.flatMap { $0 }.max() ?? 1)
+        canvas.cells(x0, y0, side, side, rows: n, columns: n) { i, j in
+            // Counts grow dark blue; a log scale keeps small off-diagonal counts visible.
+            let t = top > 0 ? log1p(Double(counts[i][j])) / log1p(top) : 0
+            return Color(1 - 0.85 * t, 1 - 0.6 * t, 1 - 0.25 * t)
+        }
+        for i in 0..<n {
+            for j in 0..<n {
+                let t = top > 0 ? log1p(Double(counts[i][j])) / log1p(top) : 0
+                canvas.text(String(counts[i][j]), x0 + (Double(j) + 0.5) * cell, y0 + (Double(i) + 0.5) * cell,
+                            size: min(12, cell * 0.32), color: t > 0.6 ? .white : .text, anchor: .middle, bold: i == j)
+            }
+            canvas.text(labels[i], x0 - 8, y0 + (Double(i) + 0.5) * cell, size: 11, anchor: .end)
+            canvas.text(labels[i], x0 + (Double(i) + 0.5) * cell, y0 + side + 12, size: 11, anchor: .middle)
+        }
+        canvas.strokeRect(x0, y0, side, side, .axis)
+        canvas.text("predicted", x0 + side / 2, y0 + side + 34, size: 12, anchor: .middle)
+        canvas.text("true", 20, y0 + side / 2, size: 12, anchor: .middle, rotation: -Double.pi / 2)
+        return RenderedFigure(canvas)
+    }
+}

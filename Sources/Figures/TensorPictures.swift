@@ -1,0 +1,219 @@
+import CNN
+import Foundation
+
+/// A rectangle over a grid of cells (a kernel window, pooling window or receptive field).
+public struct CellRect: Equatable {
+    public var row: Int, column: Int, height: Int, width: Int
+    public var color: Color
+    public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight) {
+        self.row = row; self.column = column; self.height = height; self.width = width; self.color = color
+    }
+}
+
+/// The rows and columns of a picture tensor: [H, W], [H, W, 1] or [H, W, 3] (or one image of a
+/// batch, [1, H, W, C]).
+func imageGeometry(_ t: Tensor) throws -> (rows: Int, columns: Int, channels: Int) {
+    var shape = t.shape
+    if shape.count == 4 && shape[0] == 1 { shape.removeFirst() }
+    switch shape.count {
+    case 2: return (shape[0], shape[1], 1)
+    case 3 where shape[2] == 1 || shape[2] == 3: return (shape[0], shape[1], shape[2])
+    default: throw FigureError("a picture needs a [H, W], [H, W, 1] or [H, W, 3] tensor, got \(t.shape)")
+    }
+}
+
+/// An image (grey or RGB, values in [0, 1]) scaled up crisply, nearest neighbour, to a
+/// readable size; optional rectangles drawn over it.
+public struct ImagePicture: Figure {
+    public var image: Tensor
+    public var title: String?
+    public var displayWidth: Double
+    public var overlays: [CellRect]
+
+    public init(_ image: Tensor, title: String? = nil, displayWidth: Double = 224, overlays: [CellRect] = []) {
+        self.image = image; self.title = title; self.displayWidth = displayWidth; self.overlays = overlays
+    }
+
+    public func render() throws -> RenderedFigure {
+        let (rows, columns, channels) = try imageGeometry(image)
+        guard rows > 0, columns > 0 else { throw FigureError("cannot picture an empty image \(image.shape)") }
+        let cell = displayWidth / Double(columns)
+        let top = title == nil ? 0.0 : 24
+        let canvas = try Canvas(width: displayWidth, height: cell * Double(rows) + top)
+        if let title { canvas.text(title, displayWidth / 2, 12, size: 12, anchor: .middle) }
+        let v = image.scalars
+        canvas.cells(0, top, displayWidth, cell * Double(rows), rows: rows, columns: columns) { i, j in
+            let o = (i * columns + j) * channels
+            if let bad = v[o..<(o + channels)].first(where: { !$0.isFinite }) { return ColorMap.grey.color(bad, range: (0, 1)) }
+            if channels == 1 { return ColorMap.grey.color(Double(v[o])) }
+            return Color(Double(min(max(v[o], 0), 1)), Double(min(max(v[o + 1], 0), 1)), Double(min(max(v[o + 2], 0), 1)))
+        }
+        for r in overlays {
+            canvas.strokeRect(Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 2.5)
+        }
+        return RenderedFigure(canvas, notes: [nonFiniteNote(v)].compactMap { $0 })
+    }
+}
+
+/// A 2-D tensor in a colour map with a colour bar giving its range; optionally each cell's value
+/// printed, and rectangles outlined over it. Viridis for magnitudes, diverging for signed values.
+public struct Heatmap: Figure {
+    public var values: Tensor
+    public var colorMap: ColorMap
+    public var title: String?
+    public var showValues: Bool
+    public var overlays: [CellRect]
+    public var displayWidth: Double
+    public var colorBar = true
+
+    public init(_ values: Tensor, colorMap: ColorMap? = nil, title: String? = nil, showValues: Bool? = nil,
+                overlays: [CellRect] = [], displayWidth: Double = 300) {
+        self.values = values
+        // Signed data gets the diverging map unless told otherwise.
+        self.colorMap = colorMap ?? (values.scalars.contains { $0 < 0 } ? .diverging : .viridis)
+        self.title = title
+        self.showValues = showValues ?? (values.count <= 100)
+        self.overlays = overlays
+        self.displayWidth = displayWidth
+    }
+
+    public func render() throws -> RenderedFigure {
+        var t = values
+        if t.rank == 3 && t.shape[2] == 1 { t = t.reshaped([t.shape[0], t.shape[1]]) }
+        if t.rank == 1 { t = t.reshaped([1, t.count]) }
+        guard t.rank == 2, t.count > 0 else { throw FigureError("a heatmap needs a non-empty [H, W] tensor, got \(values.shape)") }
+        let rows = t.shape[0], columns = t.shape[1]
+        let barWidth = colorBar ? 70.0 : 0
+        let cell = min(displayWidth / Double(columns), 420 / Double(rows))
+        let top = title == nil ? 6.0 : 28
+        let canvas = try Canvas(width: cell * Double(columns) + barWidth + 12, height: max(cell * Double(rows) + top + 8, 150))
+        if let title { canvas.text(title, (cell * Double(columns)) / 2 + 6, 13, size: 12, anchor: .middle) }
+        let range = colorMap.range(of: t.scalars)
+        let x0 = 6.0
+        canvas.cells(x0, top, cell * Double(columns), cell * Double(rows), rows: rows, columns: columns) { i, j in
+            colorMap.color(t.scalars[i * columns + j], range: range)
+        }
+        if showValues {
+            for i in 0..<rows {
+                for j in 0..<columns {
+                    let v = t.scalars[i * columns + j]
+                    let c = colorMap.color(v, range: range)
+                    canvas.text(Tensor.formatShort(v), x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
+                                size: min(13, cell * 0.3), color: c.luminance > 0.5 ? .text : .white, anchor: .middle)
+                }
+            }
+        }
+        canvas.strokeRect(x0, top, cell * Double(columns), cell * Double(rows), .axis, lineWidth: 0.8)
+        for r in overlays {
+            canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 3)
+        }
+        if colorBar { drawColorBar(canvas, x: x0 + cell * Double(columns) + 14, y: top, height: min(cell * Double(rows), 260), map: colorMap, range: range) }
+        return RenderedFigure(canvas, notes: [nonFiniteNote(t.scalars)].compactMap { $0 })
+    }
+}
+
+/// A vertical colour bar with its top, middle and bottom values.
+func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double)) {
+    let steps = 64
+    canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
+    canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
+    for (t, v) in [(0.0, range.high), (0.5, (range.low + range.high) / 2), (1.0, range.low)] {
+        canvas.line(x + 14, y + t * height, x + 18, y + t * height, .axis)
+        canvas.text(tickLabel((v * 1000).rounded() / 1000), x + 21, y + t * height, size: 10, color: .axis)
+    }
+}
+
+extension Tensor {
+    /// A value short enough for a cell: "3", "-0.25", "1e-05".
+    static func formatShort(_ v: Float) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+        return tickLabel((Double(v) * 100).rounded() / 100)
+    }
+}
+
+/// Many images in a grid with captions, for example 5 x 5 digits captioned "pred 7 / true 7",
+/// the wrong ones framed and captioned in red.
+public struct ImageGrid: Figure {
+    public var images: [Tensor]
+    public var captions: [String]
+    public var wrong: Set<Int>
+    public var columns: Int
+    public var title: String?
+    public var cellSize: Double
+
+    public init(_ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil, cellSize: Double = 96) {
+        self.images = images; self.captions = captions; self.wrong = wrong; self.columns = columns; self.title = title; self.cellSize = cellSize
+    }
+
+    /// The first `count` images of a batch `[N, H, W, C]`.
+    public init(batch: Tensor, count: Int, captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil) {
+        self.init((0..<min(count, batch.shape[0])).map { batch.item($0) }, captions: captions, wrong: wrong, columns: columns, title: title)
+    }
+
+    public func render() throws -> RenderedFigure {
+        guard !images.isEmpty else { throw FigureError("an image grid needs at least one image") }
+        let cols = max(1, min(columns, images.count)), rows = (images.count + cols - 1) / cols
+        let captionHeight = captions.isEmpty ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
+        let canvas = try Canvas(width: Double(cols) * (cellSize + gap) + gap, height: top + Double(rows) * (cellSize + captionHeight + gap))
+        if let title { canvas.text(title, canvas.width / 2, 14, size: 13, anchor: .middle, bold: true) }
+        var notes: [String] = []
+        for (k, image) in images.enumerated() {
+            let (h, w, c) = try imageGeometry(image)
+            let x = gap + Double(k % cols) * (cellSize + gap), y = top + Double(k / cols) * (cellSize + captionHeight + gap)
+            let v = image.scalars
+            canvas.cells(x, y, cellSize, cellSize * Double(h) / Double(w), rows: h, columns: w) { i, j in
+                let o = (i * w + j) * c
+                if !v[o].isFinite { return ColorMap.grey.color(v[o], range: (0, 1)) }
+                return c == 1 ? ColorMap.grey.color(Double(v[o])) : Color(Double(v[o]), Double(v[o + 1]), Double(v[o + 2]))
+            }
+            let isWrong = wrong.contains(k)
+            if isWrong { canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3) }
+            if k < captions.count {
+                canvas.text(captions[k], x + cellSize / 2, y + cellSize + 10, size: 11, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
+            }
+            if let note = nonFiniteNote(v) { notes.append("Image \(k + 1): \(note)") }
+        }
+        return RenderedFigure(canvas, notes: notes)
+    }
+}
+
+/// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as a
+/// C_in-deep stack of slices, front to back, as a 3-D block rather than one flat grid.
+public struct KernelStack: Figure {
+    public var kernel: Tensor
+    public var title: String?
+
+    public init(_ kernel: Tensor, filter: Int = 0, title: String? = nil) {
+        if kernel.rank == 4 {
+            let (kh, kw, ci, co) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
+            var slice = [Float](repeating: 0, count: kh * kw * ci)
+            for i in 0..<(kh * kw * ci) { slice[i] = kernel.scalars[i * co + filter] }
+            self.kernel = Tensor(shape: [kh, kw, ci], scalars: slice)
+        } else {
+            self.kernel = kernel
+        }
+        self.title = title
+    }
+
+    public func render() throws -> RenderedFigure {
+        guard kernel.rank == 3, kernel.count > 0 else { throw FigureError("a kernel stack needs [KH, KW, C_in], got \(kernel.shape)") }
+        let (kh, kw, ci) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
+        let shown = min(ci, 16), cell = 26.0, offset = 14.0
+        let w = Double(kw) * cell, h = Double(kh) * cell
+        let top = title == nil ? 8.0 : 30
+        let canvas = try Canvas(width: w + Double(shown - 1) * offset + 110, height: h + Double(shown - 1) * offset + top + 30)
+        if let title { canvas.text(title, canvas.width / 2, 14, size: 13, anchor: .middle, bold: true) }
+        let map = ColorMap.diverging, range = map.range(of: kernel.scalars)
+        // Back slices first, each shifted up and right, so channel 0 ends in front.
+        for c in stride(from: shown - 1, through: 0, by: -1) {
+            let x = 10 + Double(c) * offset, y = top + Double(shown - 1 - c) * offset
+            canvas.cells(x, y, w, h, rows: kh, columns: kw) { i, j in map.color(kernel.scalars[(i * kw + j) * ci + c], range: range) }
+            canvas.strokeRect(x, y, w, h, .axis, lineWidth: 1)
+            if c == 0 || c == shown - 1 { canvas.text("c\(c)", x + w + 4, y + h - 6, size: 9, color: .axis) }
+        }
+        canvas.text("\(kh)x\(kw)x\(ci)" + (ci > shown ? " (first \(shown) channels)" : ""), 10, canvas.height - 10, size: 11, color: .axis)
+        drawColorBar(canvas, x: canvas.width - 60, y: top, height: min(h + Double(shown - 1) * offset, 160), map: map, range: range)
+        return RenderedFigure(canvas, notes: [nonFiniteNote(kernel.scalars)].compactMap { $0 })
+    }
+}

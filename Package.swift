@@ -15,11 +15,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Parses lesson cells exactly: which statement is a cell's last expression (shown as Out[n]).
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
     ],
     targets: [
         // System-library shims: each is a module map over one Debian -dev package.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // libpng in C: its errors arrive by longjmp, which only C can catch.
         .target(
@@ -38,10 +41,29 @@ let package = Package(
             dependencies: ["CNN", "CCairo", "PNGCodec"],
             swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
         ),
+        // What a lesson's cells call: show, display, expect, table, progress. Linked into each
+        // lesson's program, never into the runner.
+        .target(
+            name: "Notebook",
+            dependencies: ["CNN", "Figures"],
+            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
+        ),
+        // Markdown -> lesson model -> executed lesson -> HTML.
+        .target(
+            name: "LessonKit",
+            dependencies: [
+                "CCmark",
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .executableTarget(
             name: "lessons",
             dependencies: [
-                "CNN",
+                "LessonKit",
+                // Not imported: listed so `swift run lessons` builds the modules lessons link against.
+                "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
@@ -54,6 +76,11 @@ let package = Package(
         .testTarget(
             name: "CNNTests",
             dependencies: ["CNN"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "LessonKitTests",
+            dependencies: ["LessonKit"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

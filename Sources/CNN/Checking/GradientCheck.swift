@@ -30,13 +30,13 @@ public func checkGradients(_ operation: String, inputs: [(name: String, value: T
     let y = forward(values)
     let upstream = Tensor.uniform(y.shape, low: -1, high: 1, seed: seed)
     let analytic = backward(values, upstream)
-    precondition(analytic.count == inputs.count, "\(operation): backward returned \(analytic.count) gradients for \(inputs.count) inputs")
+    require(analytic.count == inputs.count, "\(operation): backward returned \(analytic.count) gradients for \(inputs.count) inputs")
     func objective(_ xs: [Tensor]) -> Double {
         zip(forward(xs).scalars, upstream.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     }
     var entries: [GradientCheckResult.Entry] = []
     for (i, input) in inputs.enumerated() {
-        precondition(analytic[i].shape == input.value.shape,
+        require(analytic[i].shape == input.value.shape,
                      "\(operation): gradient for \(input.name) has shape \(analytic[i].shape), input has \(input.value.shape)")
         let n = input.value.count
         let stride = Swift.max(1, n / maxValuesPerInput)
@@ -62,7 +62,7 @@ extension Sequential {
     /// are restored afterwards. Dropout must be off (rate 0) for the check to hold.
     public func checkGradients(_ x: Tensor, _ y: Tensor, step: Float = 1e-2, tolerance: Float = 2e-2,
                                maxValuesPerParameter: Int = 20) -> [(parameter: String, maxRelativeError: Float)] {
-        guard let loss else { preconditionFailure("\(name): compile before checking gradients") }
+        guard let loss else { fatalError("\(name): compile before checking gradients") }
         let fixed = parameters.filter { !$0.trainable }
         let saved = fixed.map(\.value)
         defer { for (p, v) in zip(fixed, saved) { p.value = v } }

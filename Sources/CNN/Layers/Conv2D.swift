@@ -26,7 +26,7 @@ public final class Conv2D: ActivatedLayer {
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 inputShape: [Int]? = nil) {
-        precondition(filters >= 1, "Conv2D: filters must be at least 1, got \(filters)")
+        require(filters >= 1, "Conv2D: filters must be at least 1, got \(filters)")
         self.filters = filters
         self.kernelSize = kernelSize
         self.strides = strides
@@ -51,7 +51,7 @@ public final class Conv2D: ActivatedLayer {
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) {
-        precondition(inputShape.count == 3, "\(name): Conv2D takes [H, W, C] inputs, got \(inputShape)")
+        require(inputShape.count == 3, "\(name): Conv2D takes [H, W, C] inputs, got \(inputShape)")
         let shape = [kernelSize.0, kernelSize.1, inputShape[2], filters]
         kernel = Parameter(name: "kernel", value: kernelInitializer.make(shape, generator: &generator))
         bias = useBias ? Parameter(name: "bias", value: biasInitializer.make([filters], generator: &generator)) : nil

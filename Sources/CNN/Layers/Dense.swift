@@ -19,7 +19,7 @@ public final class Dense: ActivatedLayer {
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 inputShape: [Int]? = nil) {
-        precondition(units >= 1, "Dense: units must be at least 1, got \(units)")
+        require(units >= 1, "Dense: units must be at least 1, got \(units)")
         self.units = units
         self.activation = activation
         self.useBias = useBias
@@ -31,7 +31,7 @@ public final class Dense: ActivatedLayer {
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) {
-        precondition(inputShape.count == 1, "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it")
+        require(inputShape.count == 1, "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it")
         kernel = Parameter(name: "kernel", value: kernelInitializer.make([inputShape[0], units], generator: &generator))
         bias = useBias ? Parameter(name: "bias", value: biasInitializer.make([units], generator: &generator)) : nil
     }

@@ -75,11 +75,11 @@ func kerasBaseName(_ typeName: String) -> String {
 }
 
 func requireBuilt<T>(_ value: T?, _ layer: String) -> T {
-    guard let value else { preconditionFailure("\(layer) is not built: add it to a model and give the model an input shape") }
+    guard let value else { fatalError("\(layer) is not built: add it to a model and give the model an input shape") }
     return value
 }
 
 func requireForward<T>(_ value: T?, _ layer: String) -> T {
-    guard let value else { preconditionFailure("\(layer): backward called before a forward pass in training mode") }
+    guard let value else { fatalError("\(layer): backward called before a forward pass in training mode") }
     return value
 }

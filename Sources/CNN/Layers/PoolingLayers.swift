@@ -33,7 +33,7 @@ public final class MaxPooling2D: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        precondition(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
+        require(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
         return maxPool2dBackward(argmax: argmax, inputShape: inputShape, outputGradient: dy)
     }
 }
@@ -68,7 +68,7 @@ public final class AveragePooling2D: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        precondition(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
+        require(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
         return avgPool2dBackward(inputShape: inputShape, outputGradient: dy, poolSize: poolSize, strides: strides, padding: padding)
     }
 }

@@ -43,7 +43,7 @@ public final class Dropout: Layer {
     private var mask: Tensor?
 
     public init(_ rate: Float, seed: UInt64 = 0) {
-        precondition(rate >= 0 && rate < 1, "Dropout: rate must be in [0, 1), got \(rate)")
+        require(rate >= 0 && rate < 1, "Dropout: rate must be in [0, 1), got \(rate)")
         self.rate = rate
         self.generator = RandomGenerator(seed: seed)
     }

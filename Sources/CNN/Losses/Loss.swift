@@ -83,16 +83,16 @@ public enum Loss: String, Sendable, CaseIterable {
     public var fusesWithSoftmax: Bool { self == .categoricalCrossentropy || self == .sparseCategoricalCrossentropy }
 
     private func check(_ p: Tensor, _ y: Tensor) {
-        precondition(p.shape == y.shape, "\(rawValue): predictions \(p.shape) and targets \(y.shape) differ in shape")
+        require(p.shape == y.shape, "\(rawValue): predictions \(p.shape) and targets \(y.shape) differ in shape")
     }
 }
 
 /// Class indices from a `[N]` (or `[N, 1]`) float tensor, each checked to lie in 0..<classes.
 func sparseLabels(_ y: Tensor, rows: Int, classes: Int) -> [Int] {
-    precondition(y.count == rows, "sparse labels: \(y.count) labels for \(rows) predictions")
+    require(y.count == rows, "sparse labels: \(y.count) labels for \(rows) predictions")
     return y.scalars.map { v in
         let label = Int(v)
-        precondition(Float(label) == v && label >= 0 && label < classes, "sparse labels: \(v) is not a class index in 0..<\(classes)")
+        require(Float(label) == v && label >= 0 && label < classes, "sparse labels: \(v) is not a class index in 0..<\(classes)")
         return label
     }
 }
@@ -111,7 +111,7 @@ public func softmaxCrossEntropy(logits z: Tensor, targets y: Tensor, sparse: Boo
             grad.scalars[row * classes + label] -= 1
         }
     } else {
-        precondition(z.shape == y.shape, "categorical_crossentropy: logits \(z.shape) and targets \(y.shape) differ in shape")
+        require(z.shape == y.shape, "categorical_crossentropy: logits \(z.shape) and targets \(y.shape) differ in shape")
         for i in 0..<z.count {
             total -= Double(y.scalars[i] * logP.scalars[i])
             grad.scalars[i] -= y.scalars[i]

@@ -12,10 +12,10 @@ extension Sequential {
                     validationData: (Tensor, Tensor)? = nil, validationSplit: Float = 0,
                     shuffle: Bool = true, verbose: Bool = true, callbacks: [Callback] = [],
                     log: (String) -> Void = { print($0) }) -> History {
-        precondition(epochs >= 0 && batchSize >= 1, "fit: epochs must be >= 0 and batchSize >= 1")
-        precondition(x.shape[0] == y.shape[0], "fit: \(x.shape[0]) inputs but \(y.shape[0]) targets")
-        precondition(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1)")
-        guard let loss, let _ = optimizer else { preconditionFailure("\(name): call compile(optimizer:loss:) before fit") }
+        require(epochs >= 0 && batchSize >= 1, "fit: epochs must be >= 0 and batchSize >= 1")
+        require(x.shape[0] == y.shape[0], "fit: \(x.shape[0]) inputs but \(y.shape[0]) targets")
+        require(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1)")
+        guard let loss, let _ = optimizer else { fatalError("\(name): call compile(optimizer:loss:) before fit") }
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if validation == nil && validationSplit > 0 {

@@ -53,7 +53,7 @@ public final class Sequential {
     /// Creates every layer's weights for inputs of `inputShape` (batch axis excluded).
     public func build(inputShape: [Int]) {
         guard !isBuilt else {
-            precondition(inputShape == self.inputShape, "\(name): built for inputs \(self.inputShape!), not \(inputShape)")
+            require(inputShape == self.inputShape, "\(name): built for inputs \(self.inputShape!), not \(inputShape)")
             return
         }
         self.inputShape = inputShape
@@ -68,7 +68,7 @@ public final class Sequential {
     func ensureBuilt(for x: Tensor? = nil) {
         if isBuilt { return }
         if let inputShape { build(inputShape: inputShape); return }
-        guard let x else { preconditionFailure("\(name): unknown input shape; pass inputShape: to the first layer or the model") }
+        guard let x else { fatalError("\(name): unknown input shape; pass inputShape: to the first layer or the model") }
         build(inputShape: Array(x.shape.dropFirst()))
     }
 
@@ -100,7 +100,7 @@ public final class Sequential {
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         ensureBuilt(for: x)
-        precondition(Array(x.shape.dropFirst()) == inputShape!,
+        require(Array(x.shape.dropFirst()) == inputShape!,
                      "\(name): expected inputs [N, \(inputShape!.map(String.init).joined(separator: ", "))], got \(x.shape)")
         return layers.reduce(x) { $1.forward($0, training: training) }
     }
@@ -138,7 +138,7 @@ public final class Sequential {
     /// One step of training on one batch: gradients, then the optimiser's update.
     @discardableResult
     public func trainStep(_ x: Tensor, _ y: Tensor) -> (loss: Float, predictions: Tensor) {
-        guard let optimizer else { preconditionFailure("\(name): call compile(optimizer:loss:) before training") }
+        guard let optimizer else { fatalError("\(name): call compile(optimizer:loss:) before training") }
         let result = computeGradients(x, y)
         optimizer.apply(to: parameters)
         return result
@@ -152,7 +152,7 @@ public final class Sequential {
     }
 
     private func requireLoss() -> Loss {
-        guard let loss else { preconditionFailure("\(name): call compile(optimizer:loss:) before training or evaluating") }
+        guard let loss else { fatalError("\(name): call compile(optimizer:loss:) before training or evaluating") }
         return loss
     }
 
@@ -160,7 +160,7 @@ public final class Sequential {
 
     /// Predictions for `x` in batches.
     public func predict(_ x: Tensor, batchSize: Int = 32) -> Tensor {
-        precondition(batchSize >= 1, "predict: batchSize must be at least 1")
+        require(batchSize >= 1, "predict: batchSize must be at least 1")
         let n = x.shape[0]
         guard n > 0 else { return forward(x, training: false) }
         let parts = stride(from: 0, to: n, by: batchSize).map { forward(x.batch($0..<min($0 + batchSize, n)), training: false) }

@@ -57,7 +57,7 @@ public enum ActivationFunction: Equatable, Sendable, CustomStringConvertible {
 
     /// f'(x) elementwise, for plotting derivatives (softmax has none: it couples its inputs).
     public func derivative(_ x: Tensor) -> Tensor {
-        precondition(self != .softmax, "softmax has a Jacobian, not an elementwise derivative")
+        require(self != .softmax, "softmax has a Jacobian, not an elementwise derivative")
         return backward(input: x, output: self(x), outputGradient: Tensor(repeating: 1, shape: x.shape))
     }
 }

@@ -12,7 +12,7 @@ public struct BatchNormCache {
 /// Normalises with the batch's own statistics.
 public func batchNormTraining(_ x: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float = 1e-3) -> (output: Tensor, cache: BatchNormCache) {
     let c = x.shape.last!, m = x.count / c
-    precondition(gamma.shape == [c] && beta.shape == [c], "batchNorm: gamma and beta must be [\(c)]")
+    require(gamma.shape == [c] && beta.shape == [c], "batchNorm: gamma and beta must be [\(c)]")
     var mean = [Double](repeating: 0, count: c), variance = [Double](repeating: 0, count: c)
     for i in 0..<m { for ch in 0..<c { mean[ch] += Double(x.scalars[i * c + ch]) } }
     for ch in 0..<c { mean[ch] /= Double(m) }

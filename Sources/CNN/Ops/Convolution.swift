@@ -63,11 +63,11 @@ func col2im(_ cols: UnsafePointer<Float>, _ g: WindowGeometry, _ dx: UnsafeMutab
 }
 
 func checkConvolution(_ input: Tensor, _ kernel: Tensor, _ bias: Tensor?) {
-    precondition(kernel.rank == 4, "conv2d: kernel must be [KH, KW, C_in, C_out], got \(kernel.shape)")
-    precondition(input.rank == 4, "conv2d: input must be [N, H, W, C], got \(input.shape)")
-    precondition(input.shape[3] == kernel.shape[2],
+    require(kernel.rank == 4, "conv2d: kernel must be [KH, KW, C_in, C_out], got \(kernel.shape)")
+    require(input.rank == 4, "conv2d: input must be [N, H, W, C], got \(input.shape)")
+    require(input.shape[3] == kernel.shape[2],
                  "conv2d: input has \(input.shape[3]) channels but the kernel expects \(kernel.shape[2]) (kernel \(kernel.shape))")
-    if let bias { precondition(bias.shape == [kernel.shape[3]], "conv2d: bias must be [\(kernel.shape[3])], got \(bias.shape)") }
+    if let bias { require(bias.shape == [kernel.shape[3]], "conv2d: bias must be [\(kernel.shape[3])], got \(bias.shape)") }
 }
 
 /// The convolution of `input` [N, H, W, C] with `kernel` [KH, KW, C, F], plus `bias` [F]:
@@ -121,7 +121,7 @@ public func conv2dBackward(input: Tensor, kernel: Tensor, outputGradient: Tensor
 func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry, needInputGradient: Bool)
     -> (input: Tensor, kernel: Tensor, bias: Tensor) {
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
-    precondition(dy.shape == [g.batch, g.outputHeight, g.outputWidth, f],
+    require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, f],
                  "conv2d backward: output gradient \(dy.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
     var dKernel = [Float](repeating: 0, count: k * f)
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)

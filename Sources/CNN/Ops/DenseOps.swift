@@ -3,11 +3,11 @@
 
 /// y = x · W + b.
 public func dense(_ x: Tensor, weights: Tensor, bias: Tensor?) -> Tensor {
-    precondition(x.rank == 2 && weights.rank == 2 && x.shape[1] == weights.shape[0],
+    require(x.rank == 2 && weights.rank == 2 && x.shape[1] == weights.shape[0],
                  "dense: input \(x.shape) does not match weights \(weights.shape)")
     let y = matmul(x, weights)
     guard let bias else { return y }
-    precondition(bias.shape == [weights.shape[1]], "dense: bias must be [\(weights.shape[1])], got \(bias.shape)")
+    require(bias.shape == [weights.shape[1]], "dense: bias must be [\(weights.shape[1])], got \(bias.shape)")
     return y + bias
 }
 
@@ -23,7 +23,7 @@ public func flatten(_ x: Tensor) -> Tensor { x.reshaped([x.shape.first ?? 1, -1]
 /// are scaled by 1 / (1 - rate), so the expected value is unchanged and inference needs no scaling.
 /// Returns the output and the mask (0 or 1 / (1 - rate)) the backward pass multiplies by.
 public func dropout(_ x: Tensor, rate: Float, generator: inout RandomGenerator) -> (output: Tensor, mask: Tensor) {
-    precondition(rate >= 0 && rate < 1, "dropout: rate must be in [0, 1), got \(rate)")
+    require(rate >= 0 && rate < 1, "dropout: rate must be in [0, 1), got \(rate)")
     let keep = 1 / (1 - rate)
     let mask = Tensor(shape: x.shape, scalars: (0..<x.count).map { _ in generator.nextUnit() < rate ? 0 : keep })
     return (x * mask, mask)

@@ -39,7 +39,7 @@ public enum Padding: Equatable, Sendable, CustomStringConvertible {
             let total = Swift.max((output - 1) * stride + kernel - input, 0)
             return (total / 2, total - total / 2)
         case let .explicit(top, bottom, left, right):
-            precondition(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "Padding: negative padding \(self)")
+            require(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "Padding: negative padding \(self)")
             return axis == 0 ? (top, bottom) : (left, right)
         }
     }
@@ -47,7 +47,7 @@ public enum Padding: Equatable, Sendable, CustomStringConvertible {
 
 /// o = floor((i + p_before + p_after - k) / s) + 1, the number of window positions along one axis.
 public func outputSize(input: Int, kernel: Int, stride: Int, paddingBefore: Int = 0, paddingAfter: Int = 0) -> Int {
-    precondition(stride >= 1, "stride must be at least 1, got \(stride)")
+    require(stride >= 1, "stride must be at least 1, got \(stride)")
     let span = input + paddingBefore + paddingAfter - kernel
     return span < 0 ? 0 : span / stride + 1
 }
@@ -62,9 +62,9 @@ public struct WindowGeometry: Equatable, Sendable {
     public let outputHeight: Int, outputWidth: Int
 
     public init(inputShape: [Int], kernelSize: (Int, Int), strides: (Int, Int), padding: Padding, operation: String) {
-        precondition(inputShape.count == 4, "\(operation): input must be [N, H, W, C], got \(inputShape)")
-        precondition(kernelSize.0 >= 1 && kernelSize.1 >= 1, "\(operation): window \(kernelSize) must be at least 1x1")
-        precondition(strides.0 >= 1 && strides.1 >= 1, "\(operation): strides \(strides) must be at least 1")
+        require(inputShape.count == 4, "\(operation): input must be [N, H, W, C], got \(inputShape)")
+        require(kernelSize.0 >= 1 && kernelSize.1 >= 1, "\(operation): window \(kernelSize) must be at least 1x1")
+        require(strides.0 >= 1 && strides.1 >= 1, "\(operation): strides \(strides) must be at least 1")
         batch = inputShape[0]; height = inputShape[1]; width = inputShape[2]; channels = inputShape[3]
         kernelHeight = kernelSize.0; kernelWidth = kernelSize.1
         strideY = strides.0; strideX = strides.1
@@ -73,7 +73,7 @@ public struct WindowGeometry: Equatable, Sendable {
         top = py.before; bottom = py.after; left = px.before; right = px.after
         outputHeight = outputSize(input: height, kernel: kernelHeight, stride: strideY, paddingBefore: top, paddingAfter: bottom)
         outputWidth = outputSize(input: width, kernel: kernelWidth, stride: strideX, paddingBefore: left, paddingAfter: right)
-        precondition(outputHeight >= 1 && outputWidth >= 1,
+        require(outputHeight >= 1 && outputWidth >= 1,
                      "\(operation): a \(kernelHeight)x\(kernelWidth) window does not fit a \(height)x\(width) input with padding \(padding)")
     }
 

@@ -1,10 +1,30 @@
+import CBLAS
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Runs `body` over 0..<count split into contiguous chunks across the machine's cores, for the
-/// non-GEMM loops (im2col, pooling, activations). Small jobs stay on the calling thread.
+/// How many cores the core's loops use: OpenBLAS's threads for matrix products, and the split of
+/// the other loops (im2col, pooling) across Dispatch's workers.
+public enum Parallelism {
+    /// Workers for the non-GEMM loops; the machine's cores unless `CNN_THREADS` says otherwise.
+    nonisolated(unsafe) public static var workers: Int = {
+        if let text = getenv("CNN_THREADS").map({ String(cString: $0) }), let n = Int(text), n >= 1 { return n }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }()
+
+    /// Everything on the calling thread (for a forked child, where no worker threads survive).
+    public static func runSerially() {
+        workers = 1
+        openblas_set_num_threads(1)
+    }
+}
+
+/// Runs `body` over 0..<count split into contiguous chunks across `Parallelism.workers`, for the
+/// non-GEMM loops. Small jobs stay on the calling thread.
 @inline(__always)
 func parallelChunks(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-    let workers = min(ProcessInfoCores.count, max(1, count / max(minimumPerChunk, 1)))
+    let workers = min(Parallelism.workers, max(1, count / max(minimumPerChunk, 1)))
     if workers <= 1 { body(0..<count); return }
     let chunk = (count + workers - 1) / workers
     DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -12,17 +32,3 @@ func parallelChunks(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>)
         if start < end { body(start..<end) }
     }
 }
-
-enum ProcessInfoCores {
-    static let count: Int = {
-        #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 2
-        #endif
-    }()
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -40,7 +40,7 @@ func maxPool2dWithArgmax(_ input: Tensor, _ g: WindowGeometry) -> (output: Tenso
 
 /// Scatters dL/dy back to the winners: dL/dx is zero everywhere else.
 func maxPool2dBackward(argmax: [Int32], inputShape: [Int], outputGradient dy: Tensor) -> Tensor {
-    precondition(argmax.count == dy.count, "maxPool2d backward: output gradient \(dy.shape) does not match the forward pass")
+    require(argmax.count == dy.count, "maxPool2d backward: output gradient \(dy.shape) does not match the forward pass")
     var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
     for (o, i) in argmax.enumerated() where i >= 0 { dx[Int(i)] += dy.scalars[o] }
     return Tensor(shape: inputShape, scalars: dx)
@@ -108,7 +108,7 @@ public func avgPool2dBackward(inputShape: [Int], outputGradient dy: Tensor, pool
 
 /// Global average pooling: [N, H, W, C] to [N, C], the mean of each channel's map.
 public func globalAvgPool2d(_ input: Tensor) -> Tensor {
-    precondition(input.rank == 4, "globalAvgPool2d: input must be [N, H, W, C], got \(input.shape)")
+    require(input.rank == 4, "globalAvgPool2d: input must be [N, H, W, C], got \(input.shape)")
     let n = input.shape[0], hw = input.shape[1] * input.shape[2], c = input.shape[3]
     return input.reshaped([n, hw, c]).mean(alongAxis: 1)
 }

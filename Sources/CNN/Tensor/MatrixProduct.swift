@@ -23,10 +23,10 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
 
 /// The matrix product of `[M, K]` and `[K, N]`: `[M, N]`.
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-    precondition(a.rank == 2 && b.rank == 2, "matmul needs two matrices, got \(a.shape) and \(b.shape)")
+    require(a.rank == 2 && b.rank == 2, "matmul needs two matrices, got \(a.shape) and \(b.shape)")
     let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
     let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-    precondition(ka == kb, "matmul: inner sizes differ, \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
+    require(ka == kb, "matmul: inner sizes differ, \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
     var out = [Float](repeating: 0, count: m * n)
     a.scalars.withUnsafeBufferPointer { pa in
         b.scalars.withUnsafeBufferPointer { pb in
@@ -42,7 +42,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 /// The naive triple loop, the reference `matmul` is tested against.
 public func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let m = a.shape[0], k = a.shape[1], n = b.shape[1]
-    precondition(b.shape[0] == k, "naiveMatmul: inner sizes differ")
+    require(b.shape[0] == k, "naiveMatmul: inner sizes differ")
     var out = Tensor(zeros: [m, n])
     for i in 0..<m { for j in 0..<n {
         var s: Float = 0

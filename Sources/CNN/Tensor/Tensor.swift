@@ -12,8 +12,8 @@ public struct Tensor: Equatable, Sendable {
 
     /// A tensor with the given shape and row-major values.
     public init(shape: [Int], scalars: [Float]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative size in shape \(shape)")
-        precondition(shape.reduce(1, *) == scalars.count,
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor: negative size in shape \(shape)")
+        require(shape.reduce(1, *) == scalars.count,
                      "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
@@ -33,7 +33,7 @@ public struct Tensor: Equatable, Sendable {
     /// A rank-2 tensor from rows of equal length.
     public init(_ rows: [[Float]]) {
         let width = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == width }, "Tensor: rows of unequal length")
+        require(rows.allSatisfy { $0.count == width }, "Tensor: rows of unequal length")
         self.init(shape: [rows.count, width], scalars: rows.flatMap { $0 })
     }
 
@@ -46,10 +46,10 @@ public struct Tensor: Equatable, Sendable {
     /// The row-major offset of a full index.
     @inlinable
     public func offset(_ index: [Int]) -> Int {
-        precondition(index.count == shape.count, "Tensor: index \(index) has rank \(index.count), tensor has rank \(rank)")
+        require(index.count == shape.count, "Tensor: index \(index) has rank \(index.count), tensor has rank \(rank)")
         var offset = 0
         for axis in 0..<shape.count {
-            precondition(index[axis] >= 0 && index[axis] < shape[axis],
+            require(index[axis] >= 0 && index[axis] < shape[axis],
                          "Tensor: index \(index) out of range for shape \(shape)")
             offset = offset * shape[axis] + index[axis]
         }
@@ -67,16 +67,16 @@ public struct Tensor: Equatable, Sendable {
         var resolved = newShape
         if let unknown = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().filter { $0.offset != unknown }.map(\.element).reduce(1, *)
-            precondition(known > 0 && count % known == 0, "Tensor: cannot reshape \(shape) to \(newShape)")
+            require(known > 0 && count % known == 0, "Tensor: cannot reshape \(shape) to \(newShape)")
             resolved[unknown] = count / known
         }
-        precondition(resolved.reduce(1, *) == count, "Tensor: cannot reshape \(shape) (\(count) values) to \(newShape)")
+        require(resolved.reduce(1, *) == count, "Tensor: cannot reshape \(shape) (\(count) values) to \(newShape)")
         return Tensor(shape: resolved, scalars: scalars)
     }
 
     /// Items `range` along the first (batch) axis: a `[k, ...]` tensor.
     public func batch(_ range: Range<Int>) -> Tensor {
-        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+        require(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
                      "Tensor: batch \(range) out of range for shape \(shape)")
         let itemSize = shape.dropFirst().reduce(1, *)
         var newShape = shape
@@ -99,7 +99,7 @@ public struct Tensor: Equatable, Sendable {
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for (row, index) in indices.enumerated() {
-                    precondition(index >= 0 && index < shape[0], "Tensor: gather index \(index) out of range for shape \(shape)")
+                    require(index >= 0 && index < shape[0], "Tensor: gather index \(index) out of range for shape \(shape)")
                     for j in 0..<itemSize { dst[row * itemSize + j] = src[index * itemSize + j] }
                 }
             }
@@ -111,23 +111,23 @@ public struct Tensor: Equatable, Sendable {
 
     /// Stacks equally shaped tensors along a new first axis.
     public static func stacked(_ items: [Tensor]) -> Tensor {
-        precondition(!items.isEmpty, "Tensor.stacked: nothing to stack")
+        require(!items.isEmpty, "Tensor.stacked: nothing to stack")
         let itemShape = items[0].shape
-        precondition(items.allSatisfy { $0.shape == itemShape }, "Tensor.stacked: shapes differ")
+        require(items.allSatisfy { $0.shape == itemShape }, "Tensor.stacked: shapes differ")
         return Tensor(shape: [items.count] + itemShape, scalars: items.flatMap(\.scalars))
     }
 
     /// Joins tensors along the first axis.
     public static func concatenated(_ items: [Tensor]) -> Tensor {
-        precondition(!items.isEmpty, "Tensor.concatenated: nothing to join")
+        require(!items.isEmpty, "Tensor.concatenated: nothing to join")
         let rest = Array(items[0].shape.dropFirst())
-        precondition(items.allSatisfy { Array($0.shape.dropFirst()) == rest }, "Tensor.concatenated: shapes differ")
+        require(items.allSatisfy { Array($0.shape.dropFirst()) == rest }, "Tensor.concatenated: shapes differ")
         return Tensor(shape: [items.map { $0.shape[0] }.reduce(0, +)] + rest, scalars: items.flatMap(\.scalars))
     }
 
     /// Reorders the axes: `permuted([0, 3, 1, 2])` turns `[N, H, W, C]` into PyTorch's `[N, C, H, W]`.
     public func permuted(_ axes: [Int]) -> Tensor {
-        precondition(axes.sorted() == Array(0..<rank), "Tensor.permuted: \(axes) is not a permutation of the axes of \(shape)")
+        require(axes.sorted() == Array(0..<rank), "Tensor.permuted: \(axes) is not a permutation of the axes of \(shape)")
         let newShape = axes.map { shape[$0] }
         var strides = [Int](repeating: 1, count: rank)
         for axis in stride(from: rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
@@ -151,7 +151,7 @@ public struct Tensor: Equatable, Sendable {
 
     /// The transpose of a matrix.
     public var transposed: Tensor {
-        precondition(rank == 2, "Tensor.transposed needs a matrix, got shape \(shape)")
+        require(rank == 2, "Tensor.transposed needs a matrix, got shape \(shape)")
         return permuted([1, 0])
     }
 }

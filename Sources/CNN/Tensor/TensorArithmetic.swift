@@ -10,7 +10,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
     let pa = [Int](repeating: 1, count: rank - a.count) + a
     let pb = [Int](repeating: 1, count: rank - b.count) + b
     return zip(pa, pb).map { x, y in
-        precondition(x == y || x == 1 || y == 1, "Tensor: shapes \(a) and \(b) do not broadcast")
+        require(x == y || x == 1 || y == 1, "Tensor: shapes \(a) and \(b) do not broadcast")
         return max(x, y)
     }
 }
@@ -76,7 +76,7 @@ extension Tensor {
     /// Sums along one axis, which is removed: `[N, C].sum(alongAxis: 0)` is `[C]`.
     public func sum(alongAxis axis: Int) -> Tensor {
         let axis = axis < 0 ? rank + axis : axis
-        precondition(axis >= 0 && axis < rank, "Tensor.sum: no axis \(axis) in shape \(shape)")
+        require(axis >= 0 && axis < rank, "Tensor.sum: no axis \(axis) in shape \(shape)")
         let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
         var out = [Float](repeating: 0, count: outer * inner)
         for o in 0..<outer {

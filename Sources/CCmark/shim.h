@@ -1,0 +1,2 @@
+// libcmark (libcmark-dev): the CommonMark reference parser.
+#include <cmark.h>

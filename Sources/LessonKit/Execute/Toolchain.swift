@@ -1,0 +1,119 @@
+import Foundation
+
+/// A failure of the machinery rather than of a lesson: a missing compiler or library, a build
+/// folder that is not there. Always one line saying what to do.
+public struct ToolchainError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Where the project's compiled modules are, and how to compile a lesson's program against them.
+///
+/// `swift run lessons` runs the binary from `.build/<triple>/<configuration>/`; the modules a lesson
+/// imports (CNN, Figures, Notebook) were built beside it, with their objects in `<Target>.build/`.
+public struct Toolchain: Sendable {
+    public let buildDirectory: URL
+    public let packageRoot: URL
+    public let swiftc: String
+    public let swiftVersion: String
+
+    static let lessonModules = ["CNN", "Figures", "Notebook", "PNGCodec"]
+    static let shims = ["CBLAS", "CZlib", "CCairo", "CCmark"]
+
+    /// Finds the build folder from this executable's own path and the compiler on PATH.
+    public static func locate(packageRoot: URL) throws -> Toolchain {
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var build = exe.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: build.appendingPathComponent("Modules/Notebook.swiftmodule").path) {
+            // Run from elsewhere (an installed copy, a test): use the package's debug build.
+            build = packageRoot.appendingPathComponent(".build/debug").resolvingSymlinksInPath()
+        }
+        guard FileManager.default.fileExists(atPath: build.appendingPathComponent("Modules/Notebook.swiftmodule").path) else {
+            throw ToolchainError(message: "the Notebook module is not built in \(build.path): run `swift build` in \(packageRoot.path) first")
+        }
+        guard let swiftc = findExecutable("swiftc") else {
+            throw ToolchainError(message: "swiftc not found on PATH: install Swift 6.3 (https://swift.org/install) and put its usr/bin on PATH")
+        }
+        let version = (try? run(swiftc, ["--version"]).output.components(separatedBy: "\n").first { $0.contains("Swift version") }) ?? nil
+        return Toolchain(buildDirectory: build, packageRoot: packageRoot, swiftc: swiftc, swiftVersion: version ?? "Swift (unknown version)")
+    }
+
+    /// The object files of the modules a lesson links: all of `<Target>.build/*.o`.
+    func objectFiles() throws -> [URL] {
+        var objects: [URL] = []
+        for module in Toolchain.lessonModules {
+            let folder = buildDirectory.appendingPathComponent("\(module).build")
+            let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+            let found = files.filter { $0.pathExtension == "o" }.sorted { $0.path < $1.path }
+            guard !found.isEmpty else { throw ToolchainError(message: "no compiled objects for \(module) in \(folder.path): run `swift build` first") }
+            objects += found
+        }
+        return objects
+    }
+
+    /// What the compiled core looks like: names, sizes and modification times of the objects and
+    /// module files a lesson links, for the cache key.
+    func fingerprint() throws -> String {
+        var parts: [String] = [swiftVersion]
+        let modules = Toolchain.lessonModules.filter { $0 != "PNGCodec" }.map { buildDirectory.appendingPathComponent("Modules/\($0).swiftmodule") }
+        // The runner itself too: a change in how pages are made must rebuild them.
+        let runner = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        for file in try objectFiles() + modules + [runner] {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+            let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            parts.append("\(file.lastPathComponent):\(size):\(date)")
+        }
+        return parts.joined(separator: "\n")
+    }
+
+    /// Compiler and linker arguments shared by every lesson program.
+    func arguments() throws -> [String] {
+        var args = ["-swift-version", "5", "-Onone", "-gline-tables-only", "-suppress-warnings",
+                    "-I", buildDirectory.appendingPathComponent("Modules").path]
+        for shim in Toolchain.shims { args += ["-I", packageRoot.appendingPathComponent("Sources/\(shim)").path] }
+        args += ["-I", packageRoot.appendingPathComponent("Sources/PNGCodec/include").path,
+                 // SwiftPM writes the C target's module map beside its objects.
+                 "-Xcc", "-fmodule-map-file=" + buildDirectory.appendingPathComponent("PNGCodec.build/module.modulemap").path]
+        args += ["-Xcc", "-I/usr/include/x86_64-linux-gnu/openblas-pthread", "-Xcc", "-I/usr/include/cairo"]
+        args += try objectFiles().map(\.path)
+        args += ["-L/usr/lib/x86_64-linux-gnu/openblas-pthread", "-lopenblas", "-lpng16", "-lz", "-lcairo"]
+        return args
+    }
+
+    /// Compiles `program` to `executable`; returns the compiler's diagnostics on failure.
+    func compile(_ program: URL, to executable: URL, typecheckOnly: Bool = false) throws -> (ok: Bool, diagnostics: String) {
+        var args = try arguments()
+        if typecheckOnly {
+            args = ["-typecheck"] + args.filter { !$0.hasSuffix(".o") && !$0.hasPrefix("-l") && !$0.hasPrefix("-L") }
+        } else {
+            args += ["-o", executable.path]
+        }
+        let result = try Toolchain.run(swiftc, args + [program.path], currentDirectory: program.deletingLastPathComponent())
+        return (result.status == 0, result.output)
+    }
+
+    /// Runs a tool to completion and returns its combined output.
+    static func run(_ tool: String, _ arguments: [String], currentDirectory: URL? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch { throw ToolchainError(message: "cannot run \(tool): \(error.localizedDescription)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func findExecutable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

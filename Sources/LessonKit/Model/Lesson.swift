@@ -1,0 +1,77 @@
+import Foundation
+
+/// A lesson as written: its front matter and its blocks in order. Nothing here has run.
+public struct Lesson: Equatable, Sendable {
+    /// The file name without ".md", such as "05-pooling"; the page's folder in the output.
+    public let slug: String
+    public let file: URL
+    public let title: String
+    public let summary: String
+    public let blocks: [Block]
+    /// The full text, for the cache key.
+    public let source: String
+
+    public var cells: [Cell] { blocks.compactMap { if case let .cell(c) = $0 { return c } else { return nil } } }
+}
+
+/// A piece of a lesson: prose (Markdown) or a Swift cell.
+public enum Block: Equatable, Sendable {
+    /// Markdown source and the line it starts on.
+    case prose(String, line: Int)
+    case cell(Cell)
+}
+
+/// A fenced `swift` block: code, its options, and where it sits in the file.
+public struct Cell: Equatable, Sendable {
+    /// 1-based position among the lesson's cells.
+    public let number: Int
+    /// The line of the opening fence.
+    public let fenceLine: Int
+    /// The line of the first line of code (fence line + 1).
+    public var firstLine: Int { fenceLine + 1 }
+    /// The code, options lines included (they are Swift comments), without the fences.
+    public let code: String
+    public let options: CellOptions
+
+    /// The code without its leading `//|` option lines, as the page shows it.
+    public var displayCode: String {
+        var lines = code.components(separatedBy: "\n")
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).hasPrefix("//|") { lines.removeFirst() }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Quarto-style options, `//| key: value` lines at the top of a cell.
+public struct CellOptions: Equatable, Sendable {
+    /// Show the code (`echo: false` hides it).
+    public var echo = true
+    /// Show the output (`output: false` hides it; the cell still runs).
+    public var output = true
+    /// Run the cell (`eval: false` shows it without running it).
+    public var eval = true
+    public var label: String?
+    public var figureCaption: String?
+    public var figureAlt: String?
+    /// Seconds the cell may run before the lesson is stopped.
+    public var timeout: Double?
+    public var expect: Expectation = .success
+
+    public enum Expectation: String, Equatable, Sendable {
+        case success
+        /// `expect: error`: the cell must fail at run time (trap, thrown error, failed expect).
+        case error
+        /// `expect: compile-error`: the cell must not compile.
+        case compileError = "compile-error"
+    }
+
+    public init() {}
+}
+
+/// A problem with a lesson's source, at a line: "Lessons/05-pooling.md:12: unknown cell option 'eco'".
+public struct LessonError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int
+    public let message: String
+    public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
+    public var description: String { "\(file):\(line): \(message)" }
+}

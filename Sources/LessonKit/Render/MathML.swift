@@ -1,0 +1,148 @@
+/// TeX math (the subset lessons use) -> MathML, at build time, so pages need no JavaScript.
+/// An unknown command is an error naming it, so an author sees it rather than a broken formula.
+public struct MathML {
+    public struct Failure: Error, Equatable { public let message: String }
+
+    /// `display` gives a block formula (`$$...$$`), otherwise inline (`$...$`).
+    public static func render(_ tex: String, display: Bool) throws -> String {
+        var parser = MathML(tokens: Array(tex))
+        let body = try parser.sequence(until: nil)
+        return "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"\(display ? " display=\"block\"" : "")><mrow>\(body)</mrow></math>"
+    }
+
+    var tokens: [Character]
+    var i = 0
+
+    static let symbols: [String: (String, String)] = [  // command: (element, text)
+        "alpha": ("mi", "α"), "beta": ("mi", "β"), "gamma": ("mi", "γ"), "delta": ("mi", "δ"), "epsilon": ("mi", "ε"), "varepsilon": ("mi", "ε"),
+        "zeta": ("mi", "ζ"), "eta": ("mi", "η"), "theta": ("mi", "θ"), "lambda": ("mi", "λ"), "mu": ("mi", "μ"), "nu": ("mi", "ν"),
+        "xi": ("mi", "ξ"), "pi": ("mi", "π"), "rho": ("mi", "ρ"), "sigma": ("mi", "σ"), "tau": ("mi", "τ"), "phi": ("mi", "φ"),
+        "varphi": ("mi", "φ"), "chi": ("mi", "χ"), "psi": ("mi", "ψ"), "omega": ("mi", "ω"), "Gamma": ("mi", "Γ"), "Delta": ("mi", "Δ"),
+        "Theta": ("mi", "Θ"), "Lambda": ("mi", "Λ"), "Sigma": ("mi", "Σ"), "Phi": ("mi", "Φ"), "Omega": ("mi", "Ω"), "ell": ("mi", "ℓ"),
+        "partial": ("mo", "∂"), "nabla": ("mo", "∇"), "infty": ("mi", "∞"), "cdot": ("mo", "·"), "times": ("mo", "×"), "div": ("mo", "÷"),
+        "le": ("mo", "≤"), "leq": ("mo", "≤"), "ge": ("mo", "≥"), "geq": ("mo", "≥"), "ne": ("mo", "≠"), "neq": ("mo", "≠"),
+        "approx": ("mo", "≈"), "sim": ("mo", "∼"), "propto": ("mo", "∝"), "in": ("mo", "∈"), "notin": ("mo", "∉"), "to": ("mo", "→"),
+        "rightarrow": ("mo", "→"), "leftarrow": ("mo", "←"), "gets": ("mo", "←"), "Rightarrow": ("mo", "⇒"), "mapsto": ("mo", "↦"),
+        "lfloor": ("mo", "⌊"), "rfloor": ("mo", "⌋"), "lceil": ("mo", "⌈"), "rceil": ("mo", "⌉"), "ldots": ("mo", "…"), "cdots": ("mo", "⋯"),
+        "dots": ("mo", "…"), "pm": ("mo", "±"), "odot": ("mo", "⊙"), "circ": ("mo", "∘"), "mid": ("mo", "|"), "lVert": ("mo", "‖"),
+        "rVert": ("mo", "‖"), "|": ("mo", "‖"), "{": ("mo", "{"), "}": ("mo", "}"), "top": ("mi", "⊤"), "forall": ("mo", "∀"),
+        "exists": ("mo", "∃"), "sum": ("mo", "∑"), "prod": ("mo", "∏"), "int": ("mo", "∫"), "langle": ("mo", "⟨"), "rangle": ("mo", "⟩"),
+        "max": ("mi", "max"), "min": ("mi", "min"), "log": ("mi", "log"), "ln": ("mi", "ln"), "exp": ("mi", "exp"), "sin": ("mi", "sin"),
+        "cos": ("mi", "cos"), "tanh": ("mi", "tanh"), "arg": ("mi", "arg"), "argmax": ("mi", "argmax"), "sgn": ("mi", "sgn"),
+        "prime": ("mo", "′"), "star": ("mo", "⋆"), "ast": ("mo", "∗"), "quad": ("mspace", "1em"), "qquad": ("mspace", "2em"),
+        ",": ("mspace", "0.17em"), ";": ("mspace", "0.28em"), " ": ("mspace", "0.25em"), "!": ("mspace", "0em"),
+    ]
+
+    static func escape(_ s: String) -> String { HTML.escape(s) }
+
+    mutating func sequence(until closer: Character?) throws -> String {
+        var out = ""
+        while true {
+            skipSpaces()
+            guard i < tokens.count else { break }
+            if let closer, tokens[i] == closer { i += 1; return out }
+            if tokens[i] == "}" { throw Failure(message: "unbalanced '}' in math") }
+            out += try scripted()
+        }
+        if closer != nil { throw Failure(message: "math group opened with '{' is never closed") }
+        return out
+    }
+
+    /// An atom with optional subscript and superscript.
+    mutating func scripted() throws -> String {
+        var base = try atom()
+        var sub: String?, sup: String?
+        while i < tokens.count, tokens[i] == "_" || tokens[i] == "^" || tokens[i] == "'" {
+            let op = tokens[i]
+            i += 1
+            if op == "'" { sup = (sup ?? "") + "<mo>′</mo>"; continue }
+            let script = try atom()
+            if op == "_" { sub = script } else { sup = script }
+        }
+        if base.isEmpty { base = "<mrow></mrow>" }
+        switch (sub, sup) {
+        case let (s?, p?): return "<msubsup>\(base)<mrow>\(s)</mrow><mrow>\(p)</mrow></msubsup>"
+        case let (s?, nil): return "<msub>\(base)<mrow>\(s)</mrow></msub>"
+        case let (nil, p?): return "<msup>\(base)<mrow>\(p)</mrow></msup>"
+        default: return base
+        }
+    }
+
+    mutating func group() throws -> String {
+        skipSpaces()
+        guard i < tokens.count else { throw Failure(message: "math ends where an argument was expected") }
+        if tokens[i] == "{" { i += 1; return "<mrow>\(try sequence(until: "}"))</mrow>" }
+        return try atom()
+    }
+
+    mutating func rawGroup() throws -> String {
+        skipSpaces()
+        guard i < tokens.count, tokens[i] == "{" else { throw Failure(message: "expected '{' in math") }
+        i += 1
+        var depth = 1, text = ""
+        while i < tokens.count {
+            let c = tokens[i]; i += 1
+            if c == "{" { depth += 1 } else if c == "}" { depth -= 1; if depth == 0 { return text } }
+            text.append(c)
+        }
+        throw Failure(message: "math group opened with '{' is never closed")
+    }
+
+    mutating func skipSpaces() { while i < tokens.count, tokens[i] == " " || tokens[i] == "\n" { i += 1 } }
+
+    mutating func atom() throws -> String {
+        skipSpaces()
+        guard i < tokens.count else { return "" }
+        let c = tokens[i]
+        if c == "{" { i += 1; return "<mrow>\(try sequence(until: "}"))</mrow>" }
+        if c == "\\" { return try command() }
+        if c.isNumber || (c == "." && i + 1 < tokens.count && tokens[i + 1].isNumber) {
+            var number = ""
+            while i < tokens.count, tokens[i].isNumber || (tokens[i] == "." && i + 1 < tokens.count && tokens[i + 1].isNumber) { number.append(tokens[i]); i += 1 }
+            return "<mn>\(number)</mn>"
+        }
+        i += 1
+        if c.isLetter { return "<mi>\(MathML.escape(String(c)))</mi>" }
+        let mapped: [Character: String] = ["-": "−", "*": "∗"]
+        return "<mo>\(MathML.escape(mapped[c] ?? String(c)))</mo>"
+    }
+
+    mutating func command() throws -> String {
+        i += 1  // backslash
+        var name = ""
+        if i < tokens.count, !tokens[i].isLetter { name = String(tokens[i]); i += 1 } else {
+            while i < tokens.count, tokens[i].isLetter { name.append(tokens[i]); i += 1 }
+        }
+        switch name {
+        case "frac", "dfrac", "tfrac": return "<mfrac>\(try group())\(try group())</mfrac>"
+        case "sqrt":
+            skipSpaces()
+            if i < tokens.count, tokens[i] == "[" {
+                i += 1
+                let index = try sequence(until: "]")
+                return "<mroot>\(try group())<mrow>\(index)</mrow></mroot>"
+            }
+            return "<msqrt>\(try group())</msqrt>"
+        case "text", "mbox", "textrm": return "<mtext>\(MathML.escape(try rawGroup()))</mtext>"
+        case "mathrm", "operatorname": return "<mi mathvariant=\"normal\">\(MathML.escape(try rawGroup()))</mi>"
+        case "mathbf", "boldsymbol": return "<mi mathvariant=\"bold\">\(MathML.escape(try rawGroup()))</mi>"
+        case "mathit": return "<mi>\(MathML.escape(try rawGroup()))</mi>"
+        case "hat", "widehat": return "<mover accent=\"true\">\(try group())<mo>^</mo></mover>"
+        case "bar", "overline": return "<mover accent=\"true\">\(try group())<mo>¯</mo></mover>"
+        case "tilde": return "<mover accent=\"true\">\(try group())<mo>~</mo></mover>"
+        case "vec": return "<mover accent=\"true\">\(try group())<mo>→</mo></mover>"
+        case "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr":
+            skipSpaces()
+            guard i < tokens.count else { return "" }
+            if tokens[i] == "." { i += 1; return "" }
+            if tokens[i] == "\\" { return try command().replacingOccurrences(of: "<mo>", with: "<mo stretchy=\"true\">") }
+            let d = tokens[i]; i += 1
+            return "<mo stretchy=\"true\">\(MathML.escape(String(d)))</mo>"
+        default:
+            guard let (element, text) = MathML.symbols[name] else { throw Failure(message: "unknown TeX command \\\(name)") }
+            if element == "mspace" { return "<mspace width=\"\(text)\"/>" }
+            if element == "mi" && text.count > 1 { return "<mi mathvariant=\"normal\">\(text)</mi><mspace width=\"0.17em\"/>" }
+            return "<\(element)>\(MathML.escape(text))</\(element)>"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// The course's one stylesheet, inlined in every page: light and dark themes, a phone layout,
+/// and print rules. No fonts or scripts are fetched.
+enum Stylesheet {
+    static let css = """
+    :root { --bg: #ffffff; --fg: #1d1f23; --muted: #5f6670; --line: #e3e6ea; --code-bg: #f6f8fa; --accent: #1f6feb;
+      --out-bg: #fbfbfc; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --kw: #a626a4; --ty: #0b7285; --st: #c2410c; --nu: #1c64d6;
+      --cm: #6e7781; --fn: #6639ba; --at: #953800; }
+    @media (prefers-color-scheme: dark) {
+      :root { --bg: #0f1115; --fg: #e6e8eb; --muted: #9aa3ad; --line: #2b3038; --code-bg: #161a20; --accent: #58a6ff;
+        --out-bg: #12151a; --ok: #3fb950; --bad: #f85149; --warn: #d29922; --kw: #d2a8ff; --ty: #79c0ff; --st: #ffa657; --nu: #79c0ff;
+        --cm: #8b949e; --fn: #d2a8ff; --at: #ffa657; }
+      figure img { background: #ffffff; border-radius: 4px; }
+    }
+    * { box-sizing: border-box; }
+    body { margin: 0; background: var(--bg); color: var(--fg); font: 17px/1.6 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
+    a { color: var(--accent); }
+    .layout { display: grid; grid-template-columns: 250px minmax(0, 1fr); max-width: 1200px; margin: 0 auto; }
+    nav.sidebar { position: sticky; top: 0; align-self: start; max-height: 100vh; overflow-y: auto; padding: 24px 16px; font-size: 14px; border-right: 1px solid var(--line); }
+    nav.sidebar ul { list-style: none; padding-left: 0; margin: 0; }
+    nav.sidebar li { margin: 4px 0; }
+    nav.sidebar li.h3 { padding-left: 14px; }
+    nav.sidebar a { text-decoration: none; color: var(--fg); }
+    nav.sidebar a:hover { color: var(--accent); }
+    nav.sidebar .home { display: block; font-weight: 600; margin-bottom: 16px; }
+    main { padding: 24px 40px 80px; min-width: 0; }
+    header .number { color: var(--muted); margin: 0; font-size: 14px; text-transform: uppercase; letter-spacing: .05em; }
+    h1 { font-size: 2em; line-height: 1.2; margin: .2em 0 .3em; }
+    h2 { margin-top: 2em; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
+    h1 a.anchor, h2 a.anchor, h3 a.anchor, h4 a.anchor { color: inherit; text-decoration: none; }
+    .summary { color: var(--muted); font-size: 1.1em; margin-top: 0; }
+    .banner { border-radius: 6px; padding: 10px 14px; margin: 12px 0; font-size: 15px; }
+    .banner.failed { border: 1px solid var(--bad); color: var(--bad); }
+    .banner.warning { border: 1px solid var(--warn); color: var(--warn); }
+    .banner ul { margin: 4px 0 0; padding-left: 20px; }
+    code { font-family: "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; font-size: .88em; }
+    :not(pre) > code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
+    pre { overflow-x: auto; margin: 0; padding: 10px 14px; font-size: 14px; line-height: 1.45; }
+    pre code { font-size: inherit; }
+    .cell { border: 1px solid var(--line); border-radius: 8px; margin: 18px 0; overflow: hidden; }
+    .cell.failed { border-color: var(--bad); }
+    .cell-head { display: flex; gap: 12px; align-items: baseline; font-size: 12px; color: var(--muted); background: var(--code-bg); padding: 4px 14px; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+    .cell-head .where { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
+    .cell-head .time { margin-left: auto; }
+    .badge { font-weight: 600; }
+    .badge.ok { color: var(--ok); } .badge.bad { color: var(--bad); } .badge.skip { color: var(--muted); }
+    pre.source { background: var(--code-bg); }
+    .outputs { border-top: 1px solid var(--line); background: var(--out-bg); }
+    .outputs:empty { display: none; }
+    .outputs > * { margin: 0; }
+    pre.stdout { white-space: pre-wrap; word-break: break-word; }
+    pre.stderr { white-space: pre-wrap; color: var(--bad); }
+    .out { display: flex; gap: 8px; padding: 6px 14px; }
+    .out .label { color: var(--muted); font-size: 12px; padding-top: 4px; white-space: nowrap; }
+    .out pre { padding: 2px 0; }
+    .check { padding: 6px 14px; font-size: 15px; }
+    .check.pass { color: var(--ok); } .check.fail { color: var(--bad); }
+    .error { padding: 8px 14px; color: var(--bad); font-weight: 600; }
+    figure { margin: 10px 14px; }
+    figure img { max-width: 100%; height: auto; }
+    figcaption { font-size: 14px; color: var(--muted); }
+    figcaption .note { display: block; color: var(--warn); }
+    details.frames { margin-top: 6px; font-size: 14px; }
+    details.frames ol { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; padding: 0; }
+    details.frames img { max-width: 260px; }
+    table.data { border-collapse: collapse; margin: 8px 14px; font-size: 14px; }
+    table.data caption { text-align: left; color: var(--muted); font-size: 12px; }
+    table.data td, table.data th { border: 1px solid var(--line); padding: 2px 8px; }
+    table.data.numeric td { text-align: right; font-variant-numeric: tabular-nums; font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
+    pre.log { color: var(--muted); white-space: pre-wrap; }
+    .tok-kw, .kw { color: var(--kw); } .ty { color: var(--ty); } .st { color: var(--st); } .nu { color: var(--nu); } .cm { color: var(--cm); font-style: italic; } .fn { color: var(--fn); } .at { color: var(--at); }
+    math[display="block"] { margin: 12px 0; overflow-x: auto; }
+    .math-error { color: var(--bad); }
+    details { margin: 12px 0; }
+    details > summary { cursor: pointer; font-weight: 600; }
+    .pager { display: flex; justify-content: space-between; gap: 12px; margin-top: 48px; padding-top: 16px; border-top: 1px solid var(--line); }
+    footer.build { color: var(--muted); font-size: 13px; margin-top: 24px; }
+    .lessons { list-style: none; padding: 0; display: grid; gap: 16px; }
+    .lessons li { display: grid; grid-template-columns: 140px 1fr; gap: 16px; border: 1px solid var(--line); border-radius: 8px; padding: 12px; align-items: center; }
+    .lessons img { width: 140px; height: 100px; object-fit: contain; background: #fff; border-radius: 4px; }
+    .lessons .placeholder { width: 140px; height: 100px; display: flex; align-items: center; justify-content: center; color: var(--muted); border: 1px dashed var(--line); border-radius: 4px; font-size: 32px; }
+    .lessons h2 { margin: 0; border: 0; font-size: 1.2em; }
+    .lessons p { margin: 4px 0; }
+    .result.ok { color: var(--ok); } .result.bad { color: var(--bad); }
+    @media (max-width: 800px) {
+      .layout { grid-template-columns: 1fr; }
+      nav.sidebar { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
+      main { padding: 16px; }
+      .lessons li { grid-template-columns: 1fr; }
+    }
+    @media print {
+      nav.sidebar, .pager { display: none; }
+      .layout { display: block; }
+      .cell { break-inside: avoid; }
+      details { display: block; }
+      body { font-size: 12pt; }
+    }
+    """
+}

@@ -1,0 +1,66 @@
+import CNN
+import Figures
+import Foundation
+
+/// Shows a value under the cell, as Jupyter's Out[n]: tensors as a table of values (or a
+/// heatmap when large), models as their summary, anything else as its description.
+public func display<T>(_ value: T) {
+    switch value {
+    case let tensor as Tensor: displayTensor(tensor)
+    case let model as Sequential: Channel.event(["kind": "display", "text": model.summaryText])
+    case let history as History: displayHistory(history)
+    default: Channel.event(["kind": "display", "text": String(describing: value)])
+    }
+}
+
+/// The runner wraps a cell's last expression in this; Void results show nothing.
+public func displayLast<T>(_ value: T) { display(value) }
+public func displayLast(_ value: Void) {}
+
+func displayTensor(_ t: Tensor) {
+    let matrix: (rows: Int, columns: Int)? = {
+        switch t.rank {
+        case 0: return nil
+        case 1: return (1, t.shape[0])
+        case 2: return (t.shape[0], t.shape[1])
+        case 3 where t.shape[2] == 1: return (t.shape[0], t.shape[1])
+        case 4 where t.shape[0] == 1 && t.shape[3] == 1: return (t.shape[1], t.shape[2])
+        default: return nil
+        }
+    }()
+    if let (rows, columns) = matrix, rows * columns <= 400, columns <= 28 {
+        let body = (0..<rows).map { r in (0..<columns).map { c in Tensor.formatValue(t.scalars[r * columns + c]) } }
+        Channel.event(["kind": "table", "caption": "Tensor \(t.shape)", "rows": body, "numeric": true])
+    } else if let (rows, columns) = matrix, rows <= 400, columns <= 400 {
+        Channel.event(["kind": "display", "text": "Tensor \(t.shape), min \(Tensor.formatValue(t.min())), max \(Tensor.formatValue(t.max())), mean \(Tensor.formatValue(t.mean()))"])
+        show(Heatmap(t.reshaped([rows, columns]), showValues: false), caption: "Tensor \(t.shape) as a heatmap", alt: "Heatmap of a \(rows) by \(columns) tensor")
+    } else {
+        Channel.event(["kind": "display", "text": t.description])
+    }
+}
+
+func displayHistory(_ h: History) {
+    let names = h.metrics.keys.sorted { a, b in
+        let order = ["loss", "accuracy", "val_loss", "val_accuracy"]
+        return (order.firstIndex(of: a) ?? 9, a) < (order.firstIndex(of: b) ?? 9, b)
+    }
+    let rows = h.epochs.indices.map { i in ["\(h.epochs[i] + 1)"] + names.map { Tensor.formatValue(h.metrics[$0]![i]) } + [String(format: "%.1f s", h.epochSeconds[i])] }
+    Channel.event(["kind": "table", "caption": "History", "header": ["epoch"] + names + ["time"], "rows": rows, "numeric": true])
+}
+
+/// A table under the cell: a header row and rows of cells (shown HTML-escaped).
+public func table(_ rows: [[Any]], header: [String]? = nil, caption: String? = nil) {
+    var fields: [String: Any] = ["kind": "table", "rows": rows.map { $0.map { cell -> String in
+        if let f = cell as? Float { return Tensor.formatValue(f) }
+        if let d = cell as? Double { return Tensor.formatValue(Float(d)) }
+        return String(describing: cell)
+    } }]
+    if let header { fields["header"] = header }
+    if let caption { fields["caption"] = caption }
+    Channel.event(fields)
+}
+
+extension Tensor {
+    /// Up to four significant decimals, as the tensor description prints values.
+    public static func formatValue(_ v: Float) -> String { String(describing: Tensor(scalar: v)).split(separator: "\n").last.map(String.init) ?? "\(v)" }
+}

@@ -1,0 +1,75 @@
+import CNN
+import Figures
+import Foundation
+
+/// Shows a figure under the current cell: written as PNG beside the page, numbered by the page.
+/// `caption` is the text under it, `alt` describes it for screen readers (a figure without alt
+/// text is a warning in the build).
+public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
+    NotebookRuntime.figuresInCell += 1
+    NotebookRuntime.figureCount += 1
+    let name = "figure-\(NotebookRuntime.figureCount).png"
+    do {
+        let rendered = try figure.render()
+        try write(rendered.png(source: "cell \(NotebookRuntime.currentCell)"), name: name)
+        var fields: [String: Any] = ["kind": "figure", "file": name, "width": rendered.displayWidth, "height": rendered.displayHeight]
+        if let caption { fields["caption"] = caption }
+        if let alt { fields["alt"] = alt }
+        if !rendered.notes.isEmpty { fields["notes"] = rendered.notes }
+        Channel.event(fields)
+    } catch {
+        fail("show: \(error)")
+    }
+}
+
+/// Shows a tensor as a picture: an image for [H, W, 1 or 3] (or one-image batches) with values in
+/// [0, 1], otherwise a heatmap of a 2-D tensor (values printed when small).
+public func show(_ tensor: Tensor, title: String? = nil, caption: String? = nil, alt: String? = nil, colorMap: ColorMap? = nil) {
+    var t = tensor
+    if t.rank == 4 && t.shape[0] == 1 { t = t.item(0) }
+    let isImage = t.rank == 3 && (t.shape[2] == 3 || (t.shape[2] == 1 && t.min() >= 0 && t.max() <= 1 && t.shape[0] >= 8))
+    if isImage && colorMap == nil {
+        show(ImagePicture(t, title: title), caption: caption, alt: alt)
+    } else {
+        if t.rank == 3 && t.shape[2] == 1 { t = t.reshaped([t.shape[0], t.shape[1]]) }
+        show(Heatmap(t, colorMap: colorMap, title: title), caption: caption, alt: alt)
+    }
+}
+
+/// Shows a convolution or pooling diagram as an animation (APNG, plays in the page) with its
+/// frames to step through.
+public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: String? = nil, delayMilliseconds: Int = 700) {
+    NotebookRuntime.figureCount += 1
+    let base = "figure-\(NotebookRuntime.figureCount)"
+    do {
+        let frames = try diagram.frames()
+        try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: "cell \(NotebookRuntime.currentCell)"), name: base + ".png")
+        var names: [String] = []
+        for (i, frame) in frames.enumerated() {
+            let name = "\(base)-step-\(i + 1).png"
+            try write(frame.png(), name: name)
+            names.append(name)
+        }
+        var fields: [String: Any] = ["kind": "figure", "file": base + ".png", "frames": names,
+                                     "width": frames[0].displayWidth, "height": frames[0].displayHeight]
+        if let caption { fields["caption"] = caption }
+        if let alt { fields["alt"] = alt }
+        Channel.event(fields)
+    } catch {
+        fail("animate: \(error)")
+    }
+}
+
+func write(_ data: Data, name: String) throws {
+    let folder = Channel.figureDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    try data.write(to: folder.appendingPathComponent(name))
+}
+
+/// Ends the lesson's program with a message at the current cell.
+func fail(_ message: String, line: Int? = nil) -> Never {
+    var fields: [String: Any] = ["kind": "error", "message": message]
+    if let line { fields["line"] = line }
+    Channel.event(fields)
+    Channel.marker("failed \(NotebookRuntime.currentCell)")
+    exit(3)
+}

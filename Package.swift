@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(
             name: "LessonKitTests",
             dependencies: ["LessonKit"],
+            exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

@@ -46,6 +46,14 @@ public enum NotebookRuntime {
     public static func start() {
         setvbuf(stdout, nil, _IOLBF, 0)
         setvbuf(stderr, nil, _IOLBF, 0)
+        // If the runner dies (killed, interrupted), end too rather than run on unwatched.
+        let parent = getppid()
+        Thread.detachNewThread {
+            while true {
+                usleep(250_000)
+                if getppid() != parent { _exit(130) }
+            }
+        }
     }
 
     /// Ends the previous cell and starts cell `n`.

@@ -23,6 +23,9 @@ final class Executor {
     private let lock = NSLock()
     private var results: [Int: CellResult] = [:]
     private var current: Int?
+    /// The cell stderr is in, from stderr's own markers: the two pipes are read on two threads,
+    /// so stdout's position says nothing about stderr's.
+    private var currentOnStderr: Int?
     private var started: [Int: Date] = [:]
     private var stderrByCell: [Int: String] = [:]
     private var ended: Set<Int> = []
@@ -82,6 +85,12 @@ final class Executor {
         group.wait()
         lock.lock()
         defer { lock.unlock() }
+        // Both pipes are drained now: give expected failures their whole message.
+        for c in cells where c.options.expect == .error {
+            if case .failedAsExpected = results[c.number]!.status, let text = stderrByCell[c.number] {
+                results[c.number]!.status = .failedAsExpected(cleanedCrashMessage(text))
+            }
+        }
         if let (n, limit) = timedOut {
             let c = cell(n)!
             results[n]!.status = .failed(message: "timed out after \(formatSeconds(limit)) (cell \(n); raise it with '//| timeout: <seconds>')", line: c.firstLine)
@@ -112,6 +121,8 @@ final class Executor {
             let words = body.split(separator: " ", maxSplits: 2).map(String.init)
             guard let kind = words.first else { return }
             switch kind {
+            case "start" where isError:
+                currentOnStderr = Int(words[1])
             case "start" where !isError:
                 if let n = Int(words[1]), let c = cell(n) {
                     current = n
@@ -138,7 +149,7 @@ final class Executor {
             }
             return
         }
-        guard let n = current else { return }
+        guard let n = isError ? currentOnStderr : current else { return }
         if isError { stderrByCell[n, default: ""] += line + "\n" }
         append(isError ? .errorText(line + "\n") : .text(line + "\n"), to: n)
     }

@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+@testable import LessonKit
+
+final class ParsingTests: XCTestCase {
+    let file = URL(fileURLWithPath: "/tmp/05-pooling.md")
+
+    func parse(_ text: String) throws -> Lesson { try LessonParser.parse(text, file: file, displayPath: "Lessons/05-pooling.md") }
+
+    func message(_ text: String) -> String {
+        do { _ = try parse(text); return "no error" } catch { return "\(error)" }
+    }
+
+    func testFrontMatterCellsAndProse() throws {
+        let lesson = try parse("""
+        ---
+        title: Pooling
+        summary: "Max and average."
+        ---
+        # Pooling
+
+        Prose.
+
+        ```swift
+        //| label: first
+        let x = 1
+        ```
+
+        ```text
+        not a cell
+        ```
+
+        ```swift
+        x
+        ```
+        """)
+        XCTAssertEqual(lesson.slug, "05-pooling")
+        XCTAssertEqual(lesson.title, "Pooling")
+        XCTAssertEqual(lesson.summary, "Max and average.")
+        XCTAssertEqual(lesson.cells.count, 2)
+        XCTAssertEqual(lesson.cells[0].fenceLine, 9)
+        XCTAssertEqual(lesson.cells[0].firstLine, 10)
+        XCTAssertEqual(lesson.cells[0].options.label, "first")
+        XCTAssertEqual(lesson.cells[0].displayCode, "let x = 1")
+        XCTAssertEqual(lesson.cells[1].code, "x")
+        guard case let .prose(text, _) = lesson.blocks[2] else { return XCTFail("expected prose with the text fence") }
+        XCTAssertTrue(text.contains("not a cell"))
+    }
+
+    func testOptions() throws {
+        let cell = try parse("""
+        # T
+        ```swift
+        //| echo: false
+        //| output: false
+        //| eval: false
+        //| fig-cap: "A caption: with a colon"
+        //| fig-alt: Alt text
+        //| timeout: 2.5
+        //| expect: compile-error
+        x
+        ```
+        """).cells[0]
+        XCTAssertFalse(cell.options.echo)
+        XCTAssertFalse(cell.options.output)
+        XCTAssertFalse(cell.options.eval)
+        XCTAssertEqual(cell.options.figureCaption, "A caption: with a colon")
+        XCTAssertEqual(cell.options.figureAlt, "Alt text")
+        XCTAssertEqual(cell.options.timeout, 2.5)
+        XCTAssertEqual(cell.options.expect, .compileError)
+    }
+
+    func testBadInputIsALineAndAMessage() {
+        XCTAssertEqual(message("# T\n\n```swift\n//| eco: false\n```\n"),
+                       "Lessons/05-pooling.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect)")
+        XCTAssertEqual(message("# T\n```swift\n//| timeout: soon\n```\n"), "Lessons/05-pooling.md:3: cell option 'timeout' takes a number of seconds, not 'soon'")
+        XCTAssertEqual(message("# T\n```swift\n//| expect: maybe\n```\n"), "Lessons/05-pooling.md:3: cell option 'expect' takes error or compile-error, not 'maybe'")
+        XCTAssertEqual(message("# T\n\n```swift\nprint(1)\n"), "Lessons/05-pooling.md:3: code fence opened here is never closed")
+        XCTAssertEqual(message(""), "Lessons/05-pooling.md:1: the lesson is empty")
+        XCTAssertEqual(message("---\ntitle: x\n"), "Lessons/05-pooling.md:1: front matter opened with '---' is never closed")
+    }
+
+    func testLastExpressionIsFoundExactly() {
+        XCTAssertEqual(LastExpression.wrapped("let x = 1\nx + 1"), "let x = 1\ndisplayLast(x + 1)")
+        XCTAssertEqual(LastExpression.wrapped("x = 2"), "x = 2")
+        XCTAssertEqual(LastExpression.wrapped("x += 2"), "x += 2")
+        XCTAssertEqual(LastExpression.wrapped("_ = f()"), "_ = f()")
+        XCTAssertEqual(LastExpression.wrapped("let y = 3"), "let y = 3")
+        XCTAssertEqual(LastExpression.wrapped("if a { b() }"), "if a { b() }")
+        XCTAssertEqual(LastExpression.wrapped("for i in 0..<3 { print(i) }"), "for i in 0..<3 { print(i) }")
+        XCTAssertEqual(LastExpression.wrapped("model.summary() // shows the table"), "displayLast(model.summary()) // shows the table")
+        XCTAssertEqual(LastExpression.wrapped("a == b"), "displayLast(a == b)")
+        XCTAssertEqual(LastExpression.wrapped("try load()"), "displayLast(try load())")
+        // A string containing '=' or a multi-line call is still one expression.
+        XCTAssertEqual(LastExpression.wrapped("f(\n  \"a = b\"\n)"), "displayLast(f(\n  \"a = b\"\n))")
+    }
+}
+
+final class RenderingTests: XCTestCase {
+    func testEscaping() {
+        XCTAssertEqual(HTML.escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
+        XCTAssertEqual(HTML.escape("a\u{1}b"), "a\u{FFFD}b")
+        XCTAssertEqual(HTML.slug("Max pooling, step by step!"), "max-pooling-step-by-step")
+    }
+
+    func testMathML() throws {
+        XCTAssertEqual(try MathML.render("x_i^2", display: false),
+                       "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msubsup><mi>x</mi><mrow><mi>i</mi></mrow><mrow><mn>2</mn></mrow></msubsup></mrow></math>")
+        let frac = try MathML.render("\\frac{\\partial L}{\\partial w}", display: true)
+        XCTAssertTrue(frac.contains("display=\"block\""))
+        XCTAssertTrue(frac.contains("<mfrac><mrow><mo>∂</mo><mi>L</mi></mrow><mrow><mo>∂</mo><mi>w</mi></mrow></mfrac>"), frac)
+        XCTAssertTrue(try MathML.render("\\sqrt{x + 1}", display: false).contains("<msqrt>"))
+        XCTAssertTrue(try MathML.render("\\left\\lfloor \\frac{a}{b} \\right\\rfloor", display: false).contains("<mo stretchy=\"true\">⌊</mo>"))
+        XCTAssertTrue(try MathML.render("\\text{if } x > 0", display: false).contains("<mtext>if </mtext>"))
+        XCTAssertThrowsError(try MathML.render("\\nosuch{x}", display: false)) { XCTAssertEqual(($0 as? MathML.Failure)?.message, "unknown TeX command \\nosuch") }
+        XCTAssertThrowsError(try MathML.render("{x", display: false))
+    }
+
+    func testProseKeepsMathOutOfMarkdownAndWarnsOnBadMath() {
+        var ids: Set<String> = []
+        let (html, headings, warnings) = ProseRenderer.render("## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10, usedIds: &ids)
+        XCTAssertTrue(html.contains("<h2 id=\"sizes\">"))
+        XCTAssertEqual(headings.map(\.text), ["Sizes"])
+        XCTAssertTrue(html.contains("<msub><mi>o</mi>"), html)
+        XCTAssertFalse(html.contains("<em>"), "underscores and stars in math are not emphasis")
+        XCTAssertTrue(html.contains("<code>$not math$</code>"))
+        XCTAssertEqual(warnings.map(\.description), ["L.md:14: math: unknown TeX command \\bad in '\n\\bad\n'"])
+    }
+
+    func testSwiftHighlighting() {
+        let html = SwiftHighlighter.html("let x = Tensor([1]) // \"c\"\nprint(\"<b>\")")
+        XCTAssertTrue(html.contains("<span class=\"kw\">let</span>"))
+        XCTAssertTrue(html.contains("<span class=\"ty\">Tensor</span>"))
+        XCTAssertTrue(html.contains("<span class=\"cm\">// &quot;c&quot;</span>"))
+        XCTAssertTrue(html.contains("<span class=\"st\">&quot;&lt;b&gt;&quot;</span>"))
+    }
+}

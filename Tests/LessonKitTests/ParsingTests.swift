@@ -135,3 +135,13 @@ final class RenderingTests: XCTestCase {
         XCTAssertTrue(html.contains("<span class=\"st\">&quot;&lt;b&gt;&quot;</span>"))
     }
 }
+
+final class MathEnvironmentTests: XCTestCase {
+    func testCasesAndBlackboardBold() throws {
+        let cases = try MathML.render("f(z) = \\begin{cases} z & z > 0 \\\\ \\alpha z & z \\le 0 \\end{cases}", display: true)
+        XCTAssertTrue(cases.contains("<mo stretchy=\"true\">{</mo><mtable columnalign=\"left\"><mtr><mtd><mrow><mi>z</mi></mrow></mtd>"), cases)
+        XCTAssertEqual(cases.components(separatedBy: "<mtr>").count - 1, 2)
+        XCTAssertTrue(try MathML.render("W \\in \\mathbb{R}^{n}", display: false).contains("ℝ"))
+        XCTAssertThrowsError(try MathML.render("\\begin{cases} x", display: false))
+    }
+}

@@ -107,6 +107,40 @@ public struct MathML {
         return "<mo>\(MathML.escape(mapped[c] ?? String(c)))</mo>"
     }
 
+    /// `cases`, `matrix`, `pmatrix`, `bmatrix`: rows split by `\\`, cells by `&`, each cell its own formula.
+    mutating func environment(_ name: String) throws -> String {
+        let end = Array("\\end{\(name)}")
+        var body: [Character] = []
+        while i < tokens.count {
+            if tokens[i] == "\\", i + end.count <= tokens.count, Array(tokens[i..<(i + end.count)]) == end { i += end.count; break }
+            body.append(tokens[i]); i += 1
+            if i == tokens.count { throw Failure(message: "\\begin{\(name)} is never ended") }
+        }
+        var depth = 0, cell = "", row: [String] = [], rows: [[String]] = []
+        var k = 0
+        while k < body.count {
+            let c = body[k]
+            if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
+            if depth == 0 && c == "&" { row.append(cell); cell = ""; k += 1; continue }
+            if depth == 0 && c == "\\" && k + 1 < body.count && body[k + 1] == "\\" { row.append(cell); rows.append(row); row = []; cell = ""; k += 2; continue }
+            cell.append(c); k += 1
+        }
+        row.append(cell); rows.append(row)
+        rows = rows.filter { !($0.count == 1 && $0[0].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) }
+        var table = "<mtable columnalign=\"left\">"
+        for r in rows {
+            table += "<mtr>" + (try r.map { c -> String in var p = MathML(tokens: Array(c)); return "<mtd><mrow>\(try p.sequence(until: nil))</mrow></mtd>" }.joined()) + "</mtr>"
+        }
+        table += "</mtable>"
+        switch name {
+        case "cases": return "<mrow><mo stretchy=\"true\">{</mo>\(table)</mrow>"
+        case "pmatrix": return "<mrow><mo>(</mo>\(table)<mo>)</mo></mrow>"
+        case "bmatrix": return "<mrow><mo>[</mo>\(table)<mo>]</mo></mrow>"
+        case "matrix", "aligned": return table
+        default: throw Failure(message: "unknown TeX environment \(name)")
+        }
+    }
+
     mutating func command() throws -> String {
         i += 1  // backslash
         var name = ""
@@ -123,6 +157,12 @@ public struct MathML {
                 return "<mroot>\(try group())<mrow>\(index)</mrow></mroot>"
             }
             return "<msqrt>\(try group())</msqrt>"
+        case "mathbb":
+            let letters: [Character: String] = ["R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼"]
+            let raw = try rawGroup()
+            return "<mi mathvariant=\"normal\">\(MathML.escape(raw.map { letters[$0] ?? String($0) }.joined()))</mi>"
+        case "begin":
+            return try environment(try rawGroup())
         case "text", "mbox", "textrm": return "<mtext>\(MathML.escape(try rawGroup()))</mtext>"
         case "mathrm", "operatorname": return "<mi mathvariant=\"normal\">\(MathML.escape(try rawGroup()))</mi>"
         case "mathbf", "boldsymbol": return "<mi mathvariant=\"bold\">\(MathML.escape(try rawGroup()))</mi>"

@@ -62,7 +62,7 @@ public struct ConvolutionDiagram: Figure {
         let cell = max(18.0, min(34.0, 300 / Double(max(ph, pw))))
         let top = title == nil ? 30.0 : 52
         let kernelWidth: Double
-        if case .convolution = operation { kernelWidth = Double(kw) * cell + 60 } else { kernelWidth = 60 }
+        if case .convolution = operation { kernelWidth = Double(kw) * cell + 60 } else { kernelWidth = 96 }
         let width = Double(pw) * cell + kernelWidth + Double(ow) * cell + 70
         let height = top + Double(max(ph, oh, kh)) * cell + 40
         let canvas = try Canvas(width: width, height: height)
@@ -103,11 +103,11 @@ public struct ConvolutionDiagram: Figure {
             }
             kx += Double(kw) * cell + 30
         case .maxPooling:
-            canvas.text("max", kx + 4, top + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
-            kx += 30
+            canvas.text("max", kx + 12, top + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
+            kx += 62
         case .averagePooling:
-            canvas.text("mean", kx + 4, top + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
-            kx += 30
+            canvas.text("mean", kx + 14, top + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
+            kx += 66
         }
         canvas.text("=", kx - 14, top + Double(min(kh, oh)) * cell / 2, size: 18, anchor: .middle, bold: true)
         // Output, filled up to the current step.

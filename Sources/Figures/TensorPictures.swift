@@ -170,7 +170,10 @@ public struct ImageGrid: Figure {
             let isWrong = wrong.contains(k)
             if isWrong { canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3) }
             if k < captions.count {
-                canvas.text(captions[k], x + cellSize / 2, y + cellSize + 10, size: 11, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
+                // Shrink a long caption until it fits under its image (and its gap).
+                var size = 11.0
+                while size > 7 && canvas.textWidth(captions[k], size: size, bold: isWrong) > cellSize + gap - 2 { size -= 0.5 }
+                canvas.text(captions[k], x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
             }
             if let note = nonFiniteNote(v) { notes.append("Image \(k + 1): \(note)") }
         }

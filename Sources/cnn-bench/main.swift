@@ -133,30 +133,7 @@ enum TutorialModel: String {
         return forwardMACs * 2 * 3
     }
 
-    func make() -> Sequential {
-        switch self {
-        case .A:
-            return Sequential([
-                Conv2D(32, kernelSize: 3, activation: .relu, inputShape: [28, 28, 1]),
-                MaxPooling2D(2),
-                Conv2D(64, kernelSize: 3, activation: .relu),
-                MaxPooling2D(2),
-                Flatten(),
-                Dense(128, activation: .relu),
-                Dense(10, activation: .softmax),
-            ])
-        case .B:
-            return Sequential([
-                Conv2D(32, kernelSize: 3, activation: .relu, inputShape: [28, 28, 1]),
-                MaxPooling2D(2),
-                Conv2D(64, kernelSize: 3, activation: .relu),
-                MaxPooling2D(2),
-                Conv2D(128, kernelSize: 3, activation: .relu),
-                Flatten(),
-                Dense(10, activation: .softmax),
-            ])
-        }
-    }
+    func make() -> Sequential { self == .A ? .tutorialModelA() : .tutorialModelB() }
 }
 
 /// The process's peak resident memory (VmHWM), in MB.

@@ -27,6 +27,10 @@ final class PNGTests: XCTestCase {
             XCTAssertEqual(try PNG.decode(data), image)
             XCTAssertEqual(PNG.textChunks(data)["Source"], "test \(channels)")
             XCTAssertEqual(try PNG.encode(image, text: ["Source": "test \(channels)"]), data, "same image, same bytes")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(channels)-\(UUID().uuidString).png")
+            try data.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            if let check = pngcheck(file) { XCTAssertTrue(check.ok, check.output) }
         }
     }
 

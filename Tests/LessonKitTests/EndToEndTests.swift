@@ -98,6 +98,9 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") && html.contains("<script"), "no scripts, nothing fetched")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("01-state/figure-1.png").path))
         XCTAssertTrue(try page("02-bytes").contains("f\u{FFFD}\u{FFFD}o"), "bytes that are not UTF-8 become replacement characters")
+        XCTAssertTrue(html.contains("id=\"no-alt-text\""), "a label names the cell's anchor")
+        XCTAssertTrue(result.output.contains("warning: Tests/LessonKitTests/Fixtures/good/01-state.md:47: figure 2 (cell 8) has no alt text"), result.output)
+        XCTAssertTrue(html.contains("<strong>Warnings</strong>"), "the page lists its warnings")
     }
 
     func testCacheHitMissAndForce() throws {

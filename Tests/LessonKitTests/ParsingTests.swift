@@ -80,6 +80,12 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(message("---\ntitle: x\n"), "Lessons/05-pooling.md:1: front matter opened with '---' is never closed")
     }
 
+    func testMissingLibraryIsOneLineSayingWhatToInstall() {
+        let message = Toolchain.missingLibrary(in: "error: link command failed\n/usr/bin/ld: cannot find -lopenblas: No such file or directory")
+        XCTAssertEqual(message?.description, "the linker cannot find libopenblas: install it with `apt-get install libopenblas-dev`")
+        XCTAssertNil(Toolchain.missingLibrary(in: "error: cannot convert value"))
+    }
+
     func testLastExpressionIsFoundExactly() {
         XCTAssertEqual(LastExpression.wrapped("let x = 1\nx + 1"), "let x = 1\ndisplayLast(x + 1)")
         XCTAssertEqual(LastExpression.wrapped("x = 2"), "x = 2")

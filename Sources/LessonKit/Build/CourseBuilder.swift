@@ -173,9 +173,7 @@ public final class CourseBuilder: @unchecked Sendable {
 enum ErrorPage {
     static func render(title: String, error: String, neighbours: CourseNeighbours) -> String {
         """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(HTML.escape(title)) · CNN course</title><style>\(Stylesheet.css)</style></head>
+        \(Stylesheet.head(title: title + " · CNN course"))
         <body><main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
         <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(title))</h1>
         <div class="banner failed"><strong>This lesson could not be read.</strong><ul><li>\(HTML.escape(error))</li></ul></div>

@@ -44,6 +44,7 @@ public struct LessonRunner: Sendable {
 
         // Compile the whole program; on an error, find the first failing cell and run the cells before it.
         var compiled = try compile(program, sourcePath: sourcePath, in: work, name: "lesson", typecheckOnly: false)
+        if !compiled.ok, let missing = Toolchain.missingLibrary(in: compiled.diagnostics) { throw missing }
         if !compiled.ok {
             let all = diagnostics(compiled.diagnostics, sourcePath: sourcePath, within: nil)
             let failing = all.compactMap { d in program.first { $0.firstLine <= d.line && d.line < $0.firstLine + $0.code.components(separatedBy: "\n").count } }.first

@@ -93,6 +93,20 @@ public struct Toolchain: Sendable {
         return (result.status == 0, result.output)
     }
 
+    /// The Debian package that provides each library a lesson program links.
+    static let packages = ["openblas": "libopenblas-dev", "png16": "libpng-dev", "z": "zlib1g-dev", "cairo": "libcairo2-dev"]
+
+    /// A linker complaint about a missing library, turned into what to install.
+    static func missingLibrary(in diagnostics: String) -> ToolchainError? {
+        for (library, package) in packages where diagnostics.contains("-l\(library)") &&
+            (diagnostics.contains("unable to find library") || diagnostics.contains("cannot find")) {
+            return ToolchainError(message: "the linker cannot find lib\(library): install it with `apt-get install \(package)`")
+        }
+        if diagnostics.contains("cblas.h' file not found") { return ToolchainError(message: "OpenBLAS headers are missing: install them with `apt-get install libopenblas-dev`") }
+        if diagnostics.contains("cairo.h' file not found") { return ToolchainError(message: "Cairo headers are missing: install them with `apt-get install libcairo2-dev`") }
+        return nil
+    }
+
     /// Runs a tool to completion and returns its combined output.
     static func run(_ tool: String, _ arguments: [String], currentDirectory: URL? = nil) throws -> (status: Int32, output: String) {
         let process = Process()

@@ -23,16 +23,7 @@ enum IndexRenderer {
             """
         }
         return """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark">
-        <title>Convolutional neural networks, in Swift · CNN course</title>
-        <style>\(Stylesheet.css)</style>
-        </head>
-        <body>
+        \(Stylesheet.head(title: "Convolutional neural networks, in Swift · CNN course"))
         <main style="max-width: 900px; margin: 0 auto;">
         <header><p class="number">Course</p><h1>Convolutional neural networks, from pixels to 99% on MNIST</h1>
         <p class="summary">Every lesson runs: its Swift cells were executed against the course's own CNN core to make this page.</p></header>

@@ -181,7 +181,8 @@ public struct MathML {
         default:
             guard let (element, text) = MathML.symbols[name] else { throw Failure(message: "unknown TeX command \\\(name)") }
             if element == "mspace" { return "<mspace width=\"\(text)\"/>" }
-            if element == "mi" && text.count > 1 { return "<mi mathvariant=\"normal\">\(text)</mi><mspace width=\"0.17em\"/>" }
+            // A function name is one base (so \\tanh^2 and \\tanh' script the whole name), then a thin space.
+            if element == "mi" && text.count > 1 { return "<mrow><mi mathvariant=\"normal\">\(text)</mi><mspace width=\"0.17em\"/></mrow>" }
             return "<\(element)>\(MathML.escape(text))</\(element)>"
         }
     }

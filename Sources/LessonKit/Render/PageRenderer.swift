@@ -62,16 +62,7 @@ public enum PageRenderer {
         pager += "</nav>"
         let formatter = ISO8601DateFormatter()
         let html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark">
-        <title>\(HTML.escape(lesson.title)) · CNN course</title>
-        <style>\(Stylesheet.css)</style>
-        </head>
-        <body>
+        \(Stylesheet.head(title: lesson.title + " · CNN course"))
         <div class="layout">
         <nav class="sidebar" aria-label="Contents">
         <a class="home" href="../index.html">← Course contents</a>

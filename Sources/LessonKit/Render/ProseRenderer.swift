@@ -18,7 +18,11 @@ enum ProseRenderer {
         var inFence = false, blockMath: (start: Int, text: String)? = nil
         func placeholder(_ html: String) -> String { formulas.append(html); return "MATHXPH\(formulas.count - 1)Z" }
         func math(_ tex: String, display: Bool, line: Int) -> String {
-            do { return placeholder(try MathML.render(tex, display: display)) } catch let failure as MathML.Failure {
+            do {
+                let rendered = try MathML.render(tex, display: display)
+                // Block formulas scroll sideways on a narrow screen instead of overflowing it.
+                return placeholder(display ? "<div class=\"math-block\">\(rendered)</div>" : rendered)
+            } catch let failure as MathML.Failure {
                 warnings.append(LessonError(file: file, line: line, message: "math: \(failure.message) in '\(tex)'"))
                 return placeholder("<code class=\"math-error\">\(HTML.escape(tex))</code>")
             } catch { return tex }

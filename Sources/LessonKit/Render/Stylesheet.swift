@@ -1,6 +1,22 @@
 /// The course's one stylesheet, inlined in every page: light and dark themes, a phone layout,
 /// and print rules. No fonts or scripts are fetched.
 enum Stylesheet {
+    /// The document's start up to `<body>`: every page is self-contained, nothing is fetched.
+    static func head(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <title>\(HTML.escape(title))</title>
+        <style>\(css)</style>
+        </head>
+        <body>
+        """
+    }
+
     static let css = """
     :root { --bg: #ffffff; --fg: #1d1f23; --muted: #5f6670; --line: #e3e6ea; --code-bg: #f6f8fa; --accent: #1f6feb;
       --out-bg: #fbfbfc; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --kw: #a626a4; --ty: #0b7285; --st: #c2410c; --nu: #1c64d6;
@@ -68,7 +84,7 @@ enum Stylesheet {
     table.data.numeric td { text-align: right; font-variant-numeric: tabular-nums; font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
     pre.log { color: var(--muted); white-space: pre-wrap; }
     .tok-kw, .kw { color: var(--kw); } .ty { color: var(--ty); } .st { color: var(--st); } .nu { color: var(--nu); } .cm { color: var(--cm); font-style: italic; } .fn { color: var(--fn); } .at { color: var(--at); }
-    math[display="block"] { margin: 12px 0; overflow-x: auto; }
+    .math-block { overflow-x: auto; margin: 12px 0; }
     .math-error { color: var(--bad); }
     details { margin: 12px 0; }
     details > summary { cursor: pointer; font-weight: 600; }

@@ -15,7 +15,8 @@ func maxPool2dWithArgmax(_ input: Tensor, _ g: WindowGeometry) -> (output: Tenso
                         let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
                         for ox in 0..<g.outputWidth {
                             let o = (nOy * g.outputWidth + ox) * c
-                            for ch in 0..<c { y[o + ch] = -.infinity }
+                            // The first real cell of the window seeds the max; the others compare.
+                            var first = true
                             for ky in 0..<g.kernelHeight {
                                 let iy = oy * g.strideY + ky - g.top
                                 guard iy >= 0 && iy < g.height else { continue }
@@ -23,9 +24,14 @@ func maxPool2dWithArgmax(_ input: Tensor, _ g: WindowGeometry) -> (output: Tenso
                                     let ix = ox * g.strideX + kx - g.left
                                     guard ix >= 0 && ix < g.width else { continue }
                                     let i = ((n * g.height + iy) * g.width + ix) * c
-                                    for ch in 0..<c where x[i + ch] > y[o + ch] || am[o + ch] < 0 {
-                                        y[o + ch] = x[i + ch]
-                                        am[o + ch] = Int32(i + ch)
+                                    if first {
+                                        for ch in 0..<c { y[o + ch] = x[i + ch]; am[o + ch] = Int32(i + ch) }
+                                        first = false
+                                    } else {
+                                        for ch in 0..<c where x[i + ch] > y[o + ch] {
+                                            y[o + ch] = x[i + ch]
+                                            am[o + ch] = Int32(i + ch)
+                                        }
                                     }
                                 }
                             }

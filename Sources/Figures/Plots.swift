@@ -54,8 +54,10 @@ public struct LinePlot: Figure {
         let dropped = series.flatMap(\.y).count - ys.count
         if dropped > 0 { notes.append("\(dropped) value\(dropped == 1 ? "" : "s") not drawn (\(logY ? "not finite or not positive on a log axis" : "not finite")).") }
         let yr = yRange ?? (ys.min() ?? 0, ys.max() ?? 1)
+        // Headroom so no line runs along the frame: 5% of the range, or a fifth of a decade on a log axis.
         let pad = logY ? 0 : (yr.1 - yr.0) * 0.05
-        let axes = Axes(canvas: canvas, xRange: (xs.min() ?? 0, xs.max() ?? 1), yRange: (yr.0 - pad, yr.1 + pad), logY: logY,
+        let range = logY ? (yr.0 / 1.6, yr.1 * 1.6) : (yr.0 - pad, yr.1 + pad)
+        let axes = Axes(canvas: canvas, xRange: (xs.min() ?? 0, xs.max() ?? 1), yRange: range, logY: logY,
                         title: title, xLabel: xLabel, yLabel: yLabel)
         axes.drawFrame()
         if series.allSatisfy({ $0.y.isEmpty }) {

@@ -11,6 +11,8 @@ import Glibc
 enum Channel {
     static let tag: String = ProcessInfo.processInfo.environment["LESSON_RUN_TAG"] ?? "notebook"
     static let figureDirectory: URL? = ProcessInfo.processInfo.environment["LESSON_FIGURE_DIR"].map { URL(fileURLWithPath: $0) }
+    /// The lesson file's name, for the text chunk of every figure it makes.
+    static let lessonFile = ProcessInfo.processInfo.environment["LESSON_SOURCE"] ?? "lesson"
     static let prefix = "\u{1E}" + tag + " "
 
     static func flush() {

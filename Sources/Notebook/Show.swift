@@ -11,7 +11,7 @@ public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
     let name = "figure-\(NotebookRuntime.figureCount).png"
     do {
         let rendered = try figure.render()
-        try write(rendered.png(source: "cell \(NotebookRuntime.currentCell)"), name: name)
+        try write(rendered.png(source: "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"), name: name)
         var fields: [String: Any] = ["kind": "figure", "file": name, "width": rendered.displayWidth, "height": rendered.displayHeight]
         if let caption { fields["caption"] = caption }
         if let alt { fields["alt"] = alt }
@@ -43,7 +43,7 @@ public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: 
     let base = "figure-\(NotebookRuntime.figureCount)"
     do {
         let frames = try diagram.frames()
-        try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: "cell \(NotebookRuntime.currentCell)"), name: base + ".png")
+        try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"), name: base + ".png")
         var names: [String] = []
         for (i, frame) in frames.enumerated() {
             let name = "\(base)-step-\(i + 1).png"

@@ -51,6 +51,7 @@ final class Executor {
         var environment = ProcessInfo.processInfo.environment
         environment["LESSON_RUN_TAG"] = tag
         environment["LESSON_FIGURE_DIR"] = figureDirectory.path
+        environment["LESSON_SOURCE"] = URL(fileURLWithPath: sourcePath).lastPathComponent
         environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no"
         process.environment = environment
         let out = Pipe(), err = Pipe()

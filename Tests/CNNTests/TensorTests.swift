@@ -33,6 +33,20 @@ final class TensorTests: XCTestCase {
         }
     }
 
+    /// Products large enough to be split by rows across workers, in every transpose combination.
+    func testSplitMatmulMatchesNaiveTwin() {
+        var g = RandomGenerator(seed: 2)
+        let a = Tensor.normal([300, 257], generator: &g), b = Tensor.normal([257, 70], generator: &g)
+        XCTAssertGreaterThanOrEqual(300 * 257 * 70, 1 << 18, "large enough to take the split path")
+        let slow = naiveMatmul(a, b)
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let fast = matmul(ta ? a.transposed : a, tb ? b.transposed : b, transposeA: ta, transposeB: tb)
+            XCTAssertEqual(fast.shape, [300, 70])
+            let worst = zip(fast.scalars, slow.scalars).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(worst, 1e-3, "transposeA \(ta), transposeB \(tb)")
+        }
+    }
+
     func testPermuteToChannelsFirst() {
         // [N=1, H=2, W=2, C=2] channels-last -> [1, 2, 2, 2] channels-first.
         let nhwc = Tensor(shape: [1, 2, 2, 2], scalars: [1, 10, 2, 20, 3, 30, 4, 40])

@@ -12,6 +12,9 @@ public final class Conv2D: ActivatedLayer {
     public let kernelInitializer: Initializer
     public let biasInitializer: Initializer
     public let declaredInputShape: [Int]?
+    /// Whether `backward` computes dL/dinput; the model turns it off for its first layer, whose
+    /// input is the data (dL/dimage is not needed to train, and is the most expensive to compute).
+    public var computesInputGradient = true
     public private(set) var kernel: Parameter?
     public private(set) var bias: Parameter?
 
@@ -86,7 +89,7 @@ public final class Conv2D: ActivatedLayer {
 
     public func backward(preActivationGradient dz: Tensor) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
-        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: dz, geometry: g, needInputGradient: true)
+        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: dz, geometry: g, needInputGradient: computesInputGradient)
         kernel.gradient = grads.kernel
         bias?.gradient = grads.bias
         return grads.input

@@ -63,6 +63,8 @@ public final class Sequential {
             layer.build(inputShape: shape, generator: &generator)
             shape = layer.outputShape(inputShape: shape)
         }
+        // The first layer's input is the data: its gradient is never used in training.
+        (stack.first as? Conv2D)?.computesInputGradient = false
         isBuilt = true
     }
 

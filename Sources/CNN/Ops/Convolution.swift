@@ -83,8 +83,8 @@ public func conv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides
 /// The forward pass into a caller-owned im2col buffer (a layer keeps it for the backward pass).
 func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float]) -> Tensor {
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
-    if cols.count != g.positions * k { cols = [Float](repeating: 0, count: g.positions * k) }
-    var out = [Float](repeating: 0, count: g.positions * f)
+    if cols.count != g.positions * k { cols = uninitializedFloats(g.positions * k) }  // im2col writes every value
+    var out = uninitializedFloats(g.positions * f)  // seeded with the bias, or written by GEMM with beta 0
     input.scalars.withUnsafeBufferPointer { x in
         cols.withUnsafeMutableBufferPointer { c in im2col(x.baseAddress!, g, c.baseAddress!) }
     }
@@ -123,7 +123,7 @@ func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGrad
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
     require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, f],
                  "conv2d backward: output gradient \(dy.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
-    var dKernel = [Float](repeating: 0, count: k * f)
+    var dKernel = uninitializedFloats(k * f)  // written by GEMM with beta 0
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
     let dBias = dy.reshaped([g.positions, f]).sum(alongAxis: 0)
     dy.scalars.withUnsafeBufferPointer { d in
@@ -134,7 +134,7 @@ func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGrad
             }
         }
         if needInputGradient {
-            var dCols = [Float](repeating: 0, count: g.positions * k)
+            var dCols = uninitializedFloats(g.positions * k)  // written by GEMM with beta 0
             kernel.scalars.withUnsafeBufferPointer { w in
                 dCols.withUnsafeMutableBufferPointer { dc in
                     // [M, F] x [F, K]
@@ -166,4 +166,11 @@ public func naiveConv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, st
         out[n, oy, ox, fo] = sum
     } } } }
     return out
+}
+
+/// An array whose every value the caller writes before reading (GEMM with beta 0, im2col): it skips
+/// the zero-fill of `Array(repeating:count:)`, a full pass over memory per call.
+@inline(__always)
+func uninitializedFloats(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }

@@ -24,6 +24,9 @@ public enum Parallelism {
         #endif
     }()
 
+    /// OpenBLAS runs on the calling thread; `gemm` splits large products across our workers.
+    static let useSingleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
+
     /// Everything on the calling thread (for a forked child, where no worker threads survive).
     public static func runSerially() {
         workers = 1

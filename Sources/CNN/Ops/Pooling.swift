@@ -48,7 +48,13 @@ func maxPool2dWithArgmax(_ input: Tensor, _ g: WindowGeometry) -> (output: Tenso
 func maxPool2dBackward(argmax: [Int32], inputShape: [Int], outputGradient dy: Tensor) -> Tensor {
     require(argmax.count == dy.count, "maxPool2d backward: output gradient \(dy.shape) does not match the forward pass")
     var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-    for (o, i) in argmax.enumerated() where i >= 0 { dx[Int(i)] += dy.scalars[o] }
+    dx.withUnsafeMutableBufferPointer { d in
+        dy.scalars.withUnsafeBufferPointer { g in
+            argmax.withUnsafeBufferPointer { winners in
+                for o in 0..<winners.count where winners[o] >= 0 { d[Int(winners[o])] += g[o] }
+            }
+        }
+    }
     return Tensor(shape: inputShape, scalars: dx)
 }
 

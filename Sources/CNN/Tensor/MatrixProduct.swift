@@ -1,8 +1,8 @@
 import CBLAS
+import Dispatch
 
 /// C[M, N] = alpha * op(A) * op(B) + beta * C, row-major, through OpenBLAS's `cblas_sgemm`.
 /// `op` transposes when asked; `a` is [M, K] (or [K, M] when transposed), `b` is [K, N] (or [N, K]).
-@inline(__always)
 func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
           alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
           beta: Float = 0, c: UnsafeMutablePointer<Float>) {
@@ -12,13 +12,32 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
         return
     }
-    cblas_sgemm(CblasRowMajor,
-                transposeA ? CblasTrans : CblasNoTrans,
-                transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(transposeA ? m : k),
-                b, Int32(transposeB ? k : n),
-                beta, c, Int32(n))
+    let lda = transposeA ? m : k, ldb = transposeB ? k : n
+    // Large products are split by rows of C across our own workers, each calling a
+    // single-threaded sgemm: one pool of threads owns the cores, instead of OpenBLAS's threads
+    // spinning between products while ours run im2col and pooling (seen as sched_yield in profiles).
+    let workers = m * n * k >= 1 << 18 ? min(Parallelism.workers, max(1, m / 16)) : 1
+    Parallelism.useSingleThreadedBLAS
+    if workers <= 1 {
+        sgemmBlock(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c)
+        return
+    }
+    let rowsPerWorker = (m + workers - 1) / workers
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let r0 = w * rowsPerWorker, r1 = min(m, r0 + rowsPerWorker)
+        guard r0 < r1 else { return }
+        // Rows r0..<r1 of op(A): with A transposed they are columns of the stored A.
+        let aBlock = transposeA ? a + r0 : a + r0 * lda
+        sgemmBlock(transposeA, transposeB, r1 - r0, n, k, alpha, aBlock, lda, b, ldb, beta, c + r0 * n)
+    }
+}
+
+@inline(__always)
+private func sgemmBlock(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                        _ beta: Float, _ c: UnsafeMutablePointer<Float>) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(n))
 }
 
 /// The matrix product of `[M, K]` and `[K, N]`: `[M, N]`.

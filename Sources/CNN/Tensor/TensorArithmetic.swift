@@ -31,6 +31,19 @@ extension Tensor {
             return Tensor(shape: shape, scalars: out)
         }
         if other.count == 1 { let v = other.scalars[0]; return map { f($0, v) } }
+        if other.rank == 1, let last = shape.last, other.shape[0] == last, last > 0 {
+            // [..., C] with [C] (a bias per channel): row by row, no index arithmetic.
+            var out = scalars
+            out.withUnsafeMutableBufferPointer { o in
+                other.scalars.withUnsafeBufferPointer { b in
+                    for row in 0..<(o.count / last) {
+                        let base = row * last
+                        for j in 0..<last { o[base + j] = f(o[base + j], b[j]) }
+                    }
+                }
+            }
+            return Tensor(shape: shape, scalars: out)
+        }
         if count == 1 { let v = scalars[0]; return other.map { f(v, $0) } }
         let outShape = broadcastShape(shape, other.shape)
         let ia = broadcastIndexer(from: shape, to: outShape)
@@ -79,10 +92,14 @@ extension Tensor {
         require(axis >= 0 && axis < rank, "Tensor.sum: no axis \(axis) in shape \(shape)")
         let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
         var out = [Float](repeating: 0, count: outer * inner)
-        for o in 0..<outer {
-            for k in 0..<size {
-                let base = (o * size + k) * inner
-                for i in 0..<inner { out[o * inner + i] += scalars[base + i] }
+        out.withUnsafeMutableBufferPointer { dst in
+            scalars.withUnsafeBufferPointer { src in
+                for o in 0..<outer {
+                    for k in 0..<size {
+                        let base = (o * size + k) * inner
+                        for i in 0..<inner { dst[o * inner + i] += src[base + i] }
+                    }
+                }
             }
         }
         var newShape = shape

@@ -10,7 +10,7 @@ struct CNNBench: ParsableCommand {
         commandName: "cnn-bench",
         abstract: "Measures training and inference speed of the tutorials' CNNs (models A and B) on MNIST.")
 
-    @Argument(help: "Folder with the MNIST IDX files (default: $MNIST_DIR, else the shipped subset).")
+    @Argument(help: "Folder with the MNIST IDX files (default: $MNIST_DIR, else the full set shipped in Lessons/data/mnist).")
     var directory: String?
 
     @Option(help: "Models to run: A, B or AB.")

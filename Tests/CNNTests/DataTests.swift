@@ -28,29 +28,24 @@ final class DataTests: XCTestCase {
         do { try body(); return "no error" } catch { return "\(error)" }
     }
 
-    func testShippedSubsetLoads() throws {
-        let mnist = try MNIST.load(directory: MNIST.subsetDirectory)
-        XCTAssertEqual(mnist.trainImages.shape, [10_000, 28, 28, 1])
-        XCTAssertEqual(mnist.testImages.shape, [2_000, 28, 28, 1])
-        XCTAssertEqual(mnist.trainLabels.shape, [10_000])
-        XCTAssertTrue(mnist.isSubset)
+    func testShippedSetLoadsByDefaultAndIsTheFullSet() throws {
+        // No MNIST_DIR in the test environment means the default is the shipped copy.
+        let mnist = try MNIST.load(directory: MNIST.shippedDirectory)
+        XCTAssertEqual(mnist.trainImages.shape, [60_000, 28, 28, 1])
+        XCTAssertEqual(mnist.testImages.shape, [10_000, 28, 28, 1])
+        XCTAssertEqual(mnist.trainLabels.shape, [60_000])
+        XCTAssertFalse(mnist.isSubset)
+        XCTAssertTrue(mnist.isShipped)
         XCTAssertEqual(mnist.trainImages.max(), 1)
         XCTAssertEqual(mnist.trainImages.min(), 0)
         XCTAssertEqual(Array(mnist.trainLabels.scalars.prefix(5)), [5, 0, 4, 1, 9])  // MNIST's first labels
-        XCTAssertTrue(mnist.source.contains("subset"))
-    }
-
-    func testFullSetWhenPresent() throws {
-        let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/data/mnist").standardized
-        guard FileManager.default.fileExists(atPath: shared.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path) else {
-            throw XCTSkip("full MNIST not at \(shared.path)")
-        }
-        let (images, labels) = try MNIST.readPair(shared, MNIST.fileNames.testImages, MNIST.fileNames.testLabels)
-        XCTAssertEqual(images.shape, [10_000, 28, 28, 1])
+        XCTAssertEqual(mnist.source, "the MNIST set shipped with the course (60,000 training, 10,000 test images)")
         var counts = [Int](repeating: 0, count: 10)
-        for l in labels.scalars { counts[Int(l)] += 1 }
+        for l in mnist.testLabels.scalars { counts[Int(l)] += 1 }
         XCTAssertEqual(counts, [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+        if ProcessInfo.processInfo.environment["MNIST_DIR"] == nil {
+            XCTAssertEqual(MNIST.defaultDirectory.standardized.path, MNIST.shippedDirectory.standardized.path)
+        }
     }
 
     func testGoodFilesRawAndGzipRead() throws {
@@ -59,8 +54,8 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(images.shape, [2, 2, 2, 1])
         XCTAssertEqual(images.scalars[1], 1)
         XCTAssertEqual(labels.scalars, [3, 9])
-        let gz = try IDX.read(MNIST.subsetDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"), dimensions: 1)
-        XCTAssertEqual(gz.shape, [2000])
+        let gz = try IDX.read(MNIST.shippedDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"), dimensions: 1)
+        XCTAssertEqual(gz.shape, [10_000])
     }
 
     func testWrongMagic() throws {
@@ -76,7 +71,7 @@ final class DataTests: XCTestCase {
         try Data([0, 0, 8]).write(to: folder.appendingPathComponent("x"))
         XCTAssertTrue(fault { _ = try IDX.read(folder.appendingPathComponent("x"), dimensions: 1) }.contains("truncated"))
         // A gzip file cut in half.
-        let gz = try Data(contentsOf: MNIST.subsetDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
+        let gz = try Data(contentsOf: MNIST.shippedDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
         try gz.prefix(gz.count / 2).write(to: folder.appendingPathComponent("cut.gz"))
         XCTAssertEqual(fault { _ = try IDX.read(folder.appendingPathComponent("cut.gz"), dimensions: 1) }, "cut.gz: gzip stream is truncated")
     }

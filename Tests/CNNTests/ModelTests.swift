@@ -82,8 +82,8 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(Initializer.constant(0.5).make([2], generator: &g1).scalars, [0.5, 0.5])
     }
 
-    func testShortTrainingOnTheSubsetLowersTheLossAndIsDeterministic() throws {
-        let mnist = try MNIST.load(directory: MNIST.subsetDirectory)
+    func testShortTrainingOnShippedDataLowersTheLossAndIsDeterministic() throws {
+        let mnist = try MNIST.load(directory: MNIST.shippedDirectory)
         let x = mnist.trainImages.batch(0..<1024), y = mnist.trainLabels.batch(0..<1024)
         func train() -> History {
             let model = Sequential([

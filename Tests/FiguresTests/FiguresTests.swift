@@ -110,7 +110,7 @@ final class GalleryTests: XCTestCase {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folder = root.appendingPathComponent("output/gallery")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let mnist = try MNIST.load(directory: MNIST.subsetDirectory)
+        let mnist = try MNIST.load(directory: MNIST.shippedDirectory)
         let digit = mnist.trainImages.item(0)
         let edge = Tensor(shape: [3, 3], scalars: [1, 0, -1, 1, 0, -1, 1, 0, -1])
         let featureMap = conv2d(mnist.trainImages.batch(0..<1), kernel: edge.reshaped([3, 3, 1, 1]), padding: .same).reshaped([28, 28])

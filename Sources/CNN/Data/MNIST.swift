@@ -9,40 +9,44 @@ public struct MNIST {
     public let testLabels: Tensor
     /// The folder the files came from.
     public let directory: URL
-    /// Whether this is the project's shipped subset rather than the full set.
-    public let isSubset: Bool
+    /// Whether these files are the copy shipped in `Lessons/data/mnist`.
+    public let isShipped: Bool
 
-    /// "the full MNIST set (60,000 training, 10,000 test images)" or the subset's equivalent.
+    /// Whether this is fewer than MNIST's 60,000 training or 10,000 test images.
+    public var isSubset: Bool { trainImages.shape[0] < 60_000 || testImages.shape[0] < 10_000 }
+
+    /// "the MNIST set shipped with the course (60,000 training, 10,000 test images)", or where else
+    /// the files came from.
     public var source: String {
         let sizes = "\(groupedThousands(trainImages.shape[0])) training, \(groupedThousands(testImages.shape[0])) test images"
-        return isSubset ? "the project's MNIST subset (\(sizes))" : "MNIST from \(directory.path) (\(sizes))"
+        return isShipped ? "the MNIST set shipped with the course (\(sizes))" : "MNIST from \(directory.path) (\(sizes))"
     }
 
     public static let fileNames = (trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
                                    testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
 
-    /// The subset shipped with the project (10,000 training and 2,000 test images, the first of
-    /// each MNIST file), so the course builds without the full set.
-    public static var subsetDirectory: URL {
-        // Sources/CNN/Data/MNIST.swift -> the package root -> Lessons/data/mnist-subset
+    /// The full set shipped with the course (60,000 training and 10,000 test images, 11 MB of gzip),
+    /// so that a fresh clone reproduces the tutorials' numbers.
+    public static var shippedDirectory: URL {
+        // Sources/CNN/Data/MNIST.swift -> the package root -> Lessons/data/mnist
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Lessons/data/mnist-subset")
+            .appendingPathComponent("Lessons/data/mnist")
     }
 
-    /// Loads from `directory`; without one, from `$MNIST_DIR` when set, else the shipped subset.
+    /// The folder `load()` reads: `$MNIST_DIR` when set, else the shipped set.
+    public static var defaultDirectory: URL {
+        if let env = ProcessInfo.processInfo.environment["MNIST_DIR"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        return shippedDirectory
+    }
+
+    /// Loads from `directory`; without one, from `defaultDirectory`.
     public static func load(directory: URL? = nil) throws -> MNIST {
-        if let directory { return try load(from: directory, isSubset: directory.standardized == subsetDirectory.standardized) }
-        if let env = ProcessInfo.processInfo.environment["MNIST_DIR"], !env.isEmpty {
-            return try load(from: URL(fileURLWithPath: env), isSubset: false)
-        }
-        return try load(from: subsetDirectory, isSubset: true)
-    }
-
-    private static func load(from directory: URL, isSubset: Bool) throws -> MNIST {
+        let directory = directory ?? defaultDirectory
         let (trainX, trainY) = try readPair(directory, fileNames.trainImages, fileNames.trainLabels)
         let (testX, testY) = try readPair(directory, fileNames.testImages, fileNames.testLabels)
-        return MNIST(trainImages: trainX, trainLabels: trainY, testImages: testX, testLabels: testY, directory: directory, isSubset: isSubset)
+        return MNIST(trainImages: trainX, trainLabels: trainY, testImages: testX, testLabels: testY, directory: directory,
+                     isShipped: directory.standardized.path == shippedDirectory.standardized.path)
     }
 
     /// The file `base` in `directory`, gzip-compressed (`base.gz`) or raw.

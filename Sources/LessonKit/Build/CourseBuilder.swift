@@ -61,9 +61,9 @@ public final class CourseBuilder: @unchecked Sendable {
 
     /// What the data a lesson may read looks like, for the cache key.
     func dataFingerprint() -> String {
-        var parts: [String] = [ProcessInfo.processInfo.environment["MNIST_DIR"] ?? "subset"]
+        var parts: [String] = [ProcessInfo.processInfo.environment["MNIST_DIR"] ?? "shipped"]
         let folders = [ProcessInfo.processInfo.environment["MNIST_DIR"].map { URL(fileURLWithPath: $0) },
-                       toolchain.packageRoot.appendingPathComponent("Lessons/data/mnist-subset")].compactMap { $0 }
+                       toolchain.packageRoot.appendingPathComponent("Lessons/data/mnist")].compactMap { $0 }
         for folder in folders {
             for file in ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).sorted(by: { $0.path < $1.path }) {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)

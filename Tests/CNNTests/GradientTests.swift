@@ -96,13 +96,20 @@ final class GradientTests: XCTestCase {
                 let grads = batchNormBackward(outputGradient: dy, gamma: xs[1], cache: cache)
                 return [grads.input, grads.gamma, grads.beta]
             }, step: 1e-2, tolerance: 3e-2))
+        let mean = Tensor.normal([2], generator: &g), variance = Tensor.uniform([2], low: 0.5, high: 2, generator: &g)
+        assertPasses(checkGradients("batchNorm (inference)", inputs: [("x", x), ("gamma", gamma), ("beta", beta)],
+            forward: { batchNormInference($0[0], gamma: $0[1], beta: $0[2], mean: mean, variance: variance) },
+            backward: { xs, dy in
+                let grads = batchNormInferenceBackward(input: xs[0], outputGradient: dy, gamma: xs[1], mean: mean, variance: variance)
+                return [grads.input, grads.gamma, grads.beta]
+            }))
     }
 
     func testLosses() {
         var g = RandomGenerator(seed: 8)
         let regression = Tensor.normal([4, 3], generator: &g), target = Tensor.normal([4, 3], generator: &g)
         for loss in [Loss.meanSquaredError, .meanAbsoluteError] {
-            assertPasses(checkGradients(loss.rawValue, inputs: [("predictions", regression)],
+            assertPasses(checkGradients(loss.name, inputs: [("predictions", regression)],
                 forward: { Tensor(scalar: loss($0[0], target)) },
                 backward: { xs, dy in [loss.compute(xs[0], target).gradient * dy.scalars[0]] }, step: 1e-3))
         }
@@ -120,7 +127,28 @@ final class GradientTests: XCTestCase {
         assertPasses(checkGradients("sparse_categorical_crossentropy", inputs: [("predictions", rows)],
             forward: { Tensor(scalar: Loss.sparseCategoricalCrossentropy($0[0], labels)) },
             backward: { xs, dy in [Loss.sparseCategoricalCrossentropy.compute(xs[0], labels).gradient * dy.scalars[0]] }, step: 1e-3))
+        // Keras' forms on rows that do not sum to 1 (rescaled first).
+        let unnormalised = Tensor.uniform([4, 5], low: 0.05, high: 0.5, generator: &g)
+        assertPasses(checkGradients("categorical_crossentropy, rows rescaled", inputs: [("predictions", unnormalised)],
+            forward: { Tensor(scalar: Loss.categoricalCrossentropy($0[0], oneHot)) },
+            backward: { xs, dy in [Loss.categoricalCrossentropy.compute(xs[0], oneHot).gradient * dy.scalars[0]] }, step: 1e-3))
+        let soft = Tensor.uniform([4, 5], low: 0, high: 1, generator: &g)
+        assertPasses(checkGradients("categorical_crossentropy, soft targets", inputs: [("predictions", unnormalised)],
+            forward: { Tensor(scalar: Loss.categoricalCrossentropy($0[0], soft)) },
+            backward: { xs, dy in [Loss.categoricalCrossentropy.compute(xs[0], soft).gradient * dy.scalars[0]] }, step: 1e-3))
+        assertPasses(checkGradients("sparse_categorical_crossentropy, rows rescaled", inputs: [("predictions", unnormalised)],
+            forward: { Tensor(scalar: Loss.sparseCategoricalCrossentropy($0[0], labels)) },
+            backward: { xs, dy in [Loss.sparseCategoricalCrossentropy.compute(xs[0], labels).gradient * dy.scalars[0]] }, step: 1e-3))
+        let binaryLogits = Tensor.normal([4, 3], std: 4, generator: &g)
+        let binaryLoss = Loss.binaryCrossentropy(fromLogits: true)
+        assertPasses(checkGradients("binary_crossentropy from logits", inputs: [("logits", binaryLogits)],
+            forward: { Tensor(scalar: binaryLoss($0[0], binaryTargets)) },
+            backward: { xs, dy in [binaryLoss.compute(xs[0], binaryTargets).gradient * dy.scalars[0]] }))
         let logits = Tensor.normal([4, 5], std: 2, generator: &g)
+        let softLogitLoss = Loss.categoricalCrossentropy(fromLogits: true)
+        assertPasses(checkGradients("categorical_crossentropy from logits, soft targets", inputs: [("logits", logits)],
+            forward: { Tensor(scalar: softLogitLoss($0[0], soft)) },
+            backward: { xs, dy in [softLogitLoss.compute(xs[0], soft).gradient * dy.scalars[0]] }))
         for sparse in [true, false] {
             let targets = sparse ? labels : oneHot
             assertPasses(checkGradients("softmax cross-entropy from logits (sparse: \(sparse))", inputs: [("logits", logits)],

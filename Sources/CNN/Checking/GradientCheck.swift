@@ -62,11 +62,12 @@ extension Sequential {
     /// are restored afterwards. Dropout must be off (rate 0) for the check to hold.
     public func checkGradients(_ x: Tensor, _ y: Tensor, step: Float = 1e-2, tolerance: Float = 2e-2,
                                maxValuesPerParameter: Int = 20) -> [(parameter: String, maxRelativeError: Float)] {
-        guard let loss else { fatalError("\(name): compile before checking gradients") }
+        guard loss != nil else { fatalError("\(name): compile before checking gradients") }
         let fixed = parameters.filter { !$0.trainable }
         let saved = fixed.map(\.value)
         defer { for (p, v) in zip(fixed, saved) { p.value = v } }
-        func lossAt() -> Double { Double(loss(forward(x, training: true), y)) }
+        // The loss exactly as training takes it (from the logits where training does).
+        func lossAt() -> Double { Double(trainingLoss(x, y)) }
         computeGradients(x, y)
         var results: [(String, Float)] = []
         for layer in layers {

@@ -18,7 +18,7 @@ public final class Conv2D: ActivatedLayer {
     public private(set) var kernel: Parameter?
     public private(set) var bias: Parameter?
 
-    // From the last training forward pass: the im2col matrix, z and y.
+    // From the last caching forward pass: the im2col matrix, z and y.
     private var cols: [Float] = []
     private var geometry: WindowGeometry?
     private var inputShape: [Int] = []
@@ -65,21 +65,21 @@ public final class Conv2D: ActivatedLayer {
         return [g.outputHeight, g.outputWidth, filters]
     }
 
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor) {
         let kernel = requireBuilt(kernel, name)
         let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
         var localCols: [Float] = []
-        let z = training
+        let z = mode.keepsCache
             ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols)
             : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols)
         let y = activation(z)
-        if training {
+        if mode.keepsCache {
             geometry = g
             inputShape = x.shape
             preActivation = z
             output = y
         }
-        return y
+        return (y, z)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

@@ -38,12 +38,12 @@ public final class Dense: ActivatedLayer {
 
     public func outputShape(inputShape: [Int]) -> [Int] { [units] }
 
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor) {
         let kernel = requireBuilt(kernel, name)
         let z = dense(x, weights: kernel.value, bias: bias?.value)
         let y = activation(z)
-        if training { input = x; preActivation = z; output = y }
-        return y
+        if mode.keepsCache { input = x; preActivation = z; output = y }
+        return (y, z)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

@@ -16,11 +16,28 @@ public final class Parameter {
     }
 }
 
+/// How a forward pass behaves and whether it keeps what a backward pass needs.
+public enum ForwardMode: Sendable, Equatable {
+    /// Training behaviour (dropout on, batch statistics, running statistics updated), caches kept.
+    case training
+    /// Inference behaviour (dropout off, running batch-norm statistics), nothing kept.
+    case inference
+    /// Inference behaviour with caches kept, so a backward pass can follow: gradients of the
+    /// deployed model with respect to its input (saliency) change nothing in it.
+    case inferenceForBackward
+
+    /// Whether the layers behave as in training.
+    public var isTraining: Bool { self == .training }
+    /// Whether layers keep what their backward pass needs.
+    public var keepsCache: Bool { self != .inference }
+}
+
 /// A layer of a `Sequential` model. Shapes exclude the batch axis (Keras' `input_shape`), so an
 /// MNIST image is `[28, 28, 1]`.
 ///
-/// A layer caches what its backward pass needs during `forward(_:training:)`; `backward(_:)` takes
-/// dL/doutput, stores dL/dparameter in each `Parameter.gradient` and returns dL/dinput.
+/// A layer caches what its backward pass needs during `forward(_:mode:)` (training, or inference
+/// for backward); `backward(_:)` takes dL/doutput, stores dL/dparameter in each
+/// `Parameter.gradient` and returns dL/dinput, following the mode of the last caching pass.
 public protocol Layer: AnyObject {
     /// The layer's name in the model, such as "conv2d_1".
     var name: String { get set }
@@ -34,11 +51,13 @@ public protocol Layer: AnyObject {
     func build(inputShape: [Int], generator: inout RandomGenerator)
     /// The output shape for an input shape, batch axis excluded.
     func outputShape(inputShape: [Int]) -> [Int]
-    func forward(_ x: Tensor, training: Bool) -> Tensor
+    func forward(_ x: Tensor, mode: ForwardMode) -> Tensor
     func backward(_ outputGradient: Tensor) -> Tensor
 }
 
 extension Layer {
+    /// The forward pass in training mode (`true`) or inference mode (`false`).
+    public func forward(_ x: Tensor, training: Bool) -> Tensor { forward(x, mode: training ? .training : .inference) }
     public var declaredInputShape: [Int]? { nil }
     public var parameters: [Parameter] { [] }
     public func build(inputShape: [Int], generator: inout RandomGenerator) {}
@@ -56,10 +75,16 @@ extension Layer {
 /// directly (softmax fused with cross-entropy).
 public protocol ActivatedLayer: Layer {
     var activation: ActivationFunction { get }
-    /// z, the values before the activation, from the last forward pass.
+    /// z, the values before the activation, from the last caching forward pass.
     var preActivation: Tensor? { get }
+    /// The forward pass returning both y = activation(z) and z (the logits a loss can take).
+    func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor)
     /// The backward pass given dL/dz instead of dL/dy.
     func backward(preActivationGradient dz: Tensor) -> Tensor
+}
+
+extension ActivatedLayer {
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor { forwardWithPreActivation(x, mode: mode).output }
 }
 
 /// Keras' default layer names: "conv2d", "max_pooling2d", ...

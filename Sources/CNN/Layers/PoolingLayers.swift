@@ -25,10 +25,10 @@ public final class MaxPooling2D: Layer {
         return [g.outputHeight, g.outputWidth, inputShape[2]]
     }
 
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let g = WindowGeometry(inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
         let (y, winners) = maxPool2dWithArgmax(x, g)
-        if training { argmax = winners; inputShape = x.shape }
+        if mode.keepsCache { argmax = winners; inputShape = x.shape }
         return y
     }
 
@@ -62,8 +62,8 @@ public final class AveragePooling2D: Layer {
         return [g.outputHeight, g.outputWidth, inputShape[2]]
     }
 
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        if training { inputShape = x.shape }
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        if mode.keepsCache { inputShape = x.shape }
         return avgPool2d(x, poolSize: poolSize, strides: strides, padding: padding)
     }
 
@@ -80,8 +80,8 @@ public final class GlobalAveragePooling2D: Layer {
     private var inputShape: [Int] = []
     public init() {}
     public func outputShape(inputShape: [Int]) -> [Int] { [inputShape[2]] }
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        if training { inputShape = x.shape }
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        if mode.keepsCache { inputShape = x.shape }
         return globalAvgPool2d(x)
     }
     public func backward(_ dy: Tensor) -> Tensor { globalAvgPool2dBackward(inputShape: inputShape, outputGradient: dy) }

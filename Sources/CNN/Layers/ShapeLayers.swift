@@ -6,8 +6,8 @@ public final class Flatten: Layer {
     private var inputShape: [Int] = []
     public init(inputShape: [Int]? = nil) { declaredInputShape = inputShape }
     public func outputShape(inputShape: [Int]) -> [Int] { [inputShape.reduce(1, *)] }
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        if training { inputShape = x.shape }
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        if mode.keepsCache { inputShape = x.shape }
         return flatten(x)
     }
     public func backward(_ dy: Tensor) -> Tensor { dy.reshaped(inputShape) }
@@ -22,10 +22,10 @@ public final class Activation: ActivatedLayer {
     private var output: Tensor?
     public init(_ activation: ActivationFunction) { self.activation = activation }
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor) {
         let y = activation(x)
-        if training { preActivation = x; output = y }
-        return y
+        if mode.keepsCache { preActivation = x; output = y }
+        return (y, x)
     }
     public func backward(_ dy: Tensor) -> Tensor {
         activation.backward(input: requireForward(preActivation, name), output: requireForward(output, name), outputGradient: dy)
@@ -50,8 +50,11 @@ public final class Dropout: Layer {
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) { self.generator = generator.split() }
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        guard training, rate > 0 else { return x }
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        guard mode.isTraining, rate > 0 else {
+            if mode.keepsCache { mask = nil }  // the backward pass of the identity
+            return x
+        }
         let (y, m) = dropout(x, rate: rate, generator: &generator)
         mask = m
         return y
@@ -75,6 +78,8 @@ public final class BatchNormalization: Layer {
     public private(set) var movingMean: Parameter?
     public private(set) var movingVariance: Parameter?
     private var cache: BatchNormCache?
+    /// The input of the last pass in `.inferenceForBackward` mode (backward then follows inference).
+    private var inferenceInput: Tensor?
 
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3) {
         self.momentum = momentum
@@ -93,14 +98,16 @@ public final class BatchNormalization: Layer {
 
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
 
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let gamma = requireBuilt(gamma, name), beta = requireBuilt(beta, name)
         let mean = requireBuilt(movingMean, name), variance = requireBuilt(movingVariance, name)
-        guard training else {
+        guard mode.isTraining else {
+            if mode.keepsCache { cache = nil; inferenceInput = x }
             return batchNormInference(x, gamma: gamma.value, beta: beta.value, mean: mean.value, variance: variance.value, epsilon: epsilon)
         }
         let (y, cache) = batchNormTraining(x, gamma: gamma.value, beta: beta.value, epsilon: epsilon)
         self.cache = cache
+        inferenceInput = nil
         mean.value = mean.value * momentum + cache.mean * (1 - momentum)
         variance.value = variance.value * momentum + cache.variance * (1 - momentum)
         return y
@@ -108,6 +115,14 @@ public final class BatchNormalization: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         let gamma = requireBuilt(gamma, name)
+        if let x = inferenceInput {
+            let mean = requireBuilt(movingMean, name), variance = requireBuilt(movingVariance, name)
+            let grads = batchNormInferenceBackward(input: x, outputGradient: dy, gamma: gamma.value, mean: mean.value,
+                                                   variance: variance.value, epsilon: epsilon)
+            gamma.gradient = grads.gamma
+            beta?.gradient = grads.beta
+            return grads.input
+        }
         let grads = batchNormBackward(outputGradient: dy, gamma: gamma.value, cache: requireForward(cache, name))
         gamma.gradient = grads.gamma
         beta?.gradient = grads.beta

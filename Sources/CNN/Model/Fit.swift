@@ -9,7 +9,7 @@ extension Sequential {
     /// "469/469 - 4s - loss: 0.0743 - accuracy: 0.9782 - val_loss: ... - val_accuracy: ...".
     @discardableResult
     public func fit(_ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
-                    validationData: (Tensor, Tensor)? = nil, validationSplit: Float = 0,
+                    validationData: (Tensor, Tensor)? = nil, validationSplit: Double = 0,
                     shuffle: Bool = true, verbose: Bool = true, callbacks: [Callback] = [],
                     log: (String) -> Void = { print($0) }) -> History {
         require(epochs >= 0 && batchSize >= 1, "fit: epochs must be >= 0 and batchSize >= 1")
@@ -19,7 +19,8 @@ extension Sequential {
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if validation == nil && validationSplit > 0 {
-            let n = x.shape[0], split = n - Int(Float(n) * validationSplit)
+            // Keras: the first floor(n * (1 - split)) samples train (10 at 0.25: 7 train, 3 validate).
+            let n = x.shape[0], split = Int((Double(n) * (1 - validationSplit)).rounded(.down))
             validation = (x.batch(split..<n), y.batch(split..<n))
             (trainX, trainY) = (x.batch(0..<split), y.batch(0..<split))
         }
@@ -42,8 +43,7 @@ extension Sequential {
                 let (batchLoss, predictions) = trainStep(bx, by)
                 lossSum += Double(batchLoss) * Double(indices.count)
                 seen += indices.count
-                let binary = loss == .binaryCrossentropy || (predictions.shape.last ?? 1) == 1
-                judged += binary ? predictions.count : indices.count
+                judged += isBinary(predictions, loss: loss) ? predictions.count : indices.count
                 for (i, metric) in metrics.enumerated() { correct[i] += metric.correctCount(predictions, by, loss: loss) }
                 var logs = ["loss": Float(lossSum / Double(seen))]
                 for (i, metric) in metrics.enumerated() { logs[metric.name] = Float(correct[i]) / Float(judged) }

@@ -101,11 +101,18 @@ public final class Sequential {
     /// batch-norm statistics).
     public func callAsFunction(_ x: Tensor) -> Tensor { forward(x, training: false) }
 
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forward(_ x: Tensor, training: Bool) -> Tensor { forward(x, mode: training ? .training : .inference) }
+
+    /// The model's output for a batch, with the layers in `mode`.
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        checkInput(x)
+        return layers.reduce(x) { $1.forward($0, mode: mode) }
+    }
+
+    private func checkInput(_ x: Tensor) {
         ensureBuilt(for: x)
         require(Array(x.shape.dropFirst()) == inputShape!,
                      "\(name): expected inputs [N, \(inputShape!.map(String.init).joined(separator: ", "))], got \(x.shape)")
-        return layers.reduce(x) { $1.forward($0, training: training) }
     }
 
     /// Every layer's output for `x` (inference mode), for looking at feature maps.
@@ -118,24 +125,108 @@ public final class Sequential {
         }
     }
 
+    // MARK: The loss, as training and evaluation both take it
+
+    /// The last layer, when the compiled loss takes its logits instead of its output: it ends in
+    /// the activation the loss absorbs (softmax for the categorical cross-entropies, sigmoid for
+    /// binary cross-entropy), as Keras takes `output._keras_logits`. With `fromLogits: true` and
+    /// such a layer Keras also takes the logits (and warns); so does this.
+    private var logitsLayer: ActivatedLayer? {
+        guard let activation = loss?.logitsActivation, let last = layers.last as? ActivatedLayer,
+              last.activation == activation else { return nil }
+        return last
+    }
+
+    /// The forward pass, with the last layer's logits when the loss takes them.
+    private func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?) {
+        checkInput(x)
+        guard let last = logitsLayer else { return (layers.reduce(x) { $1.forward($0, mode: mode) }, nil) }
+        let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: mode) }
+        let (output, logits) = last.forwardWithPreActivation(hidden, mode: mode)
+        return (output, logits)
+    }
+
+    /// The compiled loss on one batch, and its gradient with respect to the logits (when given)
+    /// or the output.
+    private func batchLoss(output: Tensor, logits: Tensor?, _ y: Tensor) -> (loss: Float, gradient: Tensor) {
+        let loss = requireLoss()
+        if let logits { return loss.onLogits.compute(logits, y) }
+        return loss.compute(output, y)
+    }
+
+    /// Backpropagates dL/d(logits) (when `throughLogits`) or dL/doutput to dL/dinput, filling every
+    /// parameter's `gradient` on the way.
+    private func backpropagate(_ gradient: Tensor, throughLogits: Bool) -> Tensor {
+        var gradient = gradient
+        var rest = layers[...]
+        if throughLogits, let last = rest.popLast() as? ActivatedLayer {
+            gradient = last.backward(preActivationGradient: gradient)
+        }
+        for layer in rest.reversed() { gradient = layer.backward(gradient) }
+        return gradient
+    }
+
     /// One forward and backward pass in training mode: fills every parameter's `gradient` and
     /// returns the loss and the predictions. Nothing is updated.
     @discardableResult
     public func computeGradients(_ x: Tensor, _ y: Tensor) -> (loss: Float, predictions: Tensor) {
-        let loss = requireLoss()
-        let predictions = forward(x, training: true)
-        var gradient: Tensor
-        var value: Float
-        if loss.fusesWithSoftmax, let last = layers.last as? ActivatedLayer, last.activation == .softmax, let logits = last.preActivation {
-            // softmax + cross-entropy: the stable gradient softmax(z) - y with respect to the logits.
-            (value, gradient) = softmaxCrossEntropy(logits: logits, targets: y, sparse: loss == .sparseCategoricalCrossentropy)
-            gradient = last.backward(preActivationGradient: gradient)
-            for layer in layers.dropLast().reversed() { gradient = layer.backward(gradient) }
-        } else {
-            (value, gradient) = loss.compute(predictions, y)
-            for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        let (output, logits) = forwardForLoss(x, mode: .training)
+        let (value, gradient) = batchLoss(output: output, logits: logits, y)
+        _ = backpropagate(gradient, throughLogits: logits != nil)
+        return (value, output)
+    }
+
+    /// The loss on (x, y) computed exactly as training computes it, in training mode (batch
+    /// statistics; running statistics are updated, dropout masks drawn). For gradient checks.
+    func trainingLoss(_ x: Tensor, _ y: Tensor) -> Float {
+        let (output, logits) = forwardForLoss(x, mode: .training)
+        return batchLoss(output: output, logits: logits, y).loss
+    }
+
+    // MARK: Gradients with respect to the input
+
+    /// dL/dx: the gradient of the compiled loss on (x, y) with respect to the input `[N, ...]`, with
+    /// the model as it predicts (dropout off, running batch-norm statistics) and the loss taken as
+    /// training takes it. Nothing in the model changes but the parameters' `gradient`s.
+    public func inputGradient(_ x: Tensor, _ y: Tensor) -> Tensor {
+        withFirstLayerInputGradient {
+            let (output, logits) = forwardForLoss(x, mode: .inferenceForBackward)
+            let gradient = batchLoss(output: output, logits: logits, y).gradient
+            return backpropagate(gradient, throughLogits: logits != nil)
         }
-        return (value, predictions)
+    }
+
+    /// The gradient with respect to the input of sum(outputGradient * f(x)), f the model's output
+    /// or, with `beforeActivation`, the last layer's values before its activation (the class scores
+    /// of a saliency map: `outputGradient` one-hot on a class gives d score_class / dx per sample).
+    /// The model behaves as it predicts; only the parameters' `gradient`s change.
+    public func inputGradient(_ x: Tensor, outputGradient: Tensor, beforeActivation: Bool = false) -> Tensor {
+        withFirstLayerInputGradient {
+            checkInput(x)
+            let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }
+            guard let last = layers.last else { return outputGradient }
+            let output: Tensor
+            if beforeActivation {
+                guard let activated = last as? ActivatedLayer else {
+                    fatalError("\(name): inputGradient(beforeActivation:) needs a last layer with an activation, not \(last.typeName)")
+                }
+                output = activated.forwardWithPreActivation(hidden, mode: .inferenceForBackward).preActivation
+            } else {
+                output = last.forward(hidden, mode: .inferenceForBackward)
+            }
+            require(outputGradient.shape == output.shape,
+                    "\(name): outputGradient has shape \(outputGradient.shape), the \(beforeActivation ? "logits have" : "output has") \(output.shape)")
+            return backpropagate(outputGradient, throughLogits: beforeActivation)
+        }
+    }
+
+    /// Runs `body` with the first convolution computing dL/dinput (training skips it).
+    private func withFirstLayerInputGradient<R>(_ body: () -> R) -> R {
+        let first = layers.first as? Conv2D
+        let saved = first?.computesInputGradient
+        first?.computesInputGradient = true
+        defer { if let saved { first?.computesInputGradient = saved } }
+        return body()
     }
 
     /// One step of training on one batch: gradients, then the optimiser's update.
@@ -170,12 +261,53 @@ public final class Sequential {
         return Tensor.concatenated(parts)
     }
 
-    /// The loss and metrics on (x, y): ["loss": ..., "accuracy": ...].
+    /// The loss and metrics on (x, y): ["loss": ..., "accuracy": ...]. The loss is computed batch by
+    /// batch as training computes it (from the logits where training takes them) and averaged over
+    /// the samples, as Keras' `evaluate`.
     public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) -> [String: Float] {
         let loss = requireLoss()
-        let predictions = predict(x, batchSize: batchSize)
-        var logs = ["loss": loss(predictions, y)]
+        require(batchSize >= 1, "evaluate: batchSize must be at least 1")
+        let n = x.shape[0]
+        require(n >= 1 && y.shape.first == n, "evaluate: \(n) inputs and \(y.shape.first ?? 0) targets (need at least one of each, as many targets as inputs)")
+        var total = 0.0
+        var parts: [Tensor] = []
+        for start in stride(from: 0, to: n, by: batchSize) {
+            let range = start..<min(start + batchSize, n)
+            let (output, logits) = forwardForLoss(x.batch(range), mode: .inference)
+            total += Double(batchLoss(output: output, logits: logits, y.batch(range)).loss) * Double(range.count)
+            parts.append(output)
+        }
+        let predictions = Tensor.concatenated(parts)
+        var logs = ["loss": Float(total / Double(n))]
         for metric in metrics { logs[metric.name] = metric.compute(predictions, y, loss: loss) }
         return logs
     }
+
+    // MARK: Weights
+
+    /// Every parameter's values, layer by layer in Keras' order (kernel, bias; gamma, beta,
+    /// moving mean, moving variance), as Keras' `get_weights()`.
+    public func getWeights() -> [Tensor] { parameters.map(\.value) }
+
+    /// Sets every parameter, in the order of `getWeights()` (Keras' `set_weights`). The count and
+    /// every shape must match; on a mismatch nothing changes and the error names the parameter.
+    public func setWeights(_ weights: [Tensor]) throws(ModelError) {
+        ensureBuilt()
+        let targets = layers.flatMap { layer in layer.parameters.map { ("\(layer.name)/\($0.name)", $0) } }
+        guard weights.count == targets.count else {
+            throw ModelError("\(name).setWeights: \(weights.count) arrays given, the model has \(targets.count) ("
+                             + targets.map(\.0).joined(separator: ", ") + ")")
+        }
+        for (i, ((key, parameter), value)) in zip(targets, weights).enumerated() where value.shape != parameter.value.shape {
+            throw ModelError("\(name).setWeights: array \(i) is \(key), which has shape \(parameter.value.shape), not \(value.shape)")
+        }
+        for ((_, parameter), value) in zip(targets, weights) { parameter.value = value }
+    }
+}
+
+/// A model used in a way it does not allow, with what is wrong in one line.
+public struct ModelError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

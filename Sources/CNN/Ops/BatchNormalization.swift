@@ -64,3 +64,22 @@ public func batchNormBackward(outputGradient dy: Tensor, gamma: Tensor, cache: B
     } }
     return (Tensor(shape: dy.shape, scalars: dx), Tensor(dGamma), Tensor(dBeta))
 }
+
+/// Gradients of inference-mode batch normalisation, where mean and variance are fixed (running)
+/// statistics: y = gamma * (x - mean) / sqrt(var + eps) + beta, so dx = dy * gamma / sqrt(var + eps),
+/// dgamma = sum(dy * x̂), dbeta = sum(dy), sums over every axis but the last.
+public func batchNormInferenceBackward(input x: Tensor, outputGradient dy: Tensor, gamma: Tensor, mean: Tensor, variance: Tensor,
+                                       epsilon: Float = 1e-3) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
+    let c = x.shape.last!, m = x.count / c
+    require(dy.shape == x.shape, "batchNorm backward: gradient \(dy.shape) does not match input \(x.shape)")
+    let inverseStd = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
+    var dx = [Float](repeating: 0, count: x.count)
+    var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
+    for i in 0..<m { for ch in 0..<c {
+        let d = dy.scalars[i * c + ch]
+        dx[i * c + ch] = d * gamma.scalars[ch] * inverseStd[ch]
+        dGamma[ch] += d * (x.scalars[i * c + ch] - mean.scalars[ch]) * inverseStd[ch]
+        dBeta[ch] += d
+    } }
+    return (Tensor(shape: x.shape, scalars: dx), Tensor(dGamma), Tensor(dBeta))
+}

@@ -7,7 +7,8 @@ let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "CNNCourse",
-    platforms: [.macOS(.v13)],
+    // Linux only: the core tunes glibc's allocator, links OpenBLAS and zlib through pkg-config and
+    // reads /proc; no other platform is built or tested, so none is declared.
     products: [
         .executable(name: "lessons", targets: ["lessons"]),
         .executable(name: "cnn-bench", targets: ["cnn-bench"]),
@@ -34,7 +35,7 @@ let package = Package(
         .target(
             name: "CNN",
             dependencies: ["CBLAS", "CZlib"],
-            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
+            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v6)]
         ),
         .target(
             name: "Figures",
@@ -71,12 +72,12 @@ let package = Package(
         .executableTarget(
             name: "cnn-bench",
             dependencies: ["CNN", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "CNNTests",
             dependencies: ["CNN"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "LessonKitTests",

@@ -28,14 +28,20 @@ struct CNNBench: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(help: "Threads for the core (default: every online core).")
+    var threads: Int?
+
     func validate() throws {
         guard !models.isEmpty, models.uppercased().allSatisfy({ $0 == "A" || $0 == "B" }) else {
             throw ValidationError("--models takes A, B or AB")
         }
         guard steps >= 1, warmup >= 0 else { throw ValidationError("--steps must be at least 1 and --warmup at least 0") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
+        // The bench owns its process: it decides the thread model (see `Runtime.configure`).
+        Runtime.configure(threads: threads ?? Runtime.availableCores)
         let mnist: MNIST
         do { mnist = try MNIST.load(directory: directory.map { URL(fileURLWithPath: $0) }) } catch {
             throw ValidationError("\(error)")
@@ -106,7 +112,7 @@ struct CNNBench: ParsableCommand {
         }.sorted()
         let flops = spec.trainingFlopsPerImage * trainRate / 1e9
         let report: [String: Any] = [
-            "model": spec.rawValue, "batch": b, "steps": steps,
+            "model": spec.rawValue, "batch": b, "steps": steps, "threads": Runtime.threads,
             "train_images_per_s": trainRate.rounded(), "inference_images_per_s_batch_1000": inferenceRate.rounded(),
             "latency_ms_batch_1": latencies[25], "peak_memory_mb": peakMemoryMB(),
             "gflops": flops, "share_of_peak": flops / 156.8,

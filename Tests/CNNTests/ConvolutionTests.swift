@@ -86,3 +86,33 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(globalAvgPool2d(x).scalars, [Float(46) / 16])
     }
 }
+
+/// The thread count given to `Runtime.configure` changes speed, never results: products are cut
+/// into the same blocks whatever the count, and each value of the other loops is computed by the
+/// same arithmetic whichever worker computes it.
+final class RuntimeTests: XCTestCase {
+    func testThreadCountChangesNoResult() {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        let x = Tensor.normal([8, 20, 20, 8], seed: 1), w = Tensor.normal([3, 3, 8, 16], seed: 2)
+        let a = Tensor.normal([300, 200], seed: 3), b = Tensor.normal([200, 150], seed: 4)
+        func run() -> [Tensor] {
+            let y = conv2d(x, kernel: w, padding: .same)
+            let grads = conv2dBackward(input: x, kernel: w, outputGradient: y, padding: .same)
+            return [y, grads.input, grads.kernel, grads.bias, matmul(a, b), matmul(a, a, transposeA: true), maxPool2d(y)]
+        }
+        Runtime.configure(threads: 1)
+        XCTAssertEqual(Runtime.threads, 1)
+        let serial = run()
+        Runtime.configure(threads: 4)
+        XCTAssertEqual(Runtime.threads, 4)
+        let parallel = run()
+        for (i, (p, q)) in zip(parallel, serial).enumerated() {
+            XCTAssertEqual(p.shape, q.shape)
+            let differing = zip(p.scalars, q.scalars).filter { $0 != $1 }
+            XCTAssertTrue(differing.isEmpty, "result \(i): \(differing.count) of \(p.count) values differ, e.g. \(differing.prefix(3))")
+        }
+        Runtime.configure(threads: 0)
+        XCTAssertEqual(Runtime.threads, 1, "clamped to at least one")
+    }
+}

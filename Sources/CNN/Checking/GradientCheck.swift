@@ -1,6 +1,6 @@
 /// The result of comparing analytic gradients with central differences, per input.
-public struct GradientCheckResult: CustomStringConvertible {
-    public struct Entry {
+public struct GradientCheckResult: CustomStringConvertible, Sendable {
+    public struct Entry: Sendable {
         public let input: String
         /// max |analytic - numeric| / max(1, |numeric|) over the checked values.
         public let maxRelativeError: Float

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A data file that cannot be used: which file, and what is wrong with it, on one line.
-public struct DataError: Error, CustomStringConvertible, Equatable {
+public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     public let file: String
     public let fault: String
     public init(file: String, fault: String) { self.file = file; self.fault = fault }
@@ -9,7 +9,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable {
 }
 
 /// An IDX array (LeCun's format for MNIST): unsigned bytes with a shape.
-public struct IDXArray: Equatable {
+public struct IDXArray: Equatable, Sendable {
     public let shape: [Int]
     public let bytes: [UInt8]
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The MNIST handwritten digits: 28x28 grey images as `[N, 28, 28, 1]` tensors scaled from 0-255
 /// to [0, 1], and labels 0-9 as `[N]` tensors of class indices.
-public struct MNIST {
+public struct MNIST: Sendable {
     public let trainImages: Tensor
     public let trainLabels: Tensor
     public let testImages: Tensor

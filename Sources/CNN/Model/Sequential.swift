@@ -29,7 +29,6 @@ public final class Sequential {
     private var isBuilt = false
 
     public init(_ layers: [Layer] = [], inputShape: [Int]? = nil, name: String = "sequential", seed: UInt64 = 42) {
-        _ = Parallelism.keepLargeAllocationsOnTheHeap
         self.name = name
         self.seed = seed
         self.generator = RandomGenerator(seed: seed)

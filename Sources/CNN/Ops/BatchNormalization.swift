@@ -2,7 +2,7 @@
 // Training: x̂ = (x - mean_batch) / sqrt(var_batch + eps), y = gamma * x̂ + beta.
 
 /// What the forward pass in training keeps for the backward pass.
-public struct BatchNormCache {
+public struct BatchNormCache: Sendable {
     public let normalized: Tensor   // x̂, the shape of x
     public let mean: Tensor         // [C]
     public let variance: Tensor     // [C], biased (divided by m)

@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// C[M, N] = alpha * op(A) * op(B) + beta * C, row-major, through OpenBLAS's `cblas_sgemm`.
 /// `op` transposes when asked; `a` is [M, K] (or [K, M] when transposed), `b` is [K, N] (or [N, K]).
@@ -13,22 +12,27 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         return
     }
     let lda = transposeA ? m : k, ldb = transposeB ? k : n
-    // Large products are split by rows of C across our own workers, each calling a
-    // single-threaded sgemm: one pool of threads owns the cores, instead of OpenBLAS's threads
-    // spinning between products while ours run im2col and pooling (seen as sched_yield in profiles).
-    let workers = m * n * k >= 1 << 18 ? min(Parallelism.workers, max(1, m / 16)) : 1
-    Parallelism.useSingleThreadedBLAS
-    if workers <= 1 {
-        sgemmBlock(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c)
-        return
-    }
-    let rowsPerWorker = (m + workers - 1) / workers
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-        let r0 = w * rowsPerWorker, r1 = min(m, r0 + rowsPerWorker)
+    // Large products are split into blocks of rows of C, and the blocks shared among our workers
+    // (`Runtime.configure` also makes OpenBLAS single-threaded, so each block runs on its worker).
+    // The blocks depend on the product's shape alone, never on the thread count: OpenBLAS's
+    // rounding of a row depends on the rows it is computed with (tail rows take other code), so
+    // the same blocks give the same bits on 1 thread or 8.
+    let blocks = m * n * k >= 1 << 18 ? min(12, max(1, m / 16)) : 1
+    let rowsPerBlock = (m + blocks - 1) / blocks
+    func block(_ index: Int) {
+        let r0 = index * rowsPerBlock, r1 = min(m, r0 + rowsPerBlock)
         guard r0 < r1 else { return }
         // Rows r0..<r1 of op(A): with A transposed they are columns of the stored A.
         let aBlock = transposeA ? a + r0 : a + r0 * lda
         sgemmBlock(transposeA, transposeB, r1 - r0, n, k, alpha, aBlock, lda, b, ldb, beta, c + r0 * n)
+    }
+    let workers = min(Runtime.threads, blocks)
+    if workers <= 1 {
+        for index in 0..<blocks { block(index) }
+        return
+    }
+    concurrentlyPerform(workers) { w in
+        for index in stride(from: w, to: blocks, by: workers) { block(index) }
     }
 }
 

@@ -70,6 +70,21 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(p.value.scalars, [-1.6, -0.3])
     }
 
+    /// Optimiser state is updated in place: the same storage before and after a step.
+    func testOptimiserStateIsUpdatedInPlace() {
+        for optimizer in [Adam(), RMSprop(), SGD(momentum: 0.9)] as [Optimizer] {
+            let p = Parameter(name: "w", value: Tensor(repeating: 1, shape: [1000]))
+            p.gradient = Tensor(repeating: 0.5, shape: [1000])
+            optimizer.apply(to: [p])
+            func addresses() -> [UnsafeRawPointer?] {
+                optimizer.slots[ObjectIdentifier(p)]!.map { $0.scalars.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+            }
+            let before = addresses()
+            optimizer.apply(to: [p])
+            XCTAssertEqual(addresses(), before, optimizer.name)
+        }
+    }
+
     func testInitialisersAreSeededAndScaled() {
         var g1 = RandomGenerator(seed: 1), g2 = RandomGenerator(seed: 1)
         let a = Initializer.glorotUniform.make([3, 3, 32, 64], generator: &g1)

@@ -25,11 +25,17 @@ public enum IDX {
         do { raw = try Data(contentsOf: url) } catch {
             throw DataError(file: url.path, fault: "cannot be read (\(FileManager.default.fileExists(atPath: url.path) ? "permission or I/O error" : "no such file"))")
         }
-        return try parse(isGzip(raw) ? gunzip(raw, file: name) : raw, dimensions: dimensions, file: name)
+        return try decode(raw, dimensions: dimensions, file: name)
+    }
+
+    /// Decodes the bytes of an IDX file, raw or gzip-compressed; `file` names them in errors.
+    public static func decode(_ raw: Data, dimensions: Int, file: String) throws -> IDXArray {
+        try parse(isGzip(raw) ? gunzip(raw, file: file) : raw, dimensions: dimensions, file: file)
     }
 
     /// Parses IDX bytes already in memory; `file` names them in errors.
     public static func parse(_ data: Data, dimensions: Int, file: String) throws -> IDXArray {
+        require(dimensions >= 1 && dimensions <= 255, "IDX.parse: dimensions must be in 1...255, got \(dimensions)")
         let bytes = [UInt8](data)
         let headerSize = 4 + 4 * dimensions
         guard bytes.count >= 4 else { throw DataError(file: file, fault: "truncated: \(bytes.count) bytes, too short for an IDX header") }
@@ -40,7 +46,10 @@ public enum IDX {
         }
         guard bytes.count >= headerSize else { throw DataError(file: file, fault: "truncated: header needs \(headerSize) bytes, file has \(bytes.count)") }
         let shape = (0..<dimensions).map { d in bytes[(4 + 4 * d)..<(8 + 4 * d)].reduce(0) { $0 << 8 | Int($1) } }
-        let count = shape.reduce(1, *)
+        // Each size is below 2^32, so a product of three can overflow Int: checked, not trapped.
+        guard let count = checkedProduct(shape), count <= bytes.count else {
+            throw DataError(file: file, fault: "truncated: shape \(shape) needs more values than the file's \(bytes.count - headerSize)")
+        }
         guard bytes.count - headerSize >= count else {
             throw DataError(file: file, fault: "truncated: shape \(shape) needs \(count) values, file has \(bytes.count - headerSize)")
         }
@@ -62,4 +71,16 @@ public enum IDX {
         data.append(contentsOf: array.bytes)
         try data.write(to: url)
     }
+}
+
+/// The product of sizes, or nil when it overflows `Int` (sizes read from a file can be anything).
+func checkedProduct(_ sizes: [Int]) -> Int? {
+    var product = 1
+    for size in sizes {
+        guard size >= 0 else { return nil }
+        let (next, overflow) = product.multipliedReportingOverflow(by: size)
+        if overflow { return nil }
+        product = next
+    }
+    return product
 }

@@ -35,6 +35,12 @@ public enum Safetensors {
         let file = url.path
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw DataError(file: file, fault: "cannot be read") }
+        return try decode(data, file: file)
+    }
+
+    /// Decodes the bytes of a safetensors file; `file` names them in errors. Every size and offset
+    /// in the header is checked against the data before anything is read.
+    public static func decode(_ data: Data, file: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let bytes = [UInt8](data)
         guard bytes.count >= 8 else { throw DataError(file: file, fault: "truncated: \(bytes.count) bytes, too short for a safetensors header") }
         let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -55,19 +61,20 @@ public enum Safetensors {
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2 else {
-                throw DataError(file: file, fault: "tensor \"\(name)\" lacks a dtype, shape or data_offsets")
+                  let shape = integers(entry["shape"]), let offsets = integers(entry["data_offsets"]), offsets.count == 2 else {
+                throw DataError(file: file, fault: "tensor \"\(name)\" lacks a dtype, an integer shape or two integer data_offsets")
             }
             guard dtype == "F32" else { throw DataError(file: file, fault: "tensor \"\(name)\" has dtype \(dtype); only F32 is supported") }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw DataError(file: file, fault: "tensor \"\(name)\" has a negative size in shape \(shape)") }
-            let count = shape.reduce(1, *)
             guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= buffer else {
                 throw DataError(file: file, fault: "tensor \"\(name)\" data_offsets \(offsets) fall outside the \(buffer)-byte data section (file truncated?)")
             }
-            guard offsets[1] - offsets[0] == count * 4 else {
-                throw DataError(file: file, fault: "tensor \"\(name)\" of shape \(shape) needs \(count * 4) bytes, data_offsets give \(offsets[1] - offsets[0])")
+            // The size is checked before it is multiplied out: a header can claim sizes whose product overflows.
+            guard let byteCount = checkedProduct(shape + [4]), byteCount == offsets[1] - offsets[0] else {
+                let needed = checkedProduct(shape + [4]).map { "\($0) bytes" } ?? "more bytes than memory holds"
+                throw DataError(file: file, fault: "tensor \"\(name)\" of shape \(shape) needs \(needed), data_offsets give \(offsets[1] - offsets[0])")
             }
+            let count = byteCount / 4
             var scalars = [Float](repeating: 0, count: count)
             let start = headerEnd + offsets[0]
             for i in 0..<count {
@@ -79,6 +86,18 @@ public enum Safetensors {
         }
         return (tensors, metadata)
     }
+}
+
+/// The values of a JSON array when every one is an integer (not a fraction, not a string), else nil.
+private func integers(_ value: Any?) -> [Int]? {
+    guard let array = value as? [Any] else { return nil }
+    var result: [Int] = []
+    for item in array {
+        guard let number = item as? NSNumber, let exact = Int(exactly: number.doubleValue),
+              number.doubleValue.magnitude < 9e15 else { return nil }
+        result.append(exact)
+    }
+    return result
 }
 
 extension Sequential {

@@ -33,7 +33,8 @@ open class Optimizer {
         }
         iterations += 1
         for (parameter, gradient) in zip(trainable, gradients) {
-            // Taken out of the dictionary so the update mutates the only reference (no copy-on-write).
+            // Taken out of the dictionary so the update mutates the only reference to each state
+            // tensor, in place (left in, every write would copy it first).
             var state = slots.removeValue(forKey: ObjectIdentifier(parameter)) ?? makeSlots(for: parameter.value)
             update(&parameter.value, gradient: gradient, slots: &state)
             slots[ObjectIdentifier(parameter)] = state
@@ -147,7 +148,11 @@ public final class Adam: Optimizer {
     override public func update(_ value: inout Tensor, gradient g: Tensor, slots: inout [Tensor]) {
         let t = Float(iterations), b1 = beta1, b2 = beta2, eps = epsilon
         let alpha = learningRate * (1 - powf(b2, t)).squareRoot() / (1 - powf(b1, t))
-        var m = slots[0], v = slots[1]
+        // Moved out of `slots` (swapped with empty tensors) so each is the only reference to its
+        // values and is updated in place; copying them out would copy both arrays every step.
+        var m = Tensor(zeros: [0]), v = Tensor(zeros: [0])
+        swap(&m, &slots[0])
+        swap(&v, &slots[1])
         value.scalars.withUnsafeMutableBufferPointer { w in
             m.scalars.withUnsafeMutableBufferPointer { m in
                 v.scalars.withUnsafeMutableBufferPointer { v in
@@ -160,7 +165,8 @@ public final class Adam: Optimizer {
                 }
             }
         }
-        slots = [m, v]
+        swap(&m, &slots[0])
+        swap(&v, &slots[1])
     }
 }
 

@@ -12,8 +12,13 @@ int png_codec_encode(const uint8_t *pixels, int width, int height, int channels,
                      const char *const *text_keys, const char *const *text_values, int text_count,
                      uint8_t **out, size_t *out_size, char *error, size_t error_size);
 
+/// The largest image png_codec_decode accepts: 16384 pixels a side and 256 MiB of pixels.
+#define PNG_CODEC_MAX_SIDE 16384
+#define PNG_CODEC_MAX_BYTES ((size_t)256 << 20)
+
 /// Decodes a PNG into 8-bit pixels with its own channel count (palette and 16-bit are expanded
-/// or stripped; grey+alpha becomes RGBA). Returns 0 and sets *pixels (free with png_codec_free).
+/// or stripped; grey+alpha becomes RGBA; interlaced images are de-interlaced). Returns 0 and sets
+/// *pixels (free with png_codec_free); on damaged or oversized input returns -1 with a message.
 int png_codec_decode(const uint8_t *data, size_t size, uint8_t **pixels, int *width, int *height,
                      int *channels, char *error, size_t error_size);
 

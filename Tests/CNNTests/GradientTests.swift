@@ -184,6 +184,13 @@ final class GradientTests: XCTestCase {
         let oneHot = Tensor(shape: [5, 4], scalars: (0..<20).map { i in Float(i % 4) == y.scalars[i / 4] ? 1 : 0 })
         // A small step: ReLU and max pooling have kinks a large step could cross.
         for (parameter, error) in plain.checkGradients(x, oneHot, step: 1e-3) { XCTAssertLessThan(error, 1e-2, "\(parameter)") }
+        // Sigmoid outputs with binary cross-entropy: the loss and gradient taken from the logits.
+        let multiLabel = Sequential([Flatten(inputShape: [6, 6, 2]), Dense(6, activation: .tanh), Dense(3, activation: .sigmoid)], seed: 6)
+        multiLabel.compile(optimizer: SGD(), loss: .binaryCrossentropy)
+        let tags = Tensor(shape: [5, 3], scalars: (0..<15).map { Float($0 * 7 % 3 == 0 ? 1 : 0) })
+        let sigmoidResults = multiLabel.checkGradients(x, tags)
+        XCTAssertEqual(sigmoidResults.count, 4)
+        for (parameter, error) in sigmoidResults { XCTAssertLessThan(error, 1e-2, "\(parameter)") }
     }
 }
 

@@ -30,6 +30,22 @@ final class KerasParityTests: XCTestCase {
         }
     }
 
+    func testValidationSplitCountsAsPythonComputesThem() {
+        XCTAssertEqual(trainingCount(samples: 60_000, validationSplit: 0.1), 54_000)
+        XCTAssertEqual(trainingCount(samples: 10, validationSplit: 0.25), 7)
+        XCTAssertEqual(trainingCount(samples: 1024, validationSplit: 0.25), 768)
+        XCTAssertEqual(trainingCount(samples: 3, validationSplit: 0.5), 1)
+    }
+
+    /// Accuracy judges what the model outputs: a sigmoid model with a loss declared on logits (Keras
+    /// then takes the layer's logits for the loss) still thresholds its probabilities at 0.5.
+    func testAccuracyOfASigmoidModelWithALossOnLogits() {
+        let model = denseModel(units: 1, activation: .sigmoid, kernel: [[1], [0]], bias: [0], loss: .binaryCrossentropy(fromLogits: true))
+        let x = Tensor([[-2, 0], [-1, 0], [3, 0]]), y = Tensor([[0], [0], [1]])
+        XCTAssertEqual(model.evaluate(x, y)["accuracy"], 1)
+        XCTAssertEqual(model.evaluate(x, y)["loss"]!, Loss.binaryCrossentropy(fromLogits: true)(Tensor([[-2], [-1], [3]]), y), accuracy: 1e-6)
+    }
+
     /// Sigmoid + binary cross-entropy from the logit: z = 30 for a target of 0 costs 30 (log(1 + e^30))
     /// and its gradient is sigmoid(30) - 0 = 1. Through probabilities p rounds to 1, the loss is clipped
     /// to -log(1.2e-7) = 15.9 and the gradient is 0.

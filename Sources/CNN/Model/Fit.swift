@@ -16,11 +16,11 @@ extension Sequential {
         require(x.shape[0] == y.shape[0], "fit: \(x.shape[0]) inputs but \(y.shape[0]) targets")
         require(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1)")
         guard let loss, let _ = optimizer else { fatalError("\(name): call compile(optimizer:loss:) before fit") }
+        let outputLoss = self.outputLoss
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if validation == nil && validationSplit > 0 {
-            // Keras: the first floor(n * (1 - split)) samples train (10 at 0.25: 7 train, 3 validate).
-            let n = x.shape[0], split = Int((Double(n) * (1 - validationSplit)).rounded(.down))
+            let n = x.shape[0], split = trainingCount(samples: n, validationSplit: validationSplit)
             validation = (x.batch(split..<n), y.batch(split..<n))
             (trainX, trainY) = (x.batch(0..<split), y.batch(0..<split))
         }
@@ -44,7 +44,7 @@ extension Sequential {
                 lossSum += Double(batchLoss) * Double(indices.count)
                 seen += indices.count
                 judged += isBinary(predictions, loss: loss) ? predictions.count : indices.count
-                for (i, metric) in metrics.enumerated() { correct[i] += metric.correctCount(predictions, by, loss: loss) }
+                for (i, metric) in metrics.enumerated() { correct[i] += metric.correctCount(predictions, by, loss: outputLoss) }
                 var logs = ["loss": Float(lossSum / Double(seen))]
                 for (i, metric) in metrics.enumerated() { logs[metric.name] = Float(correct[i]) / Float(judged) }
                 callbacks.forEach { $0.onBatchEnd(step, logs: logs) }
@@ -65,4 +65,10 @@ extension Sequential {
         callbacks.forEach { $0.onTrainEnd(history: history) }
         return history
     }
+}
+
+/// Keras' split: the first floor(n * (1 - split)) samples train, the rest validate (10 at 0.25:
+/// 7 and 3; 60,000 at 0.1: 54,000 and 6,000). In Double, as Python computes it.
+func trainingCount(samples n: Int, validationSplit: Double) -> Int {
+    Int((Double(n) * (1 - validationSplit)).rounded(.down))
 }

@@ -136,6 +136,13 @@ public final class Sequential {
         return last
     }
 
+    /// The loss as it applies to the model's output, for metrics: when the loss is taken from the
+    /// last layer's logits, the output itself is probabilities (accuracy thresholds them at 0.5).
+    var outputLoss: Loss {
+        let loss = requireLoss()
+        return logitsLayer == nil ? loss : Loss(loss.kind)
+    }
+
     /// The forward pass, with the last layer's logits when the loss takes them.
     private func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?) {
         checkInput(x)
@@ -264,7 +271,6 @@ public final class Sequential {
     /// batch as training computes it (from the logits where training takes them) and averaged over
     /// the samples, as Keras' `evaluate`.
     public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) -> [String: Float] {
-        let loss = requireLoss()
         require(batchSize >= 1, "evaluate: batchSize must be at least 1")
         let n = x.shape[0]
         require(n >= 1 && y.shape.first == n, "evaluate: \(n) inputs and \(y.shape.first ?? 0) targets (need at least one of each, as many targets as inputs)")
@@ -278,7 +284,7 @@ public final class Sequential {
         }
         let predictions = Tensor.concatenated(parts)
         var logs = ["loss": Float(total / Double(n))]
-        for metric in metrics { logs[metric.name] = metric.compute(predictions, y, loss: loss) }
+        for metric in metrics { logs[metric.name] = metric.compute(predictions, y, loss: outputLoss) }
         return logs
     }
 

@@ -76,7 +76,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CNNTests",
-            dependencies: ["CNN"],
+            // CBLAS: a test reads OpenBLAS's thread count to show the core leaves it alone.
+            dependencies: ["CNN", "CBLAS"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CBLAS
 import XCTest
 @testable import CNN
 
@@ -114,5 +115,20 @@ final class RuntimeTests: XCTestCase {
         }
         Runtime.configure(threads: 0)
         XCTAssertEqual(Runtime.threads, 1, "clamped to at least one")
+    }
+
+    /// Library calls change nothing process-wide: building, training and evaluating a model leave
+    /// OpenBLAS's thread count and the core's own as the program set them.
+    func testModelsLeaveTheProcessAlone() {
+        let savedBLAS = openblas_get_num_threads(), savedThreads = Runtime.threads
+        defer { openblas_set_num_threads(savedBLAS) }
+        openblas_set_num_threads(3)
+        let model = Sequential.tutorialModelB(seed: 5)
+        model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+        let x = Tensor.uniform([16, 28, 28, 1], seed: 6), y = Tensor((0..<16).map { Float($0 % 10) })
+        model.fit(x, y, epochs: 1, batchSize: 8, verbose: false)
+        _ = model.evaluate(x, y)
+        XCTAssertEqual(openblas_get_num_threads(), 3, "OpenBLAS keeps the program's setting")
+        XCTAssertEqual(Runtime.threads, savedThreads)
     }
 }

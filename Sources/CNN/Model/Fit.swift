@@ -3,7 +3,8 @@ import Foundation
 extension Sequential {
     /// Trains for `epochs` passes over (x, y) in batches of `batchSize`, shuffled with the model's
     /// seed, as Keras' `fit`. Validation comes from `validationData`, or else from the last
-    /// `validationSplit` share of (x, y), taken before shuffling as Keras does.
+    /// `validationSplit` share of (x, y), taken before shuffling as Keras does: the first
+    /// floor(n * (1 - validationSplit)) samples train (10 at 0.25: 7 train, 3 validate).
     ///
     /// With `verbose` it prints Keras' lines: "Epoch 1/5", then
     /// "469/469 - 4s - loss: 0.0743 - accuracy: 0.9782 - val_loss: ... - val_accuracy: ...".

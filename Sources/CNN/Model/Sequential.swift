@@ -108,7 +108,7 @@ public final class Sequential {
         return layers.reduce(x) { $1.forward($0, mode: mode) }
     }
 
-    private func checkInput(_ x: Tensor) {
+    func checkInput(_ x: Tensor) {
         ensureBuilt(for: x)
         require(Array(x.shape.dropFirst()) == inputShape!,
                      "\(name): expected inputs [N, \(inputShape!.map(String.init).joined(separator: ", "))], got \(x.shape)")
@@ -130,7 +130,7 @@ public final class Sequential {
     /// the activation the loss absorbs (softmax for the categorical cross-entropies, sigmoid for
     /// binary cross-entropy), as Keras takes `output._keras_logits`. With `fromLogits: true` and
     /// such a layer Keras also takes the logits (and warns); so does this.
-    private var logitsLayer: ActivatedLayer? {
+    var logitsLayer: ActivatedLayer? {
         guard let activation = loss?.logitsActivation, let last = layers.last as? ActivatedLayer,
               last.activation == activation else { return nil }
         return last
@@ -144,7 +144,7 @@ public final class Sequential {
     }
 
     /// The forward pass, with the last layer's logits when the loss takes them.
-    private func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?) {
+    func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?) {
         checkInput(x)
         guard let last = logitsLayer else { return (layers.reduce(x) { $1.forward($0, mode: mode) }, nil) }
         let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: mode) }
@@ -154,7 +154,7 @@ public final class Sequential {
 
     /// The compiled loss on one batch, and its gradient with respect to the logits (when given)
     /// or the output.
-    private func batchLoss(output: Tensor, logits: Tensor?, _ y: Tensor) -> (loss: Float, gradient: Tensor) {
+    func batchLoss(output: Tensor, logits: Tensor?, _ y: Tensor) -> (loss: Float, gradient: Tensor) {
         let loss = requireLoss()
         if let logits { return loss.onLogits.compute(logits, y) }
         return loss.compute(output, y)
@@ -162,10 +162,11 @@ public final class Sequential {
 
     /// Backpropagates dL/d(logits) (when `throughLogits`) or dL/doutput to dL/dinput, filling every
     /// parameter's `gradient` on the way.
-    private func backpropagate(_ gradient: Tensor, throughLogits: Bool) -> Tensor {
+    func backpropagate(_ gradient: Tensor, throughLogits: Bool) -> Tensor {
         var gradient = gradient
         var rest = layers[...]
-        if throughLogits, let last = rest.popLast() as? ActivatedLayer {
+        if throughLogits {
+            guard let last = rest.popLast() as? ActivatedLayer else { fatalError("\(name): the last layer has no logits") }
             gradient = last.backward(preActivationGradient: gradient)
         }
         for layer in rest.reversed() { gradient = layer.backward(gradient) }
@@ -189,52 +190,6 @@ public final class Sequential {
         return batchLoss(output: output, logits: logits, y).loss
     }
 
-    // MARK: Gradients with respect to the input
-
-    /// dL/dx: the gradient of the compiled loss on (x, y) with respect to the input `[N, ...]`, with
-    /// the model as it predicts (dropout off, running batch-norm statistics) and the loss taken as
-    /// training takes it. Nothing in the model changes but the parameters' `gradient`s.
-    public func inputGradient(_ x: Tensor, _ y: Tensor) -> Tensor {
-        withFirstLayerInputGradient {
-            let (output, logits) = forwardForLoss(x, mode: .inferenceForBackward)
-            let gradient = batchLoss(output: output, logits: logits, y).gradient
-            return backpropagate(gradient, throughLogits: logits != nil)
-        }
-    }
-
-    /// The gradient with respect to the input of sum(outputGradient * f(x)), f the model's output
-    /// or, with `beforeActivation`, the last layer's values before its activation (the class scores
-    /// of a saliency map: `outputGradient` one-hot on a class gives d score_class / dx per sample).
-    /// The model behaves as it predicts; only the parameters' `gradient`s change.
-    public func inputGradient(_ x: Tensor, outputGradient: Tensor, beforeActivation: Bool = false) -> Tensor {
-        withFirstLayerInputGradient {
-            checkInput(x)
-            let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }
-            guard let last = layers.last else { return outputGradient }
-            let output: Tensor
-            if beforeActivation {
-                guard let activated = last as? ActivatedLayer else {
-                    fatalError("\(name): inputGradient(beforeActivation:) needs a last layer with an activation, not \(last.typeName)")
-                }
-                output = activated.forwardWithPreActivation(hidden, mode: .inferenceForBackward).preActivation
-            } else {
-                output = last.forward(hidden, mode: .inferenceForBackward)
-            }
-            require(outputGradient.shape == output.shape,
-                    "\(name): outputGradient has shape \(outputGradient.shape), the \(beforeActivation ? "logits have" : "output has") \(output.shape)")
-            return backpropagate(outputGradient, throughLogits: beforeActivation)
-        }
-    }
-
-    /// Runs `body` with the first convolution computing dL/dinput (training skips it).
-    private func withFirstLayerInputGradient<R>(_ body: () -> R) -> R {
-        let first = layers.first as? Conv2D
-        let saved = first?.computesInputGradient
-        first?.computesInputGradient = true
-        defer { if let saved { first?.computesInputGradient = saved } }
-        return body()
-    }
-
     /// One step of training on one batch: gradients, then the optimiser's update.
     @discardableResult
     public func trainStep(_ x: Tensor, _ y: Tensor) -> (loss: Float, predictions: Tensor) {
@@ -251,7 +206,7 @@ public final class Sequential {
         return layers.flatMap { layer in layer.parameters.filter(\.trainable).map { ("\(layer.name)/\($0.name)", $0.gradient.norm()) } }
     }
 
-    private func requireLoss() -> Loss {
+    func requireLoss() -> Loss {
         guard let loss else { fatalError("\(name): call compile(optimizer:loss:) before training or evaluating") }
         return loss
     }
@@ -287,32 +242,4 @@ public final class Sequential {
         for metric in metrics { logs[metric.name] = metric.compute(predictions, y, loss: outputLoss) }
         return logs
     }
-
-    // MARK: Weights
-
-    /// Every parameter's values, layer by layer in Keras' order (kernel, bias; gamma, beta,
-    /// moving mean, moving variance), as Keras' `get_weights()`.
-    public func getWeights() -> [Tensor] { parameters.map(\.value) }
-
-    /// Sets every parameter, in the order of `getWeights()` (Keras' `set_weights`). The count and
-    /// every shape must match; on a mismatch nothing changes and the error names the parameter.
-    public func setWeights(_ weights: [Tensor]) throws(ModelError) {
-        ensureBuilt()
-        let targets = layers.flatMap { layer in layer.parameters.map { ("\(layer.name)/\($0.name)", $0) } }
-        guard weights.count == targets.count else {
-            throw ModelError("\(name).setWeights: \(weights.count) arrays given, the model has \(targets.count) ("
-                             + targets.map(\.0).joined(separator: ", ") + ")")
-        }
-        for (i, ((key, parameter), value)) in zip(targets, weights).enumerated() where value.shape != parameter.value.shape {
-            throw ModelError("\(name).setWeights: array \(i) is \(key), which has shape \(parameter.value.shape), not \(value.shape)")
-        }
-        for ((_, parameter), value) in zip(targets, weights) { parameter.value = value }
-    }
-}
-
-/// A model used in a way it does not allow, with what is wrong in one line.
-public struct ModelError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -88,6 +88,16 @@ final class ReaderFuzzTests: XCTestCase {
         }
     }
 
+    /// A small gzip file that inflates far past the limit is refused, not inflated into memory.
+    func testGzipInflatingPastTheLimitIsRefused() throws {
+        let good = try shippedLabels
+        let inflated = try gunzip(good, file: "fuzz.bin")
+        XCTAssertThrowsError(try gunzip(good, file: "fuzz.bin", limit: inflated.count - 1)) { error in
+            XCTAssertTrue("\(error)".contains("inflates to more than"), "\(error)")
+        }
+        XCTAssertEqual(try gunzip(good, file: "fuzz.bin", limit: inflated.count), inflated)
+    }
+
     func safetensors(_ data: Data) -> [String: Tensor]? {
         expectValueOrClearError(data) { try Safetensors.decode($0, file: "fuzz.bin").tensors }
     }

@@ -4,8 +4,9 @@ import Foundation
 /// Whether bytes start with gzip's magic number 1f 8b.
 func isGzip(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B }
 
-/// Inflates a gzip stream with zlib. Throws `DataError.corrupt` naming `file` when it is damaged or cut short.
-func gunzip(_ data: Data, file: String) throws -> Data {
+/// Inflates a gzip stream with zlib. Throws a `DataError` naming `file` when it is damaged, cut
+/// short, or inflates past `limit` bytes (a few kilobytes of gzip can claim gigabytes).
+func gunzip(_ data: Data, file: String, limit: Int = 1 << 30) throws -> Data {
     var stream = z_stream()
     // 16 + MAX_WBITS: expect a gzip header and trailer.
     guard inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -29,6 +30,9 @@ func gunzip(_ data: Data, file: String) throws -> Data {
                     throw DataError(file: file, fault: status == Z_BUF_ERROR ? "gzip stream is truncated" : "gzip stream is corrupt (\(reason))")
                 }
                 output.append(out.baseAddress!, count: chunk - Int(stream.avail_out))
+                guard output.count <= limit else {
+                    throw DataError(file: file, fault: "gzip stream inflates to more than \(groupedThousands(limit)) bytes, more than any data file this course reads")
+                }
             }
         } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)
     }

@@ -304,8 +304,8 @@ struct Axes {
 
     /// A sample of an entry's line (and marker) from x to x + 22 at height y.
     func legendSample(_ entry: LegendEntry, _ x: Double, _ y: Double) {
-        // A near-white line (a path over a dark map) gets a dark edge so it shows on the white legend.
-        if entry.style.color.luminance > 0.85 { canvas.polyline([(x, y), (x + 22, y)], .axis, lineWidth: 4.5, dash: entry.style.dash) }
+        // A near-white line (a path over a dark map) gets a dark chip behind it so it shows on the white legend.
+        if entry.style.color.luminance > 0.85 { canvas.fillRect(x - 3, y - 5, 28, 10, .axis) }
         canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: 2.5, dash: entry.style.dash)
         if entry.style.marker { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: .white) }
     }

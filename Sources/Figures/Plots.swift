@@ -30,7 +30,7 @@ public struct Series: Sendable {
 /// title, a legend and an optional logarithmic y axis. Series without an explicit colour or dash
 /// choice get the i-th colour and the i-th dash pattern; the legend goes to a corner that holds
 /// no data, or below the plot when every corner does.
-public struct LinePlot: Figure {
+public struct LinePlot: Figure, Sendable {
     public var series: [Series]
     public var title: String?
     public var xLabel: String?
@@ -128,7 +128,7 @@ public struct LinePlot: Figure {
 }
 
 /// A bar chart, for example softmax probabilities over the ten digits; `highlight` marks bars.
-public struct BarChart: Figure {
+public struct BarChart: Figure, Sendable {
     public var labels: [String]
     public var values: [Double]
     public var title: String?
@@ -169,7 +169,7 @@ public struct BarChart: Figure {
 }
 
 /// A confusion matrix: rows are true classes, columns predicted ones, each cell its count.
-public struct ConfusionMatrixFigure: Figure {
+public struct ConfusionMatrixFigure: Figure, Sendable {
     public var counts: [[Int]]
     public var labels: [String]
     public var title: String?

@@ -2,7 +2,7 @@ import CNN
 import Foundation
 
 /// A rectangle over a grid of cells (a kernel window, pooling window or receptive field).
-public struct CellRect: Equatable {
+public struct CellRect: Equatable, Sendable {
     public var row: Int, column: Int, height: Int, width: Int
     public var color: Color
     public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight) {
@@ -24,7 +24,7 @@ func imageGeometry(_ t: Tensor) throws -> (rows: Int, columns: Int, channels: In
 
 /// An image (grey or RGB, values in [0, 1]) scaled up crisply, nearest neighbour, to a
 /// readable size; optional rectangles drawn over it.
-public struct ImagePicture: Figure {
+public struct ImagePicture: Figure, Sendable {
     public var image: Tensor
     public var title: String?
     public var displayWidth: Double
@@ -93,7 +93,7 @@ func indexStep(cell: Double, size: Double) -> Int {
 /// printed, row and column numbers along the edges, and rectangles outlined over it. Viridis for
 /// magnitudes, diverging (centred on zero) for signed values. A fixed `range` gives maps compared
 /// side by side one colour scale.
-public struct Heatmap: Figure {
+public struct Heatmap: Figure, Sendable {
     public var values: Tensor
     public var colorMap: ColorMap
     public var title: String?
@@ -199,7 +199,7 @@ extension Tensor {
 /// the wrong ones framed and captioned in red. With a colour map (or a range) one-channel images
 /// are drawn on one shared colour scale with a colour bar: for example signed kernels in
 /// `.diverging` with a symmetric range.
-public struct ImageGrid: Figure {
+public struct ImageGrid: Figure, Sendable {
     public var images: [Tensor]
     public var captions: [String]
     public var wrong: Set<Int>
@@ -274,7 +274,7 @@ public struct ImageGrid: Figure {
 
 /// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as a
 /// C_in-deep stack of slices, front to back, as a 3-D block rather than one flat grid.
-public struct KernelStack: Figure {
+public struct KernelStack: Figure, Sendable {
     public var kernel: Tensor
     public var title: String?
 

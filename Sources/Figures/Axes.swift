@@ -154,6 +154,8 @@ struct LineStyle: Equatable {
 struct LegendEntry {
     var name: String
     var style: LineStyle
+    /// False for series drawn as markers only (a scatter plot): the sample shows just a marker.
+    var line = true
 }
 
 /// Where a legend goes: a corner of the plotting area that holds no data, or below the plot.
@@ -306,8 +308,8 @@ struct Axes {
     func legendSample(_ entry: LegendEntry, _ x: Double, _ y: Double) {
         // A near-white line (a path over a dark map) gets a dark chip behind it so it shows on the white legend.
         if entry.style.color.luminance > 0.85 { canvas.fillRect(x - 3, y - 5, 28, 10, .axis) }
-        canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: 2.5, dash: entry.style.dash)
-        if entry.style.marker { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: .white) }
+        if entry.line { canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: 2.5, dash: entry.style.dash) }
+        if entry.style.marker || !entry.line { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: .white) }
     }
 
     /// Draws the legend where `placement` says; below the plot it uses the space under the x label.

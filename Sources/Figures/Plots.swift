@@ -74,7 +74,9 @@ public struct LinePlot: Figure, Sendable {
         // Headroom so no line runs along the frame: 5% of the range, or a fifth of a decade on a log axis.
         let pad = logY ? 0 : (yr.1 - yr.0) * 0.05
         let range = logY ? (yr.0 / 1.6, yr.1 * 1.6) : (yr.0 - pad, yr.1 + pad)
-        let xRange = (xs.min() ?? 0, xs.max() ?? 1)
+        var xRange = (xs.min() ?? 0, xs.max() ?? 1)
+        // Markers at the ends would be cut in half by the frame: 2% of room on each side.
+        if styles.contains(where: \.marker) { let m = (xRange.1 - xRange.0) * 0.02; xRange = (xRange.0 - m, xRange.1 + m) }
         func make(_ extra: Double) throws -> (Canvas, Axes, [[(Double, Double)]]) {
             let canvas = try Canvas(width: width, height: height + extra)
             var margins = Axes.defaultMargins
@@ -98,7 +100,7 @@ public struct LinePlot: Figure, Sendable {
         return (tall, tallAxes, placement, tallPoints)
     }
 
-    var legendEntries: [LegendEntry] { zip(series, styles).map { LegendEntry(name: $0.name, style: $1) } }
+    var legendEntries: [LegendEntry] { zip(series, styles).map { LegendEntry(name: $0.name, style: $1, line: lines) } }
 
     public func render() throws -> RenderedFigure {
         let (canvas, axes, placement, points) = try layout()
@@ -161,7 +163,10 @@ public struct BarChart: Figure, Sendable {
             canvas.fillRect(x, top, x1 - x, max(bottom - top, 0.5), highlight.contains(i) ? .highlight : Color.series[0])
             // The value itself at any magnitude (3.2e-4, 0.85, 150k), above a positive bar, below a negative one.
             let labelY = v >= 0 ? top - 8 : bottom + 9
-            canvas.text(valueLabel(v), (x + x1) / 2, labelY, size: 9, color: .axis, anchor: .middle)
+            let label = valueLabel(v), slot = axes.px(Double(i) + 0.5) - axes.px(Double(i) - 0.5) - 2
+            var size = 9.0
+            while size > 6 && canvas.textWidth(label, size: size) > slot { size -= 0.5 }
+            canvas.text(label, (x + x1) / 2, labelY, size: size, color: .axis, anchor: .middle)
         }
         if let note = nonFiniteNote(values.map(Float.init)) { notes.append(note) }
         return RenderedFigure(canvas, notes: notes)

@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Figures",
             dependencies: ["CNN", "CCairo", "PNGCodec"],
-            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
+            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v6)]
         ),
         // What a lesson's cells call: show, display, expect, table, progress. Linked into each
         // lesson's program, never into the runner.
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "FiguresTests",
             dependencies: ["Figures", "CNN"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
 )

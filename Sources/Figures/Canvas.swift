@@ -96,7 +96,7 @@ public final class Canvas {
         cairo_fill(cr)
     }
 
-    public enum Anchor { case start, middle, end }
+    public enum Anchor: Sendable { case start, middle, end }
 
     /// Text in DejaVu Sans (found through fontconfig), anchored horizontally at x with its
     /// baseline-centre at y (`middle` vertical alignment), optionally rotated (radians).

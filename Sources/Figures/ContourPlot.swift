@@ -19,8 +19,21 @@ public struct ContourPlot: Figure {
     }
 
     public func render() throws -> RenderedFigure {
-        let canvas = try Canvas(width: width, height: height)
-        let axes = Axes(canvas: canvas, xRange: xRange, yRange: yRange, title: title, xLabel: "x", yLabel: "y", margins: (56, 80, 34, 46))
+        let pathColors = [Color(hex: 0xFF4136), Color(hex: 0xFFFFFF), Color(hex: 0xFF851B), Color(hex: 0x39CCCC), Color(hex: 0xF012BE)]
+        let entries = paths.enumerated().map { LegendEntry(name: $1.name, style: LineStyle.of($1, index: $0, palette: pathColors)) }
+        // The legend takes a corner no path crosses, else the space below the plot.
+        func make(_ extra: Double) throws -> (Canvas, Axes) {
+            let canvas = try Canvas(width: width, height: height + extra)
+            let axes = Axes(canvas: canvas, xRange: xRange, yRange: yRange, title: title, xLabel: "x", yLabel: "y", margins: (56, 80, 34, 46 + extra))
+            return (canvas, axes)
+        }
+        var (canvas, axes) = try make(0)
+        var placement = LegendPlacement.topRight
+        if !paths.isEmpty {
+            let drawn = densified(paths.map { p in zip(p.x, p.y).map { (axes.px($0), axes.py($1)) } })
+            placement = LegendPlacement.choose(box: Axes.legendSize(entries, canvas: canvas), plot: axes.plotRect, points: drawn, pad: 6)
+            if placement == .below { (canvas, axes) = try make(Axes.legendHeightBelow(entries, canvas: canvas, width: axes.w)) }
+        }
         let n = max(resolution, 8)
         // Sample at cell corners: values[i][j] at (x_j, y_i), i going up.
         var values = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: n + 1)
@@ -57,17 +70,17 @@ public struct ContourPlot: Figure {
             } }
         }
         canvas.clip(axes.x0, axes.y0, axes.w, axes.h)
-        let pathColors = [Color(hex: 0xFF4136), Color(hex: 0xFFFFFF), Color(hex: 0xFF851B), Color(hex: 0x39CCCC), Color(hex: 0xF012BE)]
-        for (k, path) in paths.enumerated() {
-            let color = path.color ?? pathColors[k % pathColors.count]
+        for (path, entry) in zip(paths, entries) {
+            let color = entry.style.color
             let points = zip(path.x, path.y).map { (axes.px($0), axes.py($1)) }
-            canvas.polyline(points, color, lineWidth: 2.2, dash: path.dashed ? [5, 3] : [])
+            canvas.polyline(points, color, lineWidth: 2.2, dash: entry.style.dash)
+            if entry.style.marker { for p in points where p.0.isFinite && p.1.isFinite { canvas.circle(p.0, p.1, radius: 2.5, fill: color) } }
             if let start = points.first(where: { $0.0.isFinite && $0.1.isFinite }) { canvas.circle(start.0, start.1, radius: 4, fill: color, stroke: .black) }
             if let end = points.last(where: { $0.0.isFinite && $0.1.isFinite }) { canvas.polygon([(end.0 - 4, end.1 - 4), (end.0 + 4, end.1 - 4), (end.0 + 4, end.1 + 4), (end.0 - 4, end.1 + 4)], fill: color) }
         }
         canvas.unclip()
         axes.drawFrame(grid: false)
-        if !paths.isEmpty { axes.legend(paths.enumerated().map { ($1.name, $1.color ?? pathColors[$0 % pathColors.count], $1.dashed) }) }
+        if !paths.isEmpty { axes.legend(entries, placement: placement) }
         drawColorBar(canvas, x: axes.x0 + axes.w + 12, y: axes.y0, height: axes.h, map: map, range: (low, high))
         var notes: [String] = []
         let bad = values.flatMap { $0 }.count - finite.count

@@ -4,8 +4,8 @@ import Foundation
 /// The classic convolution (or pooling) diagram: the padded input grid, the kernel grid and the
 /// output grid, a number in every cell, padding cells drawn distinctly, the current window
 /// outlined, and the output filled in up to the current step.
-public struct ConvolutionDiagram: Figure {
-    public enum Operation: Equatable { case convolution(kernel: Tensor), maxPooling(size: Int), averagePooling(size: Int) }
+public struct ConvolutionDiagram: Figure, Sendable {
+    public enum Operation: Equatable, Sendable { case convolution(kernel: Tensor), maxPooling(size: Int), averagePooling(size: Int) }
 
     public var input: Tensor          // [H, W]
     public var operation: Operation

@@ -3,7 +3,7 @@ import Foundation
 
 /// A drawn figure: its pixels (stored at twice the display size), its display size in CSS
 /// pixels, and notes for its caption (such as counts of NaN values drawn).
-public struct RenderedFigure {
+public struct RenderedFigure: Sendable {
     public let image: PixelImage
     public let displayWidth: Int
     public let displayHeight: Int

@@ -2,14 +2,14 @@ import Foundation
 import PNGCodec
 
 /// Why a figure could not be made: a clear, one-line reason.
-public struct FigureError: Error, CustomStringConvertible, Equatable {
+public struct FigureError: Error, CustomStringConvertible, Equatable, Sendable {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
 /// 8-bit pixels, rows top to bottom: 1 channel (grey), 3 (RGB) or 4 (RGBA).
-public struct PixelImage: Equatable {
+public struct PixelImage: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public let channels: Int
@@ -45,7 +45,7 @@ public enum PNG {
                 }
             }
         }
-        guard status == 0, let out else { throw FigureError("PNG encoding failed: \(String(cString: error))") }
+        guard status == 0, let out else { throw FigureError("PNG encoding failed: \(cString(error))") }
         defer { png_codec_free(out) }
         return Data(bytes: out, count: size)
     }
@@ -58,7 +58,7 @@ public enum PNG {
         let status = data.withUnsafeBytes { bytes in
             png_codec_decode(bytes.bindMemory(to: UInt8.self).baseAddress, data.count, &pixels, &width, &height, &channels, &error, error.count)
         }
-        guard status == 0, let pixels else { throw FigureError("PNG decoding failed: \(String(cString: error))") }
+        guard status == 0, let pixels else { throw FigureError("PNG decoding failed: \(cString(error))") }
         defer { png_codec_free(pixels) }
         let count = Int(width) * Int(height) * Int(channels)
         return PixelImage(width: Int(width), height: Int(height), channels: Int(channels), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
@@ -83,6 +83,11 @@ public enum PNG {
         }
         return result
     }
+}
+
+/// The text of a NUL-terminated C buffer (a libpng error message).
+func cString(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {

@@ -2,28 +2,35 @@ import CNN
 import Foundation
 
 /// One series of a line or scatter plot.
-public struct Series {
+public struct Series: Sendable {
     public var name: String
     public var x: [Double]
     public var y: [Double]
-    public var dashed: Bool
+    /// Dashed (true) or solid (false); nil leaves the choice to the plot, which cycles solid,
+    /// dashed, dotted and dash-dot by series index so that curves lying on each other stay apart.
+    public var dashed: Bool?
+    /// The line's colour; nil takes the plot's i-th series colour.
     public var color: Color?
-    public init(_ name: String, x: [Double], y: [Double], dashed: Bool = false, color: Color? = nil) {
-        self.name = name; self.x = x; self.y = y; self.dashed = dashed; self.color = color
+    /// A small circle at every point, for series with few points.
+    public var marker: Bool
+    public init(_ name: String, x: [Double], y: [Double], dashed: Bool? = nil, color: Color? = nil, marker: Bool = false) {
+        self.name = name; self.x = x; self.y = y; self.dashed = dashed; self.color = color; self.marker = marker
     }
     /// x and y of any floating-point type.
-    public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(_ name: String, x: [X], y: [Y], dashed: Bool = false, color: Color? = nil) {
-        self.init(name, x: x.map { Double($0) }, y: y.map { Double($0) }, dashed: dashed, color: color)
+    public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(_ name: String, x: [X], y: [Y], dashed: Bool? = nil, color: Color? = nil, marker: Bool = false) {
+        self.init(name, x: x.map { Double($0) }, y: y.map { Double($0) }, dashed: dashed, color: color, marker: marker)
     }
     /// y against 1, 2, 3, ... (per-epoch curves).
-    public init<Y: BinaryFloatingPoint>(_ name: String, _ y: [Y], dashed: Bool = false, color: Color? = nil) {
-        self.init(name, x: (0..<y.count).map { Double($0 + 1) }, y: y.map { Double($0) }, dashed: dashed, color: color)
+    public init<Y: BinaryFloatingPoint>(_ name: String, _ y: [Y], dashed: Bool? = nil, color: Color? = nil, marker: Bool = false) {
+        self.init(name, x: (0..<y.count).map { Double($0 + 1) }, y: y.map { Double($0) }, dashed: dashed, color: color, marker: marker)
     }
 }
 
 /// A line plot (or, with `markers` and no lines, a scatter plot) with axes, ticks, labels, a
-/// title, a legend and an optional logarithmic y axis.
-public struct LinePlot: Figure {
+/// title, a legend and an optional logarithmic y axis. Series without an explicit colour or dash
+/// choice get the i-th colour and the i-th dash pattern; the legend goes to a corner that holds
+/// no data, or below the plot when every corner does.
+public struct LinePlot: Figure, Sendable {
     public var series: [Series]
     public var title: String?
     public var xLabel: String?
@@ -46,46 +53,84 @@ public struct LinePlot: Figure {
         return plot
     }
 
-    public func render() throws -> RenderedFigure {
-        let canvas = try Canvas(width: width, height: height)
+    /// Each series' style, in order.
+    var styles: [LineStyle] {
+        series.enumerated().map { i, s in
+            var style = LineStyle.of(s, index: i)
+            if !lines { style.dash = [] }
+            style.marker = style.marker || markers
+            return style
+        }
+    }
+
+    var hasLegend: Bool { series.count > 1 || !(series.first?.name.isEmpty ?? true) }
+
+    /// The canvas, axes and legend placement: the legend's box is tried in each corner of the
+    /// plotting area against the drawn points; if all are covered the canvas grows below.
+    func layout() throws -> (canvas: Canvas, axes: Axes, placement: LegendPlacement?, points: [[(Double, Double)]]) {
         let xs = series.flatMap(\.x).filter(\.isFinite)
         let ys = series.flatMap(\.y).filter { $0.isFinite && (!logY || $0 > 0) }
-        var notes: [String] = []
-        let dropped = series.flatMap(\.y).count - ys.count
-        if dropped > 0 { notes.append("\(dropped) value\(dropped == 1 ? "" : "s") not drawn (\(logY ? "not finite or not positive on a log axis" : "not finite")).") }
         let yr = yRange ?? (ys.min() ?? 0, ys.max() ?? 1)
         // Headroom so no line runs along the frame: 5% of the range, or a fifth of a decade on a log axis.
         let pad = logY ? 0 : (yr.1 - yr.0) * 0.05
         let range = logY ? (yr.0 / 1.6, yr.1 * 1.6) : (yr.0 - pad, yr.1 + pad)
-        let axes = Axes(canvas: canvas, xRange: (xs.min() ?? 0, xs.max() ?? 1), yRange: range, logY: logY,
-                        title: title, xLabel: xLabel, yLabel: yLabel)
+        var xRange = (xs.min() ?? 0, xs.max() ?? 1)
+        // Markers at the ends would be cut in half by the frame: 2% of room on each side.
+        if styles.contains(where: \.marker) { let m = (xRange.1 - xRange.0) * 0.02; xRange = (xRange.0 - m, xRange.1 + m) }
+        func make(_ extra: Double) throws -> (Canvas, Axes, [[(Double, Double)]]) {
+            let canvas = try Canvas(width: width, height: height + extra)
+            var margins = Axes.defaultMargins
+            margins.bottom += extra
+            let axes = Axes(canvas: canvas, xRange: xRange, yRange: range, logY: logY, title: title, xLabel: xLabel, yLabel: yLabel, margins: margins)
+            let points = series.map { s in
+                zip(s.x, s.y).map { x, y -> (Double, Double) in
+                    guard x.isFinite, y.isFinite, !logY || y > 0 else { return (.nan, .nan) }
+                    return (axes.px(x), axes.py(y))
+                }
+            }
+            return (canvas, axes, points)
+        }
+        let (canvas, axes, points) = try make(0)
+        guard hasLegend else { return (canvas, axes, nil, points) }
+        let entries = legendEntries
+        let drawn = lines ? densified(points) : points.flatMap { $0 }.filter { $0.0.isFinite && $0.1.isFinite }
+        let placement = LegendPlacement.choose(box: Axes.legendSize(entries, canvas: canvas), plot: axes.plotRect, points: drawn)
+        if placement != .below { return (canvas, axes, placement, points) }
+        let (tall, tallAxes, tallPoints) = try make(Axes.legendHeightBelow(entries, canvas: canvas, width: axes.w))
+        return (tall, tallAxes, placement, tallPoints)
+    }
+
+    var legendEntries: [LegendEntry] { zip(series, styles).map { LegendEntry(name: $0.name, style: $1, line: lines) } }
+
+    public func render() throws -> RenderedFigure {
+        let (canvas, axes, placement, points) = try layout()
+        let ys = series.flatMap(\.y).filter { $0.isFinite && (!logY || $0 > 0) }
+        var notes: [String] = []
+        let dropped = series.flatMap(\.y).count - ys.count
+        if dropped > 0 { notes.append("\(dropped) value\(dropped == 1 ? "" : "s") not drawn (\(logY ? "not finite or not positive on a log axis" : "not finite")).") }
         axes.drawFrame()
         if series.allSatisfy({ $0.y.isEmpty }) {
             canvas.text("no data", axes.x0 + axes.w / 2, axes.y0 + axes.h / 2, size: 13, color: .axis, anchor: .middle)
             notes.append("No data to plot.")
         }
         canvas.clip(axes.x0, axes.y0, axes.w, axes.h)
-        for (i, s) in series.enumerated() {
-            let color = s.color ?? Color.series[i % Color.series.count]
-            let points = zip(s.x, s.y).map { x, y -> (Double, Double) in
-                guard x.isFinite, y.isFinite, !logY || y > 0 else { return (.nan, .nan) }
-                return (axes.px(x), axes.py(y))
-            }
-            if lines && points.count > 1 { canvas.polyline(points, color, lineWidth: 2, dash: s.dashed ? [6, 4] : []) }
-            if markers || points.count == 1 {
-                for p in points where p.0.isFinite { canvas.circle(p.0, p.1, radius: 3, fill: color.withAlpha(0.8)) }
+        for (line, style) in zip(points, styles) {
+            if lines && line.count > 1 { canvas.polyline(line, style.color, lineWidth: 2, dash: style.dash) }
+        }
+        // Markers over all lines, so a marked series stays visible under a later line.
+        for (line, style) in zip(points, styles) where style.marker || line.count == 1 {
+            for p in line where p.0.isFinite && p.1.isFinite {
+                if lines { canvas.circle(p.0, p.1, radius: 3.2, fill: style.color, stroke: .white) } else { canvas.circle(p.0, p.1, radius: 3, fill: style.color.withAlpha(0.8)) }
             }
         }
         canvas.unclip()
-        if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
-            axes.legend(series.enumerated().map { ($1.name, $1.color ?? Color.series[$0 % Color.series.count], $1.dashed) })
-        }
+        if let placement { axes.legend(legendEntries, placement: placement) }
         return RenderedFigure(canvas, notes: notes)
     }
 }
 
 /// A bar chart, for example softmax probabilities over the ten digits; `highlight` marks bars.
-public struct BarChart: Figure {
+public struct BarChart: Figure, Sendable {
     public var labels: [String]
     public var values: [Double]
     public var title: String?
@@ -104,7 +149,7 @@ public struct BarChart: Figure {
         let finite = values.filter(\.isFinite)
         let low = min(0, finite.min() ?? 0), high = max(finite.max() ?? 1, low + 1e-9)
         let n = max(values.count, 1)
-        let axes = Axes(canvas: canvas, xRange: (-0.5, Double(n) - 0.5), yRange: (low, high + (high - low) * 0.08),
+        let axes = Axes(canvas: canvas, xRange: (-0.5, Double(n) - 0.5), yRange: (low < 0 ? low - (high - low) * 0.08 : low, high + (high - low) * 0.08),
                         title: title, xLabel: xLabel, yLabel: yLabel)
         axes.drawFrame(xTicks: values.indices.map(Double.init), xTickLabels: labels, grid: false)
         var notes: [String] = []
@@ -116,7 +161,12 @@ public struct BarChart: Figure {
             }
             let top = axes.py(max(v, 0)), bottom = axes.py(min(v, 0))
             canvas.fillRect(x, top, x1 - x, max(bottom - top, 0.5), highlight.contains(i) ? .highlight : Color.series[0])
-            canvas.text(tickLabel((v * 1000).rounded() / 1000), (x + x1) / 2, top - 8, size: 9, color: .axis, anchor: .middle)
+            // The value itself at any magnitude (3.2e-4, 0.85, 150k), above a positive bar, below a negative one.
+            let labelY = v >= 0 ? top - 8 : bottom + 9
+            let label = valueLabel(v), slot = axes.px(Double(i) + 0.5) - axes.px(Double(i) - 0.5) - 2
+            var size = 9.0
+            while size > 6 && canvas.textWidth(label, size: size) > slot { size -= 0.5 }
+            canvas.text(label, (x + x1) / 2, labelY, size: size, color: .axis, anchor: .middle)
         }
         if let note = nonFiniteNote(values.map(Float.init)) { notes.append(note) }
         return RenderedFigure(canvas, notes: notes)
@@ -124,7 +174,7 @@ public struct BarChart: Figure {
 }
 
 /// A confusion matrix: rows are true classes, columns predicted ones, each cell its count.
-public struct ConfusionMatrixFigure: Figure {
+public struct ConfusionMatrixFigure: Figure, Sendable {
     public var counts: [[Int]]
     public var labels: [String]
     public var title: String?

@@ -2,7 +2,7 @@ import CNN
 import Foundation
 
 /// A rectangle over a grid of cells (a kernel window, pooling window or receptive field).
-public struct CellRect: Equatable {
+public struct CellRect: Equatable, Sendable {
     public var row: Int, column: Int, height: Int, width: Int
     public var color: Color
     public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight) {
@@ -24,7 +24,7 @@ func imageGeometry(_ t: Tensor) throws -> (rows: Int, columns: Int, channels: In
 
 /// An image (grey or RGB, values in [0, 1]) scaled up crisply, nearest neighbour, to a
 /// readable size; optional rectangles drawn over it.
-public struct ImagePicture: Figure {
+public struct ImagePicture: Figure, Sendable {
     public var image: Tensor
     public var title: String?
     public var displayWidth: Double
@@ -55,9 +55,45 @@ public struct ImagePicture: Figure {
     }
 }
 
+/// The values a colour map spans: a fixed range when given (so pictures compared side by side
+/// share one scale), otherwise the data's own; a diverging map is always centred on zero.
+func colorRange(_ map: ColorMap, values: [Float], fixed: ClosedRange<Double>?) -> (low: Double, high: Double) {
+    guard let fixed, fixed.lowerBound.isFinite, fixed.upperBound.isFinite else { return map.range(of: values) }
+    var low = fixed.lowerBound, high = fixed.upperBound
+    if map == .diverging {
+        let m = Swift.max(Swift.abs(low), Swift.abs(high))
+        low = -m; high = m
+    }
+    if high - low < 1e-12 { low -= 0.5; high += 0.5 }
+    return (low, high)
+}
+
+/// A caption note for values a fixed colour range cuts off (they take the range's end colours).
+func outsideRangeNote(_ values: [Float], _ range: (low: Double, high: Double), fixed: Bool) -> String? {
+    guard fixed else { return nil }
+    let below = values.filter { $0.isFinite && Double($0) < range.low }.count
+    let above = values.filter { $0.isFinite && Double($0) > range.high }.count
+    guard below + above > 0 else { return nil }
+    let labels = distinctValueLabels([range.low, range.high])
+    return "\(below + above) value\(below + above == 1 ? "" : "s") outside the colour range [\(labels[0]), \(labels[1])] drawn in its end colours (\(below) below, \(above) above)."
+}
+
+/// Every k-th index, k from 1, 2, 5, 10, 20, ..., so labels `size` wide fit cells `cell` wide.
+func indexStep(cell: Double, size: Double) -> Int {
+    guard cell > 0, size.isFinite else { return 1 }
+    var magnitude = 1
+    while magnitude < 1_000_000 {
+        for m in [1, 2, 5] where Double(m * magnitude) * cell >= size { return m * magnitude }
+        magnitude *= 10
+    }
+    return magnitude
+}
+
 /// A 2-D tensor in a colour map with a colour bar giving its range; optionally each cell's value
-/// printed, and rectangles outlined over it. Viridis for magnitudes, diverging for signed values.
-public struct Heatmap: Figure {
+/// printed, row and column numbers along the edges, and rectangles outlined over it. Viridis for
+/// magnitudes, diverging (centred on zero) for signed values. A fixed `range` gives maps compared
+/// side by side one colour scale.
+public struct Heatmap: Figure, Sendable {
     public var values: Tensor
     public var colorMap: ColorMap
     public var title: String?
@@ -65,16 +101,23 @@ public struct Heatmap: Figure {
     public var overlays: [CellRect]
     public var displayWidth: Double
     public var colorBar = true
+    /// The values the colour map spans (the colour bar shows it); nil spans the data. Values
+    /// outside take the end colours and are counted in the caption notes.
+    public var range: ClosedRange<Double>?
+    /// Row numbers on the left and column numbers on top, from 0 as in `tensor[i, j]`.
+    public var indices: Bool
 
     public init(_ values: Tensor, colorMap: ColorMap? = nil, title: String? = nil, showValues: Bool? = nil,
-                overlays: [CellRect] = [], displayWidth: Double = 300) {
+                overlays: [CellRect] = [], displayWidth: Double = 300, range: ClosedRange<Double>? = nil, indices: Bool = false) {
         self.values = values
-        // Signed data gets the diverging map unless told otherwise.
-        self.colorMap = colorMap ?? (values.scalars.contains { $0 < 0 } ? .diverging : .viridis)
+        // Signed data (or a signed fixed range) gets the diverging map unless told otherwise.
+        self.colorMap = colorMap ?? (values.scalars.contains { $0 < 0 } || (range?.lowerBound ?? 0) < 0 ? .diverging : .viridis)
         self.title = title
         self.showValues = showValues ?? (values.count <= 100)
         self.overlays = overlays
         self.displayWidth = displayWidth
+        self.range = range
+        self.indices = indices
     }
 
     public func render() throws -> RenderedFigure {
@@ -85,12 +128,16 @@ public struct Heatmap: Figure {
         let rows = t.shape[0], columns = t.shape[1]
         let barWidth = colorBar ? 70.0 : 0
         let cell = min(displayWidth / Double(columns), 420 / Double(rows))
-        let top = title == nil ? 6.0 : 28
-        let canvas = try Canvas(width: cell * Double(columns) + barWidth + 12, height: max(cell * Double(rows) + top + 8, 150))
-        if let title { canvas.text(title, (cell * Double(columns)) / 2 + 6, 13, size: 12, anchor: .middle) }
-        let range = colorMap.range(of: t.scalars)
-        let x0 = 6.0
-        canvas.cells(x0, top, cell * Double(columns), cell * Double(rows), rows: rows, columns: columns) { i, j in
+        let indexSize = 9.0
+        // Room for row numbers on the left and column numbers on top.
+        let rowLabelWidth = indices ? Double(String(rows - 1).count) * indexSize * 0.64 + 8 : 0
+        let top = (title == nil ? 6.0 : 28) + (indices ? 14 : 0)
+        let x0 = 6.0 + rowLabelWidth
+        let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
+        let canvas = try Canvas(width: x0 + gridWidth + barWidth + 6, height: max(gridHeight + top + 8, 150))
+        if let title { canvas.text(title, x0 + gridWidth / 2, 13, size: 12, anchor: .middle) }
+        let range = colorRange(colorMap, values: t.scalars, fixed: self.range)
+        canvas.cells(x0, top, gridWidth, gridHeight, rows: rows, columns: columns) { i, j in
             colorMap.color(t.scalars[i * columns + j], range: range)
         }
         if showValues {
@@ -103,70 +150,110 @@ public struct Heatmap: Figure {
                 }
             }
         }
-        canvas.strokeRect(x0, top, cell * Double(columns), cell * Double(rows), .axis, lineWidth: 0.8)
+        if indices {
+            let columnStep = indexStep(cell: cell, size: canvas.textWidth(String(columns - 1), size: indexSize) + 4)
+            for j in stride(from: 0, to: columns, by: columnStep) {
+                canvas.text(String(j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis, anchor: .middle)
+            }
+            let rowStep = indexStep(cell: cell, size: indexSize + 2)
+            for i in stride(from: 0, to: rows, by: rowStep) {
+                canvas.text(String(i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis, anchor: .end)
+            }
+        }
+        canvas.strokeRect(x0, top, gridWidth, gridHeight, .axis, lineWidth: 0.8)
         for r in overlays {
             canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 3)
         }
-        if colorBar { drawColorBar(canvas, x: x0 + cell * Double(columns) + 14, y: top, height: min(cell * Double(rows), 260), map: colorMap, range: range) }
-        return RenderedFigure(canvas, notes: [nonFiniteNote(t.scalars)].compactMap { $0 })
+        if colorBar { drawColorBar(canvas, x: x0 + gridWidth + 14, y: top, height: min(gridHeight, 260), map: colorMap, range: range) }
+        let notes = [nonFiniteNote(t.scalars), outsideRangeNote(t.scalars, range, fixed: self.range != nil)].compactMap { $0 }
+        return RenderedFigure(canvas, notes: notes)
     }
 }
 
-/// A vertical colour bar with its top, middle and bottom values.
+/// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
 func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double)) {
     let steps = 64
     canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
     canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
-    for (t, v) in [(0.0, range.high), (0.5, (range.low + range.high) / 2), (1.0, range.low)] {
+    let middle = map == .diverging ? 0 : (range.low + range.high) / 2
+    let labels = distinctValueLabels([range.high, middle, range.low])
+    for (t, label) in zip([0.0, 0.5, 1.0], labels) {
         canvas.line(x + 14, y + t * height, x + 18, y + t * height, .axis)
-        canvas.text(tickLabel((v * 1000).rounded() / 1000), x + 21, y + t * height, size: 10, color: .axis)
+        canvas.text(label, x + 21, y + t * height, size: 10, color: .axis)
     }
 }
 
 extension Tensor {
-    /// A value short enough for a cell: "3", "-0.25", "1e-05".
+    /// A value short enough for a cell: "3", "-0.25", "12.35", "0.004", "4e-4" (never "0" for a
+    /// value that is not zero).
     static func formatShort(_ v: Float) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-        return tickLabel((Double(v) * 100).rounded() / 100)
+        let d = Double(v)
+        if d != 0 && Swift.abs(d) < 0.01 { return valueLabel(d, significant: 1) }
+        return valueLabel((d * 100).rounded() / 100, significant: 4)
     }
 }
 
 /// Many images in a grid with captions, for example 5 x 5 digits captioned "pred 7 / true 7",
-/// the wrong ones framed and captioned in red.
-public struct ImageGrid: Figure {
+/// the wrong ones framed and captioned in red. With a colour map (or a range) one-channel images
+/// are drawn on one shared colour scale with a colour bar: for example signed kernels in
+/// `.diverging` with a symmetric range.
+public struct ImageGrid: Figure, Sendable {
     public var images: [Tensor]
     public var captions: [String]
     public var wrong: Set<Int>
     public var columns: Int
     public var title: String?
     public var cellSize: Double
+    /// nil draws images as they are (grey or RGB, values in [0, 1]).
+    public var colorMap: ColorMap?
+    /// The values the colour map spans, shared by every image; nil spans all images' values together.
+    public var range: ClosedRange<Double>?
 
-    public init(_ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil, cellSize: Double = 96) {
+    public init(_ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil, cellSize: Double = 96,
+                colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil) {
         self.images = images; self.captions = captions; self.wrong = wrong; self.columns = columns; self.title = title; self.cellSize = cellSize
+        self.colorMap = colorMap; self.range = range
     }
 
     /// The first `count` images of a batch `[N, H, W, C]`.
-    public init(batch: Tensor, count: Int, captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil) {
-        self.init((0..<min(count, batch.shape[0])).map { batch.item($0) }, captions: captions, wrong: wrong, columns: columns, title: title)
+    public init(batch: Tensor, count: Int, captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil,
+                colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil) {
+        self.init((0..<min(count, batch.shape[0])).map { batch.item($0) }, captions: captions, wrong: wrong, columns: columns, title: title,
+                  colorMap: colorMap, range: range)
+    }
+
+    /// The shared map and its range, when images are drawn through a colour map.
+    var scale: (map: ColorMap, range: (low: Double, high: Double))? {
+        guard colorMap != nil || range != nil else { return nil }
+        let map = colorMap ?? .grey
+        return (map, colorRange(map, values: images.flatMap(\.scalars), fixed: range))
     }
 
     public func render() throws -> RenderedFigure {
         guard !images.isEmpty else { throw FigureError("an image grid needs at least one image") }
+        let scale = self.scale
         let cols = max(1, min(columns, images.count)), rows = (images.count + cols - 1) / cols
         let captionHeight = captions.isEmpty ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
-        let canvas = try Canvas(width: Double(cols) * (cellSize + gap) + gap, height: top + Double(rows) * (cellSize + captionHeight + gap))
+        let barWidth = scale == nil ? 0.0 : 76
+        let gridWidth = Double(cols) * (cellSize + gap) + gap
+        let canvas = try Canvas(width: gridWidth + barWidth, height: max(top + Double(rows) * (cellSize + captionHeight + gap), scale == nil ? 1 : 130))
         if let title { canvas.text(title, canvas.width / 2, 14, size: 13, anchor: .middle, bold: true) }
         var notes: [String] = []
         for (k, image) in images.enumerated() {
             let (h, w, c) = try imageGeometry(image)
+            if scale != nil && c != 1 { throw FigureError("image grid: a colour map needs one-channel images, image \(k + 1) has shape \(image.shape)") }
             let x = gap + Double(k % cols) * (cellSize + gap), y = top + Double(k / cols) * (cellSize + captionHeight + gap)
             let v = image.scalars
             canvas.cells(x, y, cellSize, cellSize * Double(h) / Double(w), rows: h, columns: w) { i, j in
                 let o = (i * w + j) * c
+                if let scale { return scale.map.color(v[o], range: scale.range) }
                 if !v[o].isFinite { return ColorMap.grey.color(v[o], range: (0, 1)) }
                 return c == 1 ? ColorMap.grey.color(Double(v[o])) : Color(Double(v[o]), Double(v[o + 1]), Double(v[o + 2]))
             }
+            // A thin frame, so a white (zero) border of a diverging image still shows its edge.
+            if scale != nil { canvas.strokeRect(x, y, cellSize, cellSize * Double(h) / Double(w), Color.axis.withAlpha(0.5), lineWidth: 0.6) }
             let isWrong = wrong.contains(k)
             if isWrong { canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3) }
             if k < captions.count {
@@ -177,13 +264,17 @@ public struct ImageGrid: Figure {
             }
             if let note = nonFiniteNote(v) { notes.append("Image \(k + 1): \(note)") }
         }
+        if let scale {
+            drawColorBar(canvas, x: gridWidth + 4, y: top, height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map, range: scale.range)
+            if let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) { notes.append(note) }
+        }
         return RenderedFigure(canvas, notes: notes)
     }
 }
 
 /// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as a
 /// C_in-deep stack of slices, front to back, as a 3-D block rather than one flat grid.
-public struct KernelStack: Figure {
+public struct KernelStack: Figure, Sendable {
     public var kernel: Tensor
     public var title: String?
 

@@ -115,6 +115,10 @@ final class GalleryTests: XCTestCase {
         let edge = Tensor(shape: [3, 3], scalars: [1, 0, -1, 1, 0, -1, 1, 0, -1])
         let featureMap = conv2d(mnist.trainImages.batch(0..<1), kernel: edge.reshaped([3, 3, 1, 1]), padding: .same).reshaped([28, 28])
         let x = stride(from: -4.0, through: 4, by: 0.1).map { $0 }
+        let rectified = relu(featureMap.reshaped([1, 28, 28, 1]))
+        let maxPooled = maxPool2d(rectified, poolSize: (2, 2), strides: (2, 2), padding: .valid).reshaped([14, 14])
+        let averagePooled = avgPool2d(rectified, poolSize: (2, 2), strides: (2, 2), padding: .valid).reshaped([14, 14])
+        let sharedTop = Double(maxPooled.max())
         func descend(_ start: (Double, Double), rate: Double, steps: Int) -> Series {
             var (a, b) = start
             var xs = [a], ys = [b]
@@ -135,6 +139,17 @@ final class GalleryTests: XCTestCase {
             ("scatter", LinePlot.scatter([Series("points", x: (0..<50).map { Double($0) / 10 }, y: (0..<50).map { sin(Double($0) / 5) })], title: "scatter")),
             ("confusion-matrix", ConfusionMatrixFigure(predicted: (0..<200).map { $0 % 10 == 3 ? 5 : $0 % 10 }, actual: (0..<200).map { $0 % 10 }, classes: 10)),
             ("contour", ContourPlot({ $0 * $0 - $1 * $1 + 0.1 * $1 * $1 * $1 * $1 }, x: (-4, 4), y: (-4, 4), paths: [descend((3.5, 0.05), rate: 0.1, steps: 40), descend((-3, -0.1), rate: 0.05, steps: 60)], title: "saddle point")),
+            // The readability options: shared scales, indices, magnitudes, legends that avoid data.
+            ("heatmap-indices", Heatmap(Tensor(shape: [6, 6], scalars: (0..<36).map { Float(($0 * 7) % 11) - 5 }), title: "indices, cell (2, 3) outlined", overlays: [CellRect(row: 2, column: 3, height: 1, width: 1)], range: -6...6, indices: true)),
+            ("heatmap-feature-map-indices", Heatmap(featureMap, title: "28x28 with indices", indices: true)),
+            ("heatmap-shared-scale-max", Heatmap(maxPooled, colorMap: .viridis, title: "max pooled, shared scale", showValues: false, displayWidth: 200, range: 0...sharedTop)),
+            ("heatmap-shared-scale-average", Heatmap(averagePooled, colorMap: .viridis, title: "average pooled, same scale", showValues: false, displayWidth: 200, range: 0...sharedTop)),
+            ("image-grid-kernels", ImageGrid((0..<8).map { Tensor.normal([5, 5], seed: UInt64($0 + 1)) * Float(0.1 + 0.04 * Double($0)) }, captions: (0..<8).map { "kernel \($0)" }, columns: 4, title: "signed kernels, one symmetric scale", cellSize: 72, colorMap: .diverging, range: -1...1)),
+            ("line-plot-overlap", LinePlot([Series("ReLU", x: x, y: x.map { max(0, $0) }), Series("leaky ReLU (0.3)", x: x, y: x.map { $0 > 0 ? $0 : 0.3 * $0 }), Series("ELU", x: x, y: x.map { $0 > 0 ? $0 : exp($0) - 1 })], title: "Curves on top of each other stay visible", xLabel: "x", yLabel: "f(x)")),
+            ("line-plot-large-values", LinePlot([Series("parameters", x: [1.0, 2, 3, 4, 5], y: [320, 18_816, 101_770, 225_034, 1_500_000], marker: true)], title: "Large magnitudes read 150k, 1.5M", xLabel: "model", yLabel: "count")),
+            ("line-plot-legend-below", LinePlot([Series("training loss", x: x, y: x.map { 2 + $0 / 2 }), Series("validation loss", x: x, y: x.map { 2 - $0 / 2 })], title: "Every corner busy: the legend goes below", xLabel: "x", yLabel: "loss")),
+            ("log-plot-wide", LinePlot([Series("exploding", x: (0..<10).map(Double.init), y: (0..<10).map { pow(8, Double($0)) / 1e2 }), Series("vanishing", x: (0..<10).map(Double.init), y: (0..<10).map { pow(0.05, Double($0)) }, marker: true)], title: "Eighteen decades, thinned ticks", xLabel: "layer", yLabel: "gradient norm", logY: true)),
+            ("bar-chart-tiny", BarChart(labels: ["c1 k", "c1 b", "c2 k", "c2 b", "d k", "d b"], values: [3.2e-4, -1.5e-5, 2.1e-3, 7e-6, -4.4e-4, 1.2e-4], title: "finite-difference error per parameter", xLabel: "parameter", yLabel: "absolute error")),
         ]
         for (name, figure) in figures {
             let url = folder.appendingPathComponent("\(name).png")

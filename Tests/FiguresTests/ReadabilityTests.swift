@@ -1,0 +1,198 @@
+import CNN
+import Foundation
+import XCTest
+@testable import Figures
+
+/// Labels a reader sees: tick labels, bar labels, colour bar labels.
+final class LabelTests: XCTestCase {
+    func testTickLabelsReadAsMagnitudes() {
+        XCTAssertEqual(tickLabels([0, 50_000, 100_000, 150_000]), ["0", "50k", "100k", "150k"])
+        XCTAssertEqual(tickLabels([0, 500_000, 1_000_000, 1_500_000]), ["0", "0.5M", "1M", "1.5M"])
+        XCTAssertEqual(tickLabels([0, 0.25, 0.5, 0.75, 1]), ["0", "0.25", "0.5", "0.75", "1"])
+        XCTAssertEqual(tickLabels([0, 0.001, 0.002, 0.003]), ["0", "0.001", "0.002", "0.003"])
+        XCTAssertEqual(tickLabels([0, 2.5e-6, 5e-6, 7.5e-6]), ["0", "2.5e-6", "5e-6", "7.5e-6"])
+        XCTAssertEqual(tickLabels([2000, 4000, 6000, 8000]), ["2000", "4000", "6000", "8000"])
+        XCTAssertEqual(tickLabels([-1, -0.5, 0, 0.5, 1]), ["-1", "-0.5", "0", "0.5", "1"])
+    }
+
+    /// The old labels printed "2e+05" for both 150,000 and 200,000; no axis may repeat a label.
+    func testNoAxisRepeatsALabel() {
+        for (low, high) in [(0.0, 150_000.0), (140_000, 160_000), (1.0, 1.0001), (0, 3e-6), (99_990, 100_010), (-2e7, 3e7), (0.999, 1.003)] {
+            let ticks = niceTicks(low, high)
+            let labels = tickLabels(ticks)
+            XCTAssertEqual(Set(labels).count, ticks.count, "\(low)...\(high): \(labels)")
+            XCTAssertGreaterThanOrEqual(ticks.count, 3, "\(low)...\(high)")
+        }
+    }
+
+    func testLogTicksAreDecadesThinnedWhenMany() {
+        XCTAssertEqual(logTickLabels(logTicks(-4, 0)), ["1e-4", "0.001", "0.01", "0.1", "1"])
+        let wide = logTicks(-10, 8)
+        XCTAssertLessThanOrEqual(wide.count, 8)
+        XCTAssertGreaterThanOrEqual(wide.count, 4)
+        XCTAssertEqual(logTickLabels(wide), ["1e-9", "1e-6", "0.001", "1", "1000", "1M"])
+        // Within one decade: 1-2-5 steps rather than a single tick.
+        XCTAssertEqual(logTickLabels(logTicks(log10(0.8), log10(30))), ["1", "2", "5", "10", "20"])
+        XCTAssertEqual(logTickLabels([1e4, 1e5, 1e6]), ["10k", "100k", "1M"])
+    }
+
+    func testValueLabelsNeverHideAMagnitude() {
+        XCTAssertEqual(valueLabel(3.2e-4), "3.2e-4")
+        XCTAssertEqual(valueLabel(0.85), "0.85")
+        XCTAssertEqual(valueLabel(0.0032), "0.0032")
+        XCTAssertEqual(valueLabel(150_000), "150k")
+        XCTAssertEqual(valueLabel(1_500_000), "1.5M")
+        XCTAssertEqual(valueLabel(-0.25), "-0.25")
+        XCTAssertEqual(valueLabel(9999.7), "10k")
+        XCTAssertEqual(valueLabel(2.5e-6), "2.5e-6")
+        XCTAssertEqual(valueLabel(0), "0")
+        XCTAssertEqual(distinctValueLabels([0.12344, 0.12346, 0.12348]), ["0.12344", "0.12346", "0.12348"])
+        XCTAssertEqual(Tensor.formatShort(0.004), "0.004")
+        XCTAssertEqual(Tensor.formatShort(0.25), "0.25")
+        XCTAssertEqual(Tensor.formatShort(63), "63")
+    }
+
+    /// The bar labels are drawn text; the labels a bar chart would print for tiny gradients must
+    /// not read "0" (L8's gradient bars all did).
+    func testBarLabelsForTinyValues() throws {
+        let values = [3.2e-4, -1.5e-5, 2e-3]
+        XCTAssertEqual(values.map { valueLabel($0) }, ["3.2e-4", "-1.5e-5", "0.002"])
+        XCTAssertNoThrow(try BarChart(labels: ["a", "b", "c"], values: values).render())
+    }
+}
+
+/// Where a legend goes for a given data layout.
+final class LegendTests: XCTestCase {
+    let plot = (x: 0.0, y: 0.0, w: 400.0, h: 300.0)
+    let box = (w: 100.0, h: 50.0)
+
+    func testLegendAvoidsCornersWithData() {
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: []), .topRight)
+        let topRight = [(380.0, 20.0)]
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: topRight), .topLeft)
+        let bothTop = [(380.0, 20.0), (20.0, 20.0)]
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: bothTop), .bottomRight)
+        let threeCorners = bothTop + [(380.0, 280.0)]
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: threeCorners), .bottomLeft)
+        let all = threeCorners + [(20.0, 280.0)]
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: all), .below)
+    }
+
+    /// A line crossing a corner covers it even when no sample point lies inside.
+    func testLinesCountBetweenTheirPoints() {
+        let diagonal = densified([[(0.0, 0.0), (400.0, 300.0)]])
+        let antidiagonal = densified([[(0.0, 300.0), (400.0, 0.0)]])
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: diagonal), .topRight)
+        XCTAssertEqual(LegendPlacement.choose(box: box, plot: plot, points: diagonal + antidiagonal), .below)
+    }
+
+    func testLinePlotPutsLegendWhereTheDataIsNot() throws {
+        let x = (0...50).map { Double($0) }
+        // Rising curves fill the top right and bottom left: the legend goes top left.
+        let rising = LinePlot([Series("a", x: x, y: x), Series("b", x: x, y: x.map { $0 * 0.9 })])
+        XCTAssertEqual(try rising.layout().placement, .topLeft)
+        // An X fills all corners: below the plot, and the canvas grows to hold it.
+        let cross = LinePlot([Series("up", x: x, y: x), Series("down", x: x, y: x.map { 50 - $0 })])
+        let layout = try cross.layout()
+        XCTAssertEqual(layout.placement, .below)
+        XCTAssertGreaterThan(layout.canvas.height, cross.height)
+        XCTAssertEqual(layout.axes.h, try rising.layout().axes.h, "the plotting area keeps its size")
+    }
+}
+
+/// Styles that keep curves apart, fixed colour ranges, indices.
+final class StyleTests: XCTestCase {
+    func testSeriesCycleColoursAndDashesUnlessGiven() {
+        let plot = LinePlot([Series("a", [1, 2]), Series("b", [1, 2]), Series("c", [1, 2]), Series("d", [1, 2], dashed: false, color: .red)])
+        let styles = plot.styles
+        XCTAssertEqual(styles[0].dash, [])
+        XCTAssertNotEqual(styles[1].dash, [])
+        XCTAssertNotEqual(styles[1].dash, styles[2].dash)
+        XCTAssertNotEqual(styles[0].color, styles[1].color)
+        XCTAssertEqual(styles[3].dash, [], "explicit dashed: false stays solid")
+        XCTAssertEqual(styles[3].color, .red, "explicit colour kept")
+        XCTAssertEqual(LinePlot([Series("x", [1, 2], dashed: true)]).styles[0].dash, LineStyle.explicitDash)
+    }
+
+    /// The second curve of two identical ones is dashed, so the first shows through its gaps.
+    func testIdenticalCurvesBothShow() throws {
+        let y = [1.0, 2, 3, 4]
+        let image = try LinePlot([Series("", y), Series("", y)]).render().image
+        let colors = Set(stride(from: 0, to: image.pixels.count, by: 3).map { image.pixels[$0..<($0 + 3)] }.map { Array($0) })
+        XCTAssertTrue(colors.contains(Color.series[0].bytes), "first series visible")
+        XCTAssertTrue(colors.contains(Color.series[1].bytes), "second series visible")
+    }
+
+    func testMarkersDrawCircles() throws {
+        var plain = LinePlot([Series("few", x: [0, 1, 2], y: [0, 1, 0])])
+        plain.width = 200; plain.height = 150
+        var marked = plain
+        marked.series[0].marker = true
+        XCTAssertNotEqual(try plain.render().image, try marked.render().image)
+        XCTAssertTrue(marked.styles[0].marker)
+    }
+
+    /// A fixed range changes the colours: 0.5 is the top of its own data but mid-scale in [0, 1].
+    func testFixedRangeSharesOneScale() throws {
+        let t = Tensor(shape: [1, 2], scalars: [0, 0.5])
+        var own = Heatmap(t, colorMap: .viridis, showValues: false, displayWidth: 20)
+        own.colorBar = false
+        var fixed = Heatmap(t, colorMap: .viridis, showValues: false, displayWidth: 20, range: 0...1)
+        fixed.colorBar = false
+        XCTAssertEqual(try own.render().image[36, 20], [0xFD, 0xE7, 0x25], "own scale: the top colour")
+        assertClose(try fixed.render().image[36, 20], ColorMap.viridis.color(0.5).bytes, "fixed scale: the middle colour")
+        XCTAssertEqual(try fixed.render().image[16, 20], [0x44, 0x01, 0x54])
+    }
+
+    /// A diverging map with a lopsided range stays centred: zero is white.
+    func testDivergingFixedRangeStaysCentred() throws {
+        let t = Tensor(shape: [1, 2], scalars: [0, 2])
+        var map = Heatmap(t, colorMap: .diverging, showValues: false, displayWidth: 20, range: -1...4)
+        map.colorBar = false
+        XCTAssertEqual(try map.render().image[16, 20], [0xF7, 0xF7, 0xF7])
+        XCTAssertEqual(colorRange(.diverging, values: [], fixed: -1...4).low, -4)
+    }
+
+    func testValuesOutsideAFixedRangeAreNoted() throws {
+        let t = Tensor(shape: [1, 3], scalars: [-2, 0.5, 3])
+        let figure = try Heatmap(t, colorMap: .viridis, range: 0...1).render()
+        XCTAssertEqual(figure.notes, ["2 values outside the colour range [0, 1] drawn in its end colours (1 below, 1 above)."])
+    }
+
+    func testIndicesAreDrawnAndMakeRoom() throws {
+        let t = Tensor(shape: [12, 12], scalars: (0..<144).map(Float.init))
+        let plain = try Heatmap(t, showValues: false).render()
+        let indexed = try Heatmap(t, showValues: false, indices: true).render()
+        XCTAssertGreaterThan(indexed.displayWidth, plain.displayWidth, "room for row numbers")
+        XCTAssertGreaterThan(indexed.displayHeight, plain.displayHeight, "room for column numbers")
+        // The strip above the grid holds dark text pixels only with indices.
+        let strip = (0..<indexed.image.width).map { indexed.image[$0, 2 * 12] }
+        XCTAssertTrue(strip.contains { $0[0] < 160 }, "column numbers drawn")
+        XCTAssertEqual(indexStep(cell: 25, size: 12), 1)
+        XCTAssertEqual(indexStep(cell: 5, size: 12), 5)
+        XCTAssertEqual(indexStep(cell: 1, size: 12), 20)
+    }
+
+    func testImageGridWithColorMapSharesOneScale() throws {
+        let a = Tensor(shape: [2, 2], scalars: [-1, 0, 0, 1]), b = Tensor(shape: [2, 2], scalars: [0.5, 0, 0, 0])
+        let grid = ImageGrid([a, b], columns: 2, cellSize: 20, colorMap: .diverging, range: -1...1)
+        let image = try grid.render().image
+        // Image 2's first pixel (0.5) is three quarters up the diverging scale, not its top.
+        let x = Int((8 + 20 + 8 + 5) * 2), y = Int((4 + 5) * 2)
+        assertClose(image[x, y], ColorMap.diverging.color(0.75).bytes)
+        XCTAssertGreaterThan(image.width, try ImageGrid([a, b], columns: 2, cellSize: 20).render().image.width, "a colour bar")
+        XCTAssertThrowsError(try ImageGrid([Tensor(zeros: [2, 2, 3])], colorMap: .viridis).render())
+        XCTAssertEqual(grid.scale?.range.low, -1)
+    }
+}
+
+extension Color {
+    /// The 8-bit RGB bytes an opaque canvas stores for this colour.
+    var bytes: [UInt8] { [r, g, b].map { UInt8(($0 * 255).rounded()) } }
+}
+
+/// Pixels equal up to Cairo's rounding of a colour to 8 bits (one unit per channel).
+func assertClose(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, message, file: file, line: line)
+    XCTAssertTrue(zip(a, b).allSatisfy { abs(Int($0) - Int($1)) <= 1 }, "\(a) is not \(b) \(message)", file: file, line: line)
+}

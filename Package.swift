@@ -41,11 +41,16 @@ let package = Package(
             dependencies: ["CNN", "CCairo", "PNGCodec"],
             swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
         ),
+        // The typed events a lesson's program sends the runner: Notebook sends, LessonKit receives.
+        .target(
+            name: "LessonWire",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // What a lesson's cells call: show, display, expect, table, progress. Linked into each
         // lesson's program, never into the runner.
         .target(
             name: "Notebook",
-            dependencies: ["CNN", "Figures"],
+            dependencies: ["CNN", "Figures", "LessonWire"],
             swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
         ),
         // Markdown -> lesson model -> executed lesson -> HTML.
@@ -53,6 +58,7 @@ let package = Package(
             name: "LessonKit",
             dependencies: [
                 "CCmark",
+                "LessonWire",
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
             ],
@@ -80,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LessonKitTests",
-            dependencies: ["LessonKit"],
+            dependencies: ["LessonKit", "LessonWire"],
             exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import LessonKit
 
 /// Runs the built `lessons` binary on the fixture lessons and checks what it prints and writes,
 /// with times and temporary paths normalised.
@@ -10,8 +11,24 @@ final class EndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         out = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-e2e-\(UUID().uuidString)")
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else { throw XCTSkip("lessons is not built at \(Self.binary.path)") }
+        // Never skipped: the binary is built when missing, and a failed build fails the test.
+        if case let .failure(why) = Self.built { XCTFail(why.message); throw why }
     }
+
+    struct BuildFailure: Error { let message: String }
+
+    /// `swift test` builds every product, `lessons` included; a test run on its own may not have.
+    static let built: Result<Void, BuildFailure> = {
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return .success(()) }
+        guard let swift = Toolchain.findExecutable("swift") else {
+            return .failure(BuildFailure(message: "lessons is not built at \(binary.path) and swift is not on PATH to build it"))
+        }
+        let result = try? Toolchain.run(swift, ["build", "--product", "lessons"], currentDirectory: root)
+        guard let result, result.status == 0, FileManager.default.isExecutableFile(atPath: binary.path) else {
+            return .failure(BuildFailure(message: "lessons is not built at \(binary.path), and `swift build --product lessons` failed: \(result?.output.suffix(2000) ?? "could not run")"))
+        }
+        return .success(())
+    }()
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: out) }
 
@@ -47,7 +64,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(summary, """
         9 failures:
         Tests/LessonKitTests/Fixtures/failures/01-trap.md:13: Index out of range (column 15)
-        Tests/LessonKitTests/Fixtures/failures/02-compile-error.md:9: compile error: cannot convert value of type 'String' to specified type 'Int'
+        Tests/LessonKitTests/Fixtures/failures/02-compile-error.md:9: compile error: cannot convert value of type 'String' to specified type 'Int' (column 14)
         Tests/LessonKitTests/Fixtures/failures/03-timeout.md:4: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
         Tests/LessonKitTests/Fixtures/failures/04-expect.md:5: expectation failed: the values sum to 7
         Tests/LessonKitTests/Fixtures/failures/05-unknown-option.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect)
@@ -103,6 +120,15 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("id=\"no-alt-text\""), "a label names the cell's anchor")
         XCTAssertTrue(result.output.contains("warning: Tests/LessonKitTests/Fixtures/good/01-state.md:47: figure 2 (cell 8) has no alt text"), result.output)
         XCTAssertTrue(html.contains("<strong>Warnings</strong>"), "the page lists its warnings")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[12]</span><pre>3</pre>"), "an Optional shows its value")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[13]</span><pre>nil</pre>"), "an empty Optional shows nil")
+        XCTAssertFalse(html.contains("Optional("))
+        XCTAssertNotNil(html.range(of: #"<pre class="log">demo: epoch 1/2 - 3/3 - [^\n<]*\ndemo: epoch 2/2 - 3/3 - [^\n<]*</pre>"#, options: .regularExpression),
+                        "the page keeps one line per epoch")
+        XCTAssertFalse(html.contains("demo: 1/3"), "step lines are not kept on the page")
+        let threads = CoursePublisher.threadsPerLesson(cores: ProcessInfo.processInfo.activeProcessorCount,
+                                                       jobs: ProcessInfo.processInfo.activeProcessorCount, lessons: 2)
+        XCTAssertTrue(html.contains("threads: \(threads)"), "each lesson is told its share of the cores")
     }
 
     func testCacheHitMissAndForce() throws {
@@ -149,6 +175,13 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(root.output.contains("refusing to write the course into /"), root.output)
         let home = try lessons(["clean", "--out", FileManager.default.homeDirectoryForCurrentUser.path])
         XCTAssertNotEqual(home.status, 0)
+        // A machinery failure is its own message, not the usage text.
+        let missing = try lessons(["build", "--lessons", "/nonexistent/lessons", "--out", out.path])
+        XCTAssertEqual(missing.status, 2, missing.output)
+        XCTAssertTrue(missing.output.hasPrefix("error: cannot read the folder /nonexistent/lessons"), missing.output)
+        XCTAssertFalse(missing.output.contains("Usage:"), missing.output)
+        XCTAssertEqual(root.status, 2)
+        XCTAssertFalse(root.output.contains("Usage:"), root.output)
     }
 
     func testCleanRemovesOnlyWhatTheRunnerMade() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import LessonWire
 
 /// Where a lesson sits in the course, for its number and the previous/next links.
 public struct CourseNeighbours: Sendable {
@@ -12,16 +13,17 @@ public struct CourseNeighbours: Sendable {
 
 /// ExecutedLesson -> one HTML page. Renders only; runs nothing.
 public enum PageRenderer {
-    public struct Page {
+    public struct Page: Sendable {
         public let html: String
         public let warnings: [LessonError]
         /// The first figure's file, for the course index's thumbnail.
         public let thumbnail: String?
     }
 
-    public static func render(_ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours) -> Page {
+    /// `courseTitle` ends the page's title.
+    public static func render(_ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String) -> Page {
         let lesson = executed.lesson
-        var warnings = executed.warnings
+        var warnings: [LessonError] = []
         var headings: [Heading] = []
         var usedIds: Set<String> = []
         var body = ""
@@ -46,8 +48,7 @@ public enum PageRenderer {
         if !failures.isEmpty {
             banner += "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
             for f in failures {
-                let n = executed.results.first { if case let .failed(_, line) = $0.status { return line == f.line } else { return false } }?.cell.number
-                banner += "<li><a href=\"#cell-\(n ?? 0)\">\(HTML.escape(f.description))</a></li>"
+                banner += "<li><a href=\"#cell-\(f.cell ?? 0)\">\(HTML.escape(f.description))</a></li>"
             }
             banner += "</ul></div>"
         }
@@ -62,7 +63,7 @@ public enum PageRenderer {
         pager += "</nav>"
         let formatter = ISO8601DateFormatter()
         let html = """
-        \(Stylesheet.head(title: lesson.title + " · CNN course"))
+        \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
         <div class="layout">
         <nav class="sidebar" aria-label="Contents">
         <a class="home" href="../index.html">← Course contents</a>
@@ -112,7 +113,7 @@ public enum PageRenderer {
             for output in r.outputs {
                 switch output {
                 case let .text(t): outputs += "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
-                case let .errorText(t): outputs += "<pre class=\"stderr\">\(HTML.escape(trimBacktrace(t)))</pre>"
+                case let .errorText(t): outputs += "<pre class=\"stderr\">\(HTML.escape(t))</pre>"
                 case let .display(t): outputs += "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
                 case let .check(passed, claim):
                     outputs += "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
@@ -140,33 +141,14 @@ public enum PageRenderer {
                 }
             }
         }
-        if case let .failed(message, line) = r.status {
-            outputs += "<p class=\"error\">\(HTML.escape(displayPath)):\(line): \(HTML.escape(message))</p>"
+        if let failure = r.status.failure {
+            outputs += "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
         }
         if case let .failedAsExpected(message) = r.status, !message.isEmpty, !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } }) {
             outputs += "<pre class=\"stderr\">\(HTML.escape(message))</pre>"
         }
         html += "<div class=\"outputs\">\(outputs)</div></section>\n"
         return html
-    }
-
-    /// Keeps a crash report short on the page: the runtime's message and the frames in the
-    /// lesson's own file, without the runtime's noise.
-    static func trimBacktrace(_ text: String) -> String {
-        let lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix("swift-runtime: failed to suspend thread") }
-        guard let start = lines.firstIndex(where: { $0.hasPrefix("*** Signal") || $0.hasPrefix("💣") }) else { return lines.joined(separator: "\n") }
-        var kept = Array(lines[..<start])
-        kept += lines[start...].filter { $0.contains("Fatal error") || $0.hasPrefix("*** Swift runtime failure") }
-        let frames = lines[start...].filter { $0.contains(".md:") }
-        if !frames.isEmpty {
-            kept.append("Backtrace, the lesson's frames:")
-            kept += frames.map { line in
-                // "4 [ra] 0x... closure #2 in  + 123 in lesson at /x/01-demo.md:34:12" -> "  at 01-demo.md:34:12"
-                guard let at = line.range(of: " at ", options: .backwards) else { return line }
-                return "  at " + (line[at.upperBound...].split(separator: "/").last.map(String.init) ?? "")
-            }
-        }
-        return kept.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n")
     }
 
     static func renderTable(_ t: TableOutput) -> String {

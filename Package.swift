@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Notebook",
             dependencies: ["CNN", "Figures", "LessonWire"],
-            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
+            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v6)]
         ),
         // Markdown -> lesson model -> executed lesson -> HTML.
         .target(
@@ -62,7 +62,7 @@ let package = Package(
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "lessons",
@@ -72,7 +72,7 @@ let package = Package(
                 "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "cnn-bench",
@@ -88,7 +88,7 @@ let package = Package(
             name: "LessonKitTests",
             dependencies: ["LessonKit", "LessonWire"],
             exclude: ["Fixtures"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "FiguresTests",

@@ -14,25 +14,22 @@ enum Channel {
     /// The lesson file's name, for the text chunk of every figure it makes.
     static let lessonFile = ProcessInfo.processInfo.environment["LESSON_SOURCE"] ?? "lesson"
 
-    static func flush() {
-        fflush(stdout)
-        fflush(stderr)
-    }
+    static func flush() { StandardStreams.flush() }
 
     /// An event for the current cell, as one line on stdout; text printed before it is flushed
     /// first so the order on the page is the order of the calls.
     static func send(_ event: WireEvent) {
         flush()
-        fputs(framing.encode(event) + "\n", stdout)
-        fflush(stdout)
+        StandardStreams.write(framing.encode(event) + "\n")
+        flush()
     }
 
     /// A cell boundary, on both streams.
     static func sendOnBothStreams(_ event: WireEvent) {
         let line = framing.encode(event) + "\n"
         flush()
-        fputs(line, stdout)
-        fputs(line, stderr)
+        StandardStreams.write(line)
+        StandardStreams.write(line, toStandardError: true)
         flush()
     }
 }
@@ -51,10 +48,9 @@ public enum NotebookRuntime {
     /// The next figure's number, 1-based across the lesson.
     static func nextFigureNumber() -> Int { state.withLock { $0.figureCount += 1; return $0.figureCount } }
 
-    /// Line-buffered output, so that text printed just before a crash still reaches the runner.
+    /// Line-buffered output, and an end when the runner is gone.
     public static func start() {
-        setvbuf(stdout, nil, _IOLBF, 0)
-        setvbuf(stderr, nil, _IOLBF, 0)
+        StandardStreams.lineBuffered()
         // If the runner dies (killed, interrupted), end too rather than run on unwatched.
         let parent = getppid()
         Thread.detachNewThread {
@@ -97,7 +93,7 @@ public enum NotebookRuntime {
                 try body()
             } catch {
                 Channel.flush()
-                fputs("Error thrown: \(error)\n", stderr)
+                StandardStreams.write("Error thrown: \(error)\n", toStandardError: true)
                 Channel.flush()
                 _exit(2)
             }

@@ -103,7 +103,7 @@ final class TerminalReporter: Sendable {
 
     private func emit(_ text: String, toStandardError: Bool) {
         let handle = toStandardError ? FileHandle.standardError : FileHandle.standardOutput
-        if !toStandardError { fflush(stdout) }
+        fflush(nil)  // whatever `print` left in C's buffer goes first
         handle.write(Data(text.utf8))
     }
 }

@@ -4,9 +4,7 @@ import Glibc
 #endif
 
 /// A lesson's compiled program running as a child process, its two output pipes open.
-struct LessonProcess: @unchecked Sendable {
-    // Process is not Sendable; only `run`'s calling thread touches it, the reader threads get
-    // the file handles.
+struct LessonProcess {
     private let process: Process
     let standardOutput: FileHandle
     let standardError: FileHandle

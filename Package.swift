@@ -61,6 +61,8 @@ let package = Package(
                 "LessonWire",
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
+                // Colours cells on the page from the parser's classification of each token.
+                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

@@ -139,6 +139,25 @@ final class RenderingTests: XCTestCase {
         XCTAssertTrue(html.contains("<span class=\"ty\">Tensor</span>"))
         XCTAssertTrue(html.contains("<span class=\"cm\">// &quot;c&quot;</span>"))
         XCTAssertTrue(html.contains("<span class=\"st\">&quot;&lt;b&gt;&quot;</span>"))
+        XCTAssertTrue(html.contains("<span class=\"fn\">print</span>"))
+    }
+
+    func testHighlightingFollowsTheParser() {
+        // A raw string is one string, quotes inside and '#' delimiters included.
+        XCTAssertEqual(SwiftHighlighter.html(##"let s = #"a "b" // c"#"##),
+                       #"<span class="kw">let</span> s = <span class="st">#&quot;a &quot;b&quot; // c&quot;#</span>"#)
+        // Interpolated code is code; a multi-line string keeps its lines (indentation is not string).
+        XCTAssertEqual(SwiftHighlighter.html(#""n = \(n + 1)""#),
+                       #"<span class="st">&quot;n = </span>\(n + <span class="nu">1</span>)<span class="st">&quot;</span>"#)
+        let multi = "let t = \"\"\"\n  line \"one\"\n  \"\"\"\nlet u = 2.5e-3 /* done */"
+        XCTAssertEqual(SwiftHighlighter.html(multi),
+                       "<span class=\"kw\">let</span> t = <span class=\"st\">&quot;&quot;&quot;</span>\n  <span class=\"st\">line &quot;one&quot;</span>\n  <span class=\"st\">&quot;&quot;&quot;</span>\n"
+                       + "<span class=\"kw\">let</span> u = <span class=\"nu\">2.5e-3</span> <span class=\"cm\">/* done */</span>")
+        XCTAssertEqual(SwiftHighlighter.html("@MainActor func f(x: Int) {}"),
+                       "<span class=\"at\">@MainActor</span> <span class=\"kw\">func</span> <span class=\"fn\">f</span>(x: <span class=\"ty\">Int</span>) {}")
+        // Code that does not parse is still shown whole.
+        let broken = "let = = ) \u{1} \"open"
+        XCTAssertEqual(SwiftHighlighter.html(broken).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression), HTML.escape(broken))
     }
 }
 

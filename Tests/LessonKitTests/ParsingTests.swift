@@ -86,6 +86,15 @@ final class ParsingTests: XCTestCase {
         XCTAssertNil(Toolchain.missingLibrary(in: "error: cannot convert value"))
     }
 
+    func testLibraryFlagsFromPkgConfig() throws {
+        let flags = LibraryFlags(cflags: "-I/usr/include/cairo -DX=1 \n", libs: "-L/opt/lib -lcairo -pthread\n")
+        XCTAssertEqual(flags.compile, ["-Xcc", "-I/usr/include/cairo", "-Xcc", "-DX=1"])
+        XCTAssertEqual(flags.link, ["-L/opt/lib", "-lcairo", "-Xclang-linker", "-pthread"])
+        // On this machine: every library the lesson modules link is known to pkg-config.
+        let here = try LibraryFlags.query()
+        XCTAssertTrue(here.link.contains("-lopenblas") && here.link.contains("-lcairo"), "\(here.link)")
+    }
+
     func testLastExpressionIsFoundExactly() {
         XCTAssertEqual(LastExpression.wrapped("let x = 1\nx + 1"), "let x = 1\ndisplayLast(x + 1)")
         XCTAssertEqual(LastExpression.wrapped("x = 2"), "x = 2")

@@ -9,6 +9,8 @@ public struct Toolchain: Sendable {
     public let packageRoot: URL
     public let swiftc: String
     public let swiftVersion: String
+    /// The C libraries' compiler and linker flags, from pkg-config.
+    let libraries: LibraryFlags
 
     static let lessonModules = ["CNN", "Figures", "LessonWire", "Notebook", "PNGCodec"]
     static let shims = ["CBLAS", "CZlib", "CCairo", "CCmark"]
@@ -28,7 +30,8 @@ public struct Toolchain: Sendable {
             throw MachineryError.compilerNotFound
         }
         let version = (try? run(swiftc, ["--version"]).output.components(separatedBy: "\n").first { $0.contains("Swift version") }) ?? nil
-        return Toolchain(buildDirectory: build, packageRoot: packageRoot, swiftc: swiftc, swiftVersion: version ?? "Swift (unknown version)")
+        return Toolchain(buildDirectory: build, packageRoot: packageRoot, swiftc: swiftc, swiftVersion: version ?? "Swift (unknown version)",
+                         libraries: try LibraryFlags.query())
     }
 
     /// The object files of the modules a lesson links: all of `<Target>.build/*.o`.
@@ -60,33 +63,30 @@ public struct Toolchain: Sendable {
         return parts.joined(separator: "\n")
     }
 
-    /// Compiler and linker arguments shared by every lesson program.
-    func arguments() throws -> [String] {
+    /// Compiler arguments shared by every lesson program (linking excluded).
+    func compilerArguments() -> [String] {
         var args = ["-swift-version", "5", "-Onone", "-gline-tables-only", "-suppress-warnings",
                     "-I", buildDirectory.appendingPathComponent("Modules").path]
         for shim in Toolchain.shims { args += ["-I", packageRoot.appendingPathComponent("Sources/\(shim)").path] }
         args += ["-I", packageRoot.appendingPathComponent("Sources/PNGCodec/include").path,
                  // SwiftPM writes the C target's module map beside its objects.
                  "-Xcc", "-fmodule-map-file=" + buildDirectory.appendingPathComponent("PNGCodec.build/module.modulemap").path]
-        args += ["-Xcc", "-I/usr/include/x86_64-linux-gnu/openblas-pthread", "-Xcc", "-I/usr/include/cairo"]
-        args += try objectFiles().map(\.path)
-        args += ["-L/usr/lib/x86_64-linux-gnu/openblas-pthread", "-lopenblas", "-lpng16", "-lz", "-lcairo"]
-        return args
+        return args + libraries.compile
     }
 
     /// Compiles `program` to `executable`; returns the compiler's diagnostics on failure.
     func compile(_ program: URL, to executable: URL, typecheckOnly: Bool = false) throws -> (ok: Bool, diagnostics: String) {
-        var args = try arguments()
+        var args = compilerArguments()
         if typecheckOnly {
-            args = ["-typecheck"] + args.filter { !$0.hasSuffix(".o") && !$0.hasPrefix("-l") && !$0.hasPrefix("-L") }
+            args = ["-typecheck"] + args
         } else {
-            args += ["-o", executable.path]
+            args += try objectFiles().map(\.path) + libraries.link + ["-o", executable.path]
         }
         let result = try Toolchain.run(swiftc, args + [program.path], currentDirectory: program.deletingLastPathComponent())
         return (result.status == 0, result.output)
     }
 
-    /// The Debian package that provides each library a lesson program links.
+    /// The Debian package that provides each library a lesson program links, by link name.
     static let packages = ["openblas": "libopenblas-dev", "png16": "libpng-dev", "z": "zlib1g-dev", "cairo": "libcairo2-dev"]
 
     /// A linker complaint about a missing library, turned into what to install.

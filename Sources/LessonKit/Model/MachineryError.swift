@@ -5,6 +5,8 @@ import Foundation
 /// the course cannot meet. Always one line saying what is wrong and what to do.
 public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable {
     case compilerNotFound
+    case missingTool(tool: String, package: String)
+    case libraryNotInstalled(pkgConfigName: String, package: String)
     case modulesNotBuilt(buildFolder: String, packageRoot: String)
     case objectsMissing(module: String, folder: String)
     case missingLibrary(library: String, package: String)
@@ -23,6 +25,10 @@ public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable 
         switch self {
         case .compilerNotFound:
             return "swiftc not found on PATH: install Swift 6.3 (https://swift.org/install) and put its usr/bin on PATH"
+        case let .missingTool(tool, package):
+            return "\(tool) not found on PATH: install it with `apt-get install \(package)`"
+        case let .libraryNotInstalled(name, package):
+            return "pkg-config does not know \(name): install it with `apt-get install \(package)`"
         case let .modulesNotBuilt(build, root):
             return "the Notebook module is not built in \(build): run `swift build` in \(root) first"
         case let .objectsMissing(module, folder):

@@ -142,6 +142,20 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(warnings.map(\.description), ["L.md:14: math: unknown TeX command \\bad in '\n\\bad\n'"])
     }
 
+    func testHeadingIdsComeFromCmarksTree() {
+        var ids: Set<String> = ["taken"]
+        let (html, headings, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
+                                                       file: "L.md", line: 1, usedIds: &ids)
+        XCTAssertEqual(headings.map(\.text), ["A b & c", "A b & c", "Taken", "Size x_1"])
+        XCTAssertEqual(headings.map(\.id), ["a-b-c", "a-b-c-2", "taken-2", "size-x-1"])
+        XCTAssertEqual(headings.map(\.level), [1, 2, 3, 2])
+        XCTAssertTrue(html.contains("<h1 id=\"a-b-c\"><a class=\"anchor\" href=\"#a-b-c\">A <em>b</em> &amp; <code>c</code></a></h1>"), html)
+        XCTAssertTrue(html.contains("<blockquote>\n<h3 id=\"taken-2\">"), html)
+        XCTAssertTrue(html.contains("<h2 id=\"size-x-1\"><a class=\"anchor\" href=\"#size-x-1\">Size <math"), html)
+        XCTAssertTrue(html.contains("<h2>raw html</h2>"), "an author's own HTML is left alone")
+        XCTAssertTrue(html.contains("<h5>five</h5>"), "levels past 4 get no id")
+    }
+
     func testSwiftHighlighting() {
         let html = SwiftHighlighter.html("let x = Tensor([1]) // \"c\"\nprint(\"<b>\")")
         XCTAssertTrue(html.contains("<span class=\"kw\">let</span>"))

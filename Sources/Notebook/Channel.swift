@@ -51,7 +51,13 @@ public enum NotebookRuntime {
     /// Line-buffered output, and an end when the runner is gone.
     public static func start() {
         StandardStreams.lineBuffered()
-        // If the runner dies (killed, interrupted), end too rather than run on unwatched.
+        endWithParent()
+    }
+
+    /// When the parent dies (the runner killed or interrupted, or, in an `expect: error` child,
+    /// the lesson's program killed by a timeout), end too rather than run on unwatched and hold
+    /// the runner's pipes open.
+    static func endWithParent() {
         let parent = getppid()
         Thread.detachNewThread {
             while true {
@@ -87,8 +93,10 @@ public enum NotebookRuntime {
         Channel.flush()
         let pid = fork()
         if pid == 0 {
-            // The child runs alone: no worker threads survive fork, so keep the core serial.
+            // The child runs alone: no worker threads survive fork, so keep the core serial,
+            // and start its own watch on its parent.
             Parallelism.runSerially()
+            endWithParent()
             do {
                 try body()
             } catch {

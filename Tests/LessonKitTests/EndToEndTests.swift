@@ -60,9 +60,9 @@ final class EndToEndTests: XCTestCase {
     func testEveryFailureKindIsReportedAtItsLine() throws {
         let result = try lessons(["build", "--lessons", "Tests/LessonKitTests/Fixtures/failures", "--out", out.path, "--jobs", "2"])
         XCTAssertEqual(result.status, 1, result.output)
-        let summary = normalised(result.output).components(separatedBy: "\n").drop { !$0.hasPrefix("9 failures:") }.joined(separator: "\n")
+        let summary = normalised(result.output).components(separatedBy: "\n").drop { !$0.hasPrefix("10 failures:") }.joined(separator: "\n")
         XCTAssertEqual(summary, """
-        9 failures:
+        10 failures:
         Tests/LessonKitTests/Fixtures/failures/01-trap.md:13: Index out of range (column 15)
         Tests/LessonKitTests/Fixtures/failures/02-compile-error.md:9: compile error: cannot convert value of type 'String' to specified type 'Int' (column 14)
         Tests/LessonKitTests/Fixtures/failures/03-timeout.md:4: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
@@ -72,6 +72,7 @@ final class EndToEndTests: XCTestCase {
         Tests/LessonKitTests/Fixtures/failures/07-empty.md:1: the lesson is empty
         Tests/LessonKitTests/Fixtures/failures/08-thrown-error.md:4: Error raised at top level: lesson.Oops()
         Tests/LessonKitTests/Fixtures/failures/09-unexpected-success.md:4: the cell was expected to fail ('expect: error') but ran without error
+        Tests/LessonKitTests/Fixtures/failures/10-timeout-in-expected-failure.md:6: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
 
         """)
         // Every lesson was still built, each with a whole page.
@@ -87,7 +88,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(compile.contains("02-compile-error.md:9:14: error: cannot convert value"))
         XCTAssertTrue(try page("03-timeout").contains("looping"))
         let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
-        XCTAssertEqual(index.components(separatedBy: "✗ 1 failure").count - 1, 9)
+        XCTAssertEqual(index.components(separatedBy: "✗ 1 failure").count - 1, 10)
     }
 
     func testGoodLessonStateDisplayOptionsAndEscaping() throws {
@@ -143,6 +144,23 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(try lessons(["build", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"), "an edit is a miss")
         XCTAssertTrue(try String(contentsOfFile: site + "/01-cached/index.html", encoding: .utf8).contains("run two"))
         XCTAssertFalse(try lessons(["build", "--force", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"))
+    }
+
+    func testAFailedStepIsNamedAndLeavesOtherFoldersAlone() throws {
+        let lessonsFolder = out.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: lessonsFolder, withIntermediateDirectories: true)
+        try "# Mine\n\n```swift\nprint(1)\n```\n".write(to: lessonsFolder.appendingPathComponent("01-mine.md"), atomically: true, encoding: .utf8)
+        let site = out.appendingPathComponent("site")
+        let theirs = site.appendingPathComponent("01-mine")
+        try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
+        try "not the runner's".write(to: theirs.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let result = try lessons(["build", "--lessons", lessonsFolder.path, "--out", site.path])
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.output.contains("""
+            1 lesson could not be published:
+            \(lessonsFolder.path)/01-mine.md: publish failed: refusing to replace \(theirs.path): it was not made by lessons (no .lesson.json inside)
+            """), result.output)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: theirs.path), ["notes.txt"])
     }
 
     func testInterruptedBuildLeavesThePreviousPageWhole() throws {

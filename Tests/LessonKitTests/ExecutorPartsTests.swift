@@ -180,3 +180,118 @@ final class ExecutorPartTests: XCTestCase {
         XCTAssertEqual(CoursePublisher.threadsPerLesson(cores: 6, jobs: 4, lessons: 11), 1)
     }
 }
+
+/// The whole executor against a small shell script that speaks the wire: a real child process
+/// and real pipes, no compiler.
+final class ExecutorTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("executor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    /// A script; `event NAME JSON` writes a tagged line on stdout, `both JSON` on both streams.
+    func script(_ body: String) throws -> URL {
+        let file = folder.appendingPathComponent("program.sh")
+        try """
+        #!/bin/sh
+        event() { printf '\\036%s %s\\n' "$LESSON_RUN_TAG" "$1"; }
+        both() { event "$1"; event "$1" >&2; }
+        \(body)
+        """.write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+        return file
+    }
+
+    func cells(_ n: Int, timeout: Double? = nil) -> [Cell] {
+        var options = CellOptions()
+        options.timeout = timeout
+        return (1...n).map { Cell(number: $0, fenceLine: $0 * 10, code: "code", options: options) }
+    }
+
+    final class Heard: Sendable {
+        let events = Locked<[String]>([])
+        func record(_ event: RunEvent) {
+            let text: String
+            switch event {
+            case let .cellStarted(cell): text = "start \(cell.number)"
+            case let .output(cell, output): text = "output \(cell.number) \(output)"
+            case let .liveProgress(cell, line): text = "live \(cell.number) \(line)"
+            case let .cellFinished(result): text = "finished \(result.cell.number)"
+            }
+            events.withLock { $0.append(text) }
+        }
+    }
+
+    func testEventsTextCrashAndOrderThroughRealPipes() throws {
+        let program = try script("""
+        both '{"cellStart":{"cell":1}}'
+        echo "hello"
+        echo "to stderr" >&2
+        event '{"display":{"text":"42"}}'
+        event '{"progress":{"text":"5/10","step":"batch"}}'
+        both '{"cellEnd":{"cell":1,"seconds":0.5}}'
+        both '{"cellStart":{"cell":2}}'
+        event '{"display":{"text":"unterminated'
+        echo "Fatal error: Index out of range" >&2
+        kill -ILL $$
+        """)
+        let heard = Heard()
+        let executor = Executor(cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "1"])
+        let results = executor.run(program, figureDirectory: folder, workingDirectory: folder, onEvent: heard.record)
+        XCTAssertEqual(results[0].status, .passed)
+        // Each stream keeps its order; how the two interleave depends on the two reader threads.
+        XCTAssertEqual(results[0].outputs.filter { if case .errorText = $0 { return false } else { return true } }, [.text("hello\n"), .display("42")])
+        XCTAssertTrue(results[0].outputs.contains(.errorText("to stderr\n")))
+        XCTAssertEqual(results[0].seconds, 0.5)
+        // The malformed line is the cell's first failure; the crash after it does not replace it.
+        XCTAssertEqual(results[1].status.failure?.cell, 2)
+        XCTAssertTrue(results[1].status.failure?.message.hasPrefix("cell 2: unreadable message from the lesson program (not JSON)") == true, "\(results[1].status)")
+        XCTAssertEqual(results[2].status, .notRun)
+        let events = heard.events.withLock { $0 }
+        XCTAssertEqual(events.first { !$0.contains("errorText") }, "start 1")
+        XCTAssertTrue(events.contains("live 1 5/10"))
+        XCTAssertEqual(events.filter { $0.hasPrefix("finished") }, ["finished 1", "finished 2"])
+        XCTAssertLessThan(events.firstIndex(of: "finished 1")!, events.firstIndex(of: "start 2")!, "delivered in order")
+    }
+
+    func testACrashWithoutMessagesNamesTheSignal() throws {
+        let program = try script("""
+        both '{"cellStart":{"cell":1}}'
+        kill -SEGV $$
+        """)
+        let results = Executor(cells: cells(1), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [:])
+            .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
+        XCTAssertEqual(results[0].status.failure?.message, "crashed with signal 11 (SIGSEGV)")
+        XCTAssertEqual(results[0].status.failure?.line, 11)
+    }
+
+    func testATimedOutCellIsKilledAndNamed() throws {
+        let program = try script("""
+        both '{"cellStart":{"cell":1}}'
+        echo "looping"
+        sleep 30
+        """)
+        let start = Date()
+        let results = Executor(cells: cells(1, timeout: 0.5), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [:])
+            .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
+        // `sleep` is the script's own child: it is killed with it, or it would hold the pipes.
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "the program was killed, not waited for")
+        XCTAssertEqual(results[0].status.failure?.message, "timed out after 0.50 s (cell 1; raise it with '//| timeout: <seconds>')")
+        XCTAssertEqual(results[0].outputs, [.text("looping\n")])
+    }
+
+    func testTheProgramSeesItsEnvironment() throws {
+        let program = try script("""
+        both '{"cellStart":{"cell":1}}'
+        echo "threads=$LESSON_THREADS source=$LESSON_SOURCE figures=$LESSON_FIGURE_DIR"
+        both '{"cellEnd":{"cell":1,"seconds":0}}'
+        """)
+        let results = Executor(cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "3"])
+            .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
+        XCTAssertEqual(results[0].outputs, [.text("threads=3 source=01-a.md figures=\(folder.path)\n")])
+    }
+}

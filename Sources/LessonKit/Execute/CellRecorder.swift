@@ -24,6 +24,7 @@ struct CellRecorder: Sendable {
     private var stderrByCell: [Int: String] = [:]
     private(set) var clock = CellClock()
     private var budget = OutputBudget()
+    private var finished = false
 
     init(cells: [Cell], framing: WireFraming, sourcePath: String, defaultTimeout: Double) {
         self.framing = framing
@@ -38,6 +39,8 @@ struct CellRecorder: Sendable {
 
     /// One line from the program.
     mutating func feed(_ line: String, from stream: Stream, at now: Date = Date()) -> [RunEvent] {
+        // A process the program left behind may still write after the results were taken.
+        guard !finished else { return [] }
         let decoded: WireLine
         do {
             decoded = try framing.decode(line)
@@ -161,6 +164,7 @@ struct CellRecorder: Sendable {
     /// After the program ended and both pipes are drained: the timed-out or crashed cell gets its
     /// failure, and crash reports are shortened for the page, once.
     mutating func finish(_ termination: LessonProcess.Termination, timedOut: (cell: Int, limit: Double)?, at now: Date = Date()) -> [RunEvent] {
+        finished = true
         var events: [RunEvent] = []
         for n in order {
             results[n]!.outputs = results[n]!.outputs.map { if case let .errorText(t) = $0 { return .errorText(CrashReport.shortened(t)) } else { return $0 } }

@@ -21,6 +21,8 @@ struct Executor: Sendable {
     let defaultTimeout: Double
     /// Extra environment for the program (`LESSON_THREADS`).
     let environment: [String: String]
+    /// Seconds to finish reading the pipes after the program ended.
+    static let drainGrace = 2.0
 
     func run(_ executable: URL, figureDirectory: URL, workingDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void) -> [CellResult] {
         let framing = WireFraming(tag: "nb" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
@@ -61,7 +63,9 @@ struct Executor: Sendable {
             if timedOut != nil { process.kill(); break }
         }
         let termination = process.waitUntilExit()
-        readers.wait()
+        // The pipes close when the program ends, unless a process it started still holds them:
+        // then what it wrote so far is all the page gets.
+        _ = readers.wait(timeout: .now() + Executor.drainGrace)
         let results = recorder.withLock { recorder in
             deliver(recorder.finish(termination, timedOut: timedOut))
             return recorder.ordered

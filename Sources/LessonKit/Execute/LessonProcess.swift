@@ -37,7 +37,10 @@ struct LessonProcess {
 
     var isRunning: Bool { process.isRunning }
 
-    func kill() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+    /// Kills the program and every process it started: Foundation starts it as the leader of
+    /// its own process group, and an `expect: error` cell's child (or anything else it forked)
+    /// would otherwise live on, and Foundation waits for the group.
+    func kill() { _ = Glibc.kill(-process.processIdentifier, SIGKILL) }
 
     func waitUntilExit() -> Termination {
         process.waitUntilExit()

@@ -1,5 +1,4 @@
 import Foundation
-import LessonWire
 
 /// Where a lesson sits in the course, for its number and the previous/next links.
 public struct CourseNeighbours: Sendable {
@@ -27,8 +26,7 @@ public enum PageRenderer {
         var headings: [Heading] = []
         var usedIds: Set<String> = []
         var body = ""
-        var figureNumber = 0
-        var thumbnail: String?
+        var outputRenderer = OutputRenderer(displayPath: displayPath)
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
         for block in lesson.blocks {
@@ -40,9 +38,10 @@ public enum PageRenderer {
                 warnings += rendered.warnings
             case let .cell(cell):
                 let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-                body += renderCell(result, lesson: lesson, displayPath: displayPath, figureNumber: &figureNumber, thumbnail: &thumbnail, warnings: &warnings)
+                body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer)
             }
         }
+        warnings += outputRenderer.warnings
         let failures = executed.failures(displayPath: displayPath)
         var banner = ""
         if !failures.isEmpty {
@@ -86,10 +85,10 @@ public enum PageRenderer {
         </html>
 
         """
-        return Page(html: html, warnings: warnings, thumbnail: thumbnail)
+        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail)
     }
 
-    static func renderCell(_ r: CellResult, lesson: Lesson, displayPath: String, figureNumber: inout Int, thumbnail: inout String?, warnings: inout [LessonError]) -> String {
+    static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer) -> String {
         let cell = r.cell
         let failed: Bool
         let badge: String
@@ -101,7 +100,7 @@ public enum PageRenderer {
         case .skipped: failed = false; badge = "<span class=\"badge skip\">not run (eval: false)</span>"
         }
         let anchor = cell.options.label.map { HTML.slug($0) } ?? "cell-\(cell.number)"
-        var html = "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(HTML.escape(anchor))\"\(anchor != "cell-\(cell.number)" ? "" : "")>"
+        var html = "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(HTML.escape(anchor))\">"
         if anchor != "cell-\(cell.number)" { html += "<a id=\"cell-\(cell.number)\"></a>" }
         html += "<div class=\"cell-head\"><span>In [\(cell.number)]</span><span class=\"where\">\(HTML.escape(displayPath)):\(cell.firstLine)</span>\(badge)"
         html += r.seconds.map { "<span class=\"time\">\(formatSeconds($0))</span>" } ?? ""
@@ -110,36 +109,7 @@ public enum PageRenderer {
         var outputs = ""
         let showOutputs = cell.options.output || failed || { if case .failedAsExpected = r.status { return true } else { return false } }()
         if showOutputs {
-            for output in r.outputs {
-                switch output {
-                case let .text(t): outputs += "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
-                case let .errorText(t): outputs += "<pre class=\"stderr\">\(HTML.escape(t))</pre>"
-                case let .display(t): outputs += "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
-                case let .check(passed, claim):
-                    outputs += "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
-                case let .progress(lines): outputs += "<pre class=\"log\">\(HTML.escape(lines.joined(separator: "\n")))</pre>"
-                case let .table(t): outputs += renderTable(t)
-                case let .figure(f):
-                    figureNumber += 1
-                    if thumbnail == nil { thumbnail = f.file }
-                    if f.alt == nil || f.alt!.isEmpty {
-                        warnings.append(LessonError(file: displayPath, line: cell.firstLine, message: "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'"))
-                    }
-                    let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
-                    outputs += "<figure id=\"figure-\(figureNumber)\"><img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" width=\"\(f.width)\" height=\"\(f.height)\" loading=\"lazy\">"
-                    outputs += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
-                    for note in f.notes { outputs += "<span class=\"note\">\(HTML.escape(note))</span>" }
-                    outputs += "</figcaption>"
-                    if !f.frames.isEmpty {
-                        outputs += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
-                        for (i, frame) in f.frames.enumerated() {
-                            outputs += "<li><img src=\"\(HTML.escape(frame))\" alt=\"\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)\" loading=\"lazy\"><br>step \(i + 1)</li>"
-                        }
-                        outputs += "</ol></details>"
-                    }
-                    outputs += "</figure>"
-                }
-            }
+            for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
         }
         if let failure = r.status.failure {
             outputs += "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
@@ -148,14 +118,6 @@ public enum PageRenderer {
             outputs += "<pre class=\"stderr\">\(HTML.escape(message))</pre>"
         }
         html += "<div class=\"outputs\">\(outputs)</div></section>\n"
-        return html
-    }
-
-    static func renderTable(_ t: TableOutput) -> String {
-        var html = "<table class=\"data\(t.numeric ? " numeric" : "")\">"
-        if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
-        if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
-        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
         return html
     }
 }

@@ -37,6 +37,10 @@ struct CellRecorder: Sendable {
 
     var ordered: [CellResult] { order.map { results[$0]! } }
 
+    /// The cell a stray message is blamed on when no cell is running: the last one that started,
+    /// or the first.
+    private var blamed: Int? { lastStarted ?? order.first }
+
     /// One line from the program.
     mutating func feed(_ line: String, from stream: Stream, at now: Date = Date()) -> [RunEvent] {
         // A process the program left behind may still write after the results were taken.
@@ -45,7 +49,7 @@ struct CellRecorder: Sendable {
         do {
             decoded = try framing.decode(line)
         } catch {
-            guard let n = (stream == .standardOutput ? currentOnStdout : currentOnStderr) ?? lastStarted ?? order.first else { return [] }
+            guard let n = (stream == .standardOutput ? currentOnStdout : currentOnStderr) ?? blamed else { return [] }
             return fail(n, CellFailure(cell: cells[n]!, message: "cell \(n): \(error.description)"))
         }
         switch (decoded, stream) {
@@ -62,7 +66,7 @@ struct CellRecorder: Sendable {
         case (.event(.cellEnd), .standardError):
             return []
         case let (.event(event), .standardError):
-            let n = currentOnStderr ?? lastStarted ?? order.first!
+            guard let n = currentOnStderr ?? blamed else { return [] }
             return fail(n, CellFailure(cell: cells[n]!, message: "cell \(n): the lesson program sent \(event) on stderr, where only cell boundaries go"))
         case let (.event(event), .standardOutput):
             return handle(event, at: now)
@@ -72,7 +76,7 @@ struct CellRecorder: Sendable {
     private mutating func handle(_ event: WireEvent, at now: Date) -> [RunEvent] {
         if case let .cellStart(n) = event {
             guard let cell = cells[n] else {
-                let at = lastStarted ?? order.first!
+                guard let at = blamed else { return [] }
                 return fail(at, CellFailure(cell: cells[at]!, message: "the lesson program started cell \(n), which it does not have"))
             }
             currentOnStdout = n
@@ -82,7 +86,7 @@ struct CellRecorder: Sendable {
             return [.cellStarted(cell)]
         }
         guard let n = currentOnStdout, let cell = cells[n] else {
-            let at = lastStarted ?? order.first!
+            guard let at = blamed else { return [] }
             return fail(at, CellFailure(cell: cells[at]!, message: "the lesson program sent \(event) outside any cell"))
         }
         switch event {

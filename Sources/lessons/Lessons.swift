@@ -97,8 +97,7 @@ extension Lessons {
                 publisher.force = true
                 publisher.jobs = 1
                 let file = try publisher.resolve(lesson)
-                let cwd = FileManager.default.currentDirectoryPath + "/"
-                let path = file.path.hasPrefix(cwd) ? String(file.path.dropFirst(cwd.count)) : file.path
+                let path = publisher.displayPath(file)
                 let output = publisher.output
                 let outcomes = try publisher.build([file], onProgress: { _, _, outcome in
                     reporter.lessonRan(outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))

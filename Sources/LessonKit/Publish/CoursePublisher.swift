@@ -98,7 +98,9 @@ public struct CoursePublisher: Sendable {
         return results
     }
 
-    func displayPath(_ file: URL) -> String {
+    /// A lesson file's path as the terminal and the pages show it: relative to the current
+    /// folder when inside it.
+    public func displayPath(_ file: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"
         let path = file.standardizedFileURL.path
         return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path

@@ -74,7 +74,7 @@ final class EndToEndTests: XCTestCase {
         Tests/LessonKitTests/Fixtures/failures/09-unexpected-success.md:4: the cell was expected to fail ('expect: error') but ran without error
         Tests/LessonKitTests/Fixtures/failures/10-timeout-in-expected-failure.md:6: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
 
-        """)
+        """, result.output)
         // Every lesson was still built, each with a whole page.
         for slug in ["01-trap", "02-compile-error", "03-timeout", "07-empty"] { XCTAssertTrue(try page(slug).hasSuffix("</html>\n"), slug) }
         // Cells before a failure keep their output; later ones are marked not run.
@@ -144,6 +144,10 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(try lessons(["build", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"), "an edit is a miss")
         XCTAssertTrue(try String(contentsOfFile: site + "/01-cached/index.html", encoding: .utf8).contains("run two"))
         XCTAssertFalse(try lessons(["build", "--force", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"))
+        // The course's title is on every page: a new one rebuilds them.
+        XCTAssertFalse(try lessons(["build", "--title", "Another course", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"))
+        XCTAssertTrue(try String(contentsOfFile: site + "/01-cached/index.html", encoding: .utf8).contains("<title>Cached · Another course</title>"))
+        XCTAssertTrue(try lessons(["build", "--title", "Another course", "--lessons", lessonsFolder.path, "--out", site]).output.contains("(unchanged, not rerun)"))
     }
 
     func testAFailedStepIsNamedAndLeavesOtherFoldersAlone() throws {

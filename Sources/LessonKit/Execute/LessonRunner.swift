@@ -78,7 +78,12 @@ public struct LessonRunner: Sendable {
     private func compile(_ cells: [Cell], sourcePath: String, in work: URL, name: String, typecheckOnly: Bool) throws -> (ok: Bool, diagnostics: String, executableName: String) {
         let source = work.appendingPathComponent("\(name).swift")
         try ProgramBuilder.program(cells, sourcePath: sourcePath).write(to: source, atomically: true, encoding: .utf8)
-        let result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        var result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        if !result.ok && !result.diagnostics.contains(sourcePath + ":") && Toolchain.missingLibrary(in: result.diagnostics) == nil {
+            // Nothing the lesson wrote is wrong: lessons compiled at once can race on the shared
+            // module cache. Once more before it counts as a failure of the machinery.
+            result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        }
         return (result.ok, result.diagnostics, name)
     }
 

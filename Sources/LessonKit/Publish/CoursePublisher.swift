@@ -125,8 +125,10 @@ public struct CoursePublisher: Sendable {
                           seconds: Date().timeIntervalSince(start), record: record)
         }
         do {
-            let key = fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data,
-                                   context.course.map(\.slug).joined(separator: ",")])
+            // Everything the page shows that is not the lesson's own: the course's name, its
+            // lessons (for the neighbours), the core and the data it ran against.
+            let key = fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
+                                   context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ",")])
             if !force, let record = BuildRecord.read(from: output.lessonFolder(slug)), record.key == key,
                FileManager.default.fileExists(atPath: output.lessonFolder(slug).appendingPathComponent("index.html").path) {
                 return outcome(cached: true, failures: record.failures, warnings: record.warnings, record: record)

@@ -42,22 +42,30 @@ let package = Package(
             dependencies: ["CNN", "CCairo", "PNGCodec"],
             swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v6)]
         ),
+        // The typed events a lesson's program sends the runner: Notebook sends, LessonKit receives.
+        .target(
+            name: "LessonWire",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // What a lesson's cells call: show, display, expect, table, progress. Linked into each
         // lesson's program, never into the runner.
         .target(
             name: "Notebook",
-            dependencies: ["CNN", "Figures"],
-            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v5)]
+            dependencies: ["CNN", "Figures", "LessonWire"],
+            swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v6)]
         ),
         // Markdown -> lesson model -> executed lesson -> HTML.
         .target(
             name: "LessonKit",
             dependencies: [
                 "CCmark",
+                "LessonWire",
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
+                // Colours cells on the page from the parser's classification of each token.
+                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "lessons",
@@ -67,7 +75,7 @@ let package = Package(
                 "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "cnn-bench",
@@ -82,9 +90,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LessonKitTests",
-            dependencies: ["LessonKit"],
+            dependencies: ["LessonKit", "LessonWire"],
             exclude: ["Fixtures"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "FiguresTests",

@@ -1,54 +1,63 @@
 import CNN
 import Foundation
+import LessonWire
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The wire between a lesson's program and the runner. Everything travels on stdout (and cell
-/// markers on stderr too), as lines starting with a record separator and the run's random tag,
-/// so that no text a cell prints can pose as a marker. The runner reads them; see LessonKit's
-/// `CellProtocol` for the other side.
+/// The program's side of the wire (see LessonWire): events go to stdout as tagged lines, cell
+/// boundaries to stdout and stderr. The runner sets the environment this reads.
 enum Channel {
-    static let tag: String = ProcessInfo.processInfo.environment["LESSON_RUN_TAG"] ?? "notebook"
+    static let framing = WireFraming(tag: ProcessInfo.processInfo.environment["LESSON_RUN_TAG"] ?? "notebook")
     static let figureDirectory: URL? = ProcessInfo.processInfo.environment["LESSON_FIGURE_DIR"].map { URL(fileURLWithPath: $0) }
     /// The lesson file's name, for the text chunk of every figure it makes.
     static let lessonFile = ProcessInfo.processInfo.environment["LESSON_SOURCE"] ?? "lesson"
-    static let prefix = "\u{1E}" + tag + " "
 
-    static func flush() {
-        fflush(stdout)
-        fflush(stderr)
-    }
+    static func flush() { StandardStreams.flush() }
 
-    /// A marker line on both streams: "start 3", "end 3 0.0123".
-    static func marker(_ text: String) {
+    /// An event for the current cell, as one line on stdout; text printed before it is flushed
+    /// first so the order on the page is the order of the calls.
+    static func send(_ event: WireEvent) {
         flush()
-        fputs(prefix + text + "\n", stdout)
-        fputs(prefix + text + "\n", stderr)
+        StandardStreams.write(framing.encode(event) + "\n")
         flush()
     }
 
-    /// An event for the current cell, as one JSON line on stdout.
-    static func event(_ fields: [String: Any]) {
-        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
+    /// A cell boundary, on both streams.
+    static func sendOnBothStreams(_ event: WireEvent) {
+        let line = framing.encode(event) + "\n"
         flush()
-        fputs(prefix + "event " + String(decoding: data, as: UTF8.self) + "\n", stdout)
-        fflush(stdout)
+        StandardStreams.write(line)
+        StandardStreams.write(line, toStandardError: true)
+        flush()
     }
 }
 
-/// The cell being run and when it started; the runner's generated program calls these.
+/// The cell being run and the figures made so far; the runner's generated program calls these.
 public enum NotebookRuntime {
-    nonisolated(unsafe) static var currentCell = 0
-    nonisolated(unsafe) static var cellStart = DispatchTime.now()
-    nonisolated(unsafe) static var figuresInCell = 0
-    nonisolated(unsafe) static var figureCount = 0
+    struct State {
+        var currentCell = 0
+        var cellStart = DispatchTime.now()
+        var figureCount = 0
+    }
+    static let state = Mutex(State())
 
-    /// Line-buffered output, so that text printed just before a crash still reaches the runner.
+    static var currentCell: Int { state.withLock { $0.currentCell } }
+
+    /// The next figure's number, 1-based across the lesson.
+    static func nextFigureNumber() -> Int { state.withLock { $0.figureCount += 1; return $0.figureCount } }
+
+    /// Line-buffered output, and an end when the runner is gone.
     public static func start() {
-        setvbuf(stdout, nil, _IOLBF, 0)
-        setvbuf(stderr, nil, _IOLBF, 0)
-        // If the runner dies (killed, interrupted), end too rather than run on unwatched.
+        StandardStreams.lineBuffered()
+        endWithParent()
+    }
+
+    /// When the parent dies (the runner killed or interrupted, or, in an `expect: error` child,
+    /// the lesson's program killed by a timeout), end too rather than run on unwatched and hold
+    /// the runner's pipes open.
+    static func endWithParent() {
         let parent = getppid()
         Thread.detachNewThread {
             while true {
@@ -61,20 +70,20 @@ public enum NotebookRuntime {
     /// Ends the previous cell and starts cell `n`.
     public static func cell(_ n: Int) {
         endCell()
-        currentCell = n
-        figuresInCell = 0
-        cellStart = DispatchTime.now()
-        Channel.marker("start \(n)")
+        state.withLock { $0.currentCell = n; $0.cellStart = DispatchTime.now() }
+        Channel.sendOnBothStreams(.cellStart(cell: n))
     }
 
     /// Ends the last cell.
     public static func finish() { endCell() }
 
     static func endCell() {
-        guard currentCell > 0 else { return }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - cellStart.uptimeNanoseconds) / 1e9
-        Channel.marker("end \(currentCell) \(seconds)")
-        currentCell = 0
+        let ended: (cell: Int, seconds: Double)? = state.withLock { s in
+            guard s.currentCell > 0 else { return nil }
+            defer { s.currentCell = 0 }
+            return (s.currentCell, Double(DispatchTime.now().uptimeNanoseconds - s.cellStart.uptimeNanoseconds) / 1e9)
+        }
+        if let ended { Channel.sendOnBothStreams(.cellEnd(cell: ended.cell, seconds: ended.seconds)) }
     }
 
     /// Runs a cell that is expected to fail (`expect: error`) in a child process, so that a trap
@@ -84,13 +93,15 @@ public enum NotebookRuntime {
         Channel.flush()
         let pid = fork()
         if pid == 0 {
-            // The child runs alone: no worker threads survive fork, so keep the core serial.
+            // The child runs alone: no worker threads survive fork, so keep the core serial,
+            // and start its own watch on its parent.
             Parallelism.runSerially()
+            endWithParent()
             do {
                 try body()
             } catch {
                 Channel.flush()
-                fputs("Error thrown: \(error)\n", stderr)
+                StandardStreams.write("Error thrown: \(error)\n", toStandardError: true)
                 Channel.flush()
                 _exit(2)
             }
@@ -101,10 +112,14 @@ public enum NotebookRuntime {
         waitpid(pid, &status, 0)
         let exitedCleanly = (status & 0x7F) == 0 && ((status >> 8) & 0xFF) == 0
         if exitedCleanly {
-            Channel.event(["kind": "unexpected-success"])
-            Channel.marker("failed \(currentCell)")
+            Channel.send(.unexpectedSuccess)
             exit(3)
         }
-        Channel.event(["kind": "expected-failure"])
     }
+}
+
+/// Ends the lesson's program with a message at the current cell.
+func fail(_ message: String, line: Int? = nil) -> Never {
+    Channel.send(.error(message: message, line: line))
+    exit(3)
 }

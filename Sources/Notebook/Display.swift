@@ -1,15 +1,24 @@
 import CNN
 import Figures
 import Foundation
+import LessonWire
 
 /// Shows a value under the cell, as Jupyter's Out[n]: tensors as a table of values (or a
-/// heatmap when large), models as their summary, anything else as its description.
+/// heatmap when large), models as their summary, an Optional as its value or "nil", anything
+/// else as its description.
 public func display<T>(_ value: T) {
     switch value {
     case let tensor as Tensor: displayTensor(tensor)
-    case let model as Sequential: Channel.event(["kind": "display", "text": model.summaryText])
+    case let model as Sequential: Channel.send(.display(text: model.summaryText))
     case let history as History: displayHistory(history)
-    default: Channel.event(["kind": "display", "text": String(describing: value)])
+    default:
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            // `as Any` keeps the wrapped value's dynamic type, so an Optional tensor is a tensor.
+            if let wrapped = mirror.children.first?.value { display(wrapped) } else { Channel.send(.display(text: "nil")) }
+        } else {
+            Channel.send(.display(text: String(describing: value)))
+        }
     }
 }
 
@@ -30,12 +39,12 @@ func displayTensor(_ t: Tensor) {
     }()
     if let (rows, columns) = matrix, rows * columns <= 400, columns <= 28 {
         let body = (0..<rows).map { r in (0..<columns).map { c in Tensor.formatValue(t.scalars[r * columns + c]) } }
-        Channel.event(["kind": "table", "caption": "Tensor \(t.shape)", "rows": body, "numeric": true])
+        Channel.send(.table(TableOutput(caption: "Tensor \(t.shape)", rows: body, numeric: true)))
     } else if let (rows, columns) = matrix, rows <= 400, columns <= 400 {
-        Channel.event(["kind": "display", "text": "Tensor \(t.shape), min \(Tensor.formatValue(t.min())), max \(Tensor.formatValue(t.max())), mean \(Tensor.formatValue(t.mean()))"])
+        Channel.send(.display(text: "Tensor \(t.shape), min \(Tensor.formatValue(t.min())), max \(Tensor.formatValue(t.max())), mean \(Tensor.formatValue(t.mean()))"))
         show(Heatmap(t.reshaped([rows, columns]), showValues: false), caption: "Tensor \(t.shape) as a heatmap", alt: "Heatmap of a \(rows) by \(columns) tensor")
     } else {
-        Channel.event(["kind": "display", "text": t.description])
+        Channel.send(.display(text: t.description))
     }
 }
 
@@ -45,19 +54,21 @@ func displayHistory(_ h: History) {
         return (order.firstIndex(of: a) ?? 9, a) < (order.firstIndex(of: b) ?? 9, b)
     }
     let rows = h.epochs.indices.map { i in ["\(h.epochs[i] + 1)"] + names.map { Tensor.formatValue(h.metrics[$0]![i]) } + [String(format: "%.1f s", h.epochSeconds[i])] }
-    Channel.event(["kind": "table", "caption": "History", "header": ["epoch"] + names + ["time"], "rows": rows, "numeric": true])
+    Channel.send(.table(TableOutput(caption: "History", header: ["epoch"] + names + ["time"], rows: rows, numeric: true)))
 }
 
-/// A table under the cell: a header row and rows of cells (shown HTML-escaped).
+/// A table under the cell: a header row and rows of cells (shown HTML-escaped). Floats are
+/// printed as tensors print them; an Optional cell shows its value or "nil".
 public func table(_ rows: [[Any]], header: [String]? = nil, caption: String? = nil) {
-    var fields: [String: Any] = ["kind": "table", "rows": rows.map { $0.map { cell -> String in
-        if let f = cell as? Float { return Tensor.formatValue(f) }
-        if let d = cell as? Double { return Tensor.formatValue(Float(d)) }
-        return String(describing: cell)
-    } }]
-    if let header { fields["header"] = header }
-    if let caption { fields["caption"] = caption }
-    Channel.event(fields)
+    Channel.send(.table(TableOutput(caption: caption, header: header, rows: rows.map { $0.map(tableCell) })))
+}
+
+func tableCell(_ cell: Any) -> String {
+    if let f = cell as? Float { return Tensor.formatValue(f) }
+    if let d = cell as? Double { return Tensor.formatValue(Float(d)) }
+    let mirror = Mirror(reflecting: cell)
+    if mirror.displayStyle == .optional { return mirror.children.first.map { tableCell($0.value) } ?? "nil" }
+    return String(describing: cell)
 }
 
 extension Tensor {

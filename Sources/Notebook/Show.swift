@@ -1,22 +1,18 @@
 import CNN
 import Figures
 import Foundation
+import LessonWire
 
 /// Shows a figure under the current cell: written as PNG beside the page, numbered by the page.
 /// `caption` is the text under it, `alt` describes it for screen readers (a figure without alt
 /// text is a warning in the build).
 public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
-    NotebookRuntime.figuresInCell += 1
-    NotebookRuntime.figureCount += 1
-    let name = "figure-\(NotebookRuntime.figureCount).png"
+    let name = "figure-\(NotebookRuntime.nextFigureNumber()).png"
     do {
         let rendered = try figure.render()
         try write(rendered.png(source: "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"), name: name)
-        var fields: [String: Any] = ["kind": "figure", "file": name, "width": rendered.displayWidth, "height": rendered.displayHeight]
-        if let caption { fields["caption"] = caption }
-        if let alt { fields["alt"] = alt }
-        if !rendered.notes.isEmpty { fields["notes"] = rendered.notes }
-        Channel.event(fields)
+        Channel.send(.figure(FigureOutput(file: name, caption: caption, alt: alt, notes: rendered.notes,
+                                          width: rendered.displayWidth, height: rendered.displayHeight)))
     } catch {
         fail("show: \(error)")
     }
@@ -39,8 +35,7 @@ public func show(_ tensor: Tensor, title: String? = nil, caption: String? = nil,
 /// Shows a convolution or pooling diagram as an animation (APNG, plays in the page) with its
 /// frames to step through.
 public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: String? = nil, delayMilliseconds: Int = 700) {
-    NotebookRuntime.figureCount += 1
-    let base = "figure-\(NotebookRuntime.figureCount)"
+    let base = "figure-\(NotebookRuntime.nextFigureNumber())"
     do {
         let frames = try diagram.frames()
         try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"), name: base + ".png")
@@ -50,11 +45,8 @@ public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: 
             try write(frame.png(), name: name)
             names.append(name)
         }
-        var fields: [String: Any] = ["kind": "figure", "file": base + ".png", "frames": names,
-                                     "width": frames[0].displayWidth, "height": frames[0].displayHeight]
-        if let caption { fields["caption"] = caption }
-        if let alt { fields["alt"] = alt }
-        Channel.event(fields)
+        Channel.send(.figure(FigureOutput(file: base + ".png", caption: caption, alt: alt, frames: names,
+                                          width: frames[0].displayWidth, height: frames[0].displayHeight)))
     } catch {
         fail("animate: \(error)")
     }
@@ -63,13 +55,4 @@ public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: 
 func write(_ data: Data, name: String) throws {
     let folder = Channel.figureDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     try data.write(to: folder.appendingPathComponent(name))
-}
-
-/// Ends the lesson's program with a message at the current cell.
-func fail(_ message: String, line: Int? = nil) -> Never {
-    var fields: [String: Any] = ["kind": "error", "message": message]
-    if let line { fields["line"] = line }
-    Channel.event(fields)
-    Channel.marker("failed \(NotebookRuntime.currentCell)")
-    exit(3)
 }

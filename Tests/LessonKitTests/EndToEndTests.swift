@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import LessonKit
 
 /// Runs the built `lessons` binary on the fixture lessons and checks what it prints and writes,
 /// with times and temporary paths normalised.
@@ -10,8 +11,24 @@ final class EndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         out = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-e2e-\(UUID().uuidString)")
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else { throw XCTSkip("lessons is not built at \(Self.binary.path)") }
+        // Never skipped: the binary is built when missing, and a failed build fails the test.
+        if case let .failure(why) = Self.built { XCTFail(why.message); throw why }
     }
+
+    struct BuildFailure: Error { let message: String }
+
+    /// `swift test` builds every product, `lessons` included; a test run on its own may not have.
+    static let built: Result<Void, BuildFailure> = {
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return .success(()) }
+        guard let swift = Toolchain.findExecutable("swift") else {
+            return .failure(BuildFailure(message: "lessons is not built at \(binary.path) and swift is not on PATH to build it"))
+        }
+        let result = try? Toolchain.run(swift, ["build", "--product", "lessons"], currentDirectory: root)
+        guard let result, result.status == 0, FileManager.default.isExecutableFile(atPath: binary.path) else {
+            return .failure(BuildFailure(message: "lessons is not built at \(binary.path), and `swift build --product lessons` failed: \(result?.output.suffix(2000) ?? "could not run")"))
+        }
+        return .success(())
+    }()
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: out) }
 
@@ -43,11 +60,11 @@ final class EndToEndTests: XCTestCase {
     func testEveryFailureKindIsReportedAtItsLine() throws {
         let result = try lessons(["build", "--lessons", "Tests/LessonKitTests/Fixtures/failures", "--out", out.path, "--jobs", "2"])
         XCTAssertEqual(result.status, 1, result.output)
-        let summary = normalised(result.output).components(separatedBy: "\n").drop { !$0.hasPrefix("9 failures:") }.joined(separator: "\n")
+        let summary = normalised(result.output).components(separatedBy: "\n").drop { !$0.hasPrefix("10 failures:") }.joined(separator: "\n")
         XCTAssertEqual(summary, """
-        9 failures:
+        10 failures:
         Tests/LessonKitTests/Fixtures/failures/01-trap.md:13: Index out of range (column 15)
-        Tests/LessonKitTests/Fixtures/failures/02-compile-error.md:9: compile error: cannot convert value of type 'String' to specified type 'Int'
+        Tests/LessonKitTests/Fixtures/failures/02-compile-error.md:9: compile error: cannot convert value of type 'String' to specified type 'Int' (column 14)
         Tests/LessonKitTests/Fixtures/failures/03-timeout.md:4: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
         Tests/LessonKitTests/Fixtures/failures/04-expect.md:5: expectation failed: the values sum to 7
         Tests/LessonKitTests/Fixtures/failures/05-unknown-option.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect)
@@ -55,8 +72,9 @@ final class EndToEndTests: XCTestCase {
         Tests/LessonKitTests/Fixtures/failures/07-empty.md:1: the lesson is empty
         Tests/LessonKitTests/Fixtures/failures/08-thrown-error.md:4: Error raised at top level: lesson.Oops()
         Tests/LessonKitTests/Fixtures/failures/09-unexpected-success.md:4: the cell was expected to fail ('expect: error') but ran without error
+        Tests/LessonKitTests/Fixtures/failures/10-timeout-in-expected-failure.md:6: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
 
-        """)
+        """, result.output)
         // Every lesson was still built, each with a whole page.
         for slug in ["01-trap", "02-compile-error", "03-timeout", "07-empty"] { XCTAssertTrue(try page(slug).hasSuffix("</html>\n"), slug) }
         // Cells before a failure keep their output; later ones are marked not run.
@@ -70,7 +88,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(compile.contains("02-compile-error.md:9:14: error: cannot convert value"))
         XCTAssertTrue(try page("03-timeout").contains("looping"))
         let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
-        XCTAssertEqual(index.components(separatedBy: "✗ 1 failure").count - 1, 9)
+        XCTAssertEqual(index.components(separatedBy: "✗ 1 failure").count - 1, 10)
     }
 
     func testGoodLessonStateDisplayOptionsAndEscaping() throws {
@@ -103,6 +121,15 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("id=\"no-alt-text\""), "a label names the cell's anchor")
         XCTAssertTrue(result.output.contains("warning: Tests/LessonKitTests/Fixtures/good/01-state.md:47: figure 2 (cell 8) has no alt text"), result.output)
         XCTAssertTrue(html.contains("<strong>Warnings</strong>"), "the page lists its warnings")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[12]</span><pre>3</pre>"), "an Optional shows its value")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[13]</span><pre>nil</pre>"), "an empty Optional shows nil")
+        XCTAssertFalse(html.contains("Optional("))
+        XCTAssertNotNil(html.range(of: #"<pre class="log">demo: epoch 1/2 - 3/3 - [^\n<]*\ndemo: epoch 2/2 - 3/3 - [^\n<]*</pre>"#, options: .regularExpression),
+                        "the page keeps one line per epoch")
+        XCTAssertFalse(html.contains("demo: 1/3"), "step lines are not kept on the page")
+        let threads = CoursePublisher.threadsPerLesson(cores: ProcessInfo.processInfo.activeProcessorCount,
+                                                       jobs: ProcessInfo.processInfo.activeProcessorCount, lessons: 2)
+        XCTAssertTrue(html.contains("threads: \(threads)"), "each lesson is told its share of the cores")
     }
 
     func testCacheHitMissAndForce() throws {
@@ -117,6 +144,27 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(try lessons(["build", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"), "an edit is a miss")
         XCTAssertTrue(try String(contentsOfFile: site + "/01-cached/index.html", encoding: .utf8).contains("run two"))
         XCTAssertFalse(try lessons(["build", "--force", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"))
+        // The course's title is on every page: a new one rebuilds them.
+        XCTAssertFalse(try lessons(["build", "--title", "Another course", "--lessons", lessonsFolder.path, "--out", site]).output.contains("not rerun"))
+        XCTAssertTrue(try String(contentsOfFile: site + "/01-cached/index.html", encoding: .utf8).contains("<title>Cached · Another course</title>"))
+        XCTAssertTrue(try lessons(["build", "--title", "Another course", "--lessons", lessonsFolder.path, "--out", site]).output.contains("(unchanged, not rerun)"))
+    }
+
+    func testAFailedStepIsNamedAndLeavesOtherFoldersAlone() throws {
+        let lessonsFolder = out.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: lessonsFolder, withIntermediateDirectories: true)
+        try "# Mine\n\n```swift\nprint(1)\n```\n".write(to: lessonsFolder.appendingPathComponent("01-mine.md"), atomically: true, encoding: .utf8)
+        let site = out.appendingPathComponent("site")
+        let theirs = site.appendingPathComponent("01-mine")
+        try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
+        try "not the runner's".write(to: theirs.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let result = try lessons(["build", "--lessons", lessonsFolder.path, "--out", site.path])
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.output.contains("""
+            1 lesson could not be published:
+            \(lessonsFolder.path)/01-mine.md: publish failed: refusing to replace \(theirs.path): it was not made by lessons (no .lesson.json inside)
+            """), result.output)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: theirs.path), ["notes.txt"])
     }
 
     func testInterruptedBuildLeavesThePreviousPageWhole() throws {
@@ -149,6 +197,13 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(root.output.contains("refusing to write the course into /"), root.output)
         let home = try lessons(["clean", "--out", FileManager.default.homeDirectoryForCurrentUser.path])
         XCTAssertNotEqual(home.status, 0)
+        // A machinery failure is its own message, not the usage text.
+        let missing = try lessons(["build", "--lessons", "/nonexistent/lessons", "--out", out.path])
+        XCTAssertEqual(missing.status, 2, missing.output)
+        XCTAssertTrue(missing.output.hasPrefix("error: cannot read the folder /nonexistent/lessons"), missing.output)
+        XCTAssertFalse(missing.output.contains("Usage:"), missing.output)
+        XCTAssertEqual(root.status, 2)
+        XCTAssertFalse(root.output.contains("Usage:"), root.output)
     }
 
     func testCleanRemovesOnlyWhatTheRunnerMade() throws {

@@ -86,6 +86,15 @@ final class ParsingTests: XCTestCase {
         XCTAssertNil(Toolchain.missingLibrary(in: "error: cannot convert value"))
     }
 
+    func testLibraryFlagsFromPkgConfig() throws {
+        let flags = LibraryFlags(cflags: "-I/usr/include/cairo -DX=1 \n", libs: "-L/opt/lib -lcairo -pthread\n")
+        XCTAssertEqual(flags.compile, ["-Xcc", "-I/usr/include/cairo", "-Xcc", "-DX=1"])
+        XCTAssertEqual(flags.link, ["-L/opt/lib", "-lcairo", "-Xclang-linker", "-pthread"])
+        // On this machine: every library the lesson modules link is known to pkg-config.
+        let here = try LibraryFlags.query()
+        XCTAssertTrue(here.link.contains("-lopenblas") && here.link.contains("-lcairo"), "\(here.link)")
+    }
+
     func testLastExpressionIsFoundExactly() {
         XCTAssertEqual(LastExpression.wrapped("let x = 1\nx + 1"), "let x = 1\ndisplayLast(x + 1)")
         XCTAssertEqual(LastExpression.wrapped("x = 2"), "x = 2")
@@ -133,12 +142,45 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(warnings.map(\.description), ["L.md:14: math: unknown TeX command \\bad in '\n\\bad\n'"])
     }
 
+    func testHeadingIdsComeFromCmarksTree() {
+        var ids: Set<String> = ["taken"]
+        let (html, headings, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
+                                                       file: "L.md", line: 1, usedIds: &ids)
+        XCTAssertEqual(headings.map(\.text), ["A b & c", "A b & c", "Taken", "Size x_1"])
+        XCTAssertEqual(headings.map(\.id), ["a-b-c", "a-b-c-2", "taken-2", "size-x-1"])
+        XCTAssertEqual(headings.map(\.level), [1, 2, 3, 2])
+        XCTAssertTrue(html.contains("<h1 id=\"a-b-c\"><a class=\"anchor\" href=\"#a-b-c\">A <em>b</em> &amp; <code>c</code></a></h1>"), html)
+        XCTAssertTrue(html.contains("<blockquote>\n<h3 id=\"taken-2\">"), html)
+        XCTAssertTrue(html.contains("<h2 id=\"size-x-1\"><a class=\"anchor\" href=\"#size-x-1\">Size <math"), html)
+        XCTAssertTrue(html.contains("<h2>raw html</h2>"), "an author's own HTML is left alone")
+        XCTAssertTrue(html.contains("<h5>five</h5>"), "levels past 4 get no id")
+    }
+
     func testSwiftHighlighting() {
         let html = SwiftHighlighter.html("let x = Tensor([1]) // \"c\"\nprint(\"<b>\")")
         XCTAssertTrue(html.contains("<span class=\"kw\">let</span>"))
         XCTAssertTrue(html.contains("<span class=\"ty\">Tensor</span>"))
         XCTAssertTrue(html.contains("<span class=\"cm\">// &quot;c&quot;</span>"))
         XCTAssertTrue(html.contains("<span class=\"st\">&quot;&lt;b&gt;&quot;</span>"))
+        XCTAssertTrue(html.contains("<span class=\"fn\">print</span>"))
+    }
+
+    func testHighlightingFollowsTheParser() {
+        // A raw string is one string, quotes inside and '#' delimiters included.
+        XCTAssertEqual(SwiftHighlighter.html(##"let s = #"a "b" // c"#"##),
+                       #"<span class="kw">let</span> s = <span class="st">#&quot;a &quot;b&quot; // c&quot;#</span>"#)
+        // Interpolated code is code; a multi-line string keeps its lines (indentation is not string).
+        XCTAssertEqual(SwiftHighlighter.html(#""n = \(n + 1)""#),
+                       #"<span class="st">&quot;n = </span>\(n + <span class="nu">1</span>)<span class="st">&quot;</span>"#)
+        let multi = "let t = \"\"\"\n  line \"one\"\n  \"\"\"\nlet u = 2.5e-3 /* done */"
+        XCTAssertEqual(SwiftHighlighter.html(multi),
+                       "<span class=\"kw\">let</span> t = <span class=\"st\">&quot;&quot;&quot;</span>\n  <span class=\"st\">line &quot;one&quot;</span>\n  <span class=\"st\">&quot;&quot;&quot;</span>\n"
+                       + "<span class=\"kw\">let</span> u = <span class=\"nu\">2.5e-3</span> <span class=\"cm\">/* done */</span>")
+        XCTAssertEqual(SwiftHighlighter.html("@MainActor func f(x: Int) {}"),
+                       "<span class=\"at\">@MainActor</span> <span class=\"kw\">func</span> <span class=\"fn\">f</span>(x: <span class=\"ty\">Int</span>) {}")
+        // Code that does not parse is still shown whole.
+        let broken = "let = = ) \u{1} \"open"
+        XCTAssertEqual(SwiftHighlighter.html(broken).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression), HTML.escape(broken))
     }
 }
 

@@ -5,19 +5,23 @@ import Foundation
 public struct LessonRunner: Sendable {
     public let toolchain: Toolchain
     /// Seconds a cell may run unless its `timeout` option says otherwise.
-    public var defaultTimeout: Double = 600
+    public var defaultTimeout: Double
+    /// Threads the lesson's program may use for its own work (`LESSON_THREADS`): the build shares
+    /// the cores between the lessons it runs at once.
+    public var threads: Int
 
-    public init(toolchain: Toolchain, defaultTimeout: Double = 600) {
+    public init(toolchain: Toolchain, defaultTimeout: Double = 600, threads: Int = 1) {
         self.toolchain = toolchain
         self.defaultTimeout = defaultTimeout
+        self.threads = max(1, threads)
     }
 
-    /// Runs `lesson`, writing its figures into `figureDirectory`. `sourcePath` is the path
-    /// diagnostics use for the lesson file (absolute, so crash reports can name it).
-    public func run(_ lesson: Lesson, figureDirectory: URL, onEvent: @escaping (RunEvent) -> Void = { _ in }) throws -> ExecutedLesson {
+    /// Runs `lesson`, writing its figures into `figureDirectory`.
+    public func run(_ lesson: Lesson, figureDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) throws -> ExecutedLesson {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-\(lesson.slug)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
+        // Absolute, so crash reports name it.
         let sourcePath = lesson.file.standardizedFileURL.path
         var results: [Int: CellResult] = [:]
         for cell in lesson.cells { results[cell.number] = CellResult(cell: cell, status: cell.options.eval ? .notRun : .skipped) }
@@ -29,11 +33,11 @@ public struct LessonRunner: Sendable {
             if cell.options.expect == .compileError {
                 let probe = try compile(program + [cell], sourcePath: sourcePath, in: work, name: "probe-\(cell.number)", typecheckOnly: true)
                 if probe.ok {
-                    results[cell.number]!.status = .failed(message: "the cell was expected not to compile ('expect: compile-error') but it compiled", line: cell.firstLine)
+                    results[cell.number]!.status = .failed(CellFailure(cell: cell, message: "the cell was expected not to compile ('expect: compile-error') but it compiled"))
                     stopAt = cell.number
                     break
                 }
-                let messages = diagnostics(probe.diagnostics, sourcePath: sourcePath, within: cell)
+                let messages = diagnostics(probe.diagnostics, sourcePath: sourcePath).filter { cell.lines.contains($0.line) }
                 results[cell.number]!.status = .failedAsExpected(messages.map(\.text).joined(separator: "\n"))
                 results[cell.number]!.outputs = [.errorText(messages.map { "\(lesson.slug).md:\($0.line):\($0.column): \($0.text)" }.joined(separator: "\n") + "\n")]
                 continue
@@ -46,24 +50,25 @@ public struct LessonRunner: Sendable {
         var compiled = try compile(program, sourcePath: sourcePath, in: work, name: "lesson", typecheckOnly: false)
         if !compiled.ok, let missing = Toolchain.missingLibrary(in: compiled.diagnostics) { throw missing }
         if !compiled.ok {
-            let all = diagnostics(compiled.diagnostics, sourcePath: sourcePath, within: nil)
-            let failing = all.compactMap { d in program.first { $0.firstLine <= d.line && d.line < $0.firstLine + $0.code.components(separatedBy: "\n").count } }.first
-            guard let failing else {
+            let all = diagnostics(compiled.diagnostics, sourcePath: sourcePath)
+            guard let failing = all.lazy.compactMap({ d in program.first { $0.lines.contains(d.line) } }).first else {
                 let first = compiled.diagnostics.components(separatedBy: "\n").first { $0.contains("error:") } ?? compiled.diagnostics
-                throw ToolchainError(message: "\(lesson.slug): the lesson program failed to compile outside any cell: \(first)")
+                throw MachineryError.compilerFailedOutsideCells(lesson: lesson.slug, message: first)
             }
-            let inCell = all.filter { $0.line >= failing.firstLine && $0.line < failing.firstLine + failing.code.components(separatedBy: "\n").count }
-            results[failing.number]!.status = .failed(message: "compile error: " + (inCell.first?.text ?? "see the compiler's message"), line: inCell.first?.line ?? failing.firstLine)
+            let inCell = all.filter { failing.lines.contains($0.line) }
+            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: inCell.first?.column,
+                                                                  message: "compile error: " + (inCell.first?.text ?? "see the compiler's message")))
             results[failing.number]!.outputs = [.errorText(inCell.map { "\(lesson.slug).md:\($0.line):\($0.column): error: \($0.text)" }.joined(separator: "\n") + "\n")]
             onEvent(.cellFinished(results[failing.number]!))
             program = program.filter { $0.number < failing.number }
             compiled = program.isEmpty ? (true, "", "none") : try compile(program, sourcePath: sourcePath, in: work, name: "prefix", typecheckOnly: false)
-            guard compiled.ok else { throw ToolchainError(message: "\(lesson.slug): the cells before cell \(failing.number) did not compile on their own") }
+            guard compiled.ok else { throw MachineryError.prefixDoesNotCompile(lesson: lesson.slug, cell: failing.number) }
         }
         if !program.isEmpty {
-            let executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout, onEvent: onEvent)
+            let executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout,
+                                    environment: ["LESSON_THREADS": String(threads)])
             let executable = work.appendingPathComponent(compiled.executableName)
-            for result in executor.run(executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot) {
+            for result in executor.run(executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot, onEvent: onEvent) {
                 results[result.cell.number] = result
             }
         }
@@ -73,19 +78,23 @@ public struct LessonRunner: Sendable {
     private func compile(_ cells: [Cell], sourcePath: String, in work: URL, name: String, typecheckOnly: Bool) throws -> (ok: Bool, diagnostics: String, executableName: String) {
         let source = work.appendingPathComponent("\(name).swift")
         try ProgramBuilder.program(cells, sourcePath: sourcePath).write(to: source, atomically: true, encoding: .utf8)
-        let result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        var result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        if !result.ok && !result.diagnostics.contains(sourcePath + ":") && Toolchain.missingLibrary(in: result.diagnostics) == nil {
+            // Nothing the lesson wrote is wrong: lessons compiled at once can race on the shared
+            // module cache. Once more before it counts as a failure of the machinery.
+            result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        }
         return (result.ok, result.diagnostics, name)
     }
 
     struct Diagnostic { let line: Int; let column: Int; let text: String }
 
-    /// "path.md:12:5: error: message" lines naming the lesson, optionally only those inside `cell`.
-    func diagnostics(_ output: String, sourcePath: String, within cell: Cell?) -> [Diagnostic] {
+    /// "path.md:12:5: error: message" lines naming the lesson.
+    func diagnostics(_ output: String, sourcePath: String) -> [Diagnostic] {
         output.components(separatedBy: "\n").compactMap { line in
             guard line.hasPrefix(sourcePath + ":"), let errorRange = line.range(of: ": error: ") else { return nil }
             let numbers = line[line.index(line.startIndex, offsetBy: sourcePath.count + 1)..<errorRange.lowerBound].split(separator: ":").compactMap { Int($0) }
             guard let l = numbers.first else { return nil }
-            if let cell, !(cell.firstLine..<(cell.firstLine + cell.code.components(separatedBy: "\n").count)).contains(l) { return nil }
             return Diagnostic(line: l, column: numbers.count > 1 ? numbers[1] : 1, text: String(line[errorRange.upperBound...]))
         }
     }

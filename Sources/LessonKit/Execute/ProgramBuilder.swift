@@ -4,9 +4,11 @@ import Foundation
 /// from cell to cell), each between `NotebookRuntime.cell(n)` markers and `#sourceLocation`
 /// lines that make compiler errors and crash reports point at the lesson's own lines.
 enum ProgramBuilder {
-    /// The program for `cells` (those that run). `sourcePath` is what diagnostics will name.
-    static func program(_ cells: [Cell], sourcePath: String) -> String {
-        var out = """
+    /// The program's opening: imports and the runtime set-up every lesson gets, before cell 1.
+    /// THE one place for process-wide set-up of a lesson program. The runner passes the threads
+    /// a lesson may use as the environment variable `LESSON_THREADS` (see `LessonRunner.threads`);
+    /// the call that hands it to the core (`CNN.Runtime.configure(threads:)`) belongs here.
+    static let preamble = """
         import CNN
         import Figures
         import Foundation
@@ -15,6 +17,10 @@ enum ProgramBuilder {
         NotebookRuntime.start()
 
         """
+
+    /// The program for `cells` (those that run). `sourcePath` is what diagnostics will name.
+    static func program(_ cells: [Cell], sourcePath: String) -> String {
+        var out = preamble
         let quoted = sourcePath.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         for cell in cells {
             out += "NotebookRuntime.cell(\(cell.number))\n"

@@ -1,12 +1,5 @@
 import Foundation
 
-/// A failure of the machinery rather than of a lesson: a missing compiler or library, a build
-/// folder that is not there. Always one line saying what to do.
-public struct ToolchainError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public var description: String { message }
-}
-
 /// Where the project's compiled modules are, and how to compile a lesson's program against them.
 ///
 /// `swift run lessons` runs the binary from `.build/<triple>/<configuration>/`; the modules a lesson
@@ -16,8 +9,10 @@ public struct Toolchain: Sendable {
     public let packageRoot: URL
     public let swiftc: String
     public let swiftVersion: String
+    /// The C libraries' compiler and linker flags, from pkg-config.
+    let libraries: LibraryFlags
 
-    static let lessonModules = ["CNN", "Figures", "Notebook", "PNGCodec"]
+    static let lessonModules = ["CNN", "Figures", "LessonWire", "Notebook", "PNGCodec"]
     static let shims = ["CBLAS", "CZlib", "CCairo", "CCmark"]
 
     /// Finds the build folder from this executable's own path and the compiler on PATH.
@@ -29,13 +24,14 @@ public struct Toolchain: Sendable {
             build = packageRoot.appendingPathComponent(".build/debug").resolvingSymlinksInPath()
         }
         guard FileManager.default.fileExists(atPath: build.appendingPathComponent("Modules/Notebook.swiftmodule").path) else {
-            throw ToolchainError(message: "the Notebook module is not built in \(build.path): run `swift build` in \(packageRoot.path) first")
+            throw MachineryError.modulesNotBuilt(buildFolder: build.path, packageRoot: packageRoot.path)
         }
         guard let swiftc = findExecutable("swiftc") else {
-            throw ToolchainError(message: "swiftc not found on PATH: install Swift 6.3 (https://swift.org/install) and put its usr/bin on PATH")
+            throw MachineryError.compilerNotFound
         }
         let version = (try? run(swiftc, ["--version"]).output.components(separatedBy: "\n").first { $0.contains("Swift version") }) ?? nil
-        return Toolchain(buildDirectory: build, packageRoot: packageRoot, swiftc: swiftc, swiftVersion: version ?? "Swift (unknown version)")
+        return Toolchain(buildDirectory: build, packageRoot: packageRoot, swiftc: swiftc, swiftVersion: version ?? "Swift (unknown version)",
+                         libraries: try LibraryFlags.query())
     }
 
     /// The object files of the modules a lesson links: all of `<Target>.build/*.o`.
@@ -45,7 +41,7 @@ public struct Toolchain: Sendable {
             let folder = buildDirectory.appendingPathComponent("\(module).build")
             let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
             let found = files.filter { $0.pathExtension == "o" }.sorted { $0.path < $1.path }
-            guard !found.isEmpty else { throw ToolchainError(message: "no compiled objects for \(module) in \(folder.path): run `swift build` first") }
+            guard !found.isEmpty else { throw MachineryError.objectsMissing(module: module, folder: folder.path) }
             objects += found
         }
         return objects
@@ -67,43 +63,40 @@ public struct Toolchain: Sendable {
         return parts.joined(separator: "\n")
     }
 
-    /// Compiler and linker arguments shared by every lesson program.
-    func arguments() throws -> [String] {
+    /// Compiler arguments shared by every lesson program (linking excluded).
+    func compilerArguments() -> [String] {
         var args = ["-swift-version", "5", "-Onone", "-gline-tables-only", "-suppress-warnings",
                     "-I", buildDirectory.appendingPathComponent("Modules").path]
         for shim in Toolchain.shims { args += ["-I", packageRoot.appendingPathComponent("Sources/\(shim)").path] }
         args += ["-I", packageRoot.appendingPathComponent("Sources/PNGCodec/include").path,
                  // SwiftPM writes the C target's module map beside its objects.
                  "-Xcc", "-fmodule-map-file=" + buildDirectory.appendingPathComponent("PNGCodec.build/module.modulemap").path]
-        args += ["-Xcc", "-I/usr/include/x86_64-linux-gnu/openblas-pthread", "-Xcc", "-I/usr/include/cairo"]
-        args += try objectFiles().map(\.path)
-        args += ["-L/usr/lib/x86_64-linux-gnu/openblas-pthread", "-lopenblas", "-lpng16", "-lz", "-lcairo"]
-        return args
+        return args + libraries.compile
     }
 
     /// Compiles `program` to `executable`; returns the compiler's diagnostics on failure.
     func compile(_ program: URL, to executable: URL, typecheckOnly: Bool = false) throws -> (ok: Bool, diagnostics: String) {
-        var args = try arguments()
+        var args = compilerArguments()
         if typecheckOnly {
-            args = ["-typecheck"] + args.filter { !$0.hasSuffix(".o") && !$0.hasPrefix("-l") && !$0.hasPrefix("-L") }
+            args = ["-typecheck"] + args
         } else {
-            args += ["-o", executable.path]
+            args += try objectFiles().map(\.path) + libraries.link + ["-o", executable.path]
         }
         let result = try Toolchain.run(swiftc, args + [program.path], currentDirectory: program.deletingLastPathComponent())
         return (result.status == 0, result.output)
     }
 
-    /// The Debian package that provides each library a lesson program links.
+    /// The Debian package that provides each library a lesson program links, by link name.
     static let packages = ["openblas": "libopenblas-dev", "png16": "libpng-dev", "z": "zlib1g-dev", "cairo": "libcairo2-dev"]
 
     /// A linker complaint about a missing library, turned into what to install.
-    static func missingLibrary(in diagnostics: String) -> ToolchainError? {
+    static func missingLibrary(in diagnostics: String) -> MachineryError? {
         for (library, package) in packages where diagnostics.contains("-l\(library)") &&
             (diagnostics.contains("unable to find library") || diagnostics.contains("cannot find")) {
-            return ToolchainError(message: "the linker cannot find lib\(library): install it with `apt-get install \(package)`")
+            return .missingLibrary(library: library, package: package)
         }
-        if diagnostics.contains("cblas.h' file not found") { return ToolchainError(message: "OpenBLAS headers are missing: install them with `apt-get install libopenblas-dev`") }
-        if diagnostics.contains("cairo.h' file not found") { return ToolchainError(message: "Cairo headers are missing: install them with `apt-get install libcairo2-dev`") }
+        if diagnostics.contains("cblas.h' file not found") { return .missingHeaders(library: "OpenBLAS", package: "libopenblas-dev") }
+        if diagnostics.contains("cairo.h' file not found") { return .missingHeaders(library: "Cairo", package: "libcairo2-dev") }
         return nil
     }
 
@@ -116,7 +109,7 @@ public struct Toolchain: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        do { try process.run() } catch { throw ToolchainError(message: "cannot run \(tool): \(error.localizedDescription)") }
+        do { try process.run() } catch { throw MachineryError.cannotRun(tool: tool, reason: error.localizedDescription) }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -1,31 +1,39 @@
 import Foundation
+import LessonWire
 
-/// Something a cell produced, in order.
+/// Something a cell produced, in order. The wire's `WireEvent` becomes one of these in
+/// `CellRecorder`; `PageRenderer` draws each.
 public enum CellOutput: Equatable, Sendable {
     case text(String)                  // stdout
-    case errorText(String)             // stderr
+    case errorText(String)             // stderr, crash reports already shortened
     case figure(FigureOutput)
     case display(String)               // a value shown as Out[n]
     case table(TableOutput)
     case check(passed: Bool, claim: String)
-    case progress([String])            // a progress log, final lines kept
+    case progress([String])            // a training log, one line per epoch
 }
 
-public struct FigureOutput: Equatable, Sendable {
-    public var file: String
-    public var caption: String?
-    public var alt: String?
-    public var notes: [String]
-    public var frames: [String]
-    public var width: Int
-    public var height: Int
-}
+/// Why a cell failed, where, and which cell: carried as is from the executor to the page, the
+/// build record and the terminal.
+public struct CellFailure: Codable, Equatable, Sendable {
+    public let cell: Int
+    /// The cell's code lines in the lesson file.
+    public let cellLines: ClosedRange<Int>
+    /// The lesson line the failure points at (inside `cellLines` when known, else its first line).
+    public let line: Int
+    public let column: Int?
+    public let message: String
 
-public struct TableOutput: Equatable, Sendable {
-    public var caption: String?
-    public var header: [String]?
-    public var rows: [[String]]
-    public var numeric: Bool
+    public init(cell: Cell, line: Int? = nil, column: Int? = nil, message: String) {
+        self.cell = cell.number
+        self.cellLines = cell.lines
+        self.line = line ?? cell.firstLine
+        self.column = column
+        self.message = message
+    }
+
+    /// "message (column 15)", as the terminal and the page say it.
+    public var text: String { message + (column.map { " (column \($0))" } ?? "") }
 }
 
 /// How a cell ended.
@@ -33,12 +41,14 @@ public enum CellStatus: Equatable, Sendable {
     case passed
     /// Failed as its `expect` option asked; the message is what it failed with.
     case failedAsExpected(String)
-    /// Failed: compile error, trap, thrown error, failed `expect`, timeout. `line` is in the lesson.
-    case failed(message: String, line: Int)
+    /// Failed: compile error, trap, thrown error, failed `expect`, timeout, unreadable message.
+    case failed(CellFailure)
     /// Not run because an earlier cell failed.
     case notRun
     /// `eval: false`.
     case skipped
+
+    public var failure: CellFailure? { if case let .failed(f) = self { return f } else { return nil } }
 }
 
 public struct CellResult: Equatable, Sendable {
@@ -46,6 +56,10 @@ public struct CellResult: Equatable, Sendable {
     public var status: CellStatus
     public var outputs: [CellOutput] = []
     public var seconds: Double?
+
+    public init(cell: Cell, status: CellStatus, outputs: [CellOutput] = [], seconds: Double? = nil) {
+        self.cell = cell; self.status = status; self.outputs = outputs; self.seconds = seconds
+    }
 }
 
 /// A lesson after running: every cell's result, and what the page needs to say about the run.
@@ -54,15 +68,15 @@ public struct ExecutedLesson: Equatable, Sendable {
     public var results: [CellResult]
     public let swiftVersion: String
     public let builtAt: Date
-    public var warnings: [LessonError] = []
 
-    /// The failures the build reports, as `file:line: message`.
-    public func failures(displayPath: String) -> [LessonError] {
-        results.compactMap { r in
-            if case let .failed(message, line) = r.status { return LessonError(file: displayPath, line: line, message: message) }
-            return nil
-        }
+    public init(lesson: Lesson, results: [CellResult], swiftVersion: String, builtAt: Date) {
+        self.lesson = lesson; self.results = results; self.swiftVersion = swiftVersion; self.builtAt = builtAt
     }
 
-    public var passed: Bool { !results.contains { if case .failed = $0.status { return true } else { return false } } }
+    /// The failures the build reports, each with its cell.
+    public func failures(displayPath: String) -> [LessonError] {
+        results.compactMap { $0.status.failure.map { LessonError(file: displayPath, failure: $0) } }
+    }
+
+    public var passed: Bool { !results.contains { $0.status.failure != nil } }
 }

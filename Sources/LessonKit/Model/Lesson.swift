@@ -29,6 +29,8 @@ public struct Cell: Equatable, Sendable {
     public let fenceLine: Int
     /// The line of the first line of code (fence line + 1).
     public var firstLine: Int { fenceLine + 1 }
+    /// The lesson lines holding the code (a cell with no code still owns its first line).
+    public var lines: ClosedRange<Int> { firstLine...(firstLine + max(0, code.components(separatedBy: "\n").count - 1)) }
     /// The code, options lines included (they are Swift comments), without the fences.
     public let code: String
     public let options: CellOptions
@@ -67,11 +69,22 @@ public struct CellOptions: Equatable, Sendable {
     public init() {}
 }
 
-/// A problem with a lesson's source, at a line: "Lessons/05-pooling.md:12: unknown cell option 'eco'".
-public struct LessonError: Error, Equatable, CustomStringConvertible, Sendable {
+/// A problem with a lesson at a line: "Lessons/05-pooling.md:12: unknown cell option 'eco'".
+/// `cell` names the cell when the problem is one cell's failure.
+public struct LessonError: Error, Equatable, Codable, CustomStringConvertible, Sendable {
     public let file: String
     public let line: Int
     public let message: String
-    public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
+    public let cell: Int?
+
+    public init(file: String, line: Int, message: String, cell: Int? = nil) {
+        self.file = file; self.line = line; self.message = message; self.cell = cell
+    }
+
+    /// A cell's failure, said at its line.
+    public init(file: String, failure: CellFailure) {
+        self.init(file: file, line: failure.line, message: failure.text, cell: failure.cell)
+    }
+
     public var description: String { "\(file):\(line): \(message)" }
 }

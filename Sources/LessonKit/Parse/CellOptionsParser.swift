@@ -4,7 +4,7 @@ extension CellOptions {
     static let known = ["echo", "output", "eval", "label", "fig-cap", "fig-alt", "timeout", "expect"]
 
     /// Reads the `//| key: value` lines at the top of a cell; `firstLine` numbers them for errors.
-    static func parse(_ code: String, firstLine: Int, file: String) throws -> CellOptions {
+    static func parse(_ code: String, firstLine: Int, file: String) throws(LessonError) -> CellOptions {
         var options = CellOptions()
         for (offset, raw) in code.components(separatedBy: "\n").enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -16,7 +16,7 @@ extension CellOptions {
             let key = body[..<colon].trimmingCharacters(in: .whitespaces)
             var value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            func bool() throws -> Bool {
+            func bool() throws(LessonError) -> Bool {
                 switch value { case "true": return true; case "false": return false
                 default: throw error("cell option '\(key)' takes true or false, not '\(value)'") }
             }
@@ -28,7 +28,7 @@ extension CellOptions {
             case "fig-cap": options.figureCaption = value
             case "fig-alt": options.figureAlt = value
             case "timeout":
-                guard let seconds = Double(value), seconds > 0 else { throw error("cell option 'timeout' takes a number of seconds, not '\(value)'") }
+                guard let seconds = Double(value), seconds > 0, seconds.isFinite else { throw error("cell option 'timeout' takes a number of seconds, not '\(value)'") }
                 options.timeout = seconds
             case "expect":
                 guard let expectation = Expectation(rawValue: value), expectation != .success else {

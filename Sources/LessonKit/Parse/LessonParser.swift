@@ -5,7 +5,7 @@ import Foundation
 /// parsed by libcmark: fenced blocks whose info string is `swift` become cells, everything else
 /// stays prose.
 public enum LessonParser {
-    public static func parse(file: URL, displayPath: String? = nil) throws -> Lesson {
+    public static func parse(file: URL, displayPath: String? = nil) throws(LessonError) -> Lesson {
         let path = displayPath ?? file.path
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw LessonError(file: path, line: 0, message: "cannot be read")
@@ -14,7 +14,7 @@ public enum LessonParser {
         return try parse(String(decoding: data, as: UTF8.self), file: file, displayPath: path)
     }
 
-    public static func parse(_ text: String, file: URL, displayPath: String) throws -> Lesson {
+    public static func parse(_ text: String, file: URL, displayPath: String) throws(LessonError) -> Lesson {
         let slug = file.deletingPathExtension().lastPathComponent
         let lines = text.components(separatedBy: "\n")
         var front: [String: String] = [:]
@@ -44,7 +44,7 @@ public enum LessonParser {
 
     /// Walks cmark's top-level nodes: code blocks with info "swift" are cells; runs of other nodes
     /// are prose, cut from the source by line so the renderer sees the author's Markdown.
-    static func splitBlocks(_ body: String, lineOffset: Int, lines allLines: [String], file: String) throws -> [Block] {
+    static func splitBlocks(_ body: String, lineOffset: Int, lines allLines: [String], file: String) throws(LessonError) -> [Block] {
         guard let document = cmark_parse_document(body, body.utf8.count, CMARK_OPT_DEFAULT) else {
             throw LessonError(file: file, line: lineOffset + 1, message: "CommonMark parser failed")
         }

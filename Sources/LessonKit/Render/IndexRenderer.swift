@@ -1,8 +1,8 @@
 import Foundation
 
-/// The course contents page: each lesson's number, title, summary, result and thumbnail.
+/// The course contents page: the course's title and claim (from `CourseSettings`), then each lesson's number, title, summary, result and thumbnail.
 enum IndexRenderer {
-    static func render(_ entries: [(slug: String, record: BuildRecord?)]) -> String {
+    static func render(_ entries: [(slug: String, record: BuildRecord?)], settings: CourseSettings) -> String {
         var items = ""
         for (i, entry) in entries.enumerated() {
             let title = entry.record?.title ?? entry.slug
@@ -23,10 +23,10 @@ enum IndexRenderer {
             """
         }
         return """
-        \(Stylesheet.head(title: "Convolutional neural networks, in Swift · CNN course"))
+        \(Stylesheet.head(title: settings.title))
         <main style="max-width: 900px; margin: 0 auto;">
-        <header><p class="number">Course</p><h1>Convolutional neural networks, from pixels to 99% on MNIST</h1>
-        <p class="summary">Every lesson runs: its Swift cells were executed against the course's own CNN core to make this page.</p></header>
+        <header><p class="number">Course</p><h1>\(HTML.escape(settings.title))</h1>
+        \(settings.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(settings.summary))</p>")</header>
         <ul class="lessons">
         \(items)</ul>
         </main>

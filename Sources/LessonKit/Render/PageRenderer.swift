@@ -12,21 +12,21 @@ public struct CourseNeighbours: Sendable {
 
 /// ExecutedLesson -> one HTML page. Renders only; runs nothing.
 public enum PageRenderer {
-    public struct Page {
+    public struct Page: Sendable {
         public let html: String
         public let warnings: [LessonError]
         /// The first figure's file, for the course index's thumbnail.
         public let thumbnail: String?
     }
 
-    public static func render(_ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours) -> Page {
+    /// `courseTitle` ends the page's title.
+    public static func render(_ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String) -> Page {
         let lesson = executed.lesson
-        var warnings = executed.warnings
+        var warnings: [LessonError] = []
         var headings: [Heading] = []
         var usedIds: Set<String> = []
         var body = ""
-        var figureNumber = 0
-        var thumbnail: String?
+        var outputRenderer = OutputRenderer(displayPath: displayPath)
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
         for block in lesson.blocks {
@@ -38,16 +38,16 @@ public enum PageRenderer {
                 warnings += rendered.warnings
             case let .cell(cell):
                 let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-                body += renderCell(result, lesson: lesson, displayPath: displayPath, figureNumber: &figureNumber, thumbnail: &thumbnail, warnings: &warnings)
+                body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer)
             }
         }
+        warnings += outputRenderer.warnings
         let failures = executed.failures(displayPath: displayPath)
         var banner = ""
         if !failures.isEmpty {
             banner += "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
             for f in failures {
-                let n = executed.results.first { if case let .failed(_, line) = $0.status { return line == f.line } else { return false } }?.cell.number
-                banner += "<li><a href=\"#cell-\(n ?? 0)\">\(HTML.escape(f.description))</a></li>"
+                banner += "<li><a href=\"#cell-\(f.cell ?? 0)\">\(HTML.escape(f.description))</a></li>"
             }
             banner += "</ul></div>"
         }
@@ -62,7 +62,7 @@ public enum PageRenderer {
         pager += "</nav>"
         let formatter = ISO8601DateFormatter()
         let html = """
-        \(Stylesheet.head(title: lesson.title + " · CNN course"))
+        \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
         <div class="layout">
         <nav class="sidebar" aria-label="Contents">
         <a class="home" href="../index.html">← Course contents</a>
@@ -85,10 +85,10 @@ public enum PageRenderer {
         </html>
 
         """
-        return Page(html: html, warnings: warnings, thumbnail: thumbnail)
+        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail)
     }
 
-    static func renderCell(_ r: CellResult, lesson: Lesson, displayPath: String, figureNumber: inout Int, thumbnail: inout String?, warnings: inout [LessonError]) -> String {
+    static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer) -> String {
         let cell = r.cell
         let failed: Bool
         let badge: String
@@ -100,7 +100,7 @@ public enum PageRenderer {
         case .skipped: failed = false; badge = "<span class=\"badge skip\">not run (eval: false)</span>"
         }
         let anchor = cell.options.label.map { HTML.slug($0) } ?? "cell-\(cell.number)"
-        var html = "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(HTML.escape(anchor))\"\(anchor != "cell-\(cell.number)" ? "" : "")>"
+        var html = "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(HTML.escape(anchor))\">"
         if anchor != "cell-\(cell.number)" { html += "<a id=\"cell-\(cell.number)\"></a>" }
         html += "<div class=\"cell-head\"><span>In [\(cell.number)]</span><span class=\"where\">\(HTML.escape(displayPath)):\(cell.firstLine)</span>\(badge)"
         html += r.seconds.map { "<span class=\"time\">\(formatSeconds($0))</span>" } ?? ""
@@ -109,71 +109,15 @@ public enum PageRenderer {
         var outputs = ""
         let showOutputs = cell.options.output || failed || { if case .failedAsExpected = r.status { return true } else { return false } }()
         if showOutputs {
-            for output in r.outputs {
-                switch output {
-                case let .text(t): outputs += "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
-                case let .errorText(t): outputs += "<pre class=\"stderr\">\(HTML.escape(trimBacktrace(t)))</pre>"
-                case let .display(t): outputs += "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
-                case let .check(passed, claim):
-                    outputs += "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
-                case let .progress(lines): outputs += "<pre class=\"log\">\(HTML.escape(lines.joined(separator: "\n")))</pre>"
-                case let .table(t): outputs += renderTable(t)
-                case let .figure(f):
-                    figureNumber += 1
-                    if thumbnail == nil { thumbnail = f.file }
-                    if f.alt == nil || f.alt!.isEmpty {
-                        warnings.append(LessonError(file: displayPath, line: cell.firstLine, message: "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'"))
-                    }
-                    let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
-                    outputs += "<figure id=\"figure-\(figureNumber)\"><img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" width=\"\(f.width)\" height=\"\(f.height)\" loading=\"lazy\">"
-                    outputs += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
-                    for note in f.notes { outputs += "<span class=\"note\">\(HTML.escape(note))</span>" }
-                    outputs += "</figcaption>"
-                    if !f.frames.isEmpty {
-                        outputs += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
-                        for (i, frame) in f.frames.enumerated() {
-                            outputs += "<li><img src=\"\(HTML.escape(frame))\" alt=\"\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)\" loading=\"lazy\"><br>step \(i + 1)</li>"
-                        }
-                        outputs += "</ol></details>"
-                    }
-                    outputs += "</figure>"
-                }
-            }
+            for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
         }
-        if case let .failed(message, line) = r.status {
-            outputs += "<p class=\"error\">\(HTML.escape(displayPath)):\(line): \(HTML.escape(message))</p>"
+        if let failure = r.status.failure {
+            outputs += "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
         }
         if case let .failedAsExpected(message) = r.status, !message.isEmpty, !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } }) {
             outputs += "<pre class=\"stderr\">\(HTML.escape(message))</pre>"
         }
         html += "<div class=\"outputs\">\(outputs)</div></section>\n"
-        return html
-    }
-
-    /// Keeps a crash report short on the page: the runtime's message and the frames in the
-    /// lesson's own file, without the runtime's noise.
-    static func trimBacktrace(_ text: String) -> String {
-        let lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix("swift-runtime: failed to suspend thread") }
-        guard let start = lines.firstIndex(where: { $0.hasPrefix("*** Signal") || $0.hasPrefix("💣") }) else { return lines.joined(separator: "\n") }
-        var kept = Array(lines[..<start])
-        kept += lines[start...].filter { $0.contains("Fatal error") || $0.hasPrefix("*** Swift runtime failure") }
-        let frames = lines[start...].filter { $0.contains(".md:") }
-        if !frames.isEmpty {
-            kept.append("Backtrace, the lesson's frames:")
-            kept += frames.map { line in
-                // "4 [ra] 0x... closure #2 in  + 123 in lesson at /x/01-demo.md:34:12" -> "  at 01-demo.md:34:12"
-                guard let at = line.range(of: " at ", options: .backwards) else { return line }
-                return "  at " + (line[at.upperBound...].split(separator: "/").last.map(String.init) ?? "")
-            }
-        }
-        return kept.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n")
-    }
-
-    static func renderTable(_ t: TableOutput) -> String {
-        var html = "<table class=\"data\(t.numeric ? " numeric" : "")\">"
-        if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
-        if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
-        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
         return html
     }
 }

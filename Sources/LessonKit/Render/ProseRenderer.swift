@@ -13,18 +13,23 @@ public struct Heading: Equatable, Sendable {
 enum ProseRenderer {
     static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>) -> (html: String, headings: [Heading], warnings: [LessonError]) {
         var warnings: [LessonError] = []
-        var formulas: [String] = []
+        var formulas: [String] = []       // HTML, by placeholder number
+        var formulaSources: [String] = [] // TeX, by placeholder number
         var protected: [String] = []
         var inFence = false, blockMath: (start: Int, text: String)? = nil
-        func placeholder(_ html: String) -> String { formulas.append(html); return "MATHXPH\(formulas.count - 1)Z" }
+        func placeholder(_ html: String, tex: String) -> String {
+            formulas.append(html)
+            formulaSources.append(tex.trimmingCharacters(in: .whitespacesAndNewlines))
+            return "MATHXPH\(formulas.count - 1)Z"
+        }
         func math(_ tex: String, display: Bool, line: Int) -> String {
             do {
                 let rendered = try MathML.render(tex, display: display)
                 // Block formulas scroll sideways on a narrow screen instead of overflowing it.
-                return placeholder(display ? "<div class=\"math-block\">\(rendered)</div>" : rendered)
+                return placeholder(display ? "<div class=\"math-block\">\(rendered)</div>" : rendered, tex: tex)
             } catch let failure as MathML.Failure {
                 warnings.append(LessonError(file: file, line: line, message: "math: \(failure.message) in '\(tex)'"))
-                return placeholder("<code class=\"math-error\">\(HTML.escape(tex))</code>")
+                return placeholder("<code class=\"math-error\">\(HTML.escape(tex))</code>", tex: tex)
             } catch { return tex }
         }
         for (offset, line) in markdown.components(separatedBy: "\n").enumerated() {
@@ -51,17 +56,79 @@ enum ProseRenderer {
         }
         if let pending = blockMath { warnings.append(LessonError(file: file, line: pending.start, message: "math opened with '$$' is never closed")) }
         let source = protected.joined(separator: "\n")
-        guard let raw = cmark_markdown_to_html(source, source.utf8.count, CMARK_OPT_UNSAFE | CMARK_OPT_SMART) else {
+        guard let (rendered, headings) = renderWithHeadingIds(source, usedIds: &usedIds, plainText: { text in
+            // A formula in a heading reads as its TeX in the sidebar.
+            formulas.indices.reversed().reduce(text) { $0.replacingOccurrences(of: "MATHXPH\($1)Z", with: formulaSources[$1]) }
+        }) else {
             return ("<pre>\(HTML.escape(markdown))</pre>", [], warnings)
         }
-        var html = String(cString: raw)
-        free(raw)
+        var html = rendered
         for (k, formula) in formulas.enumerated().reversed() {
             html = html.replacingOccurrences(of: "<p>MATHXPH\(k)Z</p>", with: formula).replacingOccurrences(of: "MATHXPH\(k)Z", with: formula)
         }
-        var headings: [Heading] = []
-        html = addHeadingIds(html, headings: &headings, usedIds: &usedIds)
         return (html, headings, warnings)
+    }
+
+    /// CommonMark -> HTML with libcmark, each heading (levels 1-4) given an id from its text and
+    /// a link to itself: the headings are found in cmark's tree and replaced there by HTML of
+    /// our own, so nothing reads cmark's output back.
+    static func renderWithHeadingIds(_ source: String, usedIds: inout Set<String>, plainText: (String) -> String) -> (String, [Heading])? {
+        guard let document = cmark_parse_document(source, source.utf8.count, CMARK_OPT_SMART) else { return nil }
+        defer { cmark_node_free(document) }
+        // Collected first: the tree must not change under the iterator.
+        var found: [OpaquePointer] = []
+        if let iterator = cmark_iter_new(document) {
+            defer { cmark_iter_free(iterator) }
+            var event = cmark_iter_next(iterator)
+            while event != CMARK_EVENT_DONE {
+                if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_HEADING {
+                    found.append(node)
+                }
+                event = cmark_iter_next(iterator)
+            }
+        }
+        var headings: [Heading] = []
+        for node in found {
+            let level = Int(cmark_node_get_heading_level(node))
+            guard level <= 4, let replacement = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { continue }
+            let text = plainText(inlineText(node)).trimmingCharacters(in: .whitespaces)
+            var id = HTML.slug(text), n = 2
+            while usedIds.contains(id) { id = HTML.slug(text) + "-\(n)"; n += 1 }
+            usedIds.insert(id)
+            headings.append(Heading(level: level, text: text, id: id))
+            var inner = ""
+            var child = cmark_node_first_child(node)
+            while let current = child {
+                inner += html(of: current)
+                child = cmark_node_next(current)
+            }
+            cmark_node_set_literal(replacement, "<h\(level) id=\"\(id)\"><a class=\"anchor\" href=\"#\(id)\">\(inner)</a></h\(level)>")
+            cmark_node_insert_before(node, replacement)
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+        return (html(of: document), headings)
+    }
+
+    static func html(of node: OpaquePointer) -> String {
+        guard let raw = cmark_render_html(node, CMARK_OPT_UNSAFE | CMARK_OPT_SMART) else { return "" }
+        defer { free(raw) }
+        return String(cString: raw)
+    }
+
+    /// The text of a heading's inlines: text and code spans, breaks as spaces, markup dropped.
+    static func inlineText(_ node: OpaquePointer) -> String {
+        var text = ""
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += cmark_node_get_literal(current).map { String(cString: $0) } ?? ""
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
+            default: text += inlineText(current)
+            }
+            child = cmark_node_next(current)
+        }
+        return text
     }
 
     /// `$...$` on one line, outside code spans; "$5" prices and lone dollars are left alone.
@@ -81,26 +148,5 @@ enum ProseRenderer {
             out.append(chars[i]); i += 1
         }
         return out
-    }
-
-    static func addHeadingIds(_ html: String, headings: inout [Heading], usedIds: inout Set<String>) -> String {
-        let regex = try! NSRegularExpression(pattern: "<h([1-4])>(.*?)</h\\1>", options: [.dotMatchesLineSeparators])
-        var result = html
-        for match in regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
-            let level = Int(html[Range(match.range(at: 1), in: html)!])!
-            let inner = String(html[Range(match.range(at: 2), in: html)!])
-            let text = inner.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
-            var id = HTML.slug(text), n = 2
-            while usedIds.contains(id) { id = HTML.slug(text) + "-\(n)"; n += 1 }
-            usedIds.insert(id)
-            headings.insert(Heading(level: level, text: decodeEntities(text), id: id), at: 0)
-            result.replaceSubrange(Range(match.range, in: result)!, with: "<h\(level) id=\"\(id)\"><a class=\"anchor\" href=\"#\(id)\">\(inner)</a></h\(level)>")
-        }
-        return result
-    }
-
-    static func decodeEntities(_ s: String) -> String {
-        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
     }
 }

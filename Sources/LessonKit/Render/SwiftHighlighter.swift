@@ -1,54 +1,57 @@
-/// Colours Swift code for the page: a tokenizer for colours only (keywords, types, strings,
-/// numbers, comments, attributes); it never decides what code means.
-public enum SwiftHighlighter {
-    static let keywords: Set<String> = [
-        "let", "var", "func", "return", "if", "else", "for", "in", "while", "repeat", "switch", "case", "default", "break", "continue",
-        "struct", "class", "enum", "protocol", "extension", "import", "guard", "throw", "throws", "try", "catch", "do", "where",
-        "true", "false", "nil", "self", "Self", "init", "static", "public", "private", "internal", "fileprivate", "inout", "as",
-        "is", "some", "any", "defer", "mutating", "final", "override", "typealias", "async", "await", "rethrows", "subscript",
-    ]
+import SwiftIDEUtils
+import SwiftParser
+import SwiftSyntax
 
+/// Colours Swift code for the page from swift-syntax's own reading of it: each token's
+/// classification (keyword, type, string, number, attribute) and the comments in its trivia.
+/// The text is the parser's lossless round trip of the code, so nothing is lost or reordered.
+public enum SwiftHighlighter {
     public static func html(_ code: String) -> String {
-        let chars = Array(code)
-        var out = "", i = 0
-        func span(_ cls: String, _ text: String) { out += "<span class=\"\(cls)\">\(HTML.escape(text))</span>" }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "/" && i + 1 < chars.count && chars[i + 1] == "/" {
-                var j = i; while j < chars.count && chars[j] != "\n" { j += 1 }
-                span("cm", String(chars[i..<j])); i = j
-            } else if c == "/" && i + 1 < chars.count && chars[i + 1] == "*" {
-                var j = i + 2; while j + 1 < chars.count && !(chars[j] == "*" && chars[j + 1] == "/") { j += 1 }
-                j = min(j + 2, chars.count)
-                span("cm", String(chars[i..<j])); i = j
-            } else if c == "\"" {
-                let triple = i + 2 < chars.count && chars[i + 1] == "\"" && chars[i + 2] == "\""
-                var j = i + (triple ? 3 : 1)
-                while j < chars.count {
-                    if chars[j] == "\\" { j += 2; continue }
-                    if triple ? (j + 2 < chars.count && chars[j] == "\"" && chars[j + 1] == "\"" && chars[j + 2] == "\"") : (chars[j] == "\"" || chars[j] == "\n") {
-                        j += triple ? 3 : 1; break
-                    }
-                    j += 1
+        var pieces: [(cls: String?, text: String)] = []
+        func add(_ cls: String?, _ text: String) {
+            guard !text.isEmpty else { return }
+            // Neighbours of one class are one span: a string's quotes, delimiters and text.
+            if let last = pieces.last, last.cls == cls { pieces[pieces.count - 1].text += text } else { pieces.append((cls, text)) }
+        }
+        func addTrivia(_ trivia: Trivia) {
+            for piece in trivia.pieces {
+                switch piece {
+                case .lineComment, .blockComment, .docLineComment, .docBlockComment: add("cm", "\(piece)")
+                default: add(nil, "\(piece)")
                 }
-                j = min(j, chars.count)
-                span("st", String(chars[i..<j])); i = j
-            } else if c.isNumber {
-                var j = i; while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "_" || chars[j] == "e" || chars[j] == "x" || chars[j].isHexDigit) { j += 1 }
-                span("nu", String(chars[i..<j])); i = j
-            } else if c.isLetter || c == "_" || c == "@" || c == "#" {
-                var j = i + 1; while j < chars.count && (chars[j].isLetter || chars[j].isNumber || chars[j] == "_") { j += 1 }
-                let word = String(chars[i..<j])
-                if c == "@" || c == "#" { span("at", word) }
-                else if keywords.contains(word) { span("kw", word) }
-                else if c.isUppercase { span("ty", word) }
-                else if j < chars.count && chars[j] == "(" { span("fn", word) }
-                else { out += HTML.escape(word) }
-                i = j
-            } else {
-                out += HTML.escape(String(c)); i += 1
             }
         }
-        return out
+        let tree = Parser.parse(source: code)
+        for token in tree.tokens(viewMode: .sourceAccurate) {
+            addTrivia(token.leadingTrivia)
+            add(cls(of: token), token.text)
+            addTrivia(token.trailingTrivia)
+        }
+        return pieces.map { piece in piece.cls.map { "<span class=\"\($0)\">\(HTML.escape(piece.text))</span>" } ?? HTML.escape(piece.text) }.joined()
+    }
+
+    /// The page's class for a token: kw, ty, st, nu, at, fn, or none.
+    static func cls(of token: TokenSyntax) -> String? {
+        switch token.tokenKind {
+        case .keyword: return "kw"
+        case .rawStringPoundDelimiter: return "st"  // swift-syntax leaves the '#' of #"..."# unclassified
+        case .atSign, .pound: return "at"
+        default: break
+        }
+        // The name after '@' is the attribute's, whatever else it is (`@MainActor` is also a type).
+        if token.previousToken(viewMode: .sourceAccurate)?.tokenKind == .atSign && token.leadingTrivia.isEmpty { return "at" }
+        switch token.tokenClassification.kind {
+        case .keyword: return "kw"
+        case .type: return "ty"
+        case .stringLiteral, .regexLiteral: return "st"
+        case .integerLiteral, .floatLiteral: return "nu"
+        case .attribute, .ifConfigDirective: return "at"
+        case .identifier:
+            if token.previousToken(viewMode: .sourceAccurate)?.tokenKind == .pound { return "at" }  // #file, #sourceLocation
+            if token.text.first?.isUppercase == true { return "ty" }
+            if token.trailingTrivia.isEmpty, let next = token.nextToken(viewMode: .sourceAccurate), next.tokenKind == .leftParen { return "fn" }
+            return nil
+        default: return nil
+        }
     }
 }

@@ -10,7 +10,7 @@ public struct OutputFolder: Sendable {
         let path = url.standardizedFileURL.resolvingSymlinksInPath().path
         let home = FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL.resolvingSymlinksInPath().path
         guard path != "/" && path != home else {
-            throw ToolchainError(message: "refusing to write the course into \(path): choose a folder of its own with --out")
+            throw MachineryError.refusingOutputFolder(path: path)
         }
         self.url = url.standardizedFileURL
     }
@@ -33,7 +33,7 @@ public struct OutputFolder: Sendable {
         if fm.fileExists(atPath: target.path) {
             guard fm.fileExists(atPath: target.appendingPathComponent(BuildRecord.fileName).path) else {
                 try? fm.removeItem(at: staging)
-                throw ToolchainError(message: "refusing to replace \(target.path): it was not made by lessons (no \(BuildRecord.fileName) inside)")
+                throw MachineryError.refusingToReplace(path: target.path, marker: BuildRecord.fileName)
             }
             let aside = url.appendingPathComponent(".old-\(slug)-\(UUID().uuidString)")
             try fm.moveItem(at: target, to: aside)

@@ -1,21 +1,24 @@
 import Foundation
 
 /// What the last build of a lesson left beside its page (`.lesson.json`): the cache key it was
-/// built from and its result, so an unchanged lesson is not rerun and the index can list it.
+/// built from and its result, so an unchanged lesson is not rerun and the contents page can list it.
 public struct BuildRecord: Codable, Equatable, Sendable {
     public var key: String
     public var slug: String
     public var title: String
     public var summary: String
-    public var passed: Bool
-    public var failures: [String]
-    public var warnings: [String]
+    /// Each failure with its line and, for a cell's failure, the cell's number.
+    public var failures: [LessonError]
+    public var warnings: [LessonError]
     public var thumbnail: String?
     public var seconds: Double
     public var builtAt: Date
 
+    public var passed: Bool { failures.isEmpty }
+
     static let fileName = ".lesson.json"
 
+    /// The record in `folder`; nil when there is none or it was written by another version.
     public static func read(from folder: URL) -> BuildRecord? {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName)) else { return nil }
         let decoder = JSONDecoder()

@@ -1,0 +1,195 @@
+import Foundation
+import LessonWire
+
+/// Attributes everything a lesson's program writes to the cell that wrote it, and turns wire
+/// events into cell outputs. Plain state, no threads: `Executor` feeds it one line at a time
+/// under its lock and delivers the `RunEvent`s it returns after.
+struct CellRecorder: Sendable {
+    enum Stream: Sendable { case standardOutput, standardError }
+
+    let framing: WireFraming
+    let sourcePath: String
+    let defaultTimeout: Double
+    private let cells: [Int: Cell]
+    private let order: [Int]
+    private var results: [Int: CellResult] = [:]
+    /// The cell each stream is in, from that stream's own boundaries: the two pipes are read on
+    /// two threads, so stdout's position says nothing about stderr's.
+    private var currentOnStdout: Int?
+    private var currentOnStderr: Int?
+    private var lastStarted: Int?
+    private var ended: Set<Int> = []
+    /// Cells whose failure the program itself reported (an `error` event, an unexpected success).
+    private var reported: Set<Int> = []
+    private var stderrByCell: [Int: String] = [:]
+    private(set) var clock = CellClock()
+    private var budget = OutputBudget()
+    private var finished = false
+
+    init(cells: [Cell], framing: WireFraming, sourcePath: String, defaultTimeout: Double) {
+        self.framing = framing
+        self.sourcePath = sourcePath
+        self.defaultTimeout = defaultTimeout
+        self.cells = Dictionary(uniqueKeysWithValues: cells.map { ($0.number, $0) })
+        self.order = cells.map(\.number)
+        for cell in cells { results[cell.number] = CellResult(cell: cell, status: .notRun) }
+    }
+
+    var ordered: [CellResult] { order.map { results[$0]! } }
+
+    /// The cell a stray message is blamed on when no cell is running: the last one that started,
+    /// or the first.
+    private var blamed: Int? { lastStarted ?? order.first }
+
+    /// One line from the program.
+    mutating func feed(_ line: String, from stream: Stream, at now: Date = Date()) -> [RunEvent] {
+        // A process the program left behind may still write after the results were taken.
+        guard !finished else { return [] }
+        let decoded: WireLine
+        do {
+            decoded = try framing.decode(line)
+        } catch {
+            guard let n = (stream == .standardOutput ? currentOnStdout : currentOnStderr) ?? blamed else { return [] }
+            return fail(n, CellFailure(cell: cells[n]!, message: "cell \(n): \(error.description)"))
+        }
+        switch (decoded, stream) {
+        case let (.text(text), .standardOutput):
+            guard let n = currentOnStdout else { return [] }
+            return append(.text(text + "\n"), to: n)
+        case let (.text(text), .standardError):
+            guard let n = currentOnStderr else { return [] }
+            stderrByCell[n, default: ""] += text + "\n"
+            return append(.errorText(text + "\n"), to: n)
+        case let (.event(.cellStart(n)), .standardError):
+            currentOnStderr = cells[n] == nil ? nil : n
+            return []
+        case (.event(.cellEnd), .standardError):
+            return []
+        case let (.event(event), .standardError):
+            guard let n = currentOnStderr ?? blamed else { return [] }
+            return fail(n, CellFailure(cell: cells[n]!, message: "cell \(n): the lesson program sent \(event) on stderr, where only cell boundaries go"))
+        case let (.event(event), .standardOutput):
+            return handle(event, at: now)
+        }
+    }
+
+    private mutating func handle(_ event: WireEvent, at now: Date) -> [RunEvent] {
+        if case let .cellStart(n) = event {
+            guard let cell = cells[n] else {
+                guard let at = blamed else { return [] }
+                return fail(at, CellFailure(cell: cells[at]!, message: "the lesson program started cell \(n), which it does not have"))
+            }
+            currentOnStdout = n
+            lastStarted = n
+            results[n]!.status = .passed
+            clock.start(n, at: now, limit: cell.options.timeout ?? defaultTimeout)
+            return [.cellStarted(cell)]
+        }
+        guard let n = currentOnStdout, let cell = cells[n] else {
+            guard let at = blamed else { return [] }
+            return fail(at, CellFailure(cell: cells[at]!, message: "the lesson program sent \(event) outside any cell"))
+        }
+        switch event {
+        case .cellStart:
+            return []
+        case let .cellEnd(ended, seconds):
+            guard ended == n else {
+                return fail(n, CellFailure(cell: cell, message: "cell \(n): the lesson program ended cell \(ended) while cell \(n) ran"))
+            }
+            self.ended.insert(n)
+            currentOnStdout = nil
+            clock.stop()
+            results[n]!.seconds = seconds
+            if case .passed = results[n]!.status, cell.options.expect == .error {
+                // The child failed, as asked; its message is in the stderr text.
+                results[n]!.status = .failedAsExpected(CrashReport.message(in: stderrByCell[n] ?? ""))
+            }
+            return [.cellFinished(results[n]!)]
+        case let .display(text):
+            return append(.display(text), to: n)
+        case let .table(table):
+            return append(.table(table), to: n)
+        case var .figure(figure):
+            figure.caption = figure.caption ?? cell.options.figureCaption
+            figure.alt = figure.alt ?? cell.options.figureAlt
+            return append(.figure(figure), to: n)
+        case let .expect(passed, claim, _):
+            return append(.check(passed: passed, claim: claim), to: n)
+        case let .progress(text, step):
+            switch step {
+            case .batch: return [.liveProgress(cell, text)]
+            case .epoch: return append(.progress([text]), to: n)
+            }
+        case let .error(message, line):
+            reported.insert(n)
+            if cell.options.expect == .error {
+                results[n]!.status = .failedAsExpected(message)
+                return []
+            }
+            results[n]!.status = .failed(CellFailure(cell: cell, line: line.flatMap { cell.lines.contains($0) ? $0 : nil }, message: message))
+            return []
+        case .unexpectedSuccess:
+            reported.insert(n)
+            results[n]!.status = .failed(CellFailure(cell: cell, message: "the cell was expected to fail ('expect: error') but ran without error"))
+            return []
+        }
+    }
+
+    /// Cell `n` failed in a way the runner noticed; the first failure of a cell is the one kept.
+    private mutating func fail(_ n: Int, _ failure: CellFailure) -> [RunEvent] {
+        if results[n]!.status.failure == nil { results[n]!.status = .failed(failure) }
+        reported.insert(n)
+        return []
+    }
+
+    private mutating func append(_ output: CellOutput, to n: Int) -> [RunEvent] {
+        var output = output
+        switch output {
+        case let .text(t):
+            guard let admitted = budget.admit(t, cell: n) else { return [] }
+            output = .text(admitted)
+        case let .errorText(t):
+            guard let admitted = budget.admit(t, cell: n) else { return [] }
+            output = .errorText(admitted)
+        default:
+            break
+        }
+        var outputs = results[n]!.outputs
+        switch (outputs.last, output) {
+        case let (.text(a)?, .text(b)): outputs[outputs.count - 1] = .text(a + b)
+        case let (.errorText(a)?, .errorText(b)): outputs[outputs.count - 1] = .errorText(a + b)
+        case let (.progress(a)?, .progress(b)): outputs[outputs.count - 1] = .progress(a + b)
+        default: outputs.append(output)
+        }
+        results[n]!.outputs = outputs
+        return [.output(cells[n]!, output)]
+    }
+
+    /// After the program ended and both pipes are drained: the timed-out or crashed cell gets its
+    /// failure, and crash reports are shortened for the page, once.
+    mutating func finish(_ termination: LessonProcess.Termination, timedOut: (cell: Int, limit: Double)?, at now: Date = Date()) -> [RunEvent] {
+        finished = true
+        var events: [RunEvent] = []
+        for n in order {
+            results[n]!.outputs = results[n]!.outputs.map { if case let .errorText(t) = $0 { return .errorText(CrashReport.shortened(t)) } else { return $0 } }
+            if case .failedAsExpected = results[n]!.status, !reported.contains(n) {
+                // Both pipes are drained now: give expected failures their whole message.
+                results[n]!.status = .failedAsExpected(CrashReport.message(in: stderrByCell[n] ?? ""))
+            }
+        }
+        if let (n, limit) = timedOut, let cell = cells[n] {
+            results[n]!.status = .failed(CellFailure(cell: cell, message: "timed out after \(formatSeconds(limit)) (cell \(n); raise it with '//| timeout: <seconds>')"))
+            results[n]!.seconds = limit
+            events.append(.cellFinished(results[n]!))
+        } else if let n = lastStarted, !ended.contains(n), let cell = cells[n] {
+            // Started and never ended: this cell crashed, or the program exited in it.
+            if results[n]!.status.failure == nil {
+                let crash = CrashReport(stderr: stderrByCell[n] ?? "", sourcePath: sourcePath, lines: cell.lines, termination: termination)
+                results[n]!.status = .failed(CellFailure(cell: cell, line: crash.line, column: crash.column, message: crash.message))
+            }
+            results[n]!.seconds = clock.elapsed(at: now)
+            events.append(.cellFinished(results[n]!))
+        }
+        return events
+    }
+}

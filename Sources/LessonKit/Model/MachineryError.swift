@@ -1,0 +1,60 @@
+import Foundation
+
+/// A failure of the machinery rather than of a lesson (a missing compiler or library, a build
+/// folder that is not there, a folder that cannot be read or must not be written), or a request
+/// the course cannot meet. Always one line saying what is wrong and what to do.
+public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable {
+    case compilerNotFound
+    case missingTool(tool: String, package: String)
+    case libraryNotInstalled(pkgConfigName: String, package: String)
+    case modulesNotBuilt(buildFolder: String, packageRoot: String)
+    case objectsMissing(module: String, folder: String)
+    case missingLibrary(library: String, package: String)
+    case missingHeaders(library: String, package: String)
+    case cannotRun(tool: String, reason: String)
+    case compilerFailedOutsideCells(lesson: String, message: String)
+    case prefixDoesNotCompile(lesson: String, cell: Int)
+    case unreadableFolder(path: String, reason: String)
+    case unknownLesson(name: String, available: [String])
+    case noLessonFile(path: String)
+    case refusingOutputFolder(path: String)
+    case refusingToReplace(path: String, marker: String)
+    case badCourseFile(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .compilerNotFound:
+            return "swiftc not found on PATH: install Swift 6.3 (https://swift.org/install) and put its usr/bin on PATH"
+        case let .missingTool(tool, package):
+            return "\(tool) not found on PATH: install it with `apt-get install \(package)`"
+        case let .libraryNotInstalled(name, package):
+            return "pkg-config does not know \(name): install it with `apt-get install \(package)`"
+        case let .modulesNotBuilt(build, root):
+            return "the Notebook module is not built in \(build): run `swift build` in \(root) first"
+        case let .objectsMissing(module, folder):
+            return "no compiled objects for \(module) in \(folder): run `swift build` first"
+        case let .missingLibrary(library, package):
+            return "the linker cannot find lib\(library): install it with `apt-get install \(package)`"
+        case let .missingHeaders(library, package):
+            return "\(library) headers are missing: install them with `apt-get install \(package)`"
+        case let .cannotRun(tool, reason):
+            return "cannot run \(tool): \(reason)"
+        case let .compilerFailedOutsideCells(lesson, message):
+            return "\(lesson): the lesson program failed to compile outside any cell: \(message)"
+        case let .prefixDoesNotCompile(lesson, cell):
+            return "\(lesson): the cells before cell \(cell) did not compile on their own"
+        case let .unreadableFolder(path, reason):
+            return "cannot read the folder \(path): \(reason)"
+        case let .unknownLesson(name, available):
+            return "unknown lesson '\(name)'; available: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
+        case let .noLessonFile(path):
+            return "no lesson file at \(path)"
+        case let .refusingOutputFolder(path):
+            return "refusing to write the course into \(path): choose a folder of its own with --out"
+        case let .refusingToReplace(path, marker):
+            return "refusing to replace \(path): it was not made by lessons (no \(marker) inside)"
+        case let .badCourseFile(path, reason):
+            return "\(path): \(reason)"
+        }
+    }
+}

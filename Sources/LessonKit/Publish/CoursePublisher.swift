@@ -1,0 +1,224 @@
+import Foundation
+
+/// What a build reports for one lesson.
+public struct LessonOutcome: Sendable {
+    public let slug: String
+    public let displayPath: String
+    public let cached: Bool
+    /// The lesson's own failures (parse errors, failed cells), each at its line.
+    public let failures: [LessonError]
+    public let warnings: [LessonError]
+    /// A step that failed outside the lesson; the previous page, if any, stays.
+    public let error: PublishError?
+    public let seconds: Double
+    /// What the contents page lists; nil when the lesson could not be published.
+    public let record: BuildRecord?
+    public var passed: Bool { failures.isEmpty && error == nil }
+}
+
+/// Publishes lessons into the output folder, each through the named `PublishStep`s: parse, key
+/// (an unchanged lesson is not rerun), run, render, stage, publish. One lesson's failure never
+/// stops the others. Every lesson of the course is read and parsed once per build; the contents
+/// page is made from those results.
+public struct CoursePublisher: Sendable {
+    public let lessonsDirectory: URL
+    public let output: OutputFolder
+    public let toolchain: Toolchain
+    public let settings: CourseSettings
+    public var force = false
+    /// Lessons run at once.
+    public var jobs = 2
+    /// Cores the build may use in all; each running lesson gets an equal share as `LESSON_THREADS`.
+    public var cores = ProcessInfo.processInfo.activeProcessorCount
+    public var defaultTimeout: Double = 600
+    /// Bumped when the runner's output format changes, so old caches miss.
+    static let formatVersion = "lessons-format-2"
+
+    public init(lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings) {
+        self.lessonsDirectory = lessonsDirectory
+        self.output = output
+        self.toolchain = toolchain
+        self.settings = settings
+    }
+
+    /// The lessons' files, in course order (by file name), README excluded.
+    public func lessonFiles() throws -> [URL] { try LessonList.files(in: lessonsDirectory) }
+
+    /// The lesson file for a slug ("05-pooling") or a path to a .md file.
+    public func resolve(_ name: String) throws -> URL {
+        if name.hasSuffix(".md") {
+            let url = URL(fileURLWithPath: name)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw MachineryError.noLessonFile(path: name) }
+            return url
+        }
+        let files = try lessonFiles()
+        guard let match = files.first(where: { $0.deletingPathExtension().lastPathComponent == name }) else {
+            throw MachineryError.unknownLesson(name: name, available: files.map { $0.deletingPathExtension().lastPathComponent })
+        }
+        return match
+    }
+
+    /// Threads each running lesson may use: the cores shared by the lessons that run at once.
+    public static func threadsPerLesson(cores: Int, jobs: Int, lessons: Int) -> Int {
+        max(1, max(1, cores) / max(1, min(jobs, lessons)))
+    }
+
+    /// Publishes `files` (all lessons when empty), `onProgress` hearing each finished lesson,
+    /// then rewrites the contents page. `onEvent` streams the cells of running lessons.
+    public func build(_ files: [URL], onProgress: @escaping @Sendable (Int, Int, LessonOutcome) -> Void,
+                      onEvent: (@Sendable (RunEvent) -> Void)? = nil) throws -> [LessonOutcome] {
+        let course = try lessonFiles()
+        let targets = files.isEmpty ? course : files
+        // Step "parse", once for every lesson: the pages need their neighbours' titles.
+        var parsed: [String: ParsedLesson] = [:]
+        for file in course + targets where parsed[file.standardizedFileURL.path] == nil {
+            parsed[file.standardizedFileURL.path] = ParsedLesson(file: file, displayPath: displayPath(file))
+        }
+        let context = BuildContext(
+            course: course.map { parsed[$0.standardizedFileURL.path]! },
+            core: try toolchain.fingerprint(),
+            data: settings.dataFingerprint(lessonsDirectory: lessonsDirectory),
+            threads: CoursePublisher.threadsPerLesson(cores: cores, jobs: jobs, lessons: targets.count))
+        let lessons = targets.map { parsed[$0.standardizedFileURL.path]! }
+        let outcomes = Locked([LessonOutcome?](repeating: nil, count: lessons.count))
+        let finished = Locked(0)
+        let slots = DispatchSemaphore(value: max(1, jobs))
+        DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
+            slots.wait()
+            defer { slots.signal() }
+            let outcome = publish(lessons[i], context: context, onEvent: onEvent)
+            outcomes.withLock { $0[i] = outcome }
+            onProgress(finished.withLock { $0 += 1; return $0 }, lessons.count, outcome)
+        }
+        let results = outcomes.withLock { $0.compactMap { $0 } }
+        // The contents page: this build's records, and the stored ones of lessons not built now.
+        let built = Dictionary(results.compactMap { o in o.record.map { (o.slug, $0) } }, uniquingKeysWith: { a, _ in a })
+        let entries = context.course.map { lesson in (lesson.slug, built[lesson.slug] ?? BuildRecord.read(from: output.lessonFolder(lesson.slug))) }
+        try output.writeAtomically(IndexRenderer.render(entries, settings: settings), to: "index.html")
+        return results
+    }
+
+    /// A lesson file's path as the terminal and the pages show it: relative to the current
+    /// folder when inside it.
+    public func displayPath(_ file: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        let path = file.standardizedFileURL.path
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    /// What every lesson of one build shares.
+    struct BuildContext: Sendable {
+        let course: [ParsedLesson]
+        let core: String
+        let data: String
+        let threads: Int
+    }
+
+    /// One lesson through the steps after "parse".
+    func publish(_ parsed: ParsedLesson, context: BuildContext, onEvent: (@Sendable (RunEvent) -> Void)?) -> LessonOutcome {
+        let start = Date()
+        let slug = parsed.slug, path = parsed.displayPath
+        var step = PublishStep.key
+        var staging: URL?
+        func outcome(cached: Bool = false, failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?) -> LessonOutcome {
+            LessonOutcome(slug: slug, displayPath: path, cached: cached, failures: failures, warnings: warnings, error: error,
+                          seconds: Date().timeIntervalSince(start), record: record)
+        }
+        do {
+            // Everything the page shows that is not the lesson's own: the course's name, its
+            // lessons (for the neighbours), the core and the data it ran against.
+            let key = fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
+                                   context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ",")])
+            if !force, let record = BuildRecord.read(from: output.lessonFolder(slug)), record.key == key,
+               FileManager.default.fileExists(atPath: output.lessonFolder(slug).appendingPathComponent("index.html").path) {
+                return outcome(cached: true, failures: record.failures, warnings: record.warnings, record: record)
+            }
+            let neighbours = neighbours(of: parsed, in: context.course)
+
+            step = .run
+            let stage = try output.stagingFolder(slug)
+            staging = stage
+            let page: PageRenderer.Page
+            let failures: [LessonError]
+            var title = slug, summary = ""
+            switch parsed.lesson {
+            case let .success(lesson):
+                title = lesson.title
+                summary = lesson.summary
+                let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                let executed = try runner.run(lesson, figureDirectory: stage, onEvent: onEvent ?? { _ in })
+                step = .render
+                page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
+                failures = executed.failures(displayPath: path)
+            case let .failure(error):
+                step = .render
+                page = ErrorPage.render(title: slug, error: error, neighbours: neighbours, courseTitle: settings.title)
+                failures = [error]
+            }
+
+            step = .stage
+            let record = BuildRecord(key: key, slug: slug, title: title, summary: summary, failures: failures, warnings: page.warnings,
+                                     thumbnail: page.thumbnail, seconds: Date().timeIntervalSince(start), builtAt: Date())
+            try Data(page.html.utf8).write(to: stage.appendingPathComponent("index.html"))
+            try record.write(to: stage)
+
+            step = .publish
+            try output.publish(stage, as: slug)
+            return outcome(failures: failures, warnings: page.warnings, record: record)
+        } catch {
+            // The machinery failed (compiler missing, disk full): the previous page stays as it was.
+            if let staging { try? FileManager.default.removeItem(at: staging) }
+            return outcome(failures: [], error: PublishError(step: step, file: path, message: "\(error)"), record: nil)
+        }
+    }
+
+    func neighbours(of lesson: ParsedLesson, in course: [ParsedLesson]) -> CourseNeighbours {
+        let index = course.firstIndex { $0.slug == lesson.slug }
+        func neighbour(_ i: Int?) -> (slug: String, title: String)? {
+            guard let i, course.indices.contains(i) else { return nil }
+            return (course[i].slug, course[i].title)
+        }
+        return CourseNeighbours(number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }))
+    }
+}
+
+/// A lesson file after the "parse" step: its text (for the cache key) and the lesson, or why
+/// it could not be read.
+struct ParsedLesson: Sendable {
+    let file: URL
+    let slug: String
+    let displayPath: String
+    let source: String
+    let lesson: Result<Lesson, LessonError>
+
+    init(file: URL, displayPath: String) {
+        self.file = file
+        self.slug = file.deletingPathExtension().lastPathComponent
+        self.displayPath = displayPath
+        if let data = FileManager.default.contents(atPath: file.path) {
+            // Bytes that are not UTF-8 become replacement characters rather than a failure.
+            source = String(decoding: data, as: UTF8.self)
+            do { lesson = .success(try LessonParser.parse(source, file: file, displayPath: displayPath)) } catch { lesson = .failure(error) }
+        } else {
+            source = ""
+            lesson = .failure(LessonError(file: displayPath, line: 0, message: "cannot be read"))
+        }
+    }
+
+    var title: String { (try? lesson.get())?.title ?? slug }
+}
+
+/// The page for a lesson that could not even be parsed.
+enum ErrorPage {
+    static func render(title: String, error: LessonError, neighbours: CourseNeighbours, courseTitle: String) -> PageRenderer.Page {
+        let html = """
+        \(Stylesheet.head(title: title + " · " + courseTitle))
+        <body><main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
+        <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(title))</h1>
+        <div class="banner failed"><strong>This lesson could not be read.</strong><ul><li>\(HTML.escape(error.description))</li></ul></div>
+        </main></body></html>
+
+        """
+        return PageRenderer.Page(html: html, warnings: [], thumbnail: nil)
+    }
+}

@@ -1,0 +1,54 @@
+import LessonWire
+
+/// One cell output -> HTML, everything it shows escaped. A new kind of cell output is one new
+/// case here. Figures are numbered across the page; the first is the contents page's thumbnail.
+struct OutputRenderer {
+    let displayPath: String
+    private(set) var figureNumber = 0
+    private(set) var thumbnail: String?
+    private(set) var warnings: [LessonError] = []
+
+    init(displayPath: String) { self.displayPath = displayPath }
+
+    mutating func html(_ output: CellOutput, in cell: Cell) -> String {
+        switch output {
+        case let .text(t): return "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
+        case let .errorText(t): return "<pre class=\"stderr\">\(HTML.escape(t))</pre>"
+        case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
+        case let .check(passed, claim): return "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
+        case let .progress(lines): return "<pre class=\"log\">\(HTML.escape(lines.joined(separator: "\n")))</pre>"
+        case let .table(t): return table(t)
+        case let .figure(f): return figure(f, in: cell)
+        }
+    }
+
+    func table(_ t: TableOutput) -> String {
+        var html = "<table class=\"data\(t.numeric ? " numeric" : "")\">"
+        if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
+        if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
+        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+        return html
+    }
+
+    mutating func figure(_ f: FigureOutput, in cell: Cell) -> String {
+        figureNumber += 1
+        if thumbnail == nil { thumbnail = f.file }
+        if (f.alt ?? "").isEmpty {
+            warnings.append(LessonError(file: displayPath, line: cell.firstLine, message: "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'", cell: cell.number))
+        }
+        let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
+        var html = "<figure id=\"figure-\(figureNumber)\"><img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" width=\"\(f.width)\" height=\"\(f.height)\" loading=\"lazy\">"
+        html += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
+        for note in f.notes { html += "<span class=\"note\">\(HTML.escape(note))</span>" }
+        html += "</figcaption>"
+        if !f.frames.isEmpty {
+            // An animation's steps as stills, for readers who step through rather than watch.
+            html += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
+            for (i, frame) in f.frames.enumerated() {
+                html += "<li><img src=\"\(HTML.escape(frame))\" alt=\"\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)\" loading=\"lazy\"><br>step \(i + 1)</li>"
+            }
+            html += "</ol></details>"
+        }
+        return html + "</figure>"
+    }
+}

@@ -1,0 +1,64 @@
+/// One message from a lesson's program to the runner. `Notebook` sends these, `LessonKit`
+/// receives them; a new kind of cell output is one new case here.
+///
+/// Everything else the program writes (what cells print) is plain text, attributed to the cell
+/// that is running. Cell boundaries travel on both stdout and stderr, because the two pipes are
+/// read on two threads and each needs its own position.
+public enum WireEvent: Codable, Equatable, Sendable {
+    /// Cell `cell` begins; everything until its `cellEnd` is its output.
+    case cellStart(cell: Int)
+    /// Cell `cell` ran to its end in `seconds`.
+    case cellEnd(cell: Int, seconds: Double)
+    /// A value shown as Out[n], as text.
+    case display(text: String)
+    case table(TableOutput)
+    case figure(FigureOutput)
+    /// An `expect` check; `line` is the lesson line of the call.
+    case expect(passed: Bool, claim: String, line: Int)
+    /// A line of a progress log. Step lines are for a live terminal only; the page keeps one line
+    /// per epoch.
+    case progress(text: String, step: ProgressStep)
+    /// The cell failed with `message` (a failed `expect`, a figure that could not be written);
+    /// `line` is the lesson line when the program knows it. The program ends after this.
+    case error(message: String, line: Int?)
+    /// A cell marked `expect: error` ran without failing.
+    case unexpectedSuccess
+}
+
+public enum ProgressStep: String, Codable, Equatable, Sendable {
+    /// Within an epoch: shown live, not kept.
+    case batch
+    /// The end of an epoch: kept on the page.
+    case epoch
+}
+
+/// A table under a cell: optional header, rows of already formatted cells.
+public struct TableOutput: Codable, Equatable, Sendable {
+    public var caption: String?
+    public var header: [String]?
+    public var rows: [[String]]
+    /// Right-aligned, monospaced digits.
+    public var numeric: Bool
+
+    public init(caption: String? = nil, header: [String]? = nil, rows: [[String]], numeric: Bool = false) {
+        self.caption = caption; self.header = header; self.rows = rows; self.numeric = numeric
+    }
+}
+
+/// A picture the program wrote beside the page; `frames` are an animation's steps as stills.
+public struct FigureOutput: Codable, Equatable, Sendable {
+    public var file: String
+    public var caption: String?
+    public var alt: String?
+    /// What the figure could not show (values clipped, a colour bar left out).
+    public var notes: [String]
+    public var frames: [String]
+    /// CSS pixels.
+    public var width: Int
+    public var height: Int
+
+    public init(file: String, caption: String? = nil, alt: String? = nil, notes: [String] = [], frames: [String] = [], width: Int, height: Int) {
+        self.file = file; self.caption = caption; self.alt = alt; self.notes = notes; self.frames = frames
+        self.width = width; self.height = height
+    }
+}

@@ -6,14 +6,16 @@ import Foundation
 enum ProgramBuilder {
     /// The program's opening: imports and the runtime set-up every lesson gets, before cell 1.
     /// THE one place for process-wide set-up of a lesson program. The runner passes the threads
-    /// a lesson may use as the environment variable `LESSON_THREADS` (see `LessonRunner.threads`);
-    /// the call that hands it to the core (`CNN.Runtime.configure(threads:)`) belongs here.
+    /// a lesson may use as the environment variable `LESSON_THREADS` (see `LessonRunner.threads`:
+    /// cores shared among the lessons running at once), and the program hands them to the core's
+    /// thread model here, explicitly, once.
     static let preamble = """
         import CNN
         import Figures
         import Foundation
         import Notebook
 
+        CNN.Runtime.configure(threads: Int(ProcessInfo.processInfo.environment["LESSON_THREADS"] ?? "") ?? 1)
         NotebookRuntime.start()
 
         """

@@ -100,6 +100,24 @@ public struct LinePlot: Figure, Sendable {
         return (tall, tallAxes, placement, tallPoints)
     }
 
+    /// Line widths that keep curves lying on top of each other apart: a series that later series
+    /// cover for more than 5% of its length is drawn 1.8 px wider per covering series, so it shows
+    /// as a band around them (ReLU under leaky ReLU for x > 0). Points are in canvas coordinates.
+    static func lineWidths(_ points: [[(Double, Double)]], base: Double = 2) -> [Double] {
+        struct Cell: Hashable { let x: Int, y: Int }
+        let cells = points.map { line in Set(densified([line], spacing: 1).map { Cell(x: Int($0.0.rounded()), y: Int($0.1.rounded())) }) }
+        return cells.indices.map { i in
+            guard !cells[i].isEmpty else { return base }
+            let covering = (i + 1..<cells.count).filter { j in
+                let shared = cells[i].filter { c in
+                    (-1...1).contains { dx in (-1...1).contains { dy in cells[j].contains(Cell(x: c.x + dx, y: c.y + dy)) } }
+                }.count
+                return Double(shared) > 0.05 * Double(cells[i].count)
+            }.count
+            return base + 1.8 * Double(covering)
+        }
+    }
+
     var legendEntries: [LegendEntry] { zip(series, styles).map { LegendEntry(name: $0.name, style: $1, line: lines) } }
 
     public func render() throws -> RenderedFigure {
@@ -114,8 +132,9 @@ public struct LinePlot: Figure, Sendable {
             notes.append("No data to plot.")
         }
         canvas.clip(axes.x0, axes.y0, axes.w, axes.h)
-        for (line, style) in zip(points, styles) {
-            if lines && line.count > 1 { canvas.polyline(line, style.color, lineWidth: 2, dash: style.dash) }
+        let widths = lines ? LinePlot.lineWidths(points) : points.map { _ in 2.0 }
+        for ((line, style), width) in zip(zip(points, styles), widths) {
+            if lines && line.count > 1 { canvas.polyline(line, style.color, lineWidth: width, dash: style.dash) }
         }
         // Markers over all lines, so a marked series stays visible under a later line.
         for (line, style) in zip(points, styles) where style.marker || line.count == 1 {
@@ -124,7 +143,10 @@ public struct LinePlot: Figure, Sendable {
             }
         }
         canvas.unclip()
-        if let placement { axes.legend(legendEntries, placement: placement) }
+        if let placement {
+            let entries = zip(legendEntries, widths).map { entry, width in var e = entry; e.width = width + 0.5; return e }
+            axes.legend(entries, placement: placement)
+        }
         return RenderedFigure(canvas, notes: notes)
     }
 }

@@ -196,3 +196,22 @@ func assertClose(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: Stati
     XCTAssertEqual(a.count, b.count, message, file: file, line: line)
     XCTAssertTrue(zip(a, b).allSatisfy { abs(Int($0) - Int($1)) <= 1 }, "\(a) is not \(b) \(message)", file: file, line: line)
 }
+
+final class OverlapTests: XCTestCase {
+    /// A series covered by later ones is drawn wider, so it shows around them; apart series keep the base width.
+    func testCoveredSeriesGetWider() {
+        let flat = (0...100).map { (Double($0) * 4, 200.0) }
+        let other = (0...100).map { (Double($0) * 4, 50.0) }
+        XCTAssertEqual(LinePlot.lineWidths([flat, other]), [2, 2])
+        XCTAssertEqual(LinePlot.lineWidths([flat, flat, flat]), [5.6, 3.8, 2])
+        let half = Array(flat.prefix(51))
+        XCTAssertEqual(LinePlot.lineWidths([flat, half]), [3.8, 2])
+    }
+
+    func testTickCountsStayReadable() {
+        for (low, high) in [(-1.45, 4.25), (-0.00063, 0.00231), (0.0, 157_500), (0.3, 0.31), (-4.0, 4.0), (1.0, 1_000.0)] {
+            let n = niceTicks(low, high).count
+            XCTAssertTrue((4...7).contains(n), "\(low)...\(high): \(n) ticks")
+        }
+    }
+}

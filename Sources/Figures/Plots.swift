@@ -101,7 +101,7 @@ public struct LinePlot: Figure, Sendable {
     }
 
     /// Line widths that keep curves lying on top of each other apart: a series that later series
-    /// cover for more than 5% of its length is drawn 1.8 px wider per covering series, so it shows
+    /// cover for more than a fifth of its length is drawn 1.8 px wider per covering series, so it shows
     /// as a band around them (ReLU under leaky ReLU for x > 0). Points are in canvas coordinates.
     static func lineWidths(_ points: [[(Double, Double)]], base: Double = 2) -> [Double] {
         struct Cell: Hashable { let x: Int, y: Int }
@@ -112,7 +112,7 @@ public struct LinePlot: Figure, Sendable {
                 let shared = cells[i].filter { c in
                     (-1...1).contains { dx in (-1...1).contains { dy in cells[j].contains(Cell(x: c.x + dx, y: c.y + dy)) } }
                 }.count
-                return Double(shared) > 0.05 * Double(cells[i].count)
+                return Double(shared) > 0.2 * Double(cells[i].count)
             }.count
             return base + 1.8 * Double(covering)
         }

@@ -206,6 +206,7 @@ final class OverlapTests: XCTestCase {
         XCTAssertEqual(LinePlot.lineWidths([flat, flat, flat]), [5.6, 3.8, 2])
         let half = Array(flat.prefix(51))
         XCTAssertEqual(LinePlot.lineWidths([flat, half]), [3.8, 2])
+        XCTAssertEqual(LinePlot.lineWidths([flat, Array(flat.prefix(10))]), [2, 2], "a short touch is no cover")
     }
 
     func testTickCountsStayReadable() {

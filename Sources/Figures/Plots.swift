@@ -165,6 +165,9 @@ public struct BarChart: Figure, Sendable {
         self.labels = labels; self.values = values; self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.highlight = highlight
     }
 
+    /// The text over each bar: its value at any magnitude (3.2e-4, 0.85, 150k), never "0" for a non-zero value.
+    var barLabels: [String] { values.map { valueLabel($0) } }
+
     public func render() throws -> RenderedFigure {
         guard labels.count == values.count else { throw FigureError("bar chart: \(labels.count) labels for \(values.count) values") }
         let canvas = try Canvas(width: width, height: height)
@@ -185,7 +188,7 @@ public struct BarChart: Figure, Sendable {
             canvas.fillRect(x, top, x1 - x, max(bottom - top, 0.5), highlight.contains(i) ? .highlight : Color.series[0])
             // The value itself at any magnitude (3.2e-4, 0.85, 150k), above a positive bar, below a negative one.
             let labelY = v >= 0 ? top - 8 : bottom + 9
-            let label = valueLabel(v), slot = axes.px(Double(i) + 0.5) - axes.px(Double(i) - 0.5) - 2
+            let label = barLabels[i], slot = axes.px(Double(i) + 0.5) - axes.px(Double(i) - 0.5) - 2
             var size = 9.0
             while size > 6 && canvas.textWidth(label, size: size) > slot { size -= 0.5 }
             canvas.text(label, (x + x1) / 2, labelY, size: size, color: .axis, anchor: .middle)

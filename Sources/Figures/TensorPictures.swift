@@ -170,14 +170,18 @@ public struct Heatmap: Figure, Sendable {
     }
 }
 
+/// The colour bar's top, middle and bottom labels (zero in the middle of a diverging map).
+func colorBarLabels(map: ColorMap, range: (low: Double, high: Double)) -> [String] {
+    let middle = map == .diverging ? 0 : (range.low + range.high) / 2
+    return distinctValueLabels([range.high, middle, range.low])
+}
+
 /// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
 func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double)) {
     let steps = 64
     canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
     canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
-    let middle = map == .diverging ? 0 : (range.low + range.high) / 2
-    let labels = distinctValueLabels([range.high, middle, range.low])
-    for (t, label) in zip([0.0, 0.5, 1.0], labels) {
+    for (t, label) in zip([0.0, 0.5, 1.0], colorBarLabels(map: map, range: range)) {
         canvas.line(x + 14, y + t * height, x + 18, y + t * height, .axis)
         canvas.text(label, x + 21, y + t * height, size: 10, color: .axis)
     }

@@ -56,8 +56,22 @@ final class LabelTests: XCTestCase {
     /// not read "0" (L8's gradient bars all did).
     func testBarLabelsForTinyValues() throws {
         let values = [3.2e-4, -1.5e-5, 2e-3]
-        XCTAssertEqual(values.map { valueLabel($0) }, ["3.2e-4", "-1.5e-5", "0.002"])
-        XCTAssertNoThrow(try BarChart(labels: ["a", "b", "c"], values: values).render())
+        let chart = BarChart(labels: ["a", "b", "c"], values: values)
+        XCTAssertEqual(chart.barLabels, ["3.2e-4", "-1.5e-5", "0.002"])
+        XCTAssertEqual(BarChart(labels: ["p", "n"], values: [150_000, 0.85]).barLabels, ["150k", "0.85"])
+        XCTAssertNoThrow(try chart.render())
+    }
+
+    /// The labels the axes and colour bars draw (the same functions their drawing calls).
+    func testAxisAndColorBarLabels() throws {
+        let canvas = try Canvas(width: 640, height: 380)
+        let axes = Axes(canvas: canvas, xRange: (0, 1), yRange: (0, 157_500), title: nil, xLabel: nil, yLabel: "count")
+        XCTAssertEqual(axes.yTicks.map(\.label), ["0", "25k", "50k", "75k", "100k", "125k", "150k"])
+        let log = Axes(canvas: canvas, xRange: (0, 1), yRange: (1e-4, 1), logY: true, title: nil, xLabel: nil, yLabel: nil)
+        XCTAssertEqual(log.yTicks.map(\.label), ["1e-4", "0.001", "0.01", "0.1", "1"])
+        XCTAssertEqual(colorBarLabels(map: .viridis, range: colorRange(.viridis, values: [0.2, 0.3], fixed: 0...1)), ["1", "0.5", "0"])
+        XCTAssertEqual(colorBarLabels(map: .diverging, range: colorRange(.diverging, values: [0.2], fixed: -0.5...2e-4)), ["0.5", "0", "-0.5"])
+        XCTAssertEqual(colorBarLabels(map: .viridis, range: (0, 3.2e-4)), ["3.2e-4", "1.6e-4", "0"])
     }
 }
 

@@ -248,7 +248,7 @@ struct Axes {
         x0 = left; y0 = margins.top
         w = canvas.width - left - margins.right
         h = canvas.height - margins.top - margins.bottom
-        if let title { canvas.text(title, canvas.width / 2, 16, size: 14, anchor: .middle, bold: true) }
+        if let title { canvas.title(title, canvas.width / 2, 16, size: 14, bold: true) }
         if let xLabel { canvas.text(xLabel, x0 + w / 2, y0 + h + 36, size: 12, anchor: .middle) }
         if let yLabel { canvas.text(yLabel, 14, y0 + h / 2, size: 12, anchor: .middle, rotation: -Double.pi / 2) }
     }

@@ -223,7 +223,7 @@ public struct ConfusionMatrixFigure: Figure, Sendable {
         let cell = min(44.0, 440 / Double(n)), side = cell * Double(n)
         let canvas = try Canvas(width: side + 110, height: side + 100)
         let x0 = 70.0, y0 = 44.0
-        if let title { canvas.text(title, canvas.width / 2, 16, size: 14, anchor: .middle, bold: true) }
+        if let title { canvas.title(title, canvas.width / 2, 16, size: 14, bold: true) }
         let top = Double(counts.flatMap { $0 }.max() ?? 1)
         canvas.cells(x0, y0, side, side, rows: n, columns: n) { i, j in
             // Counts grow dark blue; a log scale keeps small off-diagonal counts visible.

@@ -230,3 +230,36 @@ final class OverlapTests: XCTestCase {
         }
     }
 }
+
+final class LayoutTests: XCTestCase {
+    /// A one-row heatmap still gets a colour bar tall enough for three labels.
+    func testOneRowHeatmapHasAReadableColorBar() throws {
+        let row = Tensor(shape: [1, 28], scalars: (0..<28).map(Float.init))
+        let image = try Heatmap(row, showValues: false).render().image
+        // The bar is 14 px wide at x = grid end + 14; count its coloured rows in stored pixels.
+        let barX = Int((6 + 300.0 / 28 * 28 + 14 + 7) * 2)
+        let coloured = (0..<image.height).filter { image[barX, $0] != [255, 255, 255] }.count
+        XCTAssertGreaterThanOrEqual(coloured, 200, "at least 100 display px")
+    }
+
+    /// A long title on a narrow heatmap shrinks to fit instead of running off the edges.
+    func testLongTitleStaysInside() throws {
+        let t = Tensor(shape: [2, 2], scalars: [0, 1, 2, 3])
+        var map = Heatmap(t, title: String(repeating: "very long title ", count: 8), displayWidth: 60)
+        map.colorBar = false
+        let image = try map.render().image
+        // The title row's first and last columns stay background: nothing drawn past the edges.
+        let titleRow = 13 * 2
+        XCTAssertEqual(image[0, titleRow], [255, 255, 255])
+        XCTAssertEqual(image[image.width - 1, titleRow], [255, 255, 255])
+        XCTAssertTrue((0..<image.width).contains { image[$0, titleRow][0] < 200 }, "title drawn")
+    }
+
+    func testKernelStackTakesASharedRange() throws {
+        let kernel = Tensor(shape: [3, 3, 2], scalars: (0..<18).map { Float($0) / 17 - 0.5 })
+        let own = try KernelStack(kernel).render()
+        let shared = try KernelStack(kernel, range: -2...2).render()
+        XCTAssertNotEqual(own.image, shared.image)
+        XCTAssertEqual(try KernelStack(kernel, range: -0.1...0.1).render().notes.count, 1, "clipped values noted")
+    }
+}

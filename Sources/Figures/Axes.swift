@@ -1,14 +1,28 @@
 import Foundation
 
-/// "Nice" tick values (1, 2, 5 times a power of ten) covering [low, high].
+/// "Nice" tick values (1, 2, 2.5 or 5 times a power of ten) covering [low, high]: the finest
+/// such step that gives at most `count + 1` ticks (so usually 4 to 7).
 func niceTicks(_ low: Double, _ high: Double, count: Int = 6) -> [Double] {
     guard low.isFinite, high.isFinite, high > low else { return [low] }
-    let raw = (high - low) / Double(max(count - 1, 1))
-    let magnitude = pow(10, floor(log10(raw)))
-    let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+    var magnitude = pow(10, floor(log10((high - low) / Double(max(count, 1) * 10))))
+    var step = magnitude
+    search: while magnitude.isFinite {
+        for m in [1.0, 2, 2.5, 5] {
+            step = m * magnitude
+            let n = floor(high / step + 1e-9) - ceil(low / step - 1e-9) + 1
+            if n <= Double(count + 1) { break search }
+        }
+        magnitude *= 10
+    }
     var ticks: [Double] = []
-    var t = ceil(low / step - 1e-9) * step
-    while t <= high + step * 1e-9 { ticks.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+    let first = ceil(low / step - 1e-9)
+    // Multiples of the step (not a running sum), so 0.1 * 3 does not drift to 0.30000000000000004 twice.
+    var k = 0.0
+    while (first + k) * step <= high + step * 1e-9 {
+        let t = (first + k) * step
+        ticks.append(abs(t) < step * 1e-9 ? 0 : t)
+        k += 1
+    }
     return ticks
 }
 
@@ -156,6 +170,7 @@ struct LegendEntry {
     var style: LineStyle
     /// False for series drawn as markers only (a scatter plot): the sample shows just a marker.
     var line = true
+    var width = 2.5
 }
 
 /// Where a legend goes: a corner of the plotting area that holds no data, or below the plot.
@@ -225,12 +240,15 @@ struct Axes {
          title: String?, xLabel: String?, yLabel: String?, margins: (left: Double, right: Double, top: Double, bottom: Double) = Axes.defaultMargins) {
         self.canvas = canvas
         self.logY = logY
-        x0 = margins.left; y0 = margins.top
-        w = canvas.width - margins.left - margins.right
-        h = canvas.height - margins.top - margins.bottom
         self.xRange = Axes.widened(xRange)
         self.yRange = logY ? Axes.widened((log10(yRange.0), log10(yRange.1))) : Axes.widened(yRange)
-        if let title { canvas.text(title, canvas.width / 2, 16, size: 14, anchor: .middle, bold: true) }
+        // Wide y tick labels ("-1.5e-5") push the plotting area right rather than run into the y label.
+        let widest = Axes.yTicks(self.yRange, logY: logY).map { canvas.textWidth($0.label, size: 10) }.max() ?? 0
+        let left = max(margins.left, widest + 7 + (yLabel == nil ? 6 : 26))
+        x0 = left; y0 = margins.top
+        w = canvas.width - left - margins.right
+        h = canvas.height - margins.top - margins.bottom
+        if let title { canvas.title(title, canvas.width / 2, 16, size: 14, bold: true) }
         if let xLabel { canvas.text(xLabel, x0 + w / 2, y0 + h + 36, size: 12, anchor: .middle) }
         if let yLabel { canvas.text(yLabel, 14, y0 + h / 2, size: 12, anchor: .middle, rotation: -Double.pi / 2) }
     }
@@ -252,7 +270,9 @@ struct Axes {
     }
 
     /// The y ticks and their labels.
-    var yTicks: [(value: Double, label: String)] {
+    var yTicks: [(value: Double, label: String)] { Axes.yTicks(yRange, logY: logY) }
+
+    static func yTicks(_ yRange: (Double, Double), logY: Bool) -> [(value: Double, label: String)] {
         if logY {
             let ticks = logTicks(yRange.0, yRange.1)
             return Array(zip(ticks, logTickLabels(ticks)))
@@ -308,7 +328,7 @@ struct Axes {
     func legendSample(_ entry: LegendEntry, _ x: Double, _ y: Double) {
         // A near-white line (a path over a dark map) gets a dark chip behind it so it shows on the white legend.
         if entry.style.color.luminance > 0.85 { canvas.fillRect(x - 3, y - 5, 28, 10, .axis) }
-        if entry.line { canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: 2.5, dash: entry.style.dash) }
+        if entry.line { canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: min(entry.width, 7), dash: entry.style.dash) }
         if entry.style.marker || !entry.line { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: .white) }
     }
 

@@ -123,6 +123,16 @@ public final class Canvas {
         cairo_restore(cr)
     }
 
+    /// A title centred at x, shrunk (down to 7 pt) until it fits the canvas and moved inward so
+    /// neither end is cut off.
+    public func title(_ string: String, _ x: Double, _ y: Double, size: Double = 12, bold: Bool = false) {
+        var size = size
+        while size > 7 && textWidth(string, size: size, bold: bold) > width - 8 { size -= 0.5 }
+        let half = textWidth(string, size: size, bold: bold) / 2
+        let centre = min(max(x, half + 4), width - half - 4)
+        text(string, centre, y, size: size, anchor: .middle, bold: bold)
+    }
+
     /// The width of a string in display units.
     public func textWidth(_ string: String, size: Double = 12, bold: Bool = false) -> Double {
         cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)

@@ -66,7 +66,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
         let width = Double(pw) * cell + kernelWidth + Double(ow) * cell + 70
         let height = top + Double(max(ph, oh, kh)) * cell + 40
         let canvas = try Canvas(width: width, height: height)
-        if let title { canvas.text(title, width / 2, 14, size: 14, anchor: .middle, bold: true) }
+        if let title { canvas.title(title, width / 2, 14, size: 14, bold: true) }
         let fontSize = cell * 0.36
         // Input, with padding cells grey and dotted.
         let ix = 16.0

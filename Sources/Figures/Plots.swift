@@ -100,6 +100,24 @@ public struct LinePlot: Figure, Sendable {
         return (tall, tallAxes, placement, tallPoints)
     }
 
+    /// Line widths that keep curves lying on top of each other apart: a series that later series
+    /// cover for more than a fifth of its length is drawn 1.8 px wider per covering series, so it shows
+    /// as a band around them (ReLU under leaky ReLU for x > 0). Points are in canvas coordinates.
+    static func lineWidths(_ points: [[(Double, Double)]], base: Double = 2) -> [Double] {
+        struct Cell: Hashable { let x: Int, y: Int }
+        let cells = points.map { line in Set(densified([line], spacing: 1).map { Cell(x: Int($0.0.rounded()), y: Int($0.1.rounded())) }) }
+        return cells.indices.map { i in
+            guard !cells[i].isEmpty else { return base }
+            let covering = (i + 1..<cells.count).filter { j in
+                let shared = cells[i].filter { c in
+                    (-1...1).contains { dx in (-1...1).contains { dy in cells[j].contains(Cell(x: c.x + dx, y: c.y + dy)) } }
+                }.count
+                return Double(shared) > 0.2 * Double(cells[i].count)
+            }.count
+            return base + 1.8 * Double(covering)
+        }
+    }
+
     var legendEntries: [LegendEntry] { zip(series, styles).map { LegendEntry(name: $0.name, style: $1, line: lines) } }
 
     public func render() throws -> RenderedFigure {
@@ -114,8 +132,9 @@ public struct LinePlot: Figure, Sendable {
             notes.append("No data to plot.")
         }
         canvas.clip(axes.x0, axes.y0, axes.w, axes.h)
-        for (line, style) in zip(points, styles) {
-            if lines && line.count > 1 { canvas.polyline(line, style.color, lineWidth: 2, dash: style.dash) }
+        let widths = lines ? LinePlot.lineWidths(points) : points.map { _ in 2.0 }
+        for ((line, style), width) in zip(zip(points, styles), widths) {
+            if lines && line.count > 1 { canvas.polyline(line, style.color, lineWidth: width, dash: style.dash) }
         }
         // Markers over all lines, so a marked series stays visible under a later line.
         for (line, style) in zip(points, styles) where style.marker || line.count == 1 {
@@ -124,7 +143,10 @@ public struct LinePlot: Figure, Sendable {
             }
         }
         canvas.unclip()
-        if let placement { axes.legend(legendEntries, placement: placement) }
+        if let placement {
+            let entries = zip(legendEntries, widths).map { entry, width in var e = entry; e.width = width + 0.5; return e }
+            axes.legend(entries, placement: placement)
+        }
         return RenderedFigure(canvas, notes: notes)
     }
 }
@@ -142,6 +164,9 @@ public struct BarChart: Figure, Sendable {
     public init(labels: [String], values: [Double], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, highlight: Set<Int> = []) {
         self.labels = labels; self.values = values; self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.highlight = highlight
     }
+
+    /// The text over each bar: its value at any magnitude (3.2e-4, 0.85, 150k), never "0" for a non-zero value.
+    var barLabels: [String] { values.map { valueLabel($0) } }
 
     public func render() throws -> RenderedFigure {
         guard labels.count == values.count else { throw FigureError("bar chart: \(labels.count) labels for \(values.count) values") }
@@ -163,7 +188,7 @@ public struct BarChart: Figure, Sendable {
             canvas.fillRect(x, top, x1 - x, max(bottom - top, 0.5), highlight.contains(i) ? .highlight : Color.series[0])
             // The value itself at any magnitude (3.2e-4, 0.85, 150k), above a positive bar, below a negative one.
             let labelY = v >= 0 ? top - 8 : bottom + 9
-            let label = valueLabel(v), slot = axes.px(Double(i) + 0.5) - axes.px(Double(i) - 0.5) - 2
+            let label = barLabels[i], slot = axes.px(Double(i) + 0.5) - axes.px(Double(i) - 0.5) - 2
             var size = 9.0
             while size > 6 && canvas.textWidth(label, size: size) > slot { size -= 0.5 }
             canvas.text(label, (x + x1) / 2, labelY, size: size, color: .axis, anchor: .middle)
@@ -198,7 +223,7 @@ public struct ConfusionMatrixFigure: Figure, Sendable {
         let cell = min(44.0, 440 / Double(n)), side = cell * Double(n)
         let canvas = try Canvas(width: side + 110, height: side + 100)
         let x0 = 70.0, y0 = 44.0
-        if let title { canvas.text(title, canvas.width / 2, 16, size: 14, anchor: .middle, bold: true) }
+        if let title { canvas.title(title, canvas.width / 2, 16, size: 14, bold: true) }
         let top = Double(counts.flatMap { $0 }.max() ?? 1)
         canvas.cells(x0, y0, side, side, rows: n, columns: n) { i, j in
             // Counts grow dark blue; a log scale keeps small off-diagonal counts visible.

@@ -40,7 +40,7 @@ public struct ImagePicture: Figure, Sendable {
         let cell = displayWidth / Double(columns)
         let top = title == nil ? 0.0 : 24
         let canvas = try Canvas(width: displayWidth, height: cell * Double(rows) + top)
-        if let title { canvas.text(title, displayWidth / 2, 12, size: 12, anchor: .middle) }
+        if let title { canvas.title(title, displayWidth / 2, 12, size: 12) }
         let v = image.scalars
         canvas.cells(0, top, displayWidth, cell * Double(rows), rows: rows, columns: columns) { i, j in
             let o = (i * columns + j) * channels
@@ -135,7 +135,7 @@ public struct Heatmap: Figure, Sendable {
         let x0 = 6.0 + rowLabelWidth
         let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
         let canvas = try Canvas(width: x0 + gridWidth + barWidth + 6, height: max(gridHeight + top + 8, 150))
-        if let title { canvas.text(title, x0 + gridWidth / 2, 13, size: 12, anchor: .middle) }
+        if let title { canvas.title(title, x0 + gridWidth / 2, 13, size: 12) }
         let range = colorRange(colorMap, values: t.scalars, fixed: self.range)
         canvas.cells(x0, top, gridWidth, gridHeight, rows: rows, columns: columns) { i, j in
             colorMap.color(t.scalars[i * columns + j], range: range)
@@ -164,10 +164,17 @@ public struct Heatmap: Figure, Sendable {
         for r in overlays {
             canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 3)
         }
-        if colorBar { drawColorBar(canvas, x: x0 + gridWidth + 14, y: top, height: min(gridHeight, 260), map: colorMap, range: range) }
+        // At least 100 tall so its three labels never overlap (a one-row map is only a cell high).
+        if colorBar { drawColorBar(canvas, x: x0 + gridWidth + 14, y: top, height: min(max(gridHeight, 100), 260), map: colorMap, range: range) }
         let notes = [nonFiniteNote(t.scalars), outsideRangeNote(t.scalars, range, fixed: self.range != nil)].compactMap { $0 }
         return RenderedFigure(canvas, notes: notes)
     }
+}
+
+/// The colour bar's top, middle and bottom labels (zero in the middle of a diverging map).
+func colorBarLabels(map: ColorMap, range: (low: Double, high: Double)) -> [String] {
+    let middle = map == .diverging ? 0 : (range.low + range.high) / 2
+    return distinctValueLabels([range.high, middle, range.low])
 }
 
 /// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
@@ -175,9 +182,7 @@ func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: C
     let steps = 64
     canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
     canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
-    let middle = map == .diverging ? 0 : (range.low + range.high) / 2
-    let labels = distinctValueLabels([range.high, middle, range.low])
-    for (t, label) in zip([0.0, 0.5, 1.0], labels) {
+    for (t, label) in zip([0.0, 0.5, 1.0], colorBarLabels(map: map, range: range)) {
         canvas.line(x + 14, y + t * height, x + 18, y + t * height, .axis)
         canvas.text(label, x + 21, y + t * height, size: 10, color: .axis)
     }
@@ -239,7 +244,7 @@ public struct ImageGrid: Figure, Sendable {
         let barWidth = scale == nil ? 0.0 : 76
         let gridWidth = Double(cols) * (cellSize + gap) + gap
         let canvas = try Canvas(width: gridWidth + barWidth, height: max(top + Double(rows) * (cellSize + captionHeight + gap), scale == nil ? 1 : 130))
-        if let title { canvas.text(title, canvas.width / 2, 14, size: 13, anchor: .middle, bold: true) }
+        if let title { canvas.title(title, canvas.width / 2, 14, size: 13, bold: true) }
         var notes: [String] = []
         for (k, image) in images.enumerated() {
             let (h, w, c) = try imageGeometry(image)
@@ -277,8 +282,12 @@ public struct ImageGrid: Figure, Sendable {
 public struct KernelStack: Figure, Sendable {
     public var kernel: Tensor
     public var title: String?
+    /// The values the diverging map spans (symmetric about zero), shared by stacks drawn side by
+    /// side; nil spans this kernel's own values.
+    public var range: ClosedRange<Double>?
 
-    public init(_ kernel: Tensor, filter: Int = 0, title: String? = nil) {
+    public init(_ kernel: Tensor, filter: Int = 0, title: String? = nil, range: ClosedRange<Double>? = nil) {
+        self.range = range
         if kernel.rank == 4 {
             let (kh, kw, ci, co) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
             var slice = [Float](repeating: 0, count: kh * kw * ci)
@@ -297,8 +306,8 @@ public struct KernelStack: Figure, Sendable {
         let w = Double(kw) * cell, h = Double(kh) * cell
         let top = title == nil ? 8.0 : 30
         let canvas = try Canvas(width: w + Double(shown - 1) * offset + 110, height: h + Double(shown - 1) * offset + top + 30)
-        if let title { canvas.text(title, canvas.width / 2, 14, size: 13, anchor: .middle, bold: true) }
-        let map = ColorMap.diverging, range = map.range(of: kernel.scalars)
+        if let title { canvas.title(title, canvas.width / 2, 14, size: 13, bold: true) }
+        let map = ColorMap.diverging, range = colorRange(map, values: kernel.scalars, fixed: self.range)
         // Back slices first, each shifted up and right, so channel 0 ends in front.
         for c in stride(from: shown - 1, through: 0, by: -1) {
             let x = 10 + Double(c) * offset, y = top + Double(shown - 1 - c) * offset
@@ -308,6 +317,6 @@ public struct KernelStack: Figure, Sendable {
         }
         canvas.text("\(kh)x\(kw)x\(ci)" + (ci > shown ? " (first \(shown) channels)" : ""), 10, canvas.height - 10, size: 11, color: .axis)
         drawColorBar(canvas, x: canvas.width - 60, y: top, height: min(h + Double(shown - 1) * offset, 160), map: map, range: range)
-        return RenderedFigure(canvas, notes: [nonFiniteNote(kernel.scalars)].compactMap { $0 })
+        return RenderedFigure(canvas, notes: [nonFiniteNote(kernel.scalars), outsideRangeNote(kernel.scalars, range, fixed: self.range != nil)].compactMap { $0 })
     }
 }

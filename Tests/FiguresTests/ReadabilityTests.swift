@@ -56,8 +56,22 @@ final class LabelTests: XCTestCase {
     /// not read "0" (L8's gradient bars all did).
     func testBarLabelsForTinyValues() throws {
         let values = [3.2e-4, -1.5e-5, 2e-3]
-        XCTAssertEqual(values.map { valueLabel($0) }, ["3.2e-4", "-1.5e-5", "0.002"])
-        XCTAssertNoThrow(try BarChart(labels: ["a", "b", "c"], values: values).render())
+        let chart = BarChart(labels: ["a", "b", "c"], values: values)
+        XCTAssertEqual(chart.barLabels, ["3.2e-4", "-1.5e-5", "0.002"])
+        XCTAssertEqual(BarChart(labels: ["p", "n"], values: [150_000, 0.85]).barLabels, ["150k", "0.85"])
+        XCTAssertNoThrow(try chart.render())
+    }
+
+    /// The labels the axes and colour bars draw (the same functions their drawing calls).
+    func testAxisAndColorBarLabels() throws {
+        let canvas = try Canvas(width: 640, height: 380)
+        let axes = Axes(canvas: canvas, xRange: (0, 1), yRange: (0, 157_500), title: nil, xLabel: nil, yLabel: "count")
+        XCTAssertEqual(axes.yTicks.map(\.label), ["0", "25k", "50k", "75k", "100k", "125k", "150k"])
+        let log = Axes(canvas: canvas, xRange: (0, 1), yRange: (1e-4, 1), logY: true, title: nil, xLabel: nil, yLabel: nil)
+        XCTAssertEqual(log.yTicks.map(\.label), ["1e-4", "0.001", "0.01", "0.1", "1"])
+        XCTAssertEqual(colorBarLabels(map: .viridis, range: colorRange(.viridis, values: [0.2, 0.3], fixed: 0...1)), ["1", "0.5", "0"])
+        XCTAssertEqual(colorBarLabels(map: .diverging, range: colorRange(.diverging, values: [0.2], fixed: -0.5...2e-4)), ["0.5", "0", "-0.5"])
+        XCTAssertEqual(colorBarLabels(map: .viridis, range: (0, 3.2e-4)), ["3.2e-4", "1.6e-4", "0"])
     }
 }
 
@@ -195,4 +209,57 @@ extension Color {
 func assertClose(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a.count, b.count, message, file: file, line: line)
     XCTAssertTrue(zip(a, b).allSatisfy { abs(Int($0) - Int($1)) <= 1 }, "\(a) is not \(b) \(message)", file: file, line: line)
+}
+
+final class OverlapTests: XCTestCase {
+    /// A series covered by later ones is drawn wider, so it shows around them; apart series keep the base width.
+    func testCoveredSeriesGetWider() {
+        let flat = (0...100).map { (Double($0) * 4, 200.0) }
+        let other = (0...100).map { (Double($0) * 4, 50.0) }
+        XCTAssertEqual(LinePlot.lineWidths([flat, other]), [2, 2])
+        XCTAssertEqual(LinePlot.lineWidths([flat, flat, flat]), [5.6, 3.8, 2])
+        let half = Array(flat.prefix(51))
+        XCTAssertEqual(LinePlot.lineWidths([flat, half]), [3.8, 2])
+        XCTAssertEqual(LinePlot.lineWidths([flat, Array(flat.prefix(10))]), [2, 2], "a short touch is no cover")
+    }
+
+    func testTickCountsStayReadable() {
+        for (low, high) in [(-1.45, 4.25), (-0.00063, 0.00231), (0.0, 157_500), (0.3, 0.31), (-4.0, 4.0), (1.0, 1_000.0)] {
+            let n = niceTicks(low, high).count
+            XCTAssertTrue((4...7).contains(n), "\(low)...\(high): \(n) ticks")
+        }
+    }
+}
+
+final class LayoutTests: XCTestCase {
+    /// A one-row heatmap still gets a colour bar tall enough for three labels.
+    func testOneRowHeatmapHasAReadableColorBar() throws {
+        let row = Tensor(shape: [1, 28], scalars: (0..<28).map(Float.init))
+        let image = try Heatmap(row, showValues: false).render().image
+        // The bar is 14 px wide at x = grid end + 14; count its coloured rows in stored pixels.
+        let barX = Int((6 + 300.0 / 28 * 28 + 14 + 7) * 2)
+        let coloured = (0..<image.height).filter { image[barX, $0] != [255, 255, 255] }.count
+        XCTAssertGreaterThanOrEqual(coloured, 200, "at least 100 display px")
+    }
+
+    /// A long title on a narrow heatmap shrinks to fit instead of running off the edges.
+    func testLongTitleStaysInside() throws {
+        let t = Tensor(shape: [2, 2], scalars: [0, 1, 2, 3])
+        var map = Heatmap(t, title: String(repeating: "very long title ", count: 8), displayWidth: 60)
+        map.colorBar = false
+        let image = try map.render().image
+        // The title row's first and last columns stay background: nothing drawn past the edges.
+        let titleRow = 13 * 2
+        XCTAssertEqual(image[0, titleRow], [255, 255, 255])
+        XCTAssertEqual(image[image.width - 1, titleRow], [255, 255, 255])
+        XCTAssertTrue((0..<image.width).contains { image[$0, titleRow][0] < 200 }, "title drawn")
+    }
+
+    func testKernelStackTakesASharedRange() throws {
+        let kernel = Tensor(shape: [3, 3, 2], scalars: (0..<18).map { Float($0) / 17 - 0.5 })
+        let own = try KernelStack(kernel).render()
+        let shared = try KernelStack(kernel, range: -2...2).render()
+        XCTAssertNotEqual(own.image, shared.image)
+        XCTAssertEqual(try KernelStack(kernel, range: -0.1...0.1).render().notes.count, 1, "clipped values noted")
+    }
 }

@@ -36,13 +36,28 @@ public struct Toolchain: Sendable {
 
     /// The object files of the modules a lesson links: all of `<Target>.build/*.o`.
     func objectFiles() throws -> [URL] {
+        // SwiftPM's own list of what it linked into `lessons` (which depends on every lesson
+        // module) names only objects of current sources; a folder scan would also pick up the
+        // object of a source file renamed since, whose duplicate symbols break every link.
+        let linkList = buildDirectory.appendingPathComponent("lessons.product/Objects.LinkFileList")
+        let listed: [URL]? = (try? String(contentsOf: linkList, encoding: .utf8)).map { text in
+            text.split(separator: "\n").map { line in
+                URL(fileURLWithPath: line.trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
+            }
+        }
         var objects: [URL] = []
         for module in Toolchain.lessonModules {
             let folder = buildDirectory.appendingPathComponent("\(module).build")
-            let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
-            let found = files.filter { $0.pathExtension == "o" }.sorted { $0.path < $1.path }
+            let found: [URL]
+            if let listed {
+                found = listed.filter { $0.deletingLastPathComponent().lastPathComponent == "\(module).build" && $0.pathExtension == "o" }
+            } else {
+                // No `lessons` product linked yet (e.g. only the tests were built): every object.
+                let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+                found = files.filter { $0.pathExtension == "o" }
+            }
             guard !found.isEmpty else { throw MachineryError.objectsMissing(module: module, folder: folder.path) }
-            objects += found
+            objects += found.sorted { $0.path < $1.path }
         }
         return objects
     }

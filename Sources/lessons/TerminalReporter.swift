@@ -6,15 +6,26 @@ import Synchronization
 /// cells of a running lesson as they happen, and the closing summary. Colours only on a terminal.
 /// Calls arrive from the publisher's threads; a lock keeps their lines whole.
 final class TerminalReporter: Sendable {
+    /// Standard output is a terminal: a cell's live progress line rewrites itself.
+    let terminal: Bool
+    /// Colours: on a terminal, unless `NO_COLOR` is set (https://no-color.org).
     let colours: Bool
+    /// Standard error is a terminal: a build's status lines are redrawn in place there.
+    let liveStatus: Bool
     private let state = Mutex(State())
 
     private struct State {
         /// A live progress line is on screen and the next output must start a new line.
         var progressLine = false
+        /// The status lines now drawn at the bottom of stderr, and how many.
+        var status: [String] = []
     }
 
-    init(colours: Bool = isatty(STDOUT_FILENO) != 0) { self.colours = colours }
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        terminal = isatty(STDOUT_FILENO) != 0
+        liveStatus = isatty(STDERR_FILENO) != 0
+        colours = terminal && (environment["NO_COLOR"] ?? "").isEmpty
+    }
 
     func paint(_ text: String, _ code: String) -> String { colours ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
@@ -53,7 +64,7 @@ final class TerminalReporter: Sendable {
             }
         case let .liveProgress(_, line):
             // On a terminal the line rewrites itself; in a log each is kept.
-            if colours {
+            if terminal {
                 state.withLock { $0.progressLine = true }
                 emit("\r\u{1B}[2K" + line, toStandardError: false)
             } else {
@@ -75,7 +86,7 @@ final class TerminalReporter: Sendable {
         let failures = outcomes.flatMap(\.failures)
         let errors = outcomes.compactMap(\.error)
         if failures.isEmpty && errors.isEmpty {
-            write(paint("All \(outcomes.count) lesson\(outcomes.count == 1 ? "" : "s") built; no cell failed.", "32") + "\n")
+            write(paint(outcomes.count == 1 ? "1 lesson built; no cell failed." : "All \(outcomes.count) lessons built; no cell failed.", "32") + "\n")
             return true
         }
         var text = ""
@@ -96,9 +107,34 @@ final class TerminalReporter: Sendable {
         write("error: \(error)\n", toStandardError: true)
     }
 
+    /// Writes `text`; status lines on the terminal are taken away first and drawn again after.
     func write(_ text: String, toStandardError: Bool = false) {
-        let endProgress = state.withLock { s in defer { s.progressLine = false }; return s.progressLine }
-        emit((endProgress ? "\n" : "") + text, toStandardError: toStandardError)
+        state.withLock { s in
+            let endProgress = s.progressLine
+            s.progressLine = false
+            if !s.status.isEmpty { emit(TerminalReporter.erase(s.status.count), toStandardError: true) }
+            emit((endProgress ? "\n" : "") + text, toStandardError: toStandardError)
+            if !s.status.isEmpty { emit(s.status.map { $0 + "\n" }.joined(), toStandardError: true) }
+        }
+    }
+
+    /// Replaces the status lines at the bottom of a terminal's stderr (none: takes them away).
+    /// Each is cut to the terminal's width so that none wraps and the count stays true.
+    func setStatus(_ lines: [String]) {
+        let width = TerminalReporter.width()
+        let cut = lines.map { $0.count < width ? $0 : String($0.prefix(max(1, width - 2))) + "…" }
+        state.withLock { s in
+            emit(TerminalReporter.erase(s.status.count) + cut.map { paint($0, "2") + "\n" }.joined(), toStandardError: true)
+            s.status = cut.map { paint($0, "2") }
+        }
+    }
+
+    /// Moves up `lines` lines and clears to the end of the screen.
+    static func erase(_ lines: Int) -> String { lines == 0 ? "" : "\u{1B}[\(lines)A\r\u{1B}[J" }
+
+    static func width() -> Int {
+        var size = winsize()
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 
     private func emit(_ text: String, toStandardError: Bool) {

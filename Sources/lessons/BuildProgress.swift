@@ -59,11 +59,11 @@ final class BuildProgress: Sendable {
         state.withLock { s in
             s.running[outcome.slug] = nil
             s.finished[outcome.slug] = outcome
+            if reporter.liveStatus && !s.stopped { reporter.setStatus(lines(s)) }
             while s.printed < order.count, let next = s.finished[order[s.printed]] {
                 s.printed += 1
                 reporter.lessonFinished(s.printed, of: order.count, next)
             }
-            if reporter.liveStatus && !s.stopped { reporter.setStatus(lines(s)) }
         }
     }
 

@@ -164,6 +164,38 @@ final class CliTests: XCTestCase {
         XCTAssertEqual(lines.last { !$0.isEmpty }, "All 2 lessons built; no cell failed.")
     }
 
+    /// On a terminal (a pseudo-terminal from util-linux's `script`) the status lines are redrawn
+    /// in place and results are coloured; `NO_COLOR` keeps the redrawing and drops the colours.
+    func testOnATerminalStatusLinesAreRedrawnAndNoColorIsHonoured() throws {
+        let script = try XCTUnwrap(Toolchain.findExecutable("script"), "util-linux's script is needed for a terminal")
+        func onTerminal(_ noColor: Bool) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: script)
+            let command = [EndToEndTests.binary.path, "build", "--force", "--lessons", good, "--out", out.path, "-j", "2"].joined(separator: " ")
+            process.arguments = ["-qec", command, "/dev/null"]
+            process.currentDirectoryURL = EndToEndTests.root
+            var environment = ProcessInfo.processInfo.environment
+            environment["NO_COLOR"] = noColor ? "1" : nil
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let coloured = try onTerminal(false)
+        XCTAssertTrue(coloured.contains("\u{1B}[32mok\u{1B}[0m"), coloured)
+        XCTAssertTrue(coloured.contains("01-state: cell 15 of 15"), coloured)
+        XCTAssertTrue(coloured.contains("\u{1B}[1A\r\u{1B}[J"), "status lines are taken away before a result: \(coloured)")
+        XCTAssertFalse(coloured.contains("\n01-state: cell"), "no plain log lines on a terminal")
+        let plain = try onTerminal(true)
+        XCTAssertNil(plain.range(of: "\u{1B}\\[[0-9;]*m", options: .regularExpression), "no colour with NO_COLOR: \(plain)")
+        XCTAssertTrue(plain.contains("\u{1B}[1A\r\u{1B}[J") && plain.contains("[1/2] 01-state: ok"), plain)
+    }
+
     // MARK: 6. names
 
     func testLessonNamesNumbersDuplicatesAndAmbiguity() throws {

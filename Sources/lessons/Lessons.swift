@@ -91,6 +91,8 @@ extension Lessons {
                 var publisher = try folders.publisher()
                 publisher.force = force
                 publisher.jobs = jobs
+                publisher.interruption = Interruption()
+                Interrupt.handle(publisher.interruption!, reporter: reporter)
                 let files = try slugs.map { try publisher.resolve($0) }
                 var seen: Set<String> = []
                 let order = (files.isEmpty ? try publisher.lessonFiles() : files)
@@ -122,13 +124,17 @@ extension Lessons {
                 var publisher = try folders.publisher()
                 publisher.force = true
                 publisher.jobs = 1
+                publisher.interruption = Interruption()
+                Interrupt.handle(publisher.interruption!, reporter: reporter)
                 let file = try publisher.resolve(lesson)
                 let path = publisher.displayPath(file)
                 let output = publisher.output
                 let outcomes = try publisher.build([file], onProgress: { _, _, outcome in
+                    reporter.notRun(outcome)
                     reporter.lessonRan(outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
                 }, onEvent: { event in reporter.show(event, path: path) })
-                if !reporter.summarise(outcomes) { throw ExitCode(1) }
+                // A cell's failure was said under the cell; only the others are said again.
+                if !reporter.summarise(outcomes, skippingCellFailures: true) { throw ExitCode(1) }
             }
         }
     }

@@ -19,6 +19,11 @@ final class TerminalReporter: Sendable {
         var progressLine = false
         /// The status lines now drawn at the bottom of stderr, and how many.
         var status: [String] = []
+        /// What each running cell wrote on stderr, shown when the cell ends: under its own cell
+        /// (stderr is read apart from stdout, so it may arrive after the next cell began) and,
+        /// for a crash, trimmed to the lesson's frames.
+        var stderrByCell: [Int: String] = [:]
+        var endedCells: Set<Int> = []
     }
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -52,10 +57,16 @@ final class TerminalReporter: Sendable {
         switch event {
         case let .cellStarted(cell):
             write(paint("── In [\(cell.number)] \(path):\(cell.firstLine)", "36;1") + "\n")
-        case let .output(_, output):
+        case let .output(cell, output):
             switch output {
             case let .text(t): write(t)
-            case let .errorText(t): write(paint(t, "31"), toStandardError: true)
+            case let .errorText(t):
+                let now = state.withLock { s in
+                    if s.endedCells.contains(cell.number) { return true }
+                    s.stderrByCell[cell.number, default: ""] += t
+                    return false
+                }
+                if now { write(paint(t, "31"), toStandardError: true) }
             case let .display(t): write(paint("Out: ", "35") + t + "\n")
             case let .check(passed, claim): write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
             case let .figure(f): write(paint("[figure \(f.file)\(f.caption.map { ": \($0)" } ?? "")]", "34") + "\n")
@@ -72,19 +83,48 @@ final class TerminalReporter: Sendable {
             }
         case let .cellFinished(result):
             let time = result.seconds.map { String(format: "%.2f s", $0) } ?? ""
+            var stderr = state.withLock { s in
+                s.endedCells.insert(result.cell.number)
+                return s.stderrByCell.removeValue(forKey: result.cell.number) ?? ""
+            }
+            if stderr.isEmpty {
+                // A compile error arrives with the cell's result, every diagnostic in its output.
+                stderr = result.outputs.map { if case let .errorText(t) = $0 { return t } else { return "" } }.joined()
+            }
             switch result.status {
-            case let .failed(failure): write(paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n")
-            case .failedAsExpected: write(paint("✓ failed as expected \(time)", "32") + "\n")
-            default: write(paint("  (\(time))", "2") + "\n")
+            case let .failed(failure):
+                let details = CrashReport.terminalDetails(stderr, message: failure.message)
+                write(paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n"
+                      + details.map { paint($0, "31") + "\n" }.joined(), toStandardError: false)
+            case let .failedAsExpected(message):
+                // The failure asked for: its message, not its backtrace.
+                let first = message.split(separator: "\n").first.map { ": \($0)" } ?? ""
+                write(paint("✓ failed as expected\(first) \(time)", "32") + "\n")
+            default:
+                if !stderr.isEmpty { write(paint(stderr, "31"), toStandardError: true) }
+                if result.outputs.contains(where: { if case let .text(t) = $0 { return t.contains("[output cut here") } else { return false } }) {
+                    write(paint("  (output cut: the cell printed more than the page keeps)", "33") + "\n")
+                }
+                write(paint("  (\(time))", "2") + "\n")
             }
         }
     }
 
+    /// The cells a failure kept from running, said once the lesson ends.
+    func notRun(_ outcome: LessonOutcome) {
+        guard !outcome.notRun.isEmpty else { return }
+        let failed = outcome.failures.compactMap(\.cell).first.map { " because cell \($0) failed" } ?? ""
+        let cells = outcome.notRun.map(String.init).joined(separator: ", ")
+        write(paint("Not run\(failed): cell\(outcome.notRun.count == 1 ? "" : "s") \(cells).", "33") + "\n")
+    }
+
     /// The end of a build: every failure as `file:line: message`, every machinery error with
     /// its step. Returns whether all passed.
-    func summarise(_ outcomes: [LessonOutcome]) -> Bool {
-        let failures = outcomes.flatMap(\.failures)
+    func summarise(_ outcomes: [LessonOutcome], skippingCellFailures: Bool = false) -> Bool {
+        let all = outcomes.flatMap(\.failures)
+        let failures = skippingCellFailures ? all.filter { $0.cell == nil } : all
         let errors = outcomes.compactMap(\.error)
+        if !all.isEmpty && failures.isEmpty && errors.isEmpty { return false }
         if failures.isEmpty && errors.isEmpty {
             write(paint(outcomes.count == 1 ? "1 lesson built; no cell failed." : "All \(outcomes.count) lessons built; no cell failed.", "32") + "\n")
             return true

@@ -196,6 +196,97 @@ final class CliTests: XCTestCase {
         XCTAssertTrue(plain.contains("\u{1B}[1A\r\u{1B}[J") && plain.contains("[1/2] 01-state: ok"), plain)
     }
 
+    // MARK: 5. run's terminal
+
+    func testACrashIsSaidOnceUnderItsCellWithTheLessonsFramesAndTheCellsItStopped() throws {
+        let result = try lessons(["run", "Tests/LessonKitTests/Fixtures/failures/01-trap.md", "--out", out.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(normalised(result.output), """
+            ── In [1] Tests/LessonKitTests/Fixtures/failures/01-trap.md:7
+            before the trap
+              (T)
+            ── In [2] Tests/LessonKitTests/Fixtures/failures/01-trap.md:12
+            about to read past the end
+            ✗ Tests/LessonKitTests/Fixtures/failures/01-trap.md:13: Index out of range (column 15)
+              at 01-trap.md:13:15
+            Not run because cell 2 failed: cell 3.
+            01-trap: FAILED in T; page: OUT/01-trap/index.html
+
+            """)
+    }
+
+    func testEveryCompileErrorOfACellIsSaidInItsPlace() throws {
+        let result = try lessons(["run", "Tests/LessonKitTests/Fixtures/cli/01-three-errors.md", "--out", out.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(normalised(result.output), """
+            ── In [1] Tests/LessonKitTests/Fixtures/cli/01-three-errors.md:4
+            a is 1
+              (T)
+            ── In [2] Tests/LessonKitTests/Fixtures/cli/01-three-errors.md:9
+            ✗ Tests/LessonKitTests/Fixtures/cli/01-three-errors.md:9: 3 compile errors, the first: cannot convert value of type 'String' to specified type 'Int' (column 14)
+            01-three-errors.md:9:14: error: cannot convert value of type 'String' to specified type 'Int'
+            01-three-errors.md:10:17: error: cannot convert value of type 'Int' to specified type 'String'
+            01-three-errors.md:11:9: error: cannot find 'undefinedName' in scope
+            Not run because cell 2 failed: cells 3, 4.
+            01-three-errors: FAILED in T; page: OUT/01-three-errors/index.html
+
+            """)
+        let page = try String(contentsOf: out.appendingPathComponent("01-three-errors/index.html"), encoding: .utf8)
+        for line in ["9:14: error: cannot convert value of type &#39;String&#39;", "10:17: error: cannot convert value of type &#39;Int&#39;", "11:9: error: cannot find &#39;undefinedName&#39;"] {
+            XCTAssertTrue(page.contains(line), line)
+        }
+    }
+
+    func testAnExpectedFailureIsOneLineAndACutOutputIsSaid() throws {
+        let result = try lessons(["run", "\(good)/01-state.md", "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.output)
+        let text = normalised(result.output)
+        XCTAssertTrue(text.contains("""
+            ── In [9] Tests/LessonKitTests/Fixtures/good/01-state.md:52
+            ✓ failed as expected: Tensor: index [9, 9] out of range for shape [2, 2] T
+            ── In [11]
+            """), text)
+        XCTAssertFalse(text.contains("Backtrac"), "no backtrace for a failure that was asked for")
+        XCTAssertFalse(text.contains("Fatal error"), text)
+        XCTAssertTrue(text.contains("[output cut here: the cell printed more than 200 kB]\n  (output cut: the cell printed more than the page keeps)\n"), text)
+    }
+
+    func testCtrlCLeavesNoProgramTemporaryFolderOrHalfPageBehind() throws {
+        let slug = "01-interrupt\(UInt32.random(in: 0...UInt32.max))"
+        let folder = out.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "# Slow\n\n```swift\nprint(\"started\")\nsleep(120)\n```\n".write(to: folder.appendingPathComponent("\(slug).md"), atomically: true, encoding: .utf8)
+        let site = out.appendingPathComponent("site")
+        let process = Process()
+        process.executableURL = EndToEndTests.binary
+        process.arguments = ["build", "--lessons", folder.path, "--out", site.path]
+        process.currentDirectoryURL = EndToEndTests.root
+        let log = out.appendingPathComponent("log.txt")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        // Wait until the lesson's program runs its cell: compiled, in its temporary folder.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\(slug): cell 1 of 1") { usleep(100_000) }
+        let temporary = { (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? [] }
+        XCTAssertEqual(temporary().filter { $0.hasPrefix("lesson-\(slug)-") }.count, 1, "the lesson runs from its temporary folder")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.hasPrefix(".staging-") }.count, 1)
+        process.interrupt()
+        process.waitUntilExit()
+        try handle.close()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertTrue(try String(contentsOf: log, encoding: .utf8).contains("Interrupted: stopped the running lessons and removed 2 unfinished folders; published pages are as they were.\n"))
+        XCTAssertEqual(temporary().filter { $0.hasPrefix("lesson-\(slug)-") }, [], "no /tmp/lesson-* left")
+        XCTAssertEqual(tree(site), [], "no staging folder, no half page, no contents page")
+        // No process runs the lesson's program any more.
+        let programs = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }.filter { pid in
+            (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? "").contains("lesson-\(slug)-")
+        }
+        XCTAssertEqual(programs, [])
+    }
+
     // MARK: 6. names
 
     func testLessonNamesNumbersDuplicatesAndAmbiguity() throws {

@@ -13,6 +13,8 @@ public struct LessonOutcome: Sendable {
     public let seconds: Double
     /// What the contents page lists; nil when the lesson could not be published.
     public let record: BuildRecord?
+    /// Cells that did not run because an earlier cell failed.
+    public var notRun: [Int] = []
     public var passed: Bool { failures.isEmpty && error == nil }
 }
 
@@ -31,6 +33,9 @@ public struct CoursePublisher: Sendable {
     /// Cores the build may use in all; each running lesson gets an equal share as `LESSON_THREADS`.
     public var cores = ProcessInfo.processInfo.activeProcessorCount
     public var defaultTimeout: Double = 600
+    /// What to kill and remove if the command is interrupted: compilers, lesson programs,
+    /// temporary and staging folders.
+    public var interruption: Interruption?
     /// Bumped when the runner's output format changes, so old caches miss.
     public static let formatVersion = "lessons-format-2"
 
@@ -167,15 +172,19 @@ public struct CoursePublisher: Sendable {
 
             step = .run
             let stage = try output.stagingFolder(slug)
+            interruption?.track(stage)
+            defer { interruption?.done(stage) }
             staging = stage
             let page: PageRenderer.Page
             let failures: [LessonError]
+            var notRun: [Int] = []
             var title = slug, summary = ""
             switch parsed.lesson {
             case let .success(lesson):
                 title = lesson.title
                 summary = lesson.summary
-                let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                runner.interruption = interruption
                 let cells = lesson.cells.count
                 onStatus?(LessonStatus(slug: slug, cell: nil, cells: cells, startedAt: start))
                 let executed = try runner.run(lesson, figureDirectory: stage, onEvent: { event in
@@ -185,6 +194,7 @@ public struct CoursePublisher: Sendable {
                 step = .render
                 page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
                 failures = executed.failures(displayPath: path)
+                notRun = executed.results.filter { $0.status == .notRun }.map(\.cell.number)
             case let .failure(error):
                 step = .render
                 page = ErrorPage.render(title: slug, error: error, neighbours: neighbours, courseTitle: settings.title)
@@ -200,7 +210,9 @@ public struct CoursePublisher: Sendable {
 
             step = .publish
             try output.publish(stage, as: slug)
-            return outcome(failures: failures, warnings: page.warnings, record: record)
+            var done = outcome(failures: failures, warnings: page.warnings, record: record)
+            done.notRun = notRun
+            return done
         } catch {
             // The machinery failed (compiler missing, disk full): the previous page stays as it was.
             if let staging { try? FileManager.default.removeItem(at: staging) }
@@ -230,6 +242,8 @@ extension CoursePublisher {
     /// The page of a lesson that has not been built: it says so, and how to build it.
     func writeNotBuiltPage(_ lesson: ParsedLesson, neighbours: CourseNeighbours) throws {
         let stage = try output.stagingFolder(lesson.slug)
+        interruption?.track(stage)
+        defer { interruption?.done(stage) }
         let html = """
         \(Stylesheet.head(title: lesson.title + " · " + settings.title))
         <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>

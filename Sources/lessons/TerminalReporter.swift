@@ -26,6 +26,13 @@ final class TerminalReporter: Sendable {
         var endedCells: Set<Int> = []
     }
 
+    /// A reporter that colours (and redraws) or not, whatever the streams are.
+    init(colours: Bool) {
+        terminal = colours
+        liveStatus = colours
+        self.colours = colours
+    }
+
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         terminal = isatty(STDOUT_FILENO) != 0
         liveStatus = isatty(STDERR_FILENO) != 0

@@ -7,6 +7,7 @@ struct Lessons: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lessons",
         abstract: "Builds a course: runs each lesson's Swift cells and publishes them as HTML.",
+        version: "lessons 1.0 (pages: \(CoursePublisher.formatVersion))",
         subcommands: [Build.self, Run.self, List.self, Clean.self])
 }
 
@@ -30,21 +31,37 @@ struct Folders: ParsableArguments {
         return settings
     }
 
+    /// The output folder; an empty `--out`, `/` and the home folder are refused.
+    func outputFolder() throws -> OutputFolder { try OutputFolder(path: out) }
+
+    /// Checks the folders before anything else is done, so a bad one writes nothing.
     func publisher() throws -> CoursePublisher {
+        let output = try outputFolder()
+        _ = try LessonList.files(in: URL(fileURLWithPath: lessons))
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return CoursePublisher(lessonsDirectory: URL(fileURLWithPath: lessons), output: try OutputFolder(URL(fileURLWithPath: out)),
+        return CoursePublisher(lessonsDirectory: URL(fileURLWithPath: lessons), output: output,
                                toolchain: try Toolchain.locate(packageRoot: root), settings: try settings())
     }
 }
 
-/// Runs `body`; a machinery failure is its own one-line message on stderr and exit status 2
-/// (a failed lesson is status 1).
-func reportingMachineryErrors(_ reporter: TerminalReporter, _ body: () throws -> Void) throws {
+/// Runs `body`; a machinery failure is its own one-line message on stderr and exit status 2, a
+/// request the course cannot meet (a file for --lessons, an unknown lesson) status 64 with the
+/// command's usage when a lesson name was wrong (a failed lesson is status 1).
+func reportingMachineryErrors(_ reporter: TerminalReporter, usage command: ParsableCommand.Type? = nil, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as MachineryError {
         reporter.machineryFailed(error)
         throw ExitCode(2)
+    } catch let error as RequestError {
+        reporter.machineryFailed(error)
+        switch error {
+        case .unknownLesson, .ambiguousLesson:
+            if let command { reporter.write("Usage: \(Lessons.usageString(for: command))\n", toStandardError: true) }
+        default:
+            break
+        }
+        throw ExitCode.validationFailure
     }
 }
 
@@ -52,7 +69,7 @@ extension Lessons {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Build lessons into the output folder (all of them unless slugs are given).")
 
-        @Argument(help: "Lessons to build, by slug (for example 05-pooling).")
+        @Argument(help: "Lessons to build, by slug (05-pooling), number (5) or name (pooling).")
         var slugs: [String] = []
 
         @OptionGroup var folders: Folders
@@ -60,22 +77,33 @@ extension Lessons {
         @Flag(help: "Run every lesson even when nothing changed since its last build.")
         var force = false
 
-        @Option(help: "Lessons run at once (default: the number of cores). The cores are shared between them: each gets cores / jobs threads.")
+        @Option(name: [.customShort("j", allowingJoined: true), .long], parsing: .unconditional,
+                help: "Lessons run at once; the cores are shared between them, each getting cores / jobs threads.")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
-            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         }
 
         func run() throws {
             let reporter = TerminalReporter()
-            try reportingMachineryErrors(reporter) {
+            try reportingMachineryErrors(reporter, usage: Build.self) {
                 var publisher = try folders.publisher()
                 publisher.force = force
                 publisher.jobs = jobs
+                publisher.interruption = Interruption()
+                Interrupt.handle(publisher.interruption!, reporter: reporter)
                 let files = try slugs.map { try publisher.resolve($0) }
+                var seen: Set<String> = []
+                let order = (files.isEmpty ? try publisher.lessonFiles() : files)
+                    .filter { seen.insert($0.standardizedFileURL.path).inserted }
+                    .map { $0.deletingPathExtension().lastPathComponent }
+                let progress = BuildProgress(reporter: reporter, order: order)
                 let start = Date()
-                let outcomes = try publisher.build(files) { i, n, outcome in reporter.lessonFinished(i, of: n, outcome) }
+                let outcomes = try progress.running {
+                    try publisher.build(files, onProgress: { _, _, outcome in progress.finished(outcome) },
+                                        onStatus: { status in progress.update(status) })
+                }
                 reporter.write("Built into \(publisher.output.url.path)/index.html in \(String(format: "%.1f s", Date().timeIntervalSince(start))).\n")
                 if !reporter.summarise(outcomes) { throw ExitCode(1) }
             }
@@ -85,24 +113,28 @@ extension Lessons {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run one lesson, streaming each cell's output, and write its page.")
 
-        @Argument(help: "A lesson's slug (05-pooling) or the path of a .md file.")
+        @Argument(help: "A lesson's slug (05-pooling), its number (5) or name (pooling), or the path of a .md file.")
         var lesson: String
 
         @OptionGroup var folders: Folders
 
         func run() throws {
             let reporter = TerminalReporter()
-            try reportingMachineryErrors(reporter) {
+            try reportingMachineryErrors(reporter, usage: Run.self) {
                 var publisher = try folders.publisher()
                 publisher.force = true
                 publisher.jobs = 1
+                publisher.interruption = Interruption()
+                Interrupt.handle(publisher.interruption!, reporter: reporter)
                 let file = try publisher.resolve(lesson)
                 let path = publisher.displayPath(file)
                 let output = publisher.output
                 let outcomes = try publisher.build([file], onProgress: { _, _, outcome in
+                    reporter.notRun(outcome)
                     reporter.lessonRan(outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
                 }, onEvent: { event in reporter.show(event, path: path) })
-                if !reporter.summarise(outcomes) { throw ExitCode(1) }
+                // A cell's failure was said under the cell; only the others are said again.
+                if !reporter.summarise(outcomes, skippingCellFailures: true) { throw ExitCode(1) }
             }
         }
     }
@@ -114,7 +146,7 @@ extension Lessons {
         func run() throws {
             let reporter = TerminalReporter()
             try reportingMachineryErrors(reporter) {
-                let output = try OutputFolder(URL(fileURLWithPath: folders.out))
+                let output = try folders.outputFolder()
                 for entry in try LessonList.read(lessons: URL(fileURLWithPath: folders.lessons), output: output) {
                     let result = entry.record.map { $0.passed ? "passed" : "failed (\($0.failures.count))" } ?? "not built"
                     print("\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)")
@@ -124,14 +156,21 @@ extension Lessons {
     }
 
     struct Clean: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove what the runner generated in the output folder (nothing else).")
+        static let configuration = CommandConfiguration(abstract: "Remove what the runner generated in the output folder (nothing else), and say what is left.")
         @OptionGroup var folders: Folders
 
         func run() throws {
             let reporter = TerminalReporter()
             try reportingMachineryErrors(reporter) {
-                let removed = try OutputFolder(URL(fileURLWithPath: folders.out)).clean()
-                print(removed.isEmpty ? "Nothing to remove." : "Removed \(removed.count) item\(removed.count == 1 ? "" : "s") from \(folders.out).")
+                let cleaning = try folders.outputFolder().clean()
+                let folder = folders.out.hasSuffix("/") ? folders.out : folders.out + "/"
+                var text = cleaning.removed.isEmpty ? "Nothing to remove.\n"
+                    : "Removed \(cleaning.removed.count) item\(cleaning.removed.count == 1 ? "" : "s") from \(folders.out).\n"
+                if !cleaning.left.isEmpty {
+                    text += "Left \(cleaning.left.count) item\(cleaning.left.count == 1 ? "" : "s") lessons did not make:\n"
+                    text += cleaning.left.map { "  \(folder)\($0)\n" }.joined()
+                }
+                reporter.write(text)
             }
         }
     }

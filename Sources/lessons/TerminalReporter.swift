@@ -6,15 +6,38 @@ import Synchronization
 /// cells of a running lesson as they happen, and the closing summary. Colours only on a terminal.
 /// Calls arrive from the publisher's threads; a lock keeps their lines whole.
 final class TerminalReporter: Sendable {
+    /// Standard output is a terminal: a cell's live progress line rewrites itself.
+    let terminal: Bool
+    /// Colours: on a terminal, unless `NO_COLOR` is set (https://no-color.org).
     let colours: Bool
+    /// Standard error is a terminal: a build's status lines are redrawn in place there.
+    let liveStatus: Bool
     private let state = Mutex(State())
 
     private struct State {
         /// A live progress line is on screen and the next output must start a new line.
         var progressLine = false
+        /// The status lines now drawn at the bottom of stderr, and how many.
+        var status: [String] = []
+        /// What each running cell wrote on stderr, shown when the cell ends: under its own cell
+        /// (stderr is read apart from stdout, so it may arrive after the next cell began) and,
+        /// for a crash, trimmed to the lesson's frames.
+        var stderrByCell: [Int: String] = [:]
+        var endedCells: Set<Int> = []
     }
 
-    init(colours: Bool = isatty(STDOUT_FILENO) != 0) { self.colours = colours }
+    /// A reporter that colours (and redraws) or not, whatever the streams are.
+    init(colours: Bool) {
+        terminal = colours
+        liveStatus = colours
+        self.colours = colours
+    }
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        terminal = isatty(STDOUT_FILENO) != 0
+        liveStatus = isatty(STDERR_FILENO) != 0
+        colours = terminal && (environment["NO_COLOR"] ?? "").isEmpty
+    }
 
     func paint(_ text: String, _ code: String) -> String { colours ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
@@ -41,10 +64,16 @@ final class TerminalReporter: Sendable {
         switch event {
         case let .cellStarted(cell):
             write(paint("── In [\(cell.number)] \(path):\(cell.firstLine)", "36;1") + "\n")
-        case let .output(_, output):
+        case let .output(cell, output):
             switch output {
             case let .text(t): write(t)
-            case let .errorText(t): write(paint(t, "31"), toStandardError: true)
+            case let .errorText(t):
+                let now = state.withLock { s in
+                    if s.endedCells.contains(cell.number) { return true }
+                    s.stderrByCell[cell.number, default: ""] += t
+                    return false
+                }
+                if now { write(paint(t, "31"), toStandardError: true) }
             case let .display(t): write(paint("Out: ", "35") + t + "\n")
             case let .check(passed, claim): write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
             case let .figure(f): write(paint("[figure \(f.file)\(f.caption.map { ": \($0)" } ?? "")]", "34") + "\n")
@@ -53,7 +82,7 @@ final class TerminalReporter: Sendable {
             }
         case let .liveProgress(_, line):
             // On a terminal the line rewrites itself; in a log each is kept.
-            if colours {
+            if terminal {
                 state.withLock { $0.progressLine = true }
                 emit("\r\u{1B}[2K" + line, toStandardError: false)
             } else {
@@ -61,21 +90,50 @@ final class TerminalReporter: Sendable {
             }
         case let .cellFinished(result):
             let time = result.seconds.map { String(format: "%.2f s", $0) } ?? ""
+            var stderr = state.withLock { s in
+                s.endedCells.insert(result.cell.number)
+                return s.stderrByCell.removeValue(forKey: result.cell.number) ?? ""
+            }
+            if stderr.isEmpty {
+                // A compile error arrives with the cell's result, every diagnostic in its output.
+                stderr = result.outputs.map { if case let .errorText(t) = $0 { return t } else { return "" } }.joined()
+            }
             switch result.status {
-            case let .failed(failure): write(paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n")
-            case .failedAsExpected: write(paint("✓ failed as expected \(time)", "32") + "\n")
-            default: write(paint("  (\(time))", "2") + "\n")
+            case let .failed(failure):
+                let details = CrashReport.terminalDetails(stderr, message: failure.message)
+                write(paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n"
+                      + details.map { paint($0, "31") + "\n" }.joined(), toStandardError: false)
+            case let .failedAsExpected(message):
+                // The failure asked for: its message, not its backtrace.
+                let first = message.split(separator: "\n").first.map { ": \($0)" } ?? ""
+                write(paint("✓ failed as expected\(first) \(time)", "32") + "\n")
+            default:
+                if !stderr.isEmpty { write(paint(stderr, "31"), toStandardError: true) }
+                if result.outputs.contains(where: { if case let .text(t) = $0 { return t.contains("[output cut here") } else { return false } }) {
+                    write(paint("  (output cut: the cell printed more than the page keeps)", "33") + "\n")
+                }
+                write(paint("  (\(time))", "2") + "\n")
             }
         }
     }
 
+    /// The cells a failure kept from running, said once the lesson ends.
+    func notRun(_ outcome: LessonOutcome) {
+        guard !outcome.notRun.isEmpty else { return }
+        let failed = outcome.failures.compactMap(\.cell).first.map { " because cell \($0) failed" } ?? ""
+        let cells = outcome.notRun.map(String.init).joined(separator: ", ")
+        write(paint("Not run\(failed): cell\(outcome.notRun.count == 1 ? "" : "s") \(cells).", "33") + "\n")
+    }
+
     /// The end of a build: every failure as `file:line: message`, every machinery error with
     /// its step. Returns whether all passed.
-    func summarise(_ outcomes: [LessonOutcome]) -> Bool {
-        let failures = outcomes.flatMap(\.failures)
+    func summarise(_ outcomes: [LessonOutcome], skippingCellFailures: Bool = false) -> Bool {
+        let all = outcomes.flatMap(\.failures)
+        let failures = skippingCellFailures ? all.filter { $0.cell == nil } : all
         let errors = outcomes.compactMap(\.error)
+        if !all.isEmpty && failures.isEmpty && errors.isEmpty { return false }
         if failures.isEmpty && errors.isEmpty {
-            write(paint("All \(outcomes.count) lesson\(outcomes.count == 1 ? "" : "s") built; no cell failed.", "32") + "\n")
+            write(paint(outcomes.count == 1 ? "1 lesson built; no cell failed." : "All \(outcomes.count) lessons built; no cell failed.", "32") + "\n")
             return true
         }
         var text = ""
@@ -96,9 +154,34 @@ final class TerminalReporter: Sendable {
         write("error: \(error)\n", toStandardError: true)
     }
 
+    /// Writes `text`; status lines on the terminal are taken away first and drawn again after.
     func write(_ text: String, toStandardError: Bool = false) {
-        let endProgress = state.withLock { s in defer { s.progressLine = false }; return s.progressLine }
-        emit((endProgress ? "\n" : "") + text, toStandardError: toStandardError)
+        state.withLock { s in
+            let endProgress = s.progressLine
+            s.progressLine = false
+            if !s.status.isEmpty { emit(TerminalReporter.erase(s.status.count), toStandardError: true) }
+            emit((endProgress ? "\n" : "") + text, toStandardError: toStandardError)
+            if !s.status.isEmpty { emit(s.status.map { $0 + "\n" }.joined(), toStandardError: true) }
+        }
+    }
+
+    /// Replaces the status lines at the bottom of a terminal's stderr (none: takes them away).
+    /// Each is cut to the terminal's width so that none wraps and the count stays true.
+    func setStatus(_ lines: [String]) {
+        let width = TerminalReporter.width()
+        let cut = lines.map { $0.count < width ? $0 : String($0.prefix(max(1, width - 2))) + "…" }
+        state.withLock { s in
+            emit(TerminalReporter.erase(s.status.count) + cut.map { paint($0, "2") + "\n" }.joined(), toStandardError: true)
+            s.status = cut.map { paint($0, "2") }
+        }
+    }
+
+    /// Moves up `lines` lines and clears to the end of the screen.
+    static func erase(_ lines: Int) -> String { lines == 0 ? "" : "\u{1B}[\(lines)A\r\u{1B}[J" }
+
+    static func width() -> Int {
+        var size = winsize()
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 
     private func emit(_ text: String, toStandardError: Bool) {

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the Swift runtime wrote on stderr when a cell's program crashed, read once: the message,
 /// the lesson line and column the backtrace names, and a short version of the text for the page.
-struct CrashReport: Equatable, Sendable {
+public struct CrashReport: Equatable, Sendable {
     /// "Index out of range", "error thrown: Oops()", or a description of the signal or status.
     let message: String
     let line: Int?
@@ -47,7 +47,7 @@ struct CrashReport: Equatable, Sendable {
     /// A crash report as the page shows it: the runtime's message and the frames in the lesson's
     /// own file, without the backtracer's noise. Text without a crash report passes unchanged
     /// (but for the noise lines).
-    static func shortened(_ text: String) -> String {
+    public static func shortened(_ text: String) -> String {
         let lines = text.components(separatedBy: "\n").filter { !isNoise($0) }
         guard let start = lines.firstIndex(where: { $0.hasPrefix("*** Signal") || $0.hasPrefix("💣") }) else { return lines.joined(separator: "\n") }
         var kept = Array(lines[..<start])
@@ -62,6 +62,18 @@ struct CrashReport: Equatable, Sendable {
             }
         }
         return kept.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n") + "\n"
+    }
+
+    /// What a terminal shows under a failed cell's "✗ file:line: message": what the cell wrote on
+    /// stderr before it crashed, and the backtrace's frames in the lesson ("  at 01-trap.md:13:15"),
+    /// without the runtime's message (the ✗ line says it, once) or the backtracer's headers.
+    public static func terminalDetails(_ stderr: String, message: String) -> [String] {
+        let isMessage = { (line: String) in
+            line.contains("Fatal error") || line.contains("Precondition failed") || line.contains("Error thrown:")
+                || line.contains("Error raised at top level") || line.hasPrefix("*** Swift runtime failure") || (!message.isEmpty && line.contains(message))
+        }
+        return shortened(stderr).components(separatedBy: "\n")
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0 != "Backtrace, the lesson's frames:" && !isMessage($0) }
     }
 
     /// OpenBLAS's threads make the backtracer say this; it tells the reader nothing.

@@ -21,6 +21,8 @@ struct Executor: Sendable {
     let defaultTimeout: Double
     /// Extra environment for the program (`LESSON_THREADS`).
     let environment: [String: String]
+    /// Kills the program if the build is abandoned.
+    var interruption: Interruption? = nil
     /// Seconds to finish reading the pipes after the program ended.
     static let drainGrace = 2.0
 
@@ -37,7 +39,7 @@ struct Executor: Sendable {
         environment["LESSON_SOURCE"] = URL(fileURLWithPath: sourcePath).lastPathComponent
         let process: LessonProcess
         do {
-            process = try LessonProcess(executable: executable, workingDirectory: workingDirectory, environment: environment)
+            process = try LessonProcess(executable: executable, workingDirectory: workingDirectory, environment: environment, interruption: interruption)
         } catch {
             var results = recorder.withLock { $0.ordered }
             if let first = cells.first {

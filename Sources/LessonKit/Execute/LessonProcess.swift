@@ -6,6 +6,7 @@ import Glibc
 /// A lesson's compiled program running as a child process, its two output pipes open.
 struct LessonProcess {
     private let process: Process
+    private let interruption: Interruption?
     let standardOutput: FileHandle
     let standardError: FileHandle
 
@@ -17,7 +18,7 @@ struct LessonProcess {
 
     /// Starts `executable` in `workingDirectory` with the parent's environment plus `environment`.
     /// The backtracer is set to name the lesson's own lines in a crash (see toolchain-facts).
-    init(executable: URL, workingDirectory: URL, environment extra: [String: String]) throws {
+    init(executable: URL, workingDirectory: URL, environment extra: [String: String], interruption: Interruption? = nil) throws {
         let process = Process()
         process.executableURL = executable
         process.currentDirectoryURL = workingDirectory
@@ -30,6 +31,8 @@ struct LessonProcess {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let interruption, !interruption.track(group: process.processIdentifier) { _ = Glibc.kill(-process.processIdentifier, SIGKILL) }
+        self.interruption = interruption
         self.process = process
         self.standardOutput = out.fileHandleForReading
         self.standardError = err.fileHandleForReading
@@ -44,6 +47,7 @@ struct LessonProcess {
 
     func waitUntilExit() -> Termination {
         process.waitUntilExit()
+        interruption?.done(group: process.processIdentifier)
         return process.terminationReason == .uncaughtSignal ? .signal(process.terminationStatus) : .exited(process.terminationStatus)
     }
 }

@@ -9,6 +9,9 @@ public struct LessonRunner: Sendable {
     /// Threads the lesson's program may use for its own work (`LESSON_THREADS`): the build shares
     /// the cores between the lessons it runs at once.
     public var threads: Int
+    /// What to kill and remove if the build is abandoned (Ctrl-C): the compilers, the program,
+    /// the temporary folder.
+    public var interruption: Interruption?
 
     public init(toolchain: Toolchain, defaultTimeout: Double = 600, threads: Int = 1) {
         self.toolchain = toolchain
@@ -20,7 +23,8 @@ public struct LessonRunner: Sendable {
     public func run(_ lesson: Lesson, figureDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) throws -> ExecutedLesson {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-\(lesson.slug)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
+        interruption?.track(work)
+        defer { try? FileManager.default.removeItem(at: work); interruption?.done(work) }
         // Absolute, so crash reports name it.
         let sourcePath = lesson.file.standardizedFileURL.path
         var results: [Int: CellResult] = [:]
@@ -47,6 +51,7 @@ public struct LessonRunner: Sendable {
         if let stopAt { program = program.filter { $0.number < stopAt } }
 
         // Compile the whole program; on an error, find the first failing cell and run the cells before it.
+        var compileFailure: Cell?  // said after the cells before it ran, so the terminal shows it in its place
         var compiled = try compile(program, sourcePath: sourcePath, in: work, name: "lesson", typecheckOnly: false)
         if !compiled.ok, let missing = Toolchain.missingLibrary(in: compiled.diagnostics) { throw missing }
         if !compiled.ok {
@@ -56,21 +61,28 @@ public struct LessonRunner: Sendable {
                 throw MachineryError.compilerFailedOutsideCells(lesson: lesson.slug, message: first)
             }
             let inCell = all.filter { failing.lines.contains($0.line) }
-            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: inCell.first?.column,
-                                                                  message: "compile error: " + (inCell.first?.text ?? "see the compiler's message")))
+            // Every error of the cell is in its output; the one-line failure names the first and counts the rest.
+            let first = inCell.first?.text ?? "see the compiler's message"
+            let message = inCell.count > 1 ? "\(inCell.count) compile errors, the first: \(first)" : "compile error: \(first)"
+            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: inCell.first?.column, message: message))
             results[failing.number]!.outputs = [.errorText(inCell.map { "\(lesson.slug).md:\($0.line):\($0.column): error: \($0.text)" }.joined(separator: "\n") + "\n")]
-            onEvent(.cellFinished(results[failing.number]!))
+            compileFailure = failing
             program = program.filter { $0.number < failing.number }
             compiled = program.isEmpty ? (true, "", "none") : try compile(program, sourcePath: sourcePath, in: work, name: "prefix", typecheckOnly: false)
             guard compiled.ok else { throw MachineryError.prefixDoesNotCompile(lesson: lesson.slug, cell: failing.number) }
         }
         if !program.isEmpty {
-            let executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout,
+            var executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout,
                                     environment: ["LESSON_THREADS": String(threads)])
+            executor.interruption = interruption
             let executable = work.appendingPathComponent(compiled.executableName)
             for result in executor.run(executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot, onEvent: onEvent) {
                 results[result.cell.number] = result
             }
+        }
+        if let failing = compileFailure {
+            onEvent(.cellStarted(failing))
+            onEvent(.cellFinished(results[failing.number]!))
         }
         return ExecutedLesson(lesson: lesson, results: lesson.cells.map { results[$0.number]! }, swiftVersion: toolchain.swiftVersion, builtAt: Date())
     }
@@ -78,11 +90,11 @@ public struct LessonRunner: Sendable {
     private func compile(_ cells: [Cell], sourcePath: String, in work: URL, name: String, typecheckOnly: Bool) throws -> (ok: Bool, diagnostics: String, executableName: String) {
         let source = work.appendingPathComponent("\(name).swift")
         try ProgramBuilder.program(cells, sourcePath: sourcePath).write(to: source, atomically: true, encoding: .utf8)
-        var result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+        var result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly, interruption: interruption)
         if !result.ok && !result.diagnostics.contains(sourcePath + ":") && Toolchain.missingLibrary(in: result.diagnostics) == nil {
             // Nothing the lesson wrote is wrong: lessons compiled at once can race on the shared
             // module cache. Once more before it counts as a failure of the machinery.
-            result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly)
+            result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly, interruption: interruption)
         }
         return (result.ok, result.diagnostics, name)
     }

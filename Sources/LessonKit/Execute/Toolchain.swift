@@ -90,14 +90,14 @@ public struct Toolchain: Sendable {
     }
 
     /// Compiles `program` to `executable`; returns the compiler's diagnostics on failure.
-    func compile(_ program: URL, to executable: URL, typecheckOnly: Bool = false) throws -> (ok: Bool, diagnostics: String) {
+    func compile(_ program: URL, to executable: URL, typecheckOnly: Bool = false, interruption: Interruption? = nil) throws -> (ok: Bool, diagnostics: String) {
         var args = compilerArguments()
         if typecheckOnly {
             args = ["-typecheck"] + args
         } else {
             args += try objectFiles().map(\.path) + libraries.link + ["-o", executable.path]
         }
-        let result = try Toolchain.run(swiftc, args + [program.path], currentDirectory: program.deletingLastPathComponent())
+        let result = try Toolchain.run(swiftc, args + [program.path], currentDirectory: program.deletingLastPathComponent(), interruption: interruption)
         return (result.status == 0, result.output)
     }
 
@@ -116,7 +116,8 @@ public struct Toolchain: Sendable {
     }
 
     /// Runs a tool to completion and returns its combined output.
-    static func run(_ tool: String, _ arguments: [String], currentDirectory: URL? = nil) throws -> (status: Int32, output: String) {
+    /// With an `interruption`, the tool's process group is killed if the build is abandoned.
+    static func run(_ tool: String, _ arguments: [String], currentDirectory: URL? = nil, interruption: Interruption? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -125,8 +126,10 @@ public struct Toolchain: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         do { try process.run() } catch { throw MachineryError.cannotRun(tool: tool, reason: error.localizedDescription) }
+        if let interruption, !interruption.track(group: process.processIdentifier) { _ = kill(-process.processIdentifier, SIGKILL) }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        interruption?.done(group: process.processIdentifier)
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 

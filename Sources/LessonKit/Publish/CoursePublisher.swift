@@ -13,6 +13,8 @@ public struct LessonOutcome: Sendable {
     public let seconds: Double
     /// What the contents page lists; nil when the lesson could not be published.
     public let record: BuildRecord?
+    /// Cells that did not run because an earlier cell failed.
+    public var notRun: [Int] = []
     public var passed: Bool { failures.isEmpty && error == nil }
 }
 
@@ -31,8 +33,11 @@ public struct CoursePublisher: Sendable {
     /// Cores the build may use in all; each running lesson gets an equal share as `LESSON_THREADS`.
     public var cores = ProcessInfo.processInfo.activeProcessorCount
     public var defaultTimeout: Double = 600
+    /// What to kill and remove if the command is interrupted: compilers, lesson programs,
+    /// temporary and staging folders.
+    public var interruption: Interruption?
     /// Bumped when the runner's output format changes, so old caches miss.
-    static let formatVersion = "lessons-format-2"
+    public static let formatVersion = "lessons-format-2"
 
     public init(lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings) {
         self.lessonsDirectory = lessonsDirectory
@@ -44,7 +49,9 @@ public struct CoursePublisher: Sendable {
     /// The lessons' files, in course order (by file name), README excluded.
     public func lessonFiles() throws -> [URL] { try LessonList.files(in: lessonsDirectory) }
 
-    /// The lesson file for a slug ("05-pooling") or a path to a .md file.
+    /// The lesson file for a name: a path to a .md file, a slug ("05-pooling"), its number ("5",
+    /// "05") or its name without the number ("pooling", or the start of it) when only one
+    /// lesson fits. A name that fits several is an error listing them.
     public func resolve(_ name: String) throws -> URL {
         if name.hasSuffix(".md") {
             let url = URL(fileURLWithPath: name)
@@ -52,10 +59,27 @@ public struct CoursePublisher: Sendable {
             return url
         }
         let files = try lessonFiles()
-        guard let match = files.first(where: { $0.deletingPathExtension().lastPathComponent == name }) else {
-            throw MachineryError.unknownLesson(name: name, available: files.map { $0.deletingPathExtension().lastPathComponent })
+        let slugs = files.map { $0.deletingPathExtension().lastPathComponent }
+        if let exact = slugs.firstIndex(of: name) { return files[exact] }
+        let matches = CoursePublisher.candidates(for: name, in: slugs)
+        if matches.count == 1, let i = slugs.firstIndex(of: matches[0]) { return files[i] }
+        if matches.count > 1 { throw RequestError.ambiguousLesson(name: name, candidates: matches) }
+        throw RequestError.unknownLesson(name: name, available: slugs)
+    }
+
+    /// The slugs `name` may mean: by number ("5" fits "05-pooling"), else by the name after the
+    /// number, whole ("pooling") or its start ("pool"), ignoring case.
+    static func candidates(for name: String, in slugs: [String]) -> [String] {
+        func split(_ slug: String) -> (number: Int?, rest: String) {
+            let digits = slug.prefix { $0.isNumber }
+            let rest = slug.dropFirst(digits.count).drop { $0 == "-" || $0 == "_" }
+            return (Int(digits), String(rest).lowercased())
         }
-        return match
+        let wanted = name.lowercased()
+        if let number = Int(wanted) { return slugs.filter { split($0).number == number } }
+        let whole = slugs.filter { split($0).rest == wanted }
+        if !whole.isEmpty { return whole }
+        return wanted.isEmpty ? [] : slugs.filter { split($0).rest.hasPrefix(wanted) || $0.lowercased().hasPrefix(wanted) }
     }
 
     /// Threads each running lesson may use: the cores shared by the lessons that run at once.
@@ -65,10 +89,14 @@ public struct CoursePublisher: Sendable {
 
     /// Publishes `files` (all lessons when empty), `onProgress` hearing each finished lesson,
     /// then rewrites the contents page. `onEvent` streams the cells of running lessons.
+    /// A lesson named twice runs once. `onStatus` hears each lesson start and each of its cells
+    /// start, for a live display.
     public func build(_ files: [URL], onProgress: @escaping @Sendable (Int, Int, LessonOutcome) -> Void,
-                      onEvent: (@Sendable (RunEvent) -> Void)? = nil) throws -> [LessonOutcome] {
+                      onEvent: (@Sendable (RunEvent) -> Void)? = nil,
+                      onStatus: (@Sendable (LessonStatus) -> Void)? = nil) throws -> [LessonOutcome] {
         let course = try lessonFiles()
-        let targets = files.isEmpty ? course : files
+        var seen: Set<String> = []
+        let targets = (files.isEmpty ? course : files).filter { seen.insert($0.standardizedFileURL.path).inserted }
         // Step "parse", once for every lesson: the pages need their neighbours' titles.
         var parsed: [String: ParsedLesson] = [:]
         for file in course + targets where parsed[file.standardizedFileURL.path] == nil {
@@ -86,7 +114,7 @@ public struct CoursePublisher: Sendable {
         DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
             slots.wait()
             defer { slots.signal() }
-            let outcome = publish(lessons[i], context: context, onEvent: onEvent)
+            let outcome = publish(lessons[i], context: context, onEvent: onEvent, onStatus: onStatus)
             outcomes.withLock { $0[i] = outcome }
             onProgress(finished.withLock { $0 += 1; return $0 }, lessons.count, outcome)
         }
@@ -94,6 +122,11 @@ public struct CoursePublisher: Sendable {
         // The contents page: this build's records, and the stored ones of lessons not built now.
         let built = Dictionary(results.compactMap { o in o.record.map { (o.slug, $0) } }, uniquingKeysWith: { a, _ in a })
         let entries = context.course.map { lesson in (lesson.slug, built[lesson.slug] ?? BuildRecord.read(from: output.lessonFolder(lesson.slug))) }
+        // Every lesson of the course gets a page, so no link of the contents page or of a pager is
+        // dead: one not built yet gets a page saying so.
+        for lesson in context.course where !FileManager.default.fileExists(atPath: output.lessonFolder(lesson.slug).path) {
+            try writeNotBuiltPage(lesson, neighbours: neighbours(of: lesson, in: context.course))
+        }
         try output.writeAtomically(IndexRenderer.render(entries, settings: settings), to: "index.html")
         return results
     }
@@ -115,7 +148,8 @@ public struct CoursePublisher: Sendable {
     }
 
     /// One lesson through the steps after "parse".
-    func publish(_ parsed: ParsedLesson, context: BuildContext, onEvent: (@Sendable (RunEvent) -> Void)?) -> LessonOutcome {
+    func publish(_ parsed: ParsedLesson, context: BuildContext, onEvent: (@Sendable (RunEvent) -> Void)?,
+                 onStatus: (@Sendable (LessonStatus) -> Void)? = nil) -> LessonOutcome {
         let start = Date()
         let slug = parsed.slug, path = parsed.displayPath
         var step = PublishStep.key
@@ -130,26 +164,37 @@ public struct CoursePublisher: Sendable {
             let key = fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
                                    context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ",")])
             if !force, let record = BuildRecord.read(from: output.lessonFolder(slug)), record.key == key,
-               FileManager.default.fileExists(atPath: output.lessonFolder(slug).appendingPathComponent("index.html").path) {
+               FileManager.default.fileExists(atPath: output.lessonFolder(slug).appendingPathComponent("index.html").path),
+               OutputFolder.manifest(of: output.lessonFolder(slug)) != nil {
                 return outcome(cached: true, failures: record.failures, warnings: record.warnings, record: record)
             }
             let neighbours = neighbours(of: parsed, in: context.course)
 
             step = .run
             let stage = try output.stagingFolder(slug)
+            interruption?.track(stage)
+            defer { interruption?.done(stage) }
             staging = stage
             let page: PageRenderer.Page
             let failures: [LessonError]
+            var notRun: [Int] = []
             var title = slug, summary = ""
             switch parsed.lesson {
             case let .success(lesson):
                 title = lesson.title
                 summary = lesson.summary
-                let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
-                let executed = try runner.run(lesson, figureDirectory: stage, onEvent: onEvent ?? { _ in })
+                var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                runner.interruption = interruption
+                let cells = lesson.cells.count
+                onStatus?(LessonStatus(slug: slug, cell: nil, cells: cells, startedAt: start))
+                let executed = try runner.run(lesson, figureDirectory: stage, onEvent: { event in
+                    if case let .cellStarted(cell) = event { onStatus?(LessonStatus(slug: slug, cell: cell.number, cells: cells, startedAt: start)) }
+                    onEvent?(event)
+                })
                 step = .render
                 page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
                 failures = executed.failures(displayPath: path)
+                notRun = executed.results.filter { $0.status == .notRun }.map(\.cell.number)
             case let .failure(error):
                 step = .render
                 page = ErrorPage.render(title: slug, error: error, neighbours: neighbours, courseTitle: settings.title)
@@ -161,10 +206,13 @@ public struct CoursePublisher: Sendable {
                                      thumbnail: page.thumbnail, seconds: Date().timeIntervalSince(start), builtAt: Date())
             try Data(page.html.utf8).write(to: stage.appendingPathComponent("index.html"))
             try record.write(to: stage)
+            try OutputFolder.writeManifest(of: stage)
 
             step = .publish
             try output.publish(stage, as: slug)
-            return outcome(failures: failures, warnings: page.warnings, record: record)
+            var done = outcome(failures: failures, warnings: page.warnings, record: record)
+            done.notRun = notRun
+            return done
         } catch {
             // The machinery failed (compiler missing, disk full): the previous page stays as it was.
             if let staging { try? FileManager.default.removeItem(at: staging) }
@@ -179,6 +227,39 @@ public struct CoursePublisher: Sendable {
             return (course[i].slug, course[i].title)
         }
         return CourseNeighbours(number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }))
+    }
+}
+
+/// A lesson of a build as it runs: its cell now (nil while it compiles) of how many.
+public struct LessonStatus: Sendable, Equatable {
+    public let slug: String
+    public let cell: Int?
+    public let cells: Int
+    public let startedAt: Date
+}
+
+extension CoursePublisher {
+    /// The page of a lesson that has not been built: it says so, and how to build it.
+    func writeNotBuiltPage(_ lesson: ParsedLesson, neighbours: CourseNeighbours) throws {
+        let stage = try output.stagingFolder(lesson.slug)
+        interruption?.track(stage)
+        defer { interruption?.done(stage) }
+        let html = """
+        \(Stylesheet.head(title: lesson.title + " · " + settings.title))
+        <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
+        <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(lesson.title))</h1>
+        <div class="banner warning"><strong>This lesson is not built yet.</strong> Build it with <code>swift run lessons build \(HTML.escape(lesson.slug))</code>.</div>
+        </main></body></html>
+
+        """
+        do {
+            try Data(html.utf8).write(to: stage.appendingPathComponent("index.html"))
+            try OutputFolder.writeManifest(of: stage)
+            try output.publish(stage, as: lesson.slug)
+        } catch {
+            try? FileManager.default.removeItem(at: stage)
+            throw error
+        }
     }
 }
 
@@ -213,7 +294,7 @@ enum ErrorPage {
     static func render(title: String, error: LessonError, neighbours: CourseNeighbours, courseTitle: String) -> PageRenderer.Page {
         let html = """
         \(Stylesheet.head(title: title + " · " + courseTitle))
-        <body><main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
+        <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
         <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(title))</h1>
         <div class="banner failed"><strong>This lesson could not be read.</strong><ul><li>\(HTML.escape(error.description))</li></ul></div>
         </main></body></html>

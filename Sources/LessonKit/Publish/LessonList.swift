@@ -17,15 +17,22 @@ public enum LessonList {
         }
     }
 
-    /// The lessons' files in `folder`, in course order (by file name), README excluded.
+    /// The lessons' files in `folder`, in course order (by file name), README excluded; a file
+    /// instead of a folder, or a folder without lessons, is an error.
     public static func files(in folder: URL) throws -> [URL] {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw RequestError.lessonsFolderIsAFile(path: folder.relativePath)
+        }
         let files: [URL]
         do {
             files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         } catch {
             throw MachineryError.unreadableFolder(path: folder.path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
         }
-        return files.filter { $0.pathExtension == "md" && $0.lastPathComponent.lowercased() != "readme.md" }
+        let lessons = files.filter { $0.pathExtension == "md" && $0.lastPathComponent.lowercased() != "readme.md" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        guard !lessons.isEmpty else { throw RequestError.noLessons(folder: folder.relativePath) }
+        return lessons
     }
 }

@@ -1,9 +1,20 @@
 import Foundation
 
-/// The output folder, touched only where the runner made things: lesson folders holding a
-/// `.lesson.json`, `index.html`, and its own staging folders. Pages are swapped in whole.
+/// The output folder, touched only where the runner made things. Every file the runner writes is
+/// named in a manifest (`.lessons-manifest`): the output folder's own lists its top-level files
+/// (`index.html`), each lesson folder's lists the files of that page (page, record, figures).
+/// Pages are swapped in whole; `clean` removes exactly what the manifests name.
 public struct OutputFolder: Sendable {
     public let url: URL
+
+    /// The manifest's file name, in the output folder and in each lesson folder.
+    public static let manifestName = ".lessons-manifest"
+
+    /// Refuses an empty path, `/` and the home folder outright.
+    public init(path: String) throws {
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw RequestError.emptyOutputPath }
+        try self.init(URL(fileURLWithPath: path))
+    }
 
     /// Refuses `/` and the home folder outright.
     public init(_ url: URL) throws {
@@ -17,6 +28,14 @@ public struct OutputFolder: Sendable {
 
     public func lessonFolder(_ slug: String) -> URL { url.appendingPathComponent(slug) }
 
+    /// Whether `folder` was made by the runner: it has a manifest (or, from before manifests, a
+    /// build record).
+    func isOurs(_ folder: URL) -> Bool {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: folder.appendingPathComponent(OutputFolder.manifestName).path)
+            || fm.fileExists(atPath: folder.appendingPathComponent(BuildRecord.fileName).path)
+    }
+
     /// A new staging folder inside the output (same file system, so the swap is a rename).
     func stagingFolder(_ slug: String) throws -> URL {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -25,15 +44,54 @@ public struct OutputFolder: Sendable {
         return staging
     }
 
+    /// Names every file now in `folder` (the runner's and its lesson program's) in its manifest.
+    static func writeManifest(of folder: URL) throws {
+        let files = OutputFolder.files(under: folder).filter { $0 != manifestName }
+        try Data((files.map { $0 + "\n" }.joined()).utf8).write(to: folder.appendingPathComponent(manifestName))
+    }
+
+    /// The paths in `folder`'s manifest; nil when it has none.
+    static func manifest(of folder: URL) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path) else { return nil }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
+    /// Files under `folder`, relative to it, sorted; folders end in "/" only when `folders` is set.
+    static func files(under folder: URL, folders: Bool = false) -> [String] {
+        let fm = FileManager.default
+        var found: [String] = []
+        func walk(_ dir: URL, _ prefix: String) {
+            for name in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() {
+                var isDir: ObjCBool = false
+                _ = fm.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &isDir)
+                if isDir.boolValue {
+                    if folders { found.append(prefix + name + "/") } else { walk(dir.appendingPathComponent(name), prefix + name + "/") }
+                } else {
+                    found.append(prefix + name)
+                }
+            }
+        }
+        walk(folder, "")
+        return found
+    }
+
     /// Replaces `<out>/<slug>` with `staging`. The old folder is moved aside first and removed
-    /// only once the new one is in place; a folder the runner did not make is never replaced.
+    /// only once the new one is in place; a folder the runner did not make is never replaced, and
+    /// what someone else put into one it did make moves into the new one.
     func publish(_ staging: URL, as slug: String) throws {
         let target = lessonFolder(slug)
         let fm = FileManager.default
         if fm.fileExists(atPath: target.path) {
-            guard fm.fileExists(atPath: target.appendingPathComponent(BuildRecord.fileName).path) else {
+            guard isOurs(target) else {
                 try? fm.removeItem(at: staging)
                 throw MachineryError.refusingToReplace(path: target.path, marker: BuildRecord.fileName)
+            }
+            if let ours = OutputFolder.manifest(of: target) {
+                let kept = Set(ours + [OutputFolder.manifestName])
+                for name in ((try? fm.contentsOfDirectory(atPath: target.path)) ?? []) where !kept.contains(name)
+                    && !ours.contains(where: { $0.hasPrefix(name + "/") }) && !fm.fileExists(atPath: staging.appendingPathComponent(name).path) {
+                    try fm.moveItem(at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                }
             }
             let aside = url.appendingPathComponent(".old-\(slug)-\(UUID().uuidString)")
             try fm.moveItem(at: target, to: aside)
@@ -44,24 +102,72 @@ public struct OutputFolder: Sendable {
         }
     }
 
-    /// Writes a file through a temporary name and a rename.
+    /// Writes a top-level file through a temporary name and a rename, and names it in the output
+    /// folder's manifest.
     func writeAtomically(_ text: String, to name: String) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let listed = OutputFolder.manifest(of: url) ?? []
+        if !listed.contains(name) {
+            try Data((listed + [name]).map { $0 + "\n" }.joined().utf8).write(to: url.appendingPathComponent(OutputFolder.manifestName), options: .atomic)
+        }
         try Data(text.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
     }
 
-    /// Removes what the runner made: lesson folders with a record, index.html, staging leftovers.
-    /// Returns the paths removed.
-    public func clean() throws -> [String] {
+    /// What `clean` did: the paths it removed and those it left because the runner did not make
+    /// them, both relative to the output folder (folders end in "/").
+    public struct Cleaning: Equatable, Sendable {
+        public var removed: [String] = []
+        public var left: [String] = []
+    }
+
+    /// Removes what the manifests name, the manifests, staging leftovers, and the lesson folders
+    /// that are empty after that. Everything else stays and is listed in `left`.
+    public func clean() throws -> Cleaning {
         let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(at: url, includingPropertiesForKeys: nil) else { return [] }
-        var removed: [String] = []
-        for entry in entries {
-            let name = entry.lastPathComponent
-            let ours = name == "index.html" || name.hasPrefix(".staging-") || name.hasPrefix(".old-")
-                || fm.fileExists(atPath: entry.appendingPathComponent(BuildRecord.fileName).path)
-            if ours { try fm.removeItem(at: entry); removed.append(entry.path) }
+        var cleaning = Cleaning()
+        guard let names = try? fm.contentsOfDirectory(atPath: url.path) else { return cleaning }
+        let topLevel = Set(OutputFolder.manifest(of: url) ?? [])
+        for name in names.sorted() where name != OutputFolder.manifestName {
+            let entry = url.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            _ = fm.fileExists(atPath: entry.path, isDirectory: &isDir)
+            if isDir.boolValue && (name.hasPrefix(".staging-") || name.hasPrefix(".old-")) {
+                try fm.removeItem(at: entry)
+                cleaning.removed.append(name + "/")
+            } else if isDir.boolValue, let listed = OutputFolder.manifest(of: entry) {
+                for path in listed + [OutputFolder.manifestName] where fm.fileExists(atPath: entry.appendingPathComponent(path).path) {
+                    try fm.removeItem(at: entry.appendingPathComponent(path))
+                }
+                OutputFolder.removeEmptyFolders(in: entry)
+                if ((try? fm.contentsOfDirectory(atPath: entry.path)) ?? []).isEmpty {
+                    try fm.removeItem(at: entry)
+                    cleaning.removed.append(name + "/")
+                } else {
+                    cleaning.removed += listed.map { name + "/" + $0 }
+                    cleaning.left += OutputFolder.files(under: entry, folders: true).map { name + "/" + $0 }
+                }
+            } else if !isDir.boolValue && topLevel.contains(name) {
+                try fm.removeItem(at: entry)
+                cleaning.removed.append(name)
+            } else {
+                cleaning.left.append(name + (isDir.boolValue ? "/" : ""))
+            }
         }
-        return removed.sorted()
+        if fm.fileExists(atPath: url.appendingPathComponent(OutputFolder.manifestName).path) {
+            try fm.removeItem(at: url.appendingPathComponent(OutputFolder.manifestName))
+        }
+        return cleaning
+    }
+
+    /// Removes the folders under `folder` that hold nothing (deepest first), not `folder` itself.
+    static func removeEmptyFolders(in folder: URL) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let sub = folder.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: sub.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            removeEmptyFolders(in: sub)
+            if ((try? fm.contentsOfDirectory(atPath: sub.path)) ?? []).isEmpty { try? fm.removeItem(at: sub) }
+        }
     }
 }

@@ -114,10 +114,12 @@ extension Lessons {
         func run() throws {
             let reporter = TerminalReporter()
             try reportingMachineryErrors(reporter) {
-                let output = try OutputFolder(URL(fileURLWithPath: folders.out))
+                let publisher = try folders.publisher()
+                let output = publisher.output
+                let stale = try LessonList.staleness(lessons: publisher.lessonsDirectory, output: output, toolchain: publisher.toolchain, settings: publisher.settings)
                 for entry in try LessonList.read(lessons: URL(fileURLWithPath: folders.lessons), output: output) {
                     let result = entry.record.map { $0.passed ? "passed" : "failed (\($0.failures.count))" } ?? "not built"
-                    print("\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)")
+                    print("\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)\(stale[entry.slug].map { "; stale: \($0)" } ?? "; up to date")")
                 }
             }
         }

@@ -13,6 +13,8 @@ public struct LessonOutcome: Sendable {
     public let seconds: Double
     /// What the contents page lists; nil when the lesson could not be published.
     public let record: BuildRecord?
+    /// Rendered again from the stored run: the cells did not change, nothing ran.
+    public var frozen = false
     public var passed: Bool { failures.isEmpty && error == nil }
 }
 
@@ -120,9 +122,12 @@ public struct CoursePublisher: Sendable {
         let slug = parsed.slug, path = parsed.displayPath
         var step = PublishStep.key
         var staging: URL?
+        var frozen = false
         func outcome(cached: Bool = false, failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?) -> LessonOutcome {
-            LessonOutcome(slug: slug, displayPath: path, cached: cached, failures: failures, warnings: warnings, error: error,
-                          seconds: Date().timeIntervalSince(start), record: record)
+            var o = LessonOutcome(slug: slug, displayPath: path, cached: cached, failures: failures, warnings: warnings, error: error,
+                                  seconds: Date().timeIntervalSince(start), record: record)
+            o.frozen = frozen
+            return o
         }
         do {
             // Everything the page shows that is not the lesson's own: the course's name, its
@@ -145,8 +150,19 @@ public struct CoursePublisher: Sendable {
             case let .success(lesson):
                 title = lesson.title
                 summary = lesson.summary
-                let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
-                let executed = try runner.run(lesson, figureDirectory: stage, onEvent: onEvent ?? { _ in })
+                // Freeze: the stored run of the same cells under the same core and data is rendered again
+                // (a prose edit); anything else runs.
+                let runKey = RunKey(lesson: lesson, core: context.core, data: context.data)
+                let executed: ExecutedLesson
+                if !force, let stored = StoredRun.read(from: output.lessonFolder(slug))?.executed(for: lesson, key: runKey) {
+                    try StoredRun.copyFigures(from: output.lessonFolder(slug), to: stage)
+                    executed = stored
+                    frozen = true
+                } else {
+                    let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                    executed = try runner.run(lesson, figureDirectory: stage, onEvent: onEvent ?? { _ in })
+                }
+                try StoredRun(executed, key: runKey).write(to: stage)
                 step = .render
                 page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
                 failures = executed.failures(displayPath: path)

@@ -7,7 +7,7 @@ struct Lessons: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lessons",
         abstract: "Builds a course: runs each lesson's Swift cells and publishes them as HTML.",
-        subcommands: [Build.self, Run.self, List.self, Clean.self, Practice.self, Check.self])
+        subcommands: [Build.self, Run.self, List.self, Clean.self, Practice.self, Check.self, Preview.self])
 }
 
 /// Options every command shares.

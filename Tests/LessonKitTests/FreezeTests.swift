@@ -107,6 +107,18 @@ final class FreezeTests: XCTestCase {
         // --force runs an unchanged lesson again.
         _ = try build(["--force"])
         XCTAssertEqual(try runs(), 3)
+
+        // The course's data changed: stale, and it runs.
+        let data = lessons.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "{\"dataFolders\": [\"data\"]}".write(to: lessons.appendingPathComponent("course.json"), atomically: true, encoding: .utf8)
+        try "1 2 3".write(to: data.appendingPathComponent("numbers.txt"), atomically: true, encoding: .utf8)
+        let dataChanged = try list()
+        XCTAssertTrue(dataChanged.contains("stale: data changed"), dataChanged)
+        _ = try build()
+        XCTAssertEqual(try runs(), 4)
+        let current = try list()
+        XCTAssertTrue(current.contains("up to date"), current)
     }
 
     func testStoredRunMovesLinesAndRefusesOtherCells() throws {

@@ -53,7 +53,7 @@ extension Lessons {
                 }
                 rebuild(files)
                 server.start()
-                let page = lesson.map { "\(publisher.resolveSlug($0, files: files))/index.html" } ?? "index.html"
+                let page = files.count == 1 && lesson != nil ? "\(files[0].deletingPathExtension().lastPathComponent)/index.html" : "index.html"
                 reporter.write("Preview: http://127.0.0.1:\(server.port)/\(page) (Ctrl-C stops)\n")
 
                 // Polls the lessons' modification times and the core's fingerprint.
@@ -77,12 +77,5 @@ extension Lessons {
                 }
             }
         }
-    }
-}
-
-extension CoursePublisher {
-    /// The slug of a lesson named by slug or path.
-    func resolveSlug(_ name: String, files: [URL]) -> String {
-        name.hasSuffix(".md") ? URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent : name
     }
 }

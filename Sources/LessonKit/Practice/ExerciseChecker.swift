@@ -42,7 +42,7 @@ public struct ExerciseChecker: Sendable {
             _ = add(cell.code, fenceLine: cell.fenceLine + Self.contextOffset, options: cell.options)
         }
         let contextCount = cells.count
-        let answerCell = add(answer.code, fenceLine: answer.firstLine - 1, options: CellOptions())
+        _ = add(answer.code, fenceLine: answer.firstLine - 1, options: CellOptions())
         var checkOptions = CellOptions()
         for check in exercise.checks {
             checkOptions.timeout = check.options.timeout
@@ -52,8 +52,7 @@ public struct ExerciseChecker: Sendable {
         let figures = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: figures) }
-        var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: 1)
-        runner.defaultTimeout = defaultTimeout
+        let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: 1)
         let executed = try runner.run(program, figureDirectory: figures)
 
         // Back to the lesson's lines for what is not the answer.
@@ -69,7 +68,6 @@ public struct ExerciseChecker: Sendable {
             }
             return .failed(claims: [], found: ["your answer stopped at \(workbookPath):\(failure.line): \(failure.text)"], at: "\(workbookPath):\(failure.line)")
         }
-        _ = answerCell
         for result in executed.results.dropFirst(contextCount + 1) {
             guard let failure = result.status.failure else { continue }
             let at = "\(lessonPath):\(lessonLine(failure.line))"

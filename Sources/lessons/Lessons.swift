@@ -8,7 +8,7 @@ struct Lessons: ParsableCommand {
         commandName: "lessons",
         abstract: "Builds a course: runs each lesson's Swift cells and publishes them as HTML.",
         version: "lessons 1.0 (pages: \(CoursePublisher.formatVersion))",
-        subcommands: [Build.self, Run.self, List.self, Clean.self])
+        subcommands: [Build.self, Run.self, List.self, Clean.self, Practice.self, Check.self, Preview.self])
 }
 
 /// Options every command shares.
@@ -146,10 +146,12 @@ extension Lessons {
         func run() throws {
             let reporter = TerminalReporter()
             try reportingMachineryErrors(reporter) {
-                let output = try folders.outputFolder()
+                let publisher = try folders.publisher()
+                let output = publisher.output
+                let stale = try LessonList.staleness(lessons: publisher.lessonsDirectory, output: output, toolchain: publisher.toolchain, settings: publisher.settings)
                 for entry in try LessonList.read(lessons: URL(fileURLWithPath: folders.lessons), output: output) {
                     let result = entry.record.map { $0.passed ? "passed" : "failed (\($0.failures.count))" } ?? "not built"
-                    print("\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)")
+                    print("\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)\(stale[entry.slug].map { "; stale: \($0)" } ?? "; up to date")")
                 }
             }
         }

@@ -44,7 +44,7 @@ final class TerminalReporter: Sendable {
     /// One finished lesson of a build: "[3/11] 03-stride: ok 1.2 s".
     func lessonFinished(_ i: Int, of n: Int, _ outcome: LessonOutcome) {
         let state = outcome.passed ? paint("ok", "32") : paint("FAILED", "31;1")
-        var text = "[\(i)/\(n)] \(outcome.slug): \(state)\(outcome.cached ? " (unchanged, not rerun)" : "") \(String(format: "%.1f s", outcome.seconds))\n"
+        var text = "[\(i)/\(n)] \(outcome.slug): \(state)\(outcome.cached ? " (unchanged, not rerun)" : outcome.frozen ? " (cells unchanged: re-rendered from the stored run)" : "") \(String(format: "%.1f s", outcome.seconds))\n"
         text += warnings(outcome, indent: "  ")
         write(text)
     }

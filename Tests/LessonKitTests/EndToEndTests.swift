@@ -67,7 +67,7 @@ final class EndToEndTests: XCTestCase {
         Tests/LessonKitTests/Fixtures/failures/02-compile-error.md:9: compile error: cannot convert value of type 'String' to specified type 'Int' (column 14)
         Tests/LessonKitTests/Fixtures/failures/03-timeout.md:4: timed out after T (cell 1; raise it with '//| timeout: <seconds>')
         Tests/LessonKitTests/Fixtures/failures/04-expect.md:5: expectation failed: the values sum to 7
-        Tests/LessonKitTests/Fixtures/failures/05-unknown-option.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect)
+        Tests/LessonKitTests/Fixtures/failures/05-unknown-option.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect, exercise, check)
         Tests/LessonKitTests/Fixtures/failures/06-unclosed-fence.md:3: code fence opened here is never closed
         Tests/LessonKitTests/Fixtures/failures/07-empty.md:1: the lesson is empty
         Tests/LessonKitTests/Fixtures/failures/08-thrown-error.md:4: Error raised at top level: lesson.Oops()

@@ -72,7 +72,7 @@ final class ParsingTests: XCTestCase {
 
     func testBadInputIsALineAndAMessage() {
         XCTAssertEqual(message("# T\n\n```swift\n//| eco: false\n```\n"),
-                       "Lessons/05-pooling.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect)")
+                       "Lessons/05-pooling.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect, exercise, check)")
         XCTAssertEqual(message("# T\n```swift\n//| timeout: soon\n```\n"), "Lessons/05-pooling.md:3: cell option 'timeout' takes a number of seconds, not 'soon'")
         XCTAssertEqual(message("# T\n```swift\n//| expect: maybe\n```\n"), "Lessons/05-pooling.md:3: cell option 'expect' takes error or compile-error, not 'maybe'")
         XCTAssertEqual(message("# T\n\n```swift\nprint(1)\n"), "Lessons/05-pooling.md:3: code fence opened here is never closed")

@@ -3,7 +3,7 @@ import LessonWire
 
 /// Something a cell produced, in order. The wire's `WireEvent` becomes one of these in
 /// `CellRecorder`; `PageRenderer` draws each.
-public enum CellOutput: Equatable, Sendable {
+public enum CellOutput: Codable, Equatable, Sendable {
     case text(String)                  // stdout
     case errorText(String)             // stderr, crash reports already shortened
     case figure(FigureOutput)
@@ -37,7 +37,7 @@ public struct CellFailure: Codable, Equatable, Sendable {
 }
 
 /// How a cell ended.
-public enum CellStatus: Equatable, Sendable {
+public enum CellStatus: Codable, Equatable, Sendable {
     case passed
     /// Failed as its `expect` option asked; the message is what it failed with.
     case failedAsExpected(String)

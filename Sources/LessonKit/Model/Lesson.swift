@@ -57,6 +57,10 @@ public struct CellOptions: Equatable, Sendable {
     /// Seconds the cell may run before the lesson is stopped.
     public var timeout: Double?
     public var expect: Expectation = .success
+    /// `exercise: <id>`: the cell is an exercise's solution, the part a learner writes in the workbook.
+    public var exercise: String?
+    /// `check: <id>`: the cell holds the `expect`s that decide whether an answer to exercise `id` is right.
+    public var check: String?
 
     public enum Expectation: String, Equatable, Sendable {
         case success

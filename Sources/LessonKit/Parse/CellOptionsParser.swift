@@ -1,7 +1,7 @@
 import Foundation
 
 extension CellOptions {
-    static let known = ["echo", "output", "eval", "label", "fig-cap", "fig-alt", "timeout", "expect"]
+    static let known = ["echo", "output", "eval", "label", "fig-cap", "fig-alt", "timeout", "expect", "exercise", "check"]
 
     /// Reads the `//| key: value` lines at the top of a cell; `firstLine` numbers them for errors.
     static func parse(_ code: String, firstLine: Int, file: String) throws(LessonError) -> CellOptions {
@@ -35,6 +35,12 @@ extension CellOptions {
                     throw error("cell option 'expect' takes error or compile-error, not '\(value)'")
                 }
                 options.expect = expectation
+            case "exercise", "check":
+                guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                    throw error("cell option '\(key)' takes a name of letters, digits and '-', not '\(value)'")
+                }
+                if key == "exercise" { options.exercise = value } else { options.check = value }
+                guard options.exercise == nil || options.check == nil else { throw error("a cell is either an exercise or its check, not both") }
             default:
                 throw error("unknown cell option '\(key)' (known: \(known.joined(separator: ", ")))")
             }

@@ -38,6 +38,7 @@ public enum LessonParser {
             throw LessonError(file: displayPath, line: 1, message: "the lesson is empty")
         }
         let blocks = try splitBlocks(body, lineOffset: bodyStart, lines: lines, file: displayPath)
+        try ExerciseMarks.validate(blocks, file: displayPath)
         let title = front["title"] ?? firstHeading(body) ?? slug
         return Lesson(slug: slug, file: file, title: title, summary: front["summary"] ?? "", blocks: blocks, source: text)
     }

@@ -15,6 +15,8 @@ public struct LessonOutcome: Sendable {
     public let record: BuildRecord?
     /// Cells that did not run because an earlier cell failed.
     public var notRun: [Int] = []
+    /// Rendered again from the stored run: the cells did not change, nothing ran.
+    public var frozen = false
     public var passed: Bool { failures.isEmpty && error == nil }
 }
 
@@ -154,9 +156,12 @@ public struct CoursePublisher: Sendable {
         let slug = parsed.slug, path = parsed.displayPath
         var step = PublishStep.key
         var staging: URL?
+        var frozen = false
         func outcome(cached: Bool = false, failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?) -> LessonOutcome {
-            LessonOutcome(slug: slug, displayPath: path, cached: cached, failures: failures, warnings: warnings, error: error,
-                          seconds: Date().timeIntervalSince(start), record: record)
+            var o = LessonOutcome(slug: slug, displayPath: path, cached: cached, failures: failures, warnings: warnings, error: error,
+                                  seconds: Date().timeIntervalSince(start), record: record)
+            o.frozen = frozen
+            return o
         }
         do {
             // Everything the page shows that is not the lesson's own: the course's name, its
@@ -183,14 +188,25 @@ public struct CoursePublisher: Sendable {
             case let .success(lesson):
                 title = lesson.title
                 summary = lesson.summary
-                var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
-                runner.interruption = interruption
-                let cells = lesson.cells.count
-                onStatus?(LessonStatus(slug: slug, cell: nil, cells: cells, startedAt: start))
-                let executed = try runner.run(lesson, figureDirectory: stage, onEvent: { event in
-                    if case let .cellStarted(cell) = event { onStatus?(LessonStatus(slug: slug, cell: cell.number, cells: cells, startedAt: start)) }
-                    onEvent?(event)
-                })
+                // Freeze: the stored run of the same cells under the same core and data is rendered again
+                // (a prose edit); anything else runs.
+                let runKey = RunKey(lesson: lesson, core: context.core, data: context.data)
+                let executed: ExecutedLesson
+                if !force, let stored = StoredRun.read(from: output.lessonFolder(slug))?.executed(for: lesson, key: runKey) {
+                    try StoredRun.copyFigures(from: output.lessonFolder(slug), to: stage)
+                    executed = stored
+                    frozen = true
+                } else {
+                    var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                    runner.interruption = interruption
+                    let cells = lesson.cells.count
+                    onStatus?(LessonStatus(slug: slug, cell: nil, cells: cells, startedAt: start))
+                    executed = try runner.run(lesson, figureDirectory: stage, onEvent: { event in
+                        if case let .cellStarted(cell) = event { onStatus?(LessonStatus(slug: slug, cell: cell.number, cells: cells, startedAt: start)) }
+                        onEvent?(event)
+                    })
+                }
+                try StoredRun(executed, key: runKey).write(to: stage)
                 step = .render
                 page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
                 failures = executed.failures(displayPath: path)

@@ -53,7 +53,7 @@ struct OutputRenderer {
         if sources.isEmpty {
             html += image + " class=\"plain\">"
         } else {
-            html += "<picture>" + sources.map { "<source srcset=\"\(HTML.escape($0.file))\" media=\"\($0.media)\" \(size)>" }.joined()
+            html += "<picture>" + sources.map { "<source srcset=\"\(HTML.escape($0.file))\" media=\"\($0.media)\">" }.joined()
             html += image + (f.darkFile == nil ? " class=\"plain\"" : "") + "></picture>"
         }
         if !f.frames.isEmpty {
@@ -63,7 +63,7 @@ struct OutputRenderer {
                 let stepAlt = "\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)"
                 let stepImage = "<img src=\"\(HTML.escape(frame))\" alt=\"\(stepAlt)\" \(size) loading=\"lazy\""
                 if i < f.darkFrames.count {
-                    html += "<li><picture><source srcset=\"\(HTML.escape(f.darkFrames[i]))\" media=\"\(dark)\" \(size)>\(stepImage)></picture>step \(i + 1)</li>"
+                    html += "<li><picture><source srcset=\"\(HTML.escape(f.darkFrames[i]))\" media=\"\(dark)\">\(stepImage)></picture>step \(i + 1)</li>"
                 } else {
                     html += "<li>\(stepImage) class=\"plain\">step \(i + 1)</li>"
                 }

@@ -133,4 +133,16 @@ final class PageRendererLayoutTests: XCTestCase {
         XCTAssertEqual(p.errors.map(\.description), ["Lessons/05-pooling.md:6: unknown cross-reference @fig-missing: no cell has '//| label: fig-missing' with a figure"])
         XCTAssertTrue(p.html.contains("<strong>1 cell failed.</strong>") || p.html.contains("unknown cross-reference"), p.html)
     }
+
+    func testAFigureCarriesItsDarkVariantOverTheWireAndOldEventsStillRead() throws {
+        let framing = WireFraming(tag: "t")
+        XCTAssertEqual(try framing.decode(framing.encode(.figure(animation))), .event(.figure(animation)))
+        let old = framing.prefix + #"{"figure":{"_0":{"file":"f.png","notes":[],"frames":[],"width":3,"height":4}}}"#
+        XCTAssertEqual(try framing.decode(old), .event(.figure(FigureOutput(file: "f.png", width: 3, height: 4))))
+    }
+
+    func testContentsThumbnailsHaveTheirSize() {
+        let record = BuildRecord(key: "k", slug: "01-a", title: "A", summary: "", failures: [], warnings: [], thumbnail: "figure-1.png", seconds: 1, builtAt: Date(timeIntervalSince1970: 0))
+        XCTAssertTrue(IndexRenderer.render([("01-a", record)], settings: CourseSettings(title: "T")).contains("<img src=\"01-a/figure-1.png\" alt=\"\" width=\"140\" height=\"100\">"))
+    }
 }

@@ -99,7 +99,7 @@ enum Stylesheet {
     .table-scroll { overflow-x: auto; padding: 8px 14px; }
     table.data { border-collapse: collapse; font-size: 14px; }
     table.data caption { text-align: left; color: var(--muted); font-size: 12px; }
-    table.data td, table.data th { border: 1px solid var(--line); padding: 2px 8px; }
+    table.data td, table.data th { border: 1px solid var(--line); padding: 2px 8px; white-space: nowrap; }
     table.data.numeric td { text-align: right; font-variant-numeric: tabular-nums; font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
     pre.log { color: var(--muted); white-space: pre-wrap; }
     .tok-kw, .kw { color: var(--kw); } .ty { color: var(--ty); } .st { color: var(--st); } .nu { color: var(--nu); } .cm { color: var(--cm); font-style: italic; } .fn { color: var(--fn); } .at { color: var(--at); }

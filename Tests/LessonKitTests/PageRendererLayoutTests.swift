@@ -131,7 +131,8 @@ final class PageRendererLayoutTests: XCTestCase {
                                              file: URL(fileURLWithPath: "/tmp/05-pooling.md"), displayPath: "Lessons/05-pooling.md")
         let p = page(lesson)
         XCTAssertEqual(p.errors.map(\.description), ["Lessons/05-pooling.md:6: unknown cross-reference @fig-missing: no cell has '//| label: fig-missing' with a figure"])
-        XCTAssertTrue(p.html.contains("<strong>1 cell failed.</strong>") || p.html.contains("unknown cross-reference"), p.html)
+        XCTAssertTrue(p.html.contains("<div class=\"banner failed\"><strong>1 error in the lesson's text.</strong><ul><li>Lessons/05-pooling.md:6: unknown cross-reference @fig-missing"), p.html)
+        XCTAssertTrue(p.html.contains("As <code class=\"math-error\">@fig-missing</code> shows."), p.html)
     }
 
     func testAFigureCarriesItsDarkVariantOverTheWireAndOldEventsStillRead() throws {

@@ -61,8 +61,12 @@ public enum PageRenderer {
             }
         }
         warnings += outputRenderer.warnings
-        let failures = executed.failures(displayPath: displayPath) + errors
+        let failures = executed.failures(displayPath: displayPath)
         var banner = ""
+        if !errors.isEmpty {
+            banner += "<div class=\"banner failed\"><strong>\(errors.count) error\(errors.count == 1 ? "" : "s") in the lesson's text.</strong><ul>"
+                + errors.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
+        }
         if !failures.isEmpty {
             banner += "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
             for f in failures {

@@ -329,7 +329,7 @@ struct Axes {
         // A near-white line (a path over a dark map) gets a dark chip behind it so it shows on the white legend.
         if entry.style.color.luminance > 0.85 { canvas.fillRect(x - 3, y - 5, 28, 10, .axis) }
         if entry.line { canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: min(entry.width, 7), dash: entry.style.dash) }
-        if entry.style.marker || !entry.line { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: .white) }
+        if entry.style.marker || !entry.line { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: Theme.current.background) }
     }
 
     /// Draws the legend where `placement` says; below the plot it uses the space under the x label.
@@ -351,7 +351,7 @@ struct Axes {
         }
         let size = Axes.legendSize(entries, canvas: canvas)
         let r = placement.rect(box: size, plot: plotRect)
-        canvas.fillRect(r.x, r.y, r.w, r.h, Color.white.withAlpha(0.88))
+        canvas.fillRect(r.x, r.y, r.w, r.h, Theme.current.background.withAlpha(0.88))
         canvas.strokeRect(r.x, r.y, r.w, r.h, .grid)
         for (i, entry) in entries.enumerated() {
             let y = r.y + 12 + Double(i) * Axes.legendRow

@@ -12,7 +12,7 @@ public final class Canvas {
     /// The largest figure we draw, in stored pixels per side and in total (refuses absurd requests).
     public static let maximumSide = 8192, maximumPixels = 40_000_000
 
-    public init(width: Double, height: Double, scale: Double = 2, background: Color? = .white) throws {
+    public init(width: Double, height: Double, scale: Double = 2, background: Color? = Theme.current.background) throws {
         guard width.isFinite, height.isFinite, width >= 1, height >= 1 else {
             throw FigureError("figure size \(width) x \(height) is not a positive size")
         }

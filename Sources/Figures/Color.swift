@@ -11,7 +11,12 @@ public struct Color: Equatable, Sendable {
     public var luminance: Double { 0.2126 * r + 0.7152 * g + 0.0722 * b }
 
     public static let black = Color(0, 0, 0), white = Color(1, 1, 1)
-    public static let text = Color(hex: 0x222222), grid = Color(hex: 0xDDDDDD), axis = Color(hex: 0x555555)
+    /// The current theme's text, grid and axis colours (see `Theme`).
+    public static var text: Color { Theme.current.text }
+    public static var grid: Color { Theme.current.grid }
+    public static var axis: Color { Theme.current.axis }
+    /// Text on a light fill (a colour-map cell, a diagram's box), the same in every theme.
+    public static let ink = Color(hex: 0x222222)
     public static let red = Color(hex: 0xD62728), highlight = Color(hex: 0xFF7F0E)
     /// Non-finite values: NaN in magenta, +inf in bright yellow-green, -inf in cyan.
     public static let nan = Color(hex: 0xFF00FF), positiveInfinity = Color(hex: 0xB8FF00), negativeInfinity = Color(hex: 0x00E5FF)
@@ -85,4 +90,22 @@ public func nonFiniteNote(_ values: [Float]) -> String? {
     if pos > 0 { parts.append("\(pos) +inf (yellow-green)") }
     if neg > 0 { parts.append("\(neg) -inf (cyan)") }
     return parts.isEmpty ? nil : "Not finite: " + parts.joined(separator: ", ") + "."
+}
+
+/// The colours a figure is drawn in around its data: background, text, axes, grid. Colour maps
+/// and series colours are the same in every theme, so a value reads the same in light and dark.
+/// Figures draw in `Theme.current`; `Theme.$current.withValue(.dark) { try figure.render() }`
+/// draws the dark variant (scoped to that call, nothing process-wide changes).
+public struct Theme: Equatable, Sendable {
+    public var background: Color
+    public var text: Color
+    public var axis: Color
+    public var grid: Color
+
+    /// On the page's light background (#ffffff).
+    public static let light = Theme(background: .white, text: Color(hex: 0x222222), axis: Color(hex: 0x555555), grid: Color(hex: 0xDDDDDD))
+    /// On the page's dark background (#0f1115).
+    public static let dark = Theme(background: Color(hex: 0x0F1115), text: Color(hex: 0xE6E8EB), axis: Color(hex: 0xA3ABB5), grid: Color(hex: 0x2E343D))
+
+    @TaskLocal public static var current: Theme = .light
 }

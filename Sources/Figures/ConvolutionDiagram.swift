@@ -79,7 +79,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
                 canvas.fillRect(x, y, cell, cell, isPadding ? Color(hex: 0xEEEEEE) : Color(hex: 0xDCEBFA))
                 canvas.strokeRect(x, y, cell, cell, isPadding ? Color(hex: 0xAAAAAA) : Color(hex: 0x6A8CAF), lineWidth: 0.6, dash: isPadding ? [2, 2] : [])
                 canvas.text(isPadding ? "0" : Tensor.formatShort(input.scalars[r * w + c]), x + cell / 2, y + cell / 2,
-                            size: fontSize, color: isPadding ? Color(hex: 0x999999) : .text, anchor: .middle)
+                            size: fontSize, color: isPadding ? Color(hex: 0x777777) : .ink, anchor: .middle)
             }
         }
         let current = step.map { min(max($0, 0), oh * ow - 1) }
@@ -98,7 +98,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
                     let x = kx + Double(j) * cell, y = top + Double(i) * cell
                     canvas.fillRect(x, y, cell, cell, Color(hex: 0xFFE8CC))
                     canvas.strokeRect(x, y, cell, cell, Color(hex: 0xC77C2E), lineWidth: 0.6)
-                    canvas.text(Tensor.formatShort(kernel.scalars[i * kw + j]), x + cell / 2, y + cell / 2, size: fontSize, anchor: .middle)
+                    canvas.text(Tensor.formatShort(kernel.scalars[i * kw + j]), x + cell / 2, y + cell / 2, size: fontSize, color: .ink, anchor: .middle)
                 }
             }
             kx += Double(kw) * cell + 30
@@ -116,9 +116,9 @@ public struct ConvolutionDiagram: Figure, Sendable {
             for j in 0..<ow {
                 let index = i * ow + j, x = kx + Double(j) * cell, y = top + Double(i) * cell
                 let filled = current.map { index <= $0 } ?? true
-                canvas.fillRect(x, y, cell, cell, filled ? Color(hex: 0xDFF2DF) : .white)
+                canvas.fillRect(x, y, cell, cell, filled ? Color(hex: 0xDFF2DF) : Color(hex: 0xF4F6F8))
                 canvas.strokeRect(x, y, cell, cell, Color(hex: 0x4E9A4E), lineWidth: 0.6)
-                if filled { canvas.text(Tensor.formatShort(out.scalars[index]), x + cell / 2, y + cell / 2, size: fontSize, anchor: .middle) }
+                if filled { canvas.text(Tensor.formatShort(out.scalars[index]), x + cell / 2, y + cell / 2, size: fontSize, color: .ink, anchor: .middle) }
                 if index == current { canvas.strokeRect(x, y, cell, cell, .highlight, lineWidth: 3) }
             }
         }

@@ -139,7 +139,7 @@ public struct LinePlot: Figure, Sendable {
         // Markers over all lines, so a marked series stays visible under a later line.
         for (line, style) in zip(points, styles) where style.marker || line.count == 1 {
             for p in line where p.0.isFinite && p.1.isFinite {
-                if lines { canvas.circle(p.0, p.1, radius: 3.2, fill: style.color, stroke: .white) } else { canvas.circle(p.0, p.1, radius: 3, fill: style.color.withAlpha(0.8)) }
+                if lines { canvas.circle(p.0, p.1, radius: 3.2, fill: style.color, stroke: Theme.current.background) } else { canvas.circle(p.0, p.1, radius: 3, fill: style.color.withAlpha(0.8)) }
             }
         }
         canvas.unclip()
@@ -234,7 +234,7 @@ public struct ConfusionMatrixFigure: Figure, Sendable {
             for j in 0..<n {
                 let t = top > 0 ? log1p(Double(counts[i][j])) / log1p(top) : 0
                 canvas.text(String(counts[i][j]), x0 + (Double(j) + 0.5) * cell, y0 + (Double(i) + 0.5) * cell,
-                            size: min(12, cell * 0.32), color: t > 0.6 ? .white : .text, anchor: .middle, bold: i == j)
+                            size: min(12, cell * 0.32), color: t > 0.6 ? .white : .ink, anchor: .middle, bold: i == j)
             }
             canvas.text(labels[i], x0 - 8, y0 + (Double(i) + 0.5) * cell, size: 11, anchor: .end)
             canvas.text(labels[i], x0 + (Double(i) + 0.5) * cell, y0 + side + 12, size: 11, anchor: .middle)

@@ -146,7 +146,7 @@ public struct Heatmap: Figure, Sendable {
                     let v = t.scalars[i * columns + j]
                     let c = colorMap.color(v, range: range)
                     canvas.text(Tensor.formatShort(v), x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
-                                size: min(13, cell * 0.3), color: c.luminance > 0.5 ? .text : .white, anchor: .middle)
+                                size: min(13, cell * 0.3), color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
                 }
             }
         }

@@ -53,12 +53,33 @@ public struct FigureOutput: Codable, Equatable, Sendable {
     /// What the figure could not show (values clipped, a colour bar left out).
     public var notes: [String]
     public var frames: [String]
+    /// The same figure drawn in the dark theme (and its steps), for readers in dark mode.
+    public var darkFile: String?
+    public var darkFrames: [String]
     /// CSS pixels.
     public var width: Int
     public var height: Int
 
-    public init(file: String, caption: String? = nil, alt: String? = nil, notes: [String] = [], frames: [String] = [], width: Int, height: Int) {
+    public init(file: String, caption: String? = nil, alt: String? = nil, notes: [String] = [], frames: [String] = [],
+                darkFile: String? = nil, darkFrames: [String] = [], width: Int, height: Int) {
         self.file = file; self.caption = caption; self.alt = alt; self.notes = notes; self.frames = frames
+        self.darkFile = darkFile; self.darkFrames = darkFrames
         self.width = width; self.height = height
+    }
+
+    enum CodingKeys: String, CodingKey { case file, caption, alt, notes, frames, darkFile, darkFrames, width, height }
+
+    /// `darkFile` and `darkFrames` may be absent (a figure drawn in one theme only).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        file = try c.decode(String.self, forKey: .file)
+        caption = try c.decodeIfPresent(String.self, forKey: .caption)
+        alt = try c.decodeIfPresent(String.self, forKey: .alt)
+        notes = try c.decode([String].self, forKey: .notes)
+        frames = try c.decode([String].self, forKey: .frames)
+        darkFile = try c.decodeIfPresent(String.self, forKey: .darkFile)
+        darkFrames = try c.decodeIfPresent([String].self, forKey: .darkFrames) ?? []
+        width = try c.decode(Int.self, forKey: .width)
+        height = try c.decode(Int.self, forKey: .height)
     }
 }

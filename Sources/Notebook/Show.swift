@@ -3,15 +3,19 @@ import Figures
 import Foundation
 import LessonWire
 
-/// Shows a figure under the current cell: written as PNG beside the page, numbered by the page.
-/// `caption` is the text under it, `alt` describes it for screen readers (a figure without alt
-/// text is a warning in the build).
+/// Shows a figure under the current cell: written as PNG beside the page, numbered by the page,
+/// in the light theme and (`-dark.png`) the dark one, which the page picks by the reader's
+/// colour scheme. `caption` is the text under it, `alt` describes it for screen readers (a
+/// figure without alt text is a warning in the build).
 public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
-    let name = "figure-\(NotebookRuntime.nextFigureNumber()).png"
+    let base = "figure-\(NotebookRuntime.nextFigureNumber())"
     do {
-        let rendered = try figure.render()
-        try write(rendered.png(source: "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"), name: name)
-        Channel.send(.figure(FigureOutput(file: name, caption: caption, alt: alt, notes: rendered.notes,
+        let source = "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"
+        let rendered = try Theme.$current.withValue(.light) { try figure.render() }
+        let dark = try Theme.$current.withValue(.dark) { try figure.render() }
+        try write(rendered.png(source: source), name: base + ".png")
+        try write(dark.png(source: source), name: base + "-dark.png")
+        Channel.send(.figure(FigureOutput(file: base + ".png", caption: caption, alt: alt, notes: rendered.notes, darkFile: base + "-dark.png",
                                           width: rendered.displayWidth, height: rendered.displayHeight)))
     } catch {
         fail("show: \(error)")
@@ -33,19 +37,25 @@ public func show(_ tensor: Tensor, title: String? = nil, caption: String? = nil,
 }
 
 /// Shows a convolution or pooling diagram as an animation (APNG, plays in the page) with its
-/// frames to step through.
+/// frames to step through, each in the light and the dark theme; a reader who asks for reduced
+/// motion sees the first step instead of the animation.
 public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: String? = nil, delayMilliseconds: Int = 700) {
     let base = "figure-\(NotebookRuntime.nextFigureNumber())"
     do {
-        let frames = try diagram.frames()
-        try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"), name: base + ".png")
-        var names: [String] = []
-        for (i, frame) in frames.enumerated() {
-            let name = "\(base)-step-\(i + 1).png"
+        let source = "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"
+        let frames = try Theme.$current.withValue(.light) { try diagram.frames() }
+        let darkFrames = try Theme.$current.withValue(.dark) { try diagram.frames() }
+        try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: source), name: base + ".png")
+        try write(APNG.encode(darkFrames, delayMilliseconds: delayMilliseconds, source: source), name: base + "-dark.png")
+        var names: [String] = [], darkNames: [String] = []
+        for (i, (frame, darkFrame)) in zip(frames, darkFrames).enumerated() {
+            let name = "\(base)-step-\(i + 1).png", darkName = "\(base)-step-\(i + 1)-dark.png"
             try write(frame.png(), name: name)
-            names.append(name)
+            try write(darkFrame.png(), name: darkName)
+            names.append(name); darkNames.append(darkName)
         }
         Channel.send(.figure(FigureOutput(file: base + ".png", caption: caption, alt: alt, frames: names,
+                                          darkFile: base + "-dark.png", darkFrames: darkNames,
                                           width: frames[0].displayWidth, height: frames[0].displayHeight)))
     } catch {
         fail("animate: \(error)")

@@ -7,7 +7,7 @@ enum IndexRenderer {
         for (i, entry) in entries.enumerated() {
             let title = entry.record?.title ?? entry.slug
             let href = "\(HTML.escape(entry.slug))/index.html"
-            let thumb = entry.record?.thumbnail.map { "<img src=\"\(HTML.escape(entry.slug))/\(HTML.escape($0))\" alt=\"\">" } ?? "<span class=\"placeholder\">\(i + 1)</span>"
+            let thumb = entry.record?.thumbnail.map { "<img src=\"\(HTML.escape(entry.slug))/\(HTML.escape($0))\" alt=\"\" width=\"140\" height=\"100\">" } ?? "<span class=\"placeholder\">\(i + 1)</span>"
             let result: String
             if let record = entry.record {
                 result = record.passed

@@ -5,13 +5,22 @@ public struct MathML {
 
     /// `display` gives a block formula (`$$...$$`), otherwise inline (`$...$`).
     public static func render(_ tex: String, display: Bool) throws -> String {
-        var parser = MathML(tokens: Array(tex))
+        var parser = MathML(tokens: Array(tex), display: display)
         let body = try parser.sequence(until: nil)
         return "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"\(display ? " display=\"block\"" : "")><mrow>\(body)</mrow></math>"
     }
 
     var tokens: [Character]
     var i = 0
+    /// Block formulas put the limits of \\sum, \\prod, \\max and \\min above and below, as TeX does.
+    var display = false
+
+    init(tokens: [Character], display: Bool = false) { self.tokens = tokens; self.display = display }
+
+    static let largeOperators = ["<mo>∑</mo>": "∑", "<mo>∏</mo>": "∏"]
+    static let limitFunctions = ["max", "min", "argmax", "argmin", "lim", "sup", "inf"]
+    /// \\big, \\Big, \\bigg, \\Bigg as TeX sizes them (in em of the surrounding text).
+    static let delimiterSizes = ["big": "1.2em", "Big": "1.623em", "bigg": "2.047em", "Bigg": "2.470em"]
 
     static let symbols: [String: (String, String)] = [  // command: (element, text)
         "alpha": ("mi", "α"), "beta": ("mi", "β"), "gamma": ("mi", "γ"), "delta": ("mi", "δ"), "epsilon": ("mi", "ε"), "varepsilon": ("mi", "ε"),
@@ -28,7 +37,7 @@ public struct MathML {
         "rVert": ("mo", "‖"), "|": ("mo", "‖"), "{": ("mo", "{"), "}": ("mo", "}"), "top": ("mi", "⊤"), "forall": ("mo", "∀"),
         "exists": ("mo", "∃"), "sum": ("mo", "∑"), "prod": ("mo", "∏"), "int": ("mo", "∫"), "langle": ("mo", "⟨"), "rangle": ("mo", "⟩"),
         "max": ("mi", "max"), "min": ("mi", "min"), "log": ("mi", "log"), "ln": ("mi", "ln"), "exp": ("mi", "exp"), "sin": ("mi", "sin"),
-        "cos": ("mi", "cos"), "tanh": ("mi", "tanh"), "arg": ("mi", "arg"), "argmax": ("mi", "argmax"), "sgn": ("mi", "sgn"),
+        "cos": ("mi", "cos"), "tanh": ("mi", "tanh"), "arg": ("mi", "arg"), "argmax": ("mi", "argmax"), "argmin": ("mi", "argmin"), "lim": ("mi", "lim"), "sup": ("mi", "sup"), "inf": ("mi", "inf"), "sgn": ("mi", "sgn"),
         "prime": ("mo", "′"), "star": ("mo", "⋆"), "ast": ("mo", "∗"), "quad": ("mspace", "1em"), "qquad": ("mspace", "2em"),
         ",": ("mspace", "0.17em"), ";": ("mspace", "0.28em"), " ": ("mspace", "0.25em"), "!": ("mspace", "0em"),
     ]
@@ -51,15 +60,36 @@ public struct MathML {
     /// An atom with optional subscript and superscript.
     mutating func scripted() throws -> String {
         var base = try atom()
-        var sub: String?, sup: String?
+        var sub: String?, sup: String?, primes = ""
         while i < tokens.count, tokens[i] == "_" || tokens[i] == "^" || tokens[i] == "'" {
             let op = tokens[i]
             i += 1
-            if op == "'" { sup = (sup ?? "") + "<mo>′</mo>"; continue }
+            if op == "'" { primes += "′"; continue }
             let script = try atom()
             if op == "_" { sub = script } else { sup = script }
         }
         if base.isEmpty { base = "<mrow></mrow>" }
+        // The prime glyph is already raised and sized: as a script it would shrink to a tick.
+        if !primes.isEmpty {
+            let prime = "<mo lspace=\"0\" rspace=\"0\">\(primes)</mo>"
+            if sub == nil && sup == nil { return "<mrow>\(base)\(prime)</mrow>" }
+            sup = prime + (sup ?? "")
+        }
+        if display, sub != nil || sup != nil {
+            var limitBase: String?
+            if let op = MathML.largeOperators[base] { limitBase = "<mo largeop=\"true\" movablelimits=\"false\">\(op)</mo>" }
+            if MathML.limitFunctions.contains(where: { base.hasPrefix("<mrow><mi mathvariant=\"normal\">\($0)</mi>") }) {
+                limitBase = base.replacingOccurrences(of: "<mspace width=\"0.17em\"/>", with: "")
+            }
+            if let limitBase {
+                switch (sub, sup) {
+                case let (s?, p?): return "<munderover>\(limitBase)<mrow>\(s)</mrow><mrow>\(p)</mrow></munderover><mspace width=\"0.17em\"/>"
+                case let (s?, nil): return "<munder>\(limitBase)<mrow>\(s)</mrow></munder><mspace width=\"0.17em\"/>"
+                case let (nil, p?): return "<mover>\(limitBase)<mrow>\(p)</mrow></mover><mspace width=\"0.17em\"/>"
+                default: break
+                }
+            }
+        }
         switch (sub, sup) {
         case let (s?, p?): return "<msubsup>\(base)<mrow>\(s)</mrow><mrow>\(p)</mrow></msubsup>"
         case let (s?, nil): return "<msub>\(base)<mrow>\(s)</mrow></msub>"
@@ -129,7 +159,7 @@ public struct MathML {
         rows = rows.filter { !($0.count == 1 && $0[0].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) }
         var table = "<mtable columnalign=\"left\">"
         for r in rows {
-            table += "<mtr>" + (try r.map { c -> String in var p = MathML(tokens: Array(c)); return "<mtd><mrow>\(try p.sequence(until: nil))</mrow></mtd>" }.joined()) + "</mtr>"
+            table += "<mtr>" + (try r.map { c -> String in var p = MathML(tokens: Array(c), display: display); return "<mtd><mrow>\(try p.sequence(until: nil))</mrow></mtd>" }.joined()) + "</mtr>"
         }
         table += "</mtable>"
         switch name {
@@ -171,13 +201,16 @@ public struct MathML {
         case "bar", "overline": return "<mover accent=\"true\">\(try group())<mo>¯</mo></mover>"
         case "tilde": return "<mover accent=\"true\">\(try group())<mo>~</mo></mover>"
         case "vec": return "<mover accent=\"true\">\(try group())<mo>→</mo></mover>"
-        case "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr":
+        case "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr":
             skipSpaces()
             guard i < tokens.count else { return "" }
             if tokens[i] == "." { i += 1; return "" }
-            if tokens[i] == "\\" { return try command().replacingOccurrences(of: "<mo>", with: "<mo stretchy=\"true\">") }
+            // \\left and \\right grow with what they enclose; \\big and its kin have fixed TeX sizes.
+            let size = MathML.delimiterSizes[name.hasSuffix("l") || name.hasSuffix("r") ? String(name.dropLast()) : name]
+            let attributes = size.map { "stretchy=\"true\" symmetric=\"true\" minsize=\"\($0)\" maxsize=\"\($0)\"" } ?? "stretchy=\"true\""
+            if tokens[i] == "\\" { return try command().replacingOccurrences(of: "<mo>", with: "<mo \(attributes)>") }
             let d = tokens[i]; i += 1
-            return "<mo stretchy=\"true\">\(MathML.escape(String(d)))</mo>"
+            return "<mo \(attributes)>\(MathML.escape(String(d)))</mo>"
         default:
             guard let (element, text) = MathML.symbols[name] else { throw Failure(message: "unknown TeX command \\\(name)") }
             if element == "mspace" { return "<mspace width=\"\(text)\"/>" }

@@ -22,14 +22,17 @@ struct OutputRenderer {
         }
     }
 
+    /// A table scrolls sideways in its own box on a narrow screen.
     func table(_ t: TableOutput) -> String {
-        var html = "<table class=\"data\(t.numeric ? " numeric" : "")\">"
+        var html = "<div class=\"table-scroll\"><table class=\"data\(t.numeric ? " numeric" : "")\">"
         if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
         if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
-        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
         return html
     }
 
+    /// A figure: the picture (dark variant and, for readers who ask for reduced motion, an
+    /// animation's first step chosen by the browser), an animation's steps, then the caption.
     mutating func figure(_ f: FigureOutput, in cell: Cell) -> String {
         figureNumber += 1
         if thumbnail == nil { thumbnail = f.file }
@@ -37,18 +40,38 @@ struct OutputRenderer {
             warnings.append(LessonError(file: displayPath, line: cell.firstLine, message: "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'", cell: cell.number))
         }
         let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
-        var html = "<figure id=\"figure-\(figureNumber)\"><img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" width=\"\(f.width)\" height=\"\(f.height)\" loading=\"lazy\">"
-        html += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
-        for note in f.notes { html += "<span class=\"note\">\(HTML.escape(note))</span>" }
-        html += "</figcaption>"
+        let size = "width=\"\(f.width)\" height=\"\(f.height)\""
+        var sources: [(file: String, media: String)] = []
+        let dark = "(prefers-color-scheme: dark)", still = "(prefers-reduced-motion: reduce)"
+        if let first = f.frames.first {
+            if let darkFirst = f.darkFrames.first { sources.append((darkFirst, "\(still) and \(dark)")) }
+            sources.append((first, still))
+        }
+        if let darkFile = f.darkFile { sources.append((darkFile, dark)) }
+        var html = "<figure id=\"figure-\(figureNumber)\">"
+        let image = "<img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" \(size) loading=\"lazy\""
+        if sources.isEmpty {
+            html += image + " class=\"plain\">"
+        } else {
+            html += "<picture>" + sources.map { "<source srcset=\"\(HTML.escape($0.file))\" media=\"\($0.media)\">" }.joined()
+            html += image + (f.darkFile == nil ? " class=\"plain\"" : "") + "></picture>"
+        }
         if !f.frames.isEmpty {
             // An animation's steps as stills, for readers who step through rather than watch.
             html += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
             for (i, frame) in f.frames.enumerated() {
-                html += "<li><img src=\"\(HTML.escape(frame))\" alt=\"\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)\" loading=\"lazy\"><br>step \(i + 1)</li>"
+                let stepAlt = "\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)"
+                let stepImage = "<img src=\"\(HTML.escape(frame))\" alt=\"\(stepAlt)\" \(size) loading=\"lazy\""
+                if i < f.darkFrames.count {
+                    html += "<li><picture><source srcset=\"\(HTML.escape(f.darkFrames[i]))\" media=\"\(dark)\">\(stepImage)></picture>step \(i + 1)</li>"
+                } else {
+                    html += "<li>\(stepImage) class=\"plain\">step \(i + 1)</li>"
+                }
             }
             html += "</ol></details>"
         }
-        return html + "</figure>"
+        html += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
+        for note in f.notes { html += "<span class=\"note\">\(HTML.escape(note))</span>" }
+        return html + "</figcaption></figure>"
     }
 }

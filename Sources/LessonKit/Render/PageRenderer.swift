@@ -1,12 +1,23 @@
 import Foundation
 
-/// Where a lesson sits in the course, for its number and the previous/next links.
+/// One lesson in the sidebar's list of the course; `built` is false for a page not written yet
+/// (listed without a link).
+public struct CourseEntry: Equatable, Sendable {
+    public var slug: String
+    public var title: String
+    public var built: Bool
+    public init(slug: String, title: String, built: Bool = true) { self.slug = slug; self.title = title; self.built = built }
+}
+
+/// Where a lesson sits in the course, for its number, the previous/next links and the sidebar's
+/// list of every lesson (`course`, in order; empty leaves the list out).
 public struct CourseNeighbours: Sendable {
     public var number: Int
     public var previous: (slug: String, title: String)?
     public var next: (slug: String, title: String)?
-    public init(number: Int, previous: (slug: String, title: String)? = nil, next: (slug: String, title: String)? = nil) {
-        self.number = number; self.previous = previous; self.next = next
+    public var course: [CourseEntry]
+    public init(number: Int, previous: (slug: String, title: String)? = nil, next: (slug: String, title: String)? = nil, course: [CourseEntry] = []) {
+        self.number = number; self.previous = previous; self.next = next; self.course = course
     }
 }
 
@@ -17,25 +28,33 @@ public enum PageRenderer {
         public let warnings: [LessonError]
         /// The first figure's file, for the course index's thumbnail.
         public let thumbnail: String?
+        /// Faults of the lesson's text the page found (an unknown cross-reference), each at its
+        /// line; they are shown in the page's banner and should fail the build.
+        public let errors: [LessonError]
+        public init(html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = []) {
+            self.html = html; self.warnings = warnings; self.thumbnail = thumbnail; self.errors = errors
+        }
     }
 
     /// `courseTitle` ends the page's title.
     public static func render(_ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String) -> Page {
         let lesson = executed.lesson
-        var warnings: [LessonError] = []
+        var warnings: [LessonError] = [], errors: [LessonError] = []
         var headings: [Heading] = []
         var usedIds: Set<String> = []
         var body = ""
         var outputRenderer = OutputRenderer(displayPath: displayPath)
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
+        let (references, figures) = crossReferences(lesson, results: resultsByNumber)
         for block in lesson.blocks {
             switch block {
             case let .prose(markdown, line):
-                let rendered = ProseRenderer.render(markdown, file: displayPath, line: line, usedIds: &usedIds)
+                let rendered = ProseRenderer.render(markdown, file: displayPath, line: line, usedIds: &usedIds, references: references)
                 body += rendered.html
                 headings += rendered.headings
                 warnings += rendered.warnings
+                errors += rendered.errors
             case let .cell(cell):
                 let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
                 body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer)
@@ -44,17 +63,21 @@ public enum PageRenderer {
         warnings += outputRenderer.warnings
         let failures = executed.failures(displayPath: displayPath)
         var banner = ""
+        if !errors.isEmpty {
+            banner += "<div class=\"banner failed\"><strong>\(errors.count) error\(errors.count == 1 ? "" : "s") in the lesson's text.</strong><ul>"
+                + errors.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
+        }
         if !failures.isEmpty {
             banner += "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
             for f in failures {
-                banner += "<li><a href=\"#cell-\(f.cell ?? 0)\">\(HTML.escape(f.description))</a></li>"
+                banner += f.cell.map { "<li><a href=\"#cell-\($0)\">\(HTML.escape(f.description))</a></li>" } ?? "<li>\(HTML.escape(f.description))</li>"
             }
             banner += "</ul></div>"
         }
         if !warnings.isEmpty {
             banner += "<div class=\"banner warning\"><strong>Warnings</strong><ul>" + warnings.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
-        let toc = headings.filter { $0.level == 2 || $0.level == 3 }.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }.joined()
+        let sidebar = sidebar(headings: headings, figures: figures, course: neighbours.course, current: neighbours.number)
         let totalSeconds = executed.results.compactMap(\.seconds).reduce(0, +)
         var pager = "<nav class=\"pager\">"
         pager += neighbours.previous.map { "<a rel=\"prev\" href=\"../\(HTML.escape($0.slug))/index.html\">← \(HTML.escape($0.title))</a>" } ?? "<span></span>"
@@ -66,8 +89,7 @@ public enum PageRenderer {
         <div class="layout">
         <nav class="sidebar" aria-label="Contents">
         <a class="home" href="../index.html">← Course contents</a>
-        <strong>On this page</strong>
-        <ul>\(toc)</ul>
+        \(sidebar)
         </nav>
         <main>
         <header>
@@ -85,7 +107,78 @@ public enum PageRenderer {
         </html>
 
         """
-        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail)
+        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail, errors: errors)
+    }
+
+    /// The sidebar: this page's sections (or, without headings, its figures and labelled cells),
+    /// then every lesson of the course with this one marked.
+    static func sidebar(headings: [Heading], figures: [(number: Int, caption: String)], course: [CourseEntry], current: Int) -> String {
+        var html = ""
+        let sections = headings.filter { $0.level == 2 || $0.level == 3 }
+        if !sections.isEmpty {
+            html += "<strong>On this page</strong><ul>" + sections.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }.joined() + "</ul>"
+        } else if !figures.isEmpty {
+            html += "<strong>Figures on this page</strong><ul>" + figures.map { figure in
+                "<li><a href=\"#figure-\(figure.number)\">Figure \(figure.number)</a>\(figure.caption.isEmpty ? "" : ": " + HTML.escape(figure.caption))</li>"
+            }.joined() + "</ul>"
+        }
+        if !course.isEmpty {
+            html += "<strong>Lessons</strong><ol>"
+            for (k, entry) in course.enumerated() {
+                let title = HTML.escape(entry.title)
+                if k + 1 == current {
+                    html += "<li class=\"current\"><a href=\"index.html\" aria-current=\"page\">\(title)</a></li>"
+                } else if entry.built {
+                    html += "<li><a href=\"../\(HTML.escape(entry.slug))/index.html\">\(title)</a></li>"
+                } else {
+                    html += "<li><span class=\"pending\">\(title) (not built yet)</span></li>"
+                }
+            }
+            html += "</ol>"
+        }
+        return html
+    }
+
+    /// The outputs a cell shows on its page: all of them when it ran (unless `output: false`),
+    /// failed, or failed as it should.
+    static func showsOutputs(_ r: CellResult) -> Bool {
+        if case .failedAsExpected = r.status { return true }
+        if case .failed = r.status { return true }
+        return r.cell.options.output
+    }
+
+    /// What each cell label names, numbered as the page numbers them (figures and tables across
+    /// the page, cells by In [n]): `fig-` labels their cell's first figure, `tbl-` its first
+    /// table, `cell-` the cell itself; `cell-N` always names cell N. Also the page's figures.
+    static func crossReferences(_ lesson: Lesson, results: [Int: CellResult]) -> ([String: CrossReference], [(number: Int, caption: String)]) {
+        var references: [String: CrossReference] = [:]
+        var figures: [(number: Int, caption: String)] = []
+        var tableCount = 0
+        for cell in lesson.cells {
+            references["cell-\(cell.number)"] = CrossReference(text: "Cell \(cell.number)", anchor: "cell-\(cell.number)")
+            let outputs = results[cell.number].map { showsOutputs($0) ? $0.outputs : [] } ?? []
+            var firstFigure: Int?, firstTable: Int?
+            for output in outputs {
+                switch output {
+                case let .figure(f):
+                    figures.append((figures.count + 1, f.caption ?? ""))
+                    if firstFigure == nil { firstFigure = figures.count }
+                case .table:
+                    tableCount += 1
+                    if firstTable == nil { firstTable = tableCount }
+                default: break
+                }
+            }
+            guard let label = cell.options.label else { continue }
+            if label.hasPrefix("fig-"), let n = firstFigure {
+                references[label] = CrossReference(text: "Figure \(n)", anchor: "figure-\(n)")
+            } else if label.hasPrefix("tbl-"), firstTable != nil {
+                references[label] = CrossReference(text: "Table \(firstTable!)", anchor: HTML.slug(label))
+            } else if label.hasPrefix("cell-") {
+                references[label] = CrossReference(text: "Cell \(cell.number)", anchor: HTML.slug(label))
+            }
+        }
+        return (references, figures)
     }
 
     static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer) -> String {

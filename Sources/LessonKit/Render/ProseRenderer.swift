@@ -1,6 +1,12 @@
 import CCmark
 import Foundation
 
+/// What `@fig-name` (or `@tbl-`, `@cell-`) in prose links to: "Figure 3" and its anchor.
+public struct CrossReference: Equatable, Sendable {
+    public let text: String
+    public let anchor: String
+}
+
 /// A heading for the page's contents sidebar.
 public struct Heading: Equatable, Sendable {
     public let level: Int
@@ -12,7 +18,14 @@ public struct Heading: Equatable, Sendable {
 /// sees it (so `_` and `*` inside formulas stay TeX) and put back as MathML.
 enum ProseRenderer {
     static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>) -> (html: String, headings: [Heading], warnings: [LessonError]) {
-        var warnings: [LessonError] = []
+        let r = render(markdown, file: file, line: firstLine, usedIds: &usedIds, references: [:])
+        return (r.html, r.headings, r.warnings + r.errors)
+    }
+
+    /// `references` resolves `@fig-name` and its kin; an unknown one is an error at its line.
+    static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
+                       references: [String: CrossReference]) -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError]) {
+        var warnings: [LessonError] = [], errors: [LessonError] = []
         var formulas: [String] = []       // HTML, by placeholder number
         var formulaSources: [String] = [] // TeX, by placeholder number
         var protected: [String] = []
@@ -25,8 +38,10 @@ enum ProseRenderer {
         func math(_ tex: String, display: Bool, line: Int) -> String {
             do {
                 let rendered = try MathML.render(tex, display: display)
-                // Block formulas scroll sideways on a narrow screen instead of overflowing it.
-                return placeholder(display ? "<div class=\"math-block\">\(rendered)</div>" : rendered, tex: tex)
+                // Block formulas, and inline ones long enough to outgrow a phone's line, scroll
+                // sideways instead of widening the page; short ones keep the text's baseline.
+                if display { return placeholder("<div class=\"math-block\">\(rendered)</div>", tex: tex) }
+                return placeholder(tex.count > 24 ? "<span class=\"math-inline\">\(rendered)</span>" : rendered, tex: tex)
             } catch let failure as MathML.Failure {
                 warnings.append(LessonError(file: file, line: line, message: "math: \(failure.message) in '\(tex)'"))
                 return placeholder("<code class=\"math-error\">\(HTML.escape(tex))</code>", tex: tex)
@@ -52,7 +67,14 @@ enum ProseRenderer {
                 } else { blockMath = (lineNumber, rest) }
                 continue
             }
-            protected.append(inlineMath(line, line: lineNumber, math: math))
+            let withMath = inlineMath(line, line: lineNumber, math: math)
+            protected.append(crossReferences(withMath) { name in
+                guard let target = references[name] else {
+                    errors.append(LessonError(file: file, line: lineNumber, message: "unknown cross-reference @\(name): no cell has '//| label: \(name)'\(name.hasPrefix("fig-") ? " with a figure" : "")"))
+                    return placeholder("<code class=\"math-error\">@\(HTML.escape(name))</code>", tex: "@" + name)
+                }
+                return placeholder("<a class=\"xref\" href=\"#\(HTML.escape(target.anchor))\">\(HTML.escape(target.text))</a>", tex: target.text)
+            })
         }
         if let pending = blockMath { warnings.append(LessonError(file: file, line: pending.start, message: "math opened with '$$' is never closed")) }
         let source = protected.joined(separator: "\n")
@@ -60,13 +82,42 @@ enum ProseRenderer {
             // A formula in a heading reads as its TeX in the sidebar.
             formulas.indices.reversed().reduce(text) { $0.replacingOccurrences(of: "MATHXPH\($1)Z", with: formulaSources[$1]) }
         }) else {
-            return ("<pre>\(HTML.escape(markdown))</pre>", [], warnings)
+            return ("<pre>\(HTML.escape(markdown))</pre>", [], warnings, errors)
         }
         var html = rendered
         for (k, formula) in formulas.enumerated().reversed() {
             html = html.replacingOccurrences(of: "<p>MATHXPH\(k)Z</p>", with: formula).replacingOccurrences(of: "MATHXPH\(k)Z", with: formula)
         }
-        return (html, headings, warnings)
+        return (html, headings, warnings, errors)
+    }
+
+    /// The kinds of cross-reference, as in Quarto: `@fig-name`, `@tbl-name`, and `@cell-name`.
+    static let referencePrefixes = ["fig-", "tbl-", "cell-"]
+
+    /// Replaces each `@fig-...`, `@tbl-...` or `@cell-...` outside code spans (and not inside a
+    /// word, as in an e-mail address) with what `resolve` returns for its name.
+    static func crossReferences(_ line: String, resolve: (String) -> String) -> String {
+        guard line.contains("@") else { return line }
+        let chars = Array(line)
+        var out = "", i = 0
+        func isNameCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "-" || c == "_" }
+        while i < chars.count {
+            if chars[i] == "`" {
+                var j = i + 1; while j < chars.count && chars[j] != "`" { j += 1 }
+                out += String(chars[i..<min(j + 1, chars.count)]); i = j + 1; continue
+            }
+            if chars[i] == "@", i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "\\") {
+                var j = i + 1
+                while j < chars.count && isNameCharacter(chars[j]) { j += 1 }
+                while j > i + 1 && (chars[j - 1] == "-" || chars[j - 1] == "_") { j -= 1 }  // "@fig-a-" ends at "a"
+                let name = String(chars[(i + 1)..<j])
+                if referencePrefixes.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
+                    out += resolve(name); i = j; continue
+                }
+            }
+            out.append(chars[i]); i += 1
+        }
+        return out
     }
 
     /// CommonMark -> HTML with libcmark, each heading (levels 1-4) given an id from its text and

@@ -65,7 +65,7 @@ final class CliTests: XCTestCase {
         let clean = try lessons(["clean", "--out", site.path])
         XCTAssertEqual(clean.status, 0, clean.output)
         XCTAssertEqual(clean.output.replacingOccurrences(of: site.path, with: "SITE"), """
-            Removed 6 items from SITE.
+            Removed 7 items from SITE.
             Left 2 items lessons did not make:
               SITE/01-state/mine.txt
               SITE/extra/

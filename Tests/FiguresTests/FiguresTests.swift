@@ -104,11 +104,12 @@ final class PictureTests: XCTestCase {
     }
 }
 
-/// Renders one example of every picture into output/gallery and checks each with pngcheck.
+/// Renders one example of every picture into .build/gallery (for the eye; not published with the
+/// course) and checks each with pngcheck.
 final class GalleryTests: XCTestCase {
     func testGallery() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let folder = root.appendingPathComponent("output/gallery")
+        let folder = root.appendingPathComponent(".build/gallery")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let mnist = try MNIST.load(directory: MNIST.shippedDirectory)
         let digit = mnist.trainImages.item(0)

@@ -209,7 +209,8 @@ public struct CoursePublisher: Sendable {
                 try StoredRun(executed, key: runKey).write(to: stage)
                 step = .render
                 page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
-                failures = executed.failures(displayPath: path)
+                // A fault of the text the page found (an unknown cross-reference) fails the lesson too.
+                failures = executed.failures(displayPath: path) + page.errors
                 notRun = executed.results.filter { $0.status == .notRun }.map(\.cell.number)
             case let .failure(error):
                 step = .render
@@ -242,7 +243,10 @@ public struct CoursePublisher: Sendable {
             guard let i, course.indices.contains(i) else { return nil }
             return (course[i].slug, course[i].title)
         }
-        return CourseNeighbours(number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }))
+        // Every lesson of the course has a page (one not built yet says so), so the sidebar links
+        // them all, and a cached page's sidebar never goes stale when another lesson is built.
+        return CourseNeighbours(number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }),
+                                course: course.map { CourseEntry(slug: $0.slug, title: $0.title, built: true) })
     }
 }
 

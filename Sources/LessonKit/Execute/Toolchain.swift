@@ -34,7 +34,7 @@ public struct Toolchain: Sendable {
                          libraries: try LibraryFlags.query())
     }
 
-    /// The object files of the modules a lesson links: all of `<Target>.build/*.o`.
+    /// The object files of the modules a lesson links (`lessonModules`).
     func objectFiles() throws -> [URL] {
         // SwiftPM's own list of what it linked into `lessons` (which depends on every lesson
         // module) names only objects of current sources; a folder scan would also pick up the

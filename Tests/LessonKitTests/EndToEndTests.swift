@@ -82,7 +82,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(trap.contains("before the trap"))
         XCTAssertTrue(trap.contains("about to read past the end"), "output printed just before a crash is kept")
         XCTAssertFalse(trap.contains(">never printed\n"))
-        XCTAssertTrue(trap.contains("not run (an earlier cell failed)"))
+        XCTAssertTrue(trap.contains("not run: <a href=\"#cell-2\">cell 2</a> failed"), "later cells name the cell that failed")
         let compile = try page("02-compile-error")
         XCTAssertTrue(compile.contains("a is 1"), "the cells before a compile error still ran")
         XCTAssertTrue(compile.contains("02-compile-error.md:9:14: error: cannot convert value"))

@@ -55,7 +55,7 @@ final class PageRendererTests: XCTestCase {
         XCTAssertTrue(html.contains("<table class=\"data numeric\"><caption>T</caption><thead><tr><th>h</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table>"))
         XCTAssertTrue(html.contains("<figure id=\"figure-1\"><img src=\"figure-1.png\" alt=\"A &lt;plot&gt;\" width=\"10\" height=\"20\""))
         XCTAssertTrue(html.contains("id=\"the-plot\"><a id=\"cell-2\"></a>"), "a label names the cell's anchor and cell-N still works")
-        XCTAssertTrue(html.contains("not run (an earlier cell failed)"))
+        XCTAssertTrue(html.contains("not run: <a href=\"#cell-3\">cell 3</a> failed"), "a cell kept from running names the cell that failed")
         XCTAssertTrue(html.contains("<h2 id=\"first-part\">"))
     }
 

@@ -47,6 +47,8 @@ public enum PageRenderer {
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
         let (references, figures) = crossReferences(lesson, results: resultsByNumber)
+        // The cell whose failure kept the later ones from running, named on their badges.
+        let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?.cell.number
         for block in lesson.blocks {
             switch block {
             case let .prose(markdown, line):
@@ -57,7 +59,7 @@ public enum PageRenderer {
                 errors += rendered.errors
             case let .cell(cell):
                 let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-                body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer)
+                body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
             }
         }
         warnings += outputRenderer.warnings
@@ -181,7 +183,7 @@ public enum PageRenderer {
         return (references, figures)
     }
 
-    static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer) -> String {
+    static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil) -> String {
         let cell = r.cell
         let failed: Bool
         let badge: String
@@ -189,7 +191,10 @@ public enum PageRenderer {
         case .passed: failed = false; badge = "<span class=\"badge ok\">✓ ran</span>"
         case .failedAsExpected: failed = false; badge = "<span class=\"badge ok\">✓ failed as expected</span>"
         case .failed: failed = true; badge = "<span class=\"badge bad\">✗ failed</span>"
-        case .notRun: failed = false; badge = "<span class=\"badge skip\">not run (an earlier cell failed)</span>"
+        case .notRun:
+            failed = false
+            badge = failedCell.map { "<span class=\"badge skip\">not run: <a href=\"#cell-\($0)\">cell \($0)</a> failed</span>" }
+                ?? "<span class=\"badge skip\">not run (an earlier cell failed)</span>"
         case .skipped: failed = false; badge = "<span class=\"badge skip\">not run (eval: false)</span>"
         }
         let anchor = cell.options.label.map { HTML.slug($0) } ?? "cell-\(cell.number)"

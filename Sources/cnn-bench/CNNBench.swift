@@ -22,6 +22,9 @@ struct CNNBench: ParsableCommand {
     @Option(help: "Images per timed epoch (default: the whole training set, 60,000 for MNIST); fewer for profiling.")
     var trainImages: Int?
 
+    @Option(help: "Test images for the inference figure (default: the whole test set, 10,000 for MNIST).")
+    var testImages: Int?
+
     @Option(help: "Warm-up training steps before the timed epochs (not timed).")
     var warmup: Int = 5
 
@@ -40,6 +43,7 @@ struct CNNBench: ParsableCommand {
         }
         guard trainEpochs >= 1, warmup >= 0 else { throw ValidationError("--train-epochs must be at least 1 and --warmup at least 0") }
         if let trainImages, trainImages < 1 { throw ValidationError("--train-images must be at least 1") }
+        if let testImages, testImages < 1 { throw ValidationError("--test-images must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -111,7 +115,7 @@ struct CNNBench: ParsableCommand {
         let trainRate = Double(n) / (epochSeconds.reduce(0, +) / Double(epochSeconds.count))
 
         // Inference: the whole test set at batch 1000, median of 5 after one warm-up.
-        let test = mnist.testImages
+        let test = mnist.testImages.batch(0..<min(testImages ?? mnist.testImages.shape[0], mnist.testImages.shape[0]))
         _ = model.predict(test.batch(0..<min(1000, test.shape[0])), batchSize: 1000)
         let inferenceSeconds = median((0..<5).map { _ in seconds { _ = model.predict(test, batchSize: 1000) } })
         let inferenceRate = Double(test.shape[0]) / inferenceSeconds

@@ -22,6 +22,9 @@ public final class Conv2D: ActivatedLayer {
     private var cols: [Float] = []
     private var geometry: WindowGeometry?
     private var inputShape: [Int] = []
+    /// z, from the last caching pass through `forwardWithPreActivation`. A plain `forward` with
+    /// ReLU (or no activation) keeps only y: it computes y = max(0, z) inside the convolution
+    /// (bias and ReLU fused, as Keras does) and never stores z, whose sign y already records.
     public private(set) var preActivation: Tensor?
     private var output: Tensor?
 
@@ -82,8 +85,31 @@ public final class Conv2D: ActivatedLayer {
         return (y, z)
     }
 
+    /// The forward pass; with ReLU or no activation, the fused one (see `preActivation`).
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        guard activation == .relu || activation == .linear else { return forwardWithPreActivation(x, mode: mode).output }
+        let kernel = requireBuilt(kernel, name)
+        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        var localCols: [Float] = []
+        let relu = activation == .relu
+        let y = mode.keepsCache
+            ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols, relu: relu)
+            : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols, relu: relu)
+        if mode.keepsCache {
+            geometry = g
+            inputShape = x.shape
+            preActivation = nil
+            output = y
+        }
+        return y
+    }
+
     public func backward(_ dy: Tensor) -> Tensor {
-        let z = requireForward(preActivation, name), y = requireForward(output, name)
+        let y = requireForward(output, name)
+        guard let z = preActivation else {
+            // The fused pass kept only y: ReLU passes the gradient where y > 0 (exactly where z > 0).
+            return backward(preActivationGradient: activation == .relu ? reluBackward(input: y, outputGradient: dy) : dy)
+        }
         return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
     }
 

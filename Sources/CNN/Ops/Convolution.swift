@@ -81,23 +81,34 @@ public func conv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides
 }
 
 /// The forward pass into a caller-owned im2col buffer (a layer keeps it for the backward pass).
-func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float]) -> Tensor {
+/// With `relu`, the output is max(0, z) instead of z, applied with the bias to each block of rows
+/// of the product as soon as it is computed (one pass over the output instead of three: seed
+/// with the bias, multiply, rectify).
+func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float], relu: Bool = false) -> Tensor {
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
     if cols.count != g.positions * k { cols = uninitializedFloats(g.positions * k) }  // im2col writes every value
-    var out = uninitializedFloats(g.positions * f)  // seeded with the bias, or written by GEMM with beta 0
+    var out = uninitializedFloats(g.positions * f)  // written by GEMM with beta 0
     input.scalars.withUnsafeBufferPointer { x in
         cols.withUnsafeMutableBufferPointer { c in im2col(x.baseAddress!, g, c.baseAddress!) }
     }
+    let zeros = bias == nil ? [Float](repeating: 0, count: f) : []
     cols.withUnsafeBufferPointer { c in
         kernel.scalars.withUnsafeBufferPointer { w in
             out.withUnsafeMutableBufferPointer { y in
-                if let bias {
-                    // Seed every row with the bias, then accumulate the product onto it (beta = 1).
-                    bias.scalars.withUnsafeBufferPointer { b in
-                        for row in 0..<g.positions { (y.baseAddress! + row * f).update(from: b.baseAddress!, count: f) }
+                (bias?.scalars ?? zeros).withUnsafeBufferPointer { b in
+                    let y = y.baseAddress!, b = b.baseAddress!
+                    gemm(m: g.positions, n: f, k: k, a: c.baseAddress!, b: w.baseAddress!, c: y) { rows in
+                        // y[row, :] = (relu) (y[row, :] + b); rows of one block, still in cache.
+                        for row in rows {
+                            let r = y + row * f
+                            if relu {
+                                for j in 0..<f { let v = r[j] + b[j]; r[j] = v > 0 ? v : 0 }
+                            } else if bias != nil {
+                                for j in 0..<f { r[j] += b[j] }
+                            }
+                        }
                     }
                 }
-                gemm(m: g.positions, n: f, k: k, a: c.baseAddress!, b: w.baseAddress!, beta: bias == nil ? 0 : 1, c: y.baseAddress!)
             }
         }
     }

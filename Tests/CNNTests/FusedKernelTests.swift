@@ -1,0 +1,81 @@
+import XCTest
+@testable import CNN
+
+/// The fused fast paths against their naive twins, and under the shared gradient checker.
+final class FusedKernelTests: XCTestCase {
+    static let cases: [([Int], (Int, Int), Int, (Int, Int), Padding)] = [
+        ([2, 7, 6, 3], (3, 3), 4, (1, 1), .valid),
+        ([1, 8, 8, 2], (3, 3), 5, (2, 2), .same),
+        ([3, 9, 7, 1], (4, 4), 2, (1, 1), .same),
+        ([2, 6, 6, 4], (1, 1), 3, (1, 1), .valid),
+        // Large enough that the product is cut into row blocks, each rectified by its worker.
+        ([4, 28, 28, 1], (3, 3), 32, (1, 1), .valid),
+    ]
+
+    /// conv2d with bias and ReLU applied to each block of the product as it is computed, against
+    /// ReLU of the seven-loop definition.
+    func testFusedBiasReluMatchesNaiveTwin() {
+        var g = RandomGenerator(seed: 21)
+        for (shape, k, f, s, p) in Self.cases {
+            let x = Tensor.normal(shape, generator: &g)
+            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g), b = Tensor.normal([f], generator: &g)
+            let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
+            var cols: [Float] = []
+            let fused = conv2dForward(x, kernel: w, bias: b, geometry: geometry, cols: &cols, relu: true)
+            let slow = relu(naiveConv2d(x, kernel: w, bias: b, strides: s, padding: p))
+            XCTAssertEqual(fused.shape, slow.shape)
+            for (a, e) in zip(fused.scalars, slow.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
+            XCTAssertTrue(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "both sides of the kink are exercised")
+            let noBias = conv2dForward(x, kernel: w, bias: nil, geometry: geometry, cols: &cols, relu: false)
+            let slowNoBias = naiveConv2d(x, kernel: w, strides: s, padding: p)
+            for (a, e) in zip(noBias.scalars, slowNoBias.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
+        }
+    }
+
+    /// The Conv2D layer's fused forward and backward (only y kept) give what the unfused pair
+    /// (z and y kept, ReLU's rule applied to z) gives.
+    func testFusedLayerMatchesUnfusedLayer() {
+        for activation in [ActivationFunction.relu, .linear] {
+            let layer = Conv2D(6, kernelSize: 3, padding: .same, activation: activation)
+            var g = RandomGenerator(seed: 5)
+            layer.build(inputShape: [9, 9, 3], generator: &g)
+            layer.bias!.value = Tensor.normal([6], seed: 8)
+            let x = Tensor.normal([3, 9, 9, 3], seed: 6), dy = Tensor.normal([3, 9, 9, 6], seed: 7)
+            let fusedY = layer.forward(x, mode: .training)
+            XCTAssertNil(layer.preActivation, "the fused pass keeps only y")
+            let fusedDx = layer.backward(dy)
+            let fusedGrads = layer.gradients
+            let (plainY, z) = layer.forwardWithPreActivation(x, mode: .training)
+            XCTAssertNotNil(layer.preActivation)
+            let plainDx = layer.backward(dy)
+            XCTAssertEqual(fusedY.shape, plainY.shape)
+            for (a, e) in zip(fusedY.scalars, plainY.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+            for (a, e) in zip(fusedY.scalars, activation(z).scalars) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+            for (a, e) in zip(fusedDx.scalars, plainDx.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
+            for (f, p) in zip(fusedGrads, layer.gradients) {
+                for (a, e) in zip(f.scalars, p.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3) }
+            }
+        }
+    }
+
+    /// The fused layer's gradients (input, kernel, bias) under the shared checker.
+    func testFusedLayerGradients() {
+        let layer = Conv2D(3, kernelSize: 3, activation: .relu)
+        var g = RandomGenerator(seed: 9)
+        layer.build(inputShape: [5, 5, 2], generator: &g)
+        let x = Tensor.normal([2, 5, 5, 2], seed: 10)
+        let w = layer.kernel!.value, b = Tensor.normal([3], seed: 11)
+        func run(_ xs: [Tensor]) -> Tensor {
+            layer.kernel!.value = xs[1]
+            layer.bias!.value = xs[2]
+            return layer.forward(xs[0], mode: .training)
+        }
+        let result = checkGradients("Conv2D relu (fused)", inputs: [("x", x), ("kernel", w), ("bias", b)],
+            forward: run, backward: { xs, dy in
+                _ = run(xs)
+                let dx = layer.backward(dy)
+                return [dx, layer.kernel!.gradient, layer.bias!.gradient]
+            }, step: 1e-3)
+        XCTAssertTrue(result.passed, result.description)
+    }
+}

@@ -79,3 +79,29 @@ final class FusedKernelTests: XCTestCase {
         XCTAssertTrue(result.passed, result.description)
     }
 }
+
+/// Max pooling's fast pair (no indices kept; winners found again from x and y) against the twin
+/// that records each winner's index.
+final class FastPoolingTests: XCTestCase {
+    func testFastMaxPoolingMatchesTwin() {
+        let cases: [([Int], (Int, Int), (Int, Int), Padding)] = [
+            ([2, 26, 26, 32], (2, 2), (2, 2), .valid),
+            ([1, 11, 11, 64], (2, 2), (2, 2), .valid),  // odd size: the last row and column dropped
+            ([2, 7, 6, 3], (3, 3), (2, 2), .same),
+            ([1, 5, 5, 2], (2, 3), (1, 2), .explicit(top: 1, bottom: 0, left: 2, right: 1)),
+        ]
+        for (shape, k, s, p) in cases {
+            // Rounded values: many ties inside windows, so the tie rule is exercised too.
+            let x = Tensor.normal(shape, seed: UInt64(shape.reduce(0, +))).map { ($0 * 2).rounded() }
+            let g = WindowGeometry(inputShape: shape, kernelSize: k, strides: s, padding: p, operation: "test")
+            let (twinY, argmax) = maxPool2dWithArgmax(x, g)
+            let fastY = maxPool2dForward(x, g)
+            XCTAssertEqual(fastY.shape, twinY.shape)
+            XCTAssertEqual(fastY.scalars, twinY.scalars)
+            let dy = Tensor.normal(twinY.shape, seed: 3)
+            let twinDx = maxPool2dBackward(argmax: argmax, inputShape: shape, outputGradient: dy)
+            let fastDx = maxPool2dBackward(input: x, output: fastY, outputGradient: dy, g)
+            XCTAssertEqual(fastDx.scalars, twinDx.scalars, "\(shape) \(p)")
+        }
+    }
+}

@@ -16,8 +16,17 @@ func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ cols: UnsafeMutabl
             let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
             for ox in 0..<g.outputWidth {
                 var dst = cols + ((nOy * g.outputWidth) + ox) * rowLength
+                let x0 = ox * g.strideX - g.left
+                let rowInside = x0 >= 0 && x0 + g.kernelWidth <= g.width
                 for ky in 0..<g.kernelHeight {
                     let iy = oy * g.strideY + ky - g.top
+                    if rowInside && iy >= 0 && iy < g.height {
+                        // The window's row lies inside the image: its KW cells of C channels are
+                        // one contiguous run of x, copied at once.
+                        dst.update(from: x + ((n * g.height + iy) * g.width + x0) * c, count: g.kernelWidth * c)
+                        dst += g.kernelWidth * c
+                        continue
+                    }
                     for kx in 0..<g.kernelWidth {
                         let ix = ox * g.strideX + kx - g.left
                         if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
@@ -136,7 +145,17 @@ func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGrad
                  "conv2d backward: output gradient \(dy.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
     var dKernel = uninitializedFloats(k * f)  // written by GEMM with beta 0
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
-    let dBias = dy.reshaped([g.positions, f]).sum(alongAxis: 0)
+    // dL/db: the column sums of dy viewed as [positions, F], accumulated row by row (vectorised over F).
+    var biasSums = [Float](repeating: 0, count: f)
+    dy.scalars.withUnsafeBufferPointer { d in
+        biasSums.withUnsafeMutableBufferPointer { sums in
+            for row in 0..<g.positions {
+                let r = d.baseAddress! + row * f
+                for j in 0..<f { sums[j] += r[j] }
+            }
+        }
+    }
+    let dBias = Tensor(shape: [f], scalars: biasSums)
     dy.scalars.withUnsafeBufferPointer { d in
         cols.withUnsafeBufferPointer { c in
             dKernel.withUnsafeMutableBufferPointer { dk in

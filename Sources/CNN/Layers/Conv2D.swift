@@ -108,14 +108,18 @@ public final class Conv2D: ActivatedLayer {
         let y = requireForward(output, name)
         guard let z = preActivation else {
             // The fused pass kept only y: ReLU passes the gradient where y > 0 (exactly where z > 0).
-            return backward(preActivationGradient: activation == .relu ? reluBackward(input: y, outputGradient: dy) : dy)
+            return backwardFromOutput(dy, reluOutput: activation == .relu ? y : nil)
         }
         return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
     }
 
-    public func backward(preActivationGradient dz: Tensor) -> Tensor {
+    public func backward(preActivationGradient dz: Tensor) -> Tensor { backwardFromOutput(dz, reluOutput: nil) }
+
+    /// From dL/dz, or from dL/dy and y when `reluOutput` is y of the fused ReLU pass.
+    private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
-        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: dz, geometry: g, needInputGradient: computesInputGradient)
+        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: gradient, geometry: g,
+                                   needInputGradient: computesInputGradient, reluOutput: reluOutput)
         kernel.gradient = grads.kernel
         bias?.gradient = grads.bias
         return grads.input

@@ -137,21 +137,43 @@ public func conv2dBackward(input: Tensor, kernel: Tensor, outputGradient: Tensor
     return conv2dBackward(cols: cols, inputShape: input.shape, kernel: kernel, outputGradient: outputGradient, geometry: g, needInputGradient: true)
 }
 
-/// The backward pass from the forward pass's im2col buffer.
-func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry, needInputGradient: Bool)
+/// The backward pass from the forward pass's im2col buffer. With `reluOutput` (y of the fused
+/// bias + ReLU forward pass), `outputGradient` is dL/dy and dL/dz = dL/dy where y > 0, else 0, is
+/// formed in the same pass as the bias gradient.
+func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient: Tensor, geometry g: WindowGeometry,
+                    needInputGradient: Bool, reluOutput: Tensor? = nil)
     -> (input: Tensor, kernel: Tensor, bias: Tensor) {
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
-    require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, f],
-                 "conv2d backward: output gradient \(dy.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
+    require(outputGradient.shape == [g.batch, g.outputHeight, g.outputWidth, f],
+                 "conv2d backward: output gradient \(outputGradient.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
     var dKernel = uninitializedFloats(k * f)  // written by GEMM with beta 0
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
-    // dL/db: the column sums of dy viewed as [positions, F], accumulated row by row (vectorised over F).
+    // dL/db: the column sums of dz viewed as [positions, F], accumulated row by row (vectorised over F).
     var biasSums = [Float](repeating: 0, count: f)
-    dy.scalars.withUnsafeBufferPointer { d in
-        biasSums.withUnsafeMutableBufferPointer { sums in
-            for row in 0..<g.positions {
-                let r = d.baseAddress! + row * f
-                for j in 0..<f { sums[j] += r[j] }
+    var dy = outputGradient
+    if let reluOutput {
+        require(reluOutput.shape == outputGradient.shape, "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
+        var dz = uninitializedFloats(outputGradient.count)  // every value written below
+        dz.withUnsafeMutableBufferPointer { dz in
+            outputGradient.scalars.withUnsafeBufferPointer { d in
+                reluOutput.scalars.withUnsafeBufferPointer { y in
+                    biasSums.withUnsafeMutableBufferPointer { sums in
+                        for row in 0..<g.positions {
+                            let o = row * f
+                            for j in 0..<f { let v = y[o + j] > 0 ? d[o + j] : 0; dz[o + j] = v; sums[j] += v }
+                        }
+                    }
+                }
+            }
+        }
+        dy = Tensor(shape: outputGradient.shape, scalars: dz)
+    } else {
+        dy.scalars.withUnsafeBufferPointer { d in
+            biasSums.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<g.positions {
+                    let r = d.baseAddress! + row * f
+                    for j in 0..<f { sums[j] += r[j] }
+                }
             }
         }
     }

@@ -34,6 +34,9 @@ struct CNNBench: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(inversion: .prefixedNo, help: "Run Conv2D's forward pass through oneDNN (else im2col + OpenBLAS).")
+    var oneDNN = true
+
     @Option(help: "Threads for the core (default: every online core).")
     var threads: Int?
 
@@ -49,7 +52,7 @@ struct CNNBench: ParsableCommand {
 
     func run() throws {
         // The bench owns its process: it decides the thread model (see `Runtime.configure`).
-        Runtime.configure(threads: threads ?? Runtime.availableCores)
+        Runtime.configure(threads: threads ?? Runtime.availableCores, oneDNN: oneDNN)
         let mnist: MNIST
         do { mnist = try MNIST.load(directory: directory.map { URL(fileURLWithPath: $0) }) } catch {
             throw ValidationError("\(error)")
@@ -74,6 +77,7 @@ struct CNNBench: ParsableCommand {
         if json {
             var cpuJSON = cpu.json
             cpuJSON["threads"] = Runtime.threads
+            cpuJSON["convolution_forward"] = Runtime.usesOneDNN ? "oneDNN" : "im2col + OpenBLAS"
             cpuJSON["peak_gflops"] = peak
             let all: [String: Any] = ["cpu": cpuJSON, "models": reports, "peak_memory_mb": peakMemoryMB()]
             let data = try JSONSerialization.data(withJSONObject: all, options: [.prettyPrinted, .sortedKeys])

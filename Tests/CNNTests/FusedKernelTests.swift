@@ -105,3 +105,47 @@ final class FastPoolingTests: XCTestCase {
         }
     }
 }
+
+/// The oneDNN forward convolution against the seven-loop definition, with and without the fused
+/// bias and ReLU, and the Conv2D layer's oneDNN path against its im2col path.
+final class OneDNNConvolutionTests: XCTestCase {
+    func testOneDNNMatchesNaiveTwin() throws {
+        var g = RandomGenerator(seed: 31)
+        for (shape, k, f, s, p) in FusedKernelTests.cases + [([3, 13, 13, 32], (3, 3), 64, (1, 1), .valid)] {
+            let x = Tensor.normal(shape, generator: &g)
+            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g), b = Tensor.normal([f], generator: &g)
+            let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
+            for (hasBias, relu) in [(true, true), (false, false), (true, false)] {
+                let conv = try XCTUnwrap(DNNLConvolution(geometry: geometry, filters: f, hasBias: hasBias, relu: relu),
+                                         "oneDNN refuses \(shape) k\(k) s\(s) \(p)")
+                let fast = try XCTUnwrap(conv.run(x, kernel: w, bias: hasBias ? b : nil))
+                let plain = naiveConv2d(x, kernel: w, bias: hasBias ? b : nil, strides: s, padding: p)
+                let slow = relu ? CNN.relu(plain) : plain
+                XCTAssertEqual(fast.shape, slow.shape)
+                for (a, e) in zip(fast.scalars, slow.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4, "\(conv.implementation)") }
+                // The same call gives the same bits.
+                XCTAssertEqual(conv.run(x, kernel: w, bias: hasBias ? b : nil)?.scalars, fast.scalars)
+            }
+        }
+    }
+
+    func testLayerGivesTheSameWithAndWithoutOneDNN() {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        let layer = Conv2D(8, kernelSize: 3, activation: .relu)
+        var g = RandomGenerator(seed: 12)
+        layer.build(inputShape: [10, 10, 4], generator: &g)
+        layer.bias!.value = Tensor.normal([8], seed: 13)
+        let x = Tensor.normal([5, 10, 10, 4], seed: 14), dy = Tensor.normal([5, 8, 8, 8], seed: 15)
+        func pass() -> [Tensor] { [layer.forward(x, mode: .training), layer.backward(dy)] + layer.gradients }
+        Runtime.configure(threads: saved, oneDNN: true)
+        let fast = pass()
+        Runtime.configure(threads: saved, oneDNN: false)
+        let twin = pass()
+        for (a, b) in zip(fast, twin) {
+            XCTAssertEqual(a.shape, b.shape)
+            for (u, v) in zip(a.scalars, b.scalars) { XCTAssertEqual(u, v, accuracy: 1e-3) }
+        }
+        Runtime.configure(threads: saved, oneDNN: true)
+    }
+}

@@ -20,6 +20,8 @@ public final class Conv2D: ActivatedLayer {
 
     // From the last caching forward pass: the im2col matrix, z and y.
     private var cols: [Float] = []
+    /// x, when the forward pass ran through oneDNN and left `cols` for the backward pass to fill.
+    private var colsInput: Tensor?
     private var geometry: WindowGeometry?
     private var inputShape: [Int] = []
     /// z, from the last caching pass through `forwardWithPreActivation`. A plain `forward` with
@@ -77,6 +79,7 @@ public final class Conv2D: ActivatedLayer {
             : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols)
         let y = activation(z)
         if mode.keepsCache {
+            colsInput = nil
             geometry = g
             inputShape = x.shape
             preActivation = z
@@ -92,9 +95,17 @@ public final class Conv2D: ActivatedLayer {
         let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
         var localCols: [Float] = []
         let relu = activation == .relu
-        let y = mode.keepsCache
-            ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols, relu: relu)
-            : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols, relu: relu)
+        let y: Tensor
+        if Runtime.usesOneDNN, let fast = oneDNNConvolution(g, relu: relu)?.run(x, kernel: kernel.value, bias: bias?.value) {
+            y = fast
+            // The backward pass lays x out as columns itself.
+            colsInput = mode.keepsCache ? x : nil
+        } else {
+            y = mode.keepsCache
+                ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols, relu: relu)
+                : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols, relu: relu)
+            if mode.keepsCache { colsInput = nil }
+        }
         if mode.keepsCache {
             geometry = g
             inputShape = x.shape
@@ -102,6 +113,20 @@ public final class Conv2D: ActivatedLayer {
             output = y
         }
         return y
+    }
+
+    /// oneDNN primitives made for this layer, one per input shape seen (training batch, last
+    /// partial batch, evaluation batch), the most recent last; at most four are kept.
+    private var primitives: [DNNLConvolution] = []
+
+    private func oneDNNConvolution(_ g: WindowGeometry, relu: Bool) -> DNNLConvolution? {
+        if let index = primitives.firstIndex(where: { $0.matches(g, filters: filters, hasBias: useBias, relu: relu) }) {
+            return primitives[index]
+        }
+        guard let made = DNNLConvolution(geometry: g, filters: filters, hasBias: useBias, relu: relu) else { return nil }
+        if primitives.count == 4 { primitives.removeFirst() }
+        primitives.append(made)
+        return made
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
@@ -118,6 +143,14 @@ public final class Conv2D: ActivatedLayer {
     /// From dL/dz, or from dL/dy and y when `reluOutput` is y of the fused ReLU pass.
     private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
+        if let x = colsInput {
+            let count = g.positions * kernelSize.0 * kernelSize.1 * g.channels
+            if cols.count != count { cols = uninitializedFloats(count) }  // im2col writes every value
+            x.scalars.withUnsafeBufferPointer { xp in
+                cols.withUnsafeMutableBufferPointer { c in im2col(xp.baseAddress!, g, c.baseAddress!) }
+            }
+            colsInput = nil
+        }
         let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: gradient, geometry: g,
                                    needInputGradient: computesInputGradient, reluOutput: reluOutput)
         kernel.gradient = grads.kernel

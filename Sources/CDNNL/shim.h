@@ -94,3 +94,118 @@ static inline void cnn_dnnl_convolution_destroy(cnn_dnnl_convolution *conv) {
     dnnl_memory_destroy(conv->bias);
     dnnl_memory_destroy(conv->destination);
 }
+
+/// Both backward passes of a convolution (same shapes and layouts as the forward one, no bias:
+/// the caller sums dL/dz for the bias): dL/dkernel from x and dL/dz, written back in HWIO, and,
+/// when asked, dL/dx from dL/dz and the kernel.
+typedef struct {
+    dnnl_primitive_t data, weights, kernel_reorder, gradient_reorder;
+    dnnl_memory_t source, output_gradient, input_gradient, user_kernel, kernel, kernel_gradient, user_kernel_gradient;
+    int has_data;
+    const char *implementation_data, *implementation_weights;
+} cnn_dnnl_convolution_backward;
+
+static inline dnnl_status_t cnn_dnnl_reorder(dnnl_primitive_t *reorder, const dnnl_memory_desc_t *from,
+                                             const dnnl_memory_desc_t *to, dnnl_engine_t engine) {
+    dnnl_primitive_desc_t pd;
+    dnnl_status_t s = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
+    if (s) return s;
+    s = dnnl_primitive_create(reorder, pd);
+    dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
+static inline dnnl_status_t cnn_dnnl_convolution_backward_create(
+        cnn_dnnl_convolution_backward *conv, dnnl_engine_t engine, int need_data,
+        int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
+        int stride_y, int stride_x, int top, int left, int bottom, int right) {
+    dnnl_memory_desc_t src, any, hwio, dst;
+    dnnl_dims_t src_dims = {n, c, h, w}, wei_dims = {f, c, kh, kw}, dst_dims = {n, f, oh, ow};
+    dnnl_dims_t strides = {stride_y, stride_x}, pad_l = {top, left}, pad_r = {bottom, right};
+    dnnl_status_t s;
+    if ((s = dnnl_memory_desc_init_by_tag(&src, 4, src_dims, dnnl_f32, dnnl_nhwc))) return s;
+    if ((s = dnnl_memory_desc_init_by_tag(&hwio, 4, wei_dims, dnnl_f32, dnnl_hwio))) return s;
+    if ((s = dnnl_memory_desc_init_by_tag(&any, 4, wei_dims, dnnl_f32, dnnl_format_tag_any))) return s;
+    if ((s = dnnl_memory_desc_init_by_tag(&dst, 4, dst_dims, dnnl_f32, dnnl_nhwc))) return s;
+    // The backward descriptors take the forward training one as a hint.
+    dnnl_convolution_desc_t fd, dd, wd;
+    if ((s = dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, dnnl_convolution_direct,
+            &src, &any, NULL, &dst, strides, pad_l, pad_r))) return s;
+    dnnl_primitive_desc_t fpd, wpd, dpd = NULL;
+    if ((s = dnnl_primitive_desc_create(&fpd, &fd, NULL, engine, NULL))) return s;
+    s = dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &src, &any, NULL, &dst, strides, pad_l, pad_r);
+    if (!s) s = dnnl_primitive_desc_create(&wpd, &wd, NULL, engine, fpd);
+    if (!s && need_data) {
+        s = dnnl_convolution_backward_data_desc_init(&dd, dnnl_convolution_direct, &src, &any, &dst, strides, pad_l, pad_r);
+        if (!s) s = dnnl_primitive_desc_create(&dpd, &dd, NULL, engine, fpd);
+    }
+    dnnl_primitive_desc_destroy(fpd);
+    if (s) return s;
+    conv->has_data = need_data;
+    conv->implementation_weights = "";
+    dnnl_primitive_desc_query(wpd, dnnl_query_impl_info_str, 0, &conv->implementation_weights);
+    const dnnl_memory_desc_t *gradient_md = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
+    if (!(s = dnnl_primitive_create(&conv->weights, wpd)))
+        if (!(s = cnn_dnnl_reorder(&conv->gradient_reorder, gradient_md, &hwio, engine)))
+            s = dnnl_memory_create(&conv->kernel_gradient, gradient_md, engine, DNNL_MEMORY_ALLOCATE);
+    dnnl_primitive_desc_destroy(wpd);
+    if (s) { if (dpd) dnnl_primitive_desc_destroy(dpd); return s; }
+    conv->implementation_data = "";
+    if (need_data) {
+        dnnl_primitive_desc_query(dpd, dnnl_query_impl_info_str, 0, &conv->implementation_data);
+        const dnnl_memory_desc_t *kernel_md = dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
+        if (!(s = dnnl_primitive_create(&conv->data, dpd)))
+            if (!(s = cnn_dnnl_reorder(&conv->kernel_reorder, &hwio, kernel_md, engine)))
+                s = dnnl_memory_create(&conv->kernel, kernel_md, engine, DNNL_MEMORY_ALLOCATE);
+        dnnl_primitive_desc_destroy(dpd);
+        if (s) return s;
+        dnnl_memory_create(&conv->input_gradient, &src, engine, DNNL_MEMORY_NONE);
+        dnnl_memory_create(&conv->user_kernel, &hwio, engine, DNNL_MEMORY_NONE);
+    }
+    dnnl_memory_create(&conv->source, &src, engine, DNNL_MEMORY_NONE);
+    dnnl_memory_create(&conv->output_gradient, &dst, engine, DNNL_MEMORY_NONE);
+    dnnl_memory_create(&conv->user_kernel_gradient, &hwio, engine, DNNL_MEMORY_NONE);
+    return dnnl_success;
+}
+
+/// dL/dkernel (HWIO) from x and dL/dz; dL/dx too when `input_gradient` is not NULL (and the
+/// backward pass was made with need_data).
+static inline dnnl_status_t cnn_dnnl_convolution_backward_run(const cnn_dnnl_convolution_backward *conv,
+        dnnl_stream_t stream, const float *x, const float *output_gradient, const float *kernel,
+        float *kernel_gradient, float *input_gradient) {
+    dnnl_status_t s;
+    dnnl_memory_set_data_handle(conv->source, (void *)x);
+    dnnl_memory_set_data_handle(conv->output_gradient, (void *)output_gradient);
+    dnnl_memory_set_data_handle(conv->user_kernel_gradient, kernel_gradient);
+    dnnl_exec_arg_t w[3] = {{DNNL_ARG_SRC, conv->source}, {DNNL_ARG_DIFF_DST, conv->output_gradient},
+                            {DNNL_ARG_DIFF_WEIGHTS, conv->kernel_gradient}};
+    if ((s = dnnl_primitive_execute(conv->weights, stream, 3, w))) return s;
+    dnnl_exec_arg_t back[2] = {{DNNL_ARG_FROM, conv->kernel_gradient}, {DNNL_ARG_TO, conv->user_kernel_gradient}};
+    if ((s = dnnl_primitive_execute(conv->gradient_reorder, stream, 2, back))) return s;
+    if (input_gradient && conv->has_data) {
+        dnnl_memory_set_data_handle(conv->user_kernel, (void *)kernel);
+        dnnl_memory_set_data_handle(conv->input_gradient, input_gradient);
+        dnnl_exec_arg_t to[2] = {{DNNL_ARG_FROM, conv->user_kernel}, {DNNL_ARG_TO, conv->kernel}};
+        if ((s = dnnl_primitive_execute(conv->kernel_reorder, stream, 2, to))) return s;
+        dnnl_exec_arg_t d[3] = {{DNNL_ARG_DIFF_DST, conv->output_gradient}, {DNNL_ARG_WEIGHTS, conv->kernel},
+                                {DNNL_ARG_DIFF_SRC, conv->input_gradient}};
+        if ((s = dnnl_primitive_execute(conv->data, stream, 3, d))) return s;
+    }
+    return dnnl_stream_wait(stream);
+}
+
+static inline void cnn_dnnl_convolution_backward_destroy(cnn_dnnl_convolution_backward *conv) {
+    dnnl_primitive_destroy(conv->weights);
+    dnnl_primitive_destroy(conv->gradient_reorder);
+    dnnl_memory_destroy(conv->kernel_gradient);
+    dnnl_memory_destroy(conv->source);
+    dnnl_memory_destroy(conv->output_gradient);
+    dnnl_memory_destroy(conv->user_kernel_gradient);
+    if (conv->has_data) {
+        dnnl_primitive_destroy(conv->data);
+        dnnl_primitive_destroy(conv->kernel_reorder);
+        dnnl_memory_destroy(conv->kernel);
+        dnnl_memory_destroy(conv->input_gradient);
+        dnnl_memory_destroy(conv->user_kernel);
+    }
+}

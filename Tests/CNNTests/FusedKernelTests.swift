@@ -129,6 +129,33 @@ final class OneDNNConvolutionTests: XCTestCase {
         }
     }
 
+    /// oneDNN's backward data and backward weights against col2im + GEMM (`conv2dBackward`,
+    /// itself under the gradient checker).
+    func testOneDNNBackwardMatchesTwin() throws {
+        var g = RandomGenerator(seed: 41)
+        for (shape, k, f, s, p) in FusedKernelTests.cases + [([3, 13, 13, 32], (3, 3), 64, (1, 1), .valid)] {
+            let x = Tensor.normal(shape, generator: &g), w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
+            let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
+            let dz = Tensor.normal([geometry.batch, geometry.outputHeight, geometry.outputWidth, f], generator: &g)
+            let twin = conv2dBackward(input: x, kernel: w, outputGradient: dz, strides: s, padding: p)
+            for needInput in [true, false] {
+                let conv = try XCTUnwrap(DNNLConvolutionBackward(geometry: geometry, filters: f, computesInputGradient: needInput))
+                let fast = try XCTUnwrap(conv.run(input: x, kernel: w, outputGradient: dz))
+                XCTAssertEqual(fast.kernel.shape, twin.kernel.shape)
+                for (a, e) in zip(fast.kernel.scalars, twin.kernel.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3, "\(conv.implementation)") }
+                if needInput {
+                    XCTAssertEqual(fast.input.shape, twin.input.shape)
+                    for (a, e) in zip(fast.input.scalars, twin.input.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3, "\(conv.implementation)") }
+                } else {
+                    XCTAssertEqual(fast.input.shape, [0])
+                }
+                let again = try XCTUnwrap(conv.run(input: x, kernel: w, outputGradient: dz))
+                XCTAssertEqual(again.kernel.scalars, fast.kernel.scalars, "same call, same bits")
+                XCTAssertEqual(again.input.scalars, fast.input.scalars)
+            }
+        }
+    }
+
     func testLayerGivesTheSameWithAndWithoutOneDNN() {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }

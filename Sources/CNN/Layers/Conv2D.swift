@@ -20,7 +20,8 @@ public final class Conv2D: ActivatedLayer {
 
     // From the last caching forward pass: the im2col matrix, z and y.
     private var cols: [Float] = []
-    /// x, when the forward pass ran through oneDNN and left `cols` for the backward pass to fill.
+    /// x, when the forward pass ran through oneDNN: the backward pass runs through oneDNN from it
+    /// (or, should oneDNN refuse, lays it out as `cols` itself).
     private var colsInput: Tensor?
     private var geometry: WindowGeometry?
     private var inputShape: [Int] = []
@@ -119,6 +120,18 @@ public final class Conv2D: ActivatedLayer {
     /// partial batch, evaluation batch), the most recent last; at most four are kept.
     private var primitives: [DNNLConvolution] = []
 
+    private var backwardPrimitives: [DNNLConvolutionBackward] = []
+
+    private func oneDNNBackward(_ g: WindowGeometry) -> DNNLConvolutionBackward? {
+        if let found = backwardPrimitives.first(where: { $0.matches(g, filters: filters, computesInputGradient: computesInputGradient) }) {
+            return found
+        }
+        guard let made = DNNLConvolutionBackward(geometry: g, filters: filters, computesInputGradient: computesInputGradient) else { return nil }
+        if backwardPrimitives.count == 4 { backwardPrimitives.removeFirst() }
+        backwardPrimitives.append(made)
+        return made
+    }
+
     private func oneDNNConvolution(_ g: WindowGeometry, relu: Bool) -> DNNLConvolution? {
         if let index = primitives.firstIndex(where: { $0.matches(g, filters: filters, hasBias: useBias, relu: relu) }) {
             return primitives[index]
@@ -144,6 +157,13 @@ public final class Conv2D: ActivatedLayer {
     private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
         if let x = colsInput {
+            // The forward pass ran through oneDNN: so do both backward passes, if oneDNN takes them.
+            let (dz, dBias) = preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
+            if let grads = oneDNNBackward(g)?.run(input: x, kernel: kernel.value, outputGradient: dz) {
+                kernel.gradient = grads.kernel
+                bias?.gradient = dBias
+                return grads.input
+            }
             let count = g.positions * kernelSize.0 * kernelSize.1 * g.channels
             if cols.count != count { cols = uninitializedFloats(count) }  // im2col writes every value
             x.scalars.withUnsafeBufferPointer { xp in

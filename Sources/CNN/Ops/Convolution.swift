@@ -148,36 +148,7 @@ func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGrad
                  "conv2d backward: output gradient \(outputGradient.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
     var dKernel = uninitializedFloats(k * f)  // written by GEMM with beta 0
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
-    // dL/db: the column sums of dz viewed as [positions, F], accumulated row by row (vectorised over F).
-    var biasSums = [Float](repeating: 0, count: f)
-    var dy = outputGradient
-    if let reluOutput {
-        require(reluOutput.shape == outputGradient.shape, "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
-        var dz = uninitializedFloats(outputGradient.count)  // every value written below
-        dz.withUnsafeMutableBufferPointer { dz in
-            outputGradient.scalars.withUnsafeBufferPointer { d in
-                reluOutput.scalars.withUnsafeBufferPointer { y in
-                    biasSums.withUnsafeMutableBufferPointer { sums in
-                        for row in 0..<g.positions {
-                            let o = row * f
-                            for j in 0..<f { let v = y[o + j] > 0 ? d[o + j] : 0; dz[o + j] = v; sums[j] += v }
-                        }
-                    }
-                }
-            }
-        }
-        dy = Tensor(shape: outputGradient.shape, scalars: dz)
-    } else {
-        dy.scalars.withUnsafeBufferPointer { d in
-            biasSums.withUnsafeMutableBufferPointer { sums in
-                for row in 0..<g.positions {
-                    let r = d.baseAddress! + row * f
-                    for j in 0..<f { sums[j] += r[j] }
-                }
-            }
-        }
-    }
-    let dBias = Tensor(shape: [f], scalars: biasSums)
+    let (dy, dBias) = preActivationAndBiasGradients(outputGradient, reluOutput: reluOutput, positions: g.positions, filters: f)
     dy.scalars.withUnsafeBufferPointer { d in
         cols.withUnsafeBufferPointer { c in
             dKernel.withUnsafeMutableBufferPointer { dk in
@@ -225,4 +196,41 @@ public func naiveConv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, st
 @inline(__always)
 func uninitializedFloats(_ count: Int) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// dL/dz and dL/dbias from dL/dy: with `reluOutput` (y of a fused bias + ReLU pass), dL/dz =
+/// dL/dy where y > 0, else 0, formed in the same pass as the bias gradient; without, dL/dz = dL/dy.
+/// dL/dbias is the column sums of dL/dz viewed as [positions, F], accumulated row by row
+/// (vectorised over F).
+func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?, positions: Int, filters f: Int) -> (Tensor, Tensor) {
+    var biasSums = [Float](repeating: 0, count: f)
+    var dy = outputGradient
+    if let reluOutput {
+        require(reluOutput.shape == outputGradient.shape, "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
+        var dz = uninitializedFloats(outputGradient.count)  // every value written below
+        dz.withUnsafeMutableBufferPointer { dz in
+            outputGradient.scalars.withUnsafeBufferPointer { d in
+                reluOutput.scalars.withUnsafeBufferPointer { y in
+                    biasSums.withUnsafeMutableBufferPointer { sums in
+                        for row in 0..<positions {
+                            let o = row * f
+                            for j in 0..<f { let v = y[o + j] > 0 ? d[o + j] : 0; dz[o + j] = v; sums[j] += v }
+                        }
+                    }
+                }
+            }
+        }
+        dy = Tensor(shape: outputGradient.shape, scalars: dz)
+    } else {
+        dy.scalars.withUnsafeBufferPointer { d in
+            biasSums.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<positions {
+                    let r = d.baseAddress! + row * f
+                    for j in 0..<f { sums[j] += r[j] }
+                }
+            }
+        }
+    }
+    let dBias = Tensor(shape: [f], scalars: biasSums)
+    return (dy, dBias)
 }

@@ -75,3 +75,60 @@ final class DNNLConvolution {
         return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, filters], scalars: out)
     }
 }
+
+/// Both backward passes of one convolution through oneDNN (dL/dkernel, and dL/dx unless the
+/// layer is the model's first); `conv2dBackward` (col2im + GEMM) is their twin.
+final class DNNLConvolutionBackward {
+    private var conv = cnn_dnnl_convolution_backward()
+    let geometry: WindowGeometry
+    let filters: Int, computesInputGradient: Bool
+    /// oneDNN's names for the kernels it chose (backward data, backward weights).
+    let implementation: (data: String, weights: String)
+
+    init?(geometry g: WindowGeometry, filters: Int, computesInputGradient: Bool) {
+        guard let engine = DNNLEngine.shared.engine else { return nil }
+        self.geometry = g
+        self.filters = filters
+        self.computesInputGradient = computesInputGradient
+        let status = cnn_dnnl_convolution_backward_create(
+            &conv, engine, computesInputGradient ? 1 : 0, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
+            Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
+            Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right))
+        guard status == dnnl_success else { return nil }
+        implementation = (conv.implementation_data.map { String(cString: $0) } ?? "",
+                          conv.implementation_weights.map { String(cString: $0) } ?? "")
+    }
+
+    deinit { cnn_dnnl_convolution_backward_destroy(&conv) }
+
+    func matches(_ g: WindowGeometry, filters: Int, computesInputGradient: Bool) -> Bool {
+        geometry == g && self.filters == filters && self.computesInputGradient == computesInputGradient
+    }
+
+    /// (dL/dx [N, H, W, C], or [0] when not computed; dL/dkernel [KH, KW, C, F]) from x, the kernel
+    /// and dL/dz [N, OH, OW, F]; nil if oneDNN reports a failure.
+    func run(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor) -> (input: Tensor, kernel: Tensor)? {
+        guard let engine = DNNLEngine.shared.engine else { return nil }
+        var stream: dnnl_stream_t?
+        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else { return nil }
+        defer { dnnl_stream_destroy(stream) }
+        omp_set_num_threads(Int32(Runtime.threads))
+        var dKernel = uninitializedFloats(kernel.count)  // written by the reorder
+        var dInput = uninitializedFloats(computesInputGradient ? x.count : 0)  // written by backward data
+        var status = dnnl_success
+        x.scalars.withUnsafeBufferPointer { xp in
+            dz.scalars.withUnsafeBufferPointer { dp in
+                kernel.scalars.withUnsafeBufferPointer { wp in
+                    dKernel.withUnsafeMutableBufferPointer { dk in
+                        dInput.withUnsafeMutableBufferPointer { dx in
+                            status = cnn_dnnl_convolution_backward_run(&conv, stream, xp.baseAddress, dp.baseAddress, wp.baseAddress,
+                                                                        dk.baseAddress, computesInputGradient ? dx.baseAddress : nil)
+                        }
+                    }
+                }
+            }
+        }
+        guard status == dnnl_success else { return nil }
+        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput), Tensor(shape: kernel.shape, scalars: dKernel))
+    }
+}

@@ -109,22 +109,29 @@ final class FastPoolingTests: XCTestCase {
 /// The oneDNN forward convolution against the seven-loop definition, with and without the fused
 /// bias and ReLU, and the Conv2D layer's oneDNN path against its im2col path.
 final class OneDNNConvolutionTests: XCTestCase {
+    /// On 1 and 3 threads: the batch is cut into one slice per thread.
     func testOneDNNMatchesNaiveTwin() throws {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        for threads in [1, 3] { Runtime.configure(threads: threads); try forwardMatchesNaiveTwin() }
+    }
+
+    func forwardMatchesNaiveTwin() throws {
         var g = RandomGenerator(seed: 31)
         for (shape, k, f, s, p) in FusedKernelTests.cases + [([3, 13, 13, 32], (3, 3), 64, (1, 1), .valid)] {
             let x = Tensor.normal(shape, generator: &g)
             let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g), b = Tensor.normal([f], generator: &g)
             let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
             for (hasBias, relu) in [(true, true), (false, false), (true, false)] {
-                let conv = try XCTUnwrap(DNNLConvolution(geometry: geometry, filters: f, hasBias: hasBias, relu: relu),
+                let conv = DNNLConvolutionPlan(filters: f, hasBias: hasBias, relu: relu)
+                let fast = try XCTUnwrap(conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry),
                                          "oneDNN refuses \(shape) k\(k) s\(s) \(p)")
-                let fast = try XCTUnwrap(conv.run(x, kernel: w, bias: hasBias ? b : nil))
                 let plain = naiveConv2d(x, kernel: w, bias: hasBias ? b : nil, strides: s, padding: p)
                 let slow = relu ? CNN.relu(plain) : plain
                 XCTAssertEqual(fast.shape, slow.shape)
-                for (a, e) in zip(fast.scalars, slow.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4, "\(conv.implementation)") }
+                for (a, e) in zip(fast.scalars, slow.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
                 // The same call gives the same bits.
-                XCTAssertEqual(conv.run(x, kernel: w, bias: hasBias ? b : nil)?.scalars, fast.scalars)
+                XCTAssertEqual(conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry)?.scalars, fast.scalars)
             }
         }
     }
@@ -132,6 +139,12 @@ final class OneDNNConvolutionTests: XCTestCase {
     /// oneDNN's backward data and backward weights against col2im + GEMM (`conv2dBackward`,
     /// itself under the gradient checker).
     func testOneDNNBackwardMatchesTwin() throws {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        for threads in [1, 3] { Runtime.configure(threads: threads); try backwardMatchesTwin() }
+    }
+
+    func backwardMatchesTwin() throws {
         var g = RandomGenerator(seed: 41)
         for (shape, k, f, s, p) in FusedKernelTests.cases + [([3, 13, 13, 32], (3, 3), 64, (1, 1), .valid)] {
             let x = Tensor.normal(shape, generator: &g), w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
@@ -139,17 +152,20 @@ final class OneDNNConvolutionTests: XCTestCase {
             let dz = Tensor.normal([geometry.batch, geometry.outputHeight, geometry.outputWidth, f], generator: &g)
             let twin = conv2dBackward(input: x, kernel: w, outputGradient: dz, strides: s, padding: p)
             for needInput in [true, false] {
-                let conv = try XCTUnwrap(DNNLConvolutionBackward(geometry: geometry, filters: f, computesInputGradient: needInput))
-                let fast = try XCTUnwrap(conv.run(input: x, kernel: w, outputGradient: dz))
+                let conv = DNNLConvolutionPlan(filters: f, hasBias: false, relu: false)
+                func run() -> (input: Tensor, kernel: Tensor)? {
+                    conv.backward(input: x, kernel: w, outputGradient: dz, geometry: geometry, computesInputGradient: needInput)
+                }
+                let fast = try XCTUnwrap(run())
                 XCTAssertEqual(fast.kernel.shape, twin.kernel.shape)
-                for (a, e) in zip(fast.kernel.scalars, twin.kernel.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3, "\(conv.implementation)") }
+                for (a, e) in zip(fast.kernel.scalars, twin.kernel.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3) }
                 if needInput {
                     XCTAssertEqual(fast.input.shape, twin.input.shape)
-                    for (a, e) in zip(fast.input.scalars, twin.input.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3, "\(conv.implementation)") }
+                    for (a, e) in zip(fast.input.scalars, twin.input.scalars) { XCTAssertEqual(a, e, accuracy: 1e-3) }
                 } else {
                     XCTAssertEqual(fast.input.shape, [0])
                 }
-                let again = try XCTUnwrap(conv.run(input: x, kernel: w, outputGradient: dz))
+                let again = try XCTUnwrap(run())
                 XCTAssertEqual(again.kernel.scalars, fast.kernel.scalars, "same call, same bits")
                 XCTAssertEqual(again.input.scalars, fast.input.scalars)
             }

@@ -97,7 +97,7 @@ public final class Conv2D: ActivatedLayer {
         var localCols: [Float] = []
         let relu = activation == .relu
         let y: Tensor
-        if Runtime.usesOneDNN, let fast = oneDNNConvolution(g, relu: relu)?.run(x, kernel: kernel.value, bias: bias?.value) {
+        if Runtime.usesOneDNN, let fast = oneDNNPlan(relu: relu).forward(x, kernel: kernel.value, bias: bias?.value, geometry: g) {
             y = fast
             // The backward pass lays x out as columns itself.
             colsInput = mode.keepsCache ? x : nil
@@ -116,29 +116,13 @@ public final class Conv2D: ActivatedLayer {
         return y
     }
 
-    /// oneDNN primitives made for this layer, one per input shape seen (training batch, last
-    /// partial batch, evaluation batch), the most recent last; at most four are kept.
-    private var primitives: [DNNLConvolution] = []
+    /// The layer's oneDNN primitives, made on first use for each input shape (see `DNNLConvolutionPlan`).
+    private var plans: [DNNLConvolutionPlan] = []
 
-    private var backwardPrimitives: [DNNLConvolutionBackward] = []
-
-    private func oneDNNBackward(_ g: WindowGeometry) -> DNNLConvolutionBackward? {
-        if let found = backwardPrimitives.first(where: { $0.matches(g, filters: filters, computesInputGradient: computesInputGradient) }) {
-            return found
-        }
-        guard let made = DNNLConvolutionBackward(geometry: g, filters: filters, computesInputGradient: computesInputGradient) else { return nil }
-        if backwardPrimitives.count == 4 { backwardPrimitives.removeFirst() }
-        backwardPrimitives.append(made)
-        return made
-    }
-
-    private func oneDNNConvolution(_ g: WindowGeometry, relu: Bool) -> DNNLConvolution? {
-        if let index = primitives.firstIndex(where: { $0.matches(g, filters: filters, hasBias: useBias, relu: relu) }) {
-            return primitives[index]
-        }
-        guard let made = DNNLConvolution(geometry: g, filters: filters, hasBias: useBias, relu: relu) else { return nil }
-        if primitives.count == 4 { primitives.removeFirst() }
-        primitives.append(made)
+    private func oneDNNPlan(relu: Bool) -> DNNLConvolutionPlan {
+        if let found = plans.first(where: { $0.relu == relu }) { return found }
+        let made = DNNLConvolutionPlan(filters: filters, hasBias: useBias, relu: relu)
+        plans.append(made)
         return made
     }
 
@@ -159,7 +143,8 @@ public final class Conv2D: ActivatedLayer {
         if let x = colsInput {
             // The forward pass ran through oneDNN: so do both backward passes, if oneDNN takes them.
             let (dz, dBias) = preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
-            if let grads = oneDNNBackward(g)?.run(input: x, kernel: kernel.value, outputGradient: dz) {
+            if let grads = oneDNNPlan(relu: activation == .relu).backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: g,
+                                                                            computesInputGradient: computesInputGradient) {
                 kernel.gradient = grads.kernel
                 bias?.gradient = dBias
                 return grads.input

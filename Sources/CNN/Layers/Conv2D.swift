@@ -89,7 +89,9 @@ public final class Conv2D: ActivatedLayer {
         return (y, z)
     }
 
-    /// The forward pass; with ReLU or no activation, the fused one (see `preActivation`).
+    /// The forward pass; with ReLU or no activation, the fused one (see `preActivation`): through
+    /// oneDNN when `Runtime.usesOneDNN` (bias and ReLU as its post-op; the backward pass then runs
+    /// through oneDNN too), else im2col + GEMM with bias and ReLU applied per block of the product.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         guard activation == .relu || activation == .linear else { return forwardWithPreActivation(x, mode: mode).output }
         let kernel = requireBuilt(kernel, name)

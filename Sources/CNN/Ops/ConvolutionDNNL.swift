@@ -11,6 +11,10 @@ import Synchronization
 private final class DNNLEngine: @unchecked Sendable {
     let engine: dnnl_engine_t?
     init() {
+        // OpenMP's thread count is per calling thread: every oneDNN call from the core, creations
+        // included, first holds its thread to one (a team once started keeps a thread spinning
+        // beside ours; measured: a sixth of a single-threaded run's samples).
+        omp_set_num_threads(1)
         var engine: dnnl_engine_t?
         engine = dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success ? engine : nil
         self.engine = engine
@@ -33,6 +37,7 @@ final class DNNLConvolution {
         self.filters = filters
         self.hasBias = hasBias
         self.relu = relu
+        omp_set_num_threads(1)
         let status = cnn_dnnl_convolution_create(
             &conv, engine, 1, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
             Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
@@ -75,6 +80,7 @@ final class DNNLConvolutionBackward {
         self.geometry = g
         self.filters = filters
         self.computesInputGradient = computesInputGradient
+        omp_set_num_threads(1)
         let status = cnn_dnnl_convolution_backward_create(
             &conv, engine, computesInputGradient ? 1 : 0, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
             Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),

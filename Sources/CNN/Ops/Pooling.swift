@@ -102,24 +102,37 @@ func maxPool2dBackwardFast(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
                            _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>) {
     let c = g.channels
     parallelChunks(g.batch) { images in
+        // Per channel of the current window: 1 while its winner is still to be found, else 0.
+        let pending = UnsafeMutablePointer<Float>.allocate(capacity: c)
+        defer { pending.deallocate() }
         for n in images {
             (dx + n * g.height * g.width * c).update(repeating: 0, count: g.height * g.width * c)
             for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
                 let o = ((n * g.outputHeight + oy) * g.outputWidth + ox) * c
-                for ch in 0..<c {
-                    var target = -1
-                    search: for ky in 0..<g.kernelHeight {
-                        let iy = oy * g.strideY + ky - g.top
-                        guard iy >= 0 && iy < g.height else { continue }
-                        for kx in 0..<g.kernelWidth {
-                            let ix = ox * g.strideX + kx - g.left
-                            guard ix >= 0 && ix < g.width else { continue }
-                            let i = ((n * g.height + iy) * g.width + ix) * c + ch
-                            if target < 0 { target = i }
-                            if x[i] == y[o + ch] { target = i; break search }
+                let yo = y + o, dyo = dy + o
+                pending.update(repeating: 1, count: c)
+                var first = -1
+                // The window's cells in row order, all channels at once (a loop of selects, which
+                // vectorises): a cell takes the gradient where it holds y and no earlier cell did.
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy * g.strideY + ky - g.top
+                    guard iy >= 0 && iy < g.height else { continue }
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox * g.strideX + kx - g.left
+                        guard ix >= 0 && ix < g.width else { continue }
+                        let i = ((n * g.height + iy) * g.width + ix) * c
+                        if first < 0 { first = i }
+                        let xi = x + i, dxi = dx + i
+                        for ch in 0..<c {
+                            let hit = xi[ch] == yo[ch] ? pending[ch] : 0  // 1 or 0
+                            dxi[ch] += hit != 0 ? dyo[ch] : 0
+                            pending[ch] -= hit
                         }
                     }
-                    if target >= 0 { dx[target] += dy[o + ch] }
+                }
+                // No cell holds y (a NaN): to the first real cell, as the twin.
+                if first >= 0 {
+                    for ch in 0..<c where pending[ch] != 0 { dx[first + ch] += dyo[ch] }
                 }
             } }
         }

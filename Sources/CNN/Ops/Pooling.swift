@@ -97,46 +97,63 @@ func maxPool2dFast(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: UnsafeMu
 /// dL/dx of max pooling from the input and the output: each output's gradient goes to the first
 /// real cell of its window (in row order) that holds the output's value, which is the cell the
 /// forward pass kept (it replaces only on strictly larger). With no such cell (a NaN), to the first.
-/// Split by image: windows of different images never share a cell.
+/// Eight channels at a time in vector registers: per window, a mask of the channels whose winner
+/// is still to be found. Split by image: windows of different images never share a cell.
 func maxPool2dBackwardFast(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                            _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>) {
-    let c = g.channels
+    let c = g.channels, vectors = c / 8
     parallelChunks(g.batch) { images in
-        // Per channel of the current window: 1 while its winner is still to be found, else 0.
-        let pending = UnsafeMutablePointer<Float>.allocate(capacity: c)
-        defer { pending.deallocate() }
+        // The current window's real cells, as offsets of their channel 0.
+        let cellBuffer = UnsafeMutablePointer<Int>.allocate(capacity: g.kernelHeight * g.kernelWidth)
+        defer { cellBuffer.deallocate() }
         for n in images {
             (dx + n * g.height * g.width * c).update(repeating: 0, count: g.height * g.width * c)
             for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
                 let o = ((n * g.outputHeight + oy) * g.outputWidth + ox) * c
-                let yo = y + o, dyo = dy + o
-                pending.update(repeating: 1, count: c)
-                var first = -1
-                // The window's cells in row order, all channels at once (a loop of selects, which
-                // vectorises): a cell takes the gradient where it holds y and no earlier cell did.
+                var count = 0
                 for ky in 0..<g.kernelHeight {
                     let iy = oy * g.strideY + ky - g.top
                     guard iy >= 0 && iy < g.height else { continue }
                     for kx in 0..<g.kernelWidth {
                         let ix = ox * g.strideX + kx - g.left
                         guard ix >= 0 && ix < g.width else { continue }
-                        let i = ((n * g.height + iy) * g.width + ix) * c
-                        if first < 0 { first = i }
-                        let xi = x + i, dxi = dx + i
-                        for ch in 0..<c {
-                            let hit = xi[ch] == yo[ch] ? pending[ch] : 0  // 1 or 0
-                            dxi[ch] += hit != 0 ? dyo[ch] : 0
-                            pending[ch] -= hit
-                        }
+                        cellBuffer[count] = ((n * g.height + iy) * g.width + ix) * c
+                        count += 1
                     }
                 }
-                // No cell holds y (a NaN): to the first real cell, as the twin.
-                if first >= 0 {
-                    for ch in 0..<c where pending[ch] != 0 { dx[first + ch] += dyo[ch] }
+                guard count > 0 else { continue }
+                let cells = UnsafeBufferPointer(start: cellBuffer, count: count), first = cells[0]
+                for v in 0..<vectors {
+                    let ch = v * 8
+                    let target = load8(y + o + ch), gradient = load8(dy + o + ch)
+                    var pending = SIMDMask<SIMD8<Int32>>(repeating: true)
+                    for i in cells {
+                        let hit = pending .& (load8(x + i + ch) .== target)
+                        store8(dx + i + ch, load8(dx + i + ch) + SIMD8<Float>(repeating: 0).replacing(with: gradient, where: hit))
+                        pending = pending .& .!hit
+                    }
+                    store8(dx + first + ch, load8(dx + first + ch) + SIMD8<Float>(repeating: 0).replacing(with: gradient, where: pending))
+                }
+                for ch in (vectors * 8)..<c {
+                    var target = first + ch
+                    for i in cells where x[i + ch] == y[o + ch] { target = i + ch; break }
+                    dx[target] += dy[o + ch]
                 }
             } }
         }
     }
+}
+
+@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) private func store8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 /// Max pooling through the fast pair: y, for a layer that keeps x and y for the backward pass.

@@ -192,3 +192,18 @@ final class OneDNNConvolutionTests: XCTestCase {
         Runtime.configure(threads: saved, oneDNN: true)
     }
 }
+
+/// dL/dz and dL/dbias after a fused ReLU pass (eight filters at a time where F allows) against
+/// ReLU's own backward rule and a plain column sum.
+final class ReluMaskTests: XCTestCase {
+    func testMaskedGradientAndBiasSumsMatchTwins() {
+        for f in [16, 6, 64] {
+            let y = relu(Tensor.normal([3, 5, 4, f], seed: UInt64(f))), dy = Tensor.normal([3, 5, 4, f], seed: 99)
+            let (dz, dBias) = preActivationAndBiasGradients(dy, reluOutput: y, positions: 60, filters: f)
+            let twin = reluBackward(input: y, outputGradient: dy)
+            XCTAssertEqual(dz.scalars, twin.scalars, "F = \(f)")
+            let sums = twin.reshaped([60, f]).sum(alongAxis: 0)
+            for (a, e) in zip(dBias.scalars, sums.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4, "F = \(f)") }
+        }
+    }
+}

@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // oneDNN 2.6 (no pkg-config file in Debian's package): the convolution's JIT kernels.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // libpng in C: its errors arrive by longjmp, which only C can catch.
         .target(
             name: "PNGCodec",
@@ -34,7 +36,7 @@ let package = Package(
 
         .target(
             name: "CNN",
-            dependencies: ["CBLAS", "CZlib"],
+            dependencies: ["CBLAS", "CZlib", "CDNNL"],
             swiftSettings: optimisedEvenInDebug + [.swiftLanguageMode(.v6)]
         ),
         .target(

@@ -20,8 +20,14 @@ public final class Conv2D: ActivatedLayer {
 
     // From the last caching forward pass: the im2col matrix, z and y.
     private var cols: [Float] = []
+    /// x, when the forward pass ran through oneDNN: the backward pass runs through oneDNN from it
+    /// (or, should oneDNN refuse, lays it out as `cols` itself).
+    private var colsInput: Tensor?
     private var geometry: WindowGeometry?
     private var inputShape: [Int] = []
+    /// z, from the last caching pass through `forwardWithPreActivation`. A plain `forward` with
+    /// ReLU (or no activation) keeps only y: it computes y = max(0, z) inside the convolution
+    /// (bias and ReLU fused, as Keras does) and never stores z, whose sign y already records.
     public private(set) var preActivation: Tensor?
     private var output: Tensor?
 
@@ -74,6 +80,7 @@ public final class Conv2D: ActivatedLayer {
             : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols)
         let y = activation(z)
         if mode.keepsCache {
+            colsInput = nil
             geometry = g
             inputShape = x.shape
             preActivation = z
@@ -82,14 +89,77 @@ public final class Conv2D: ActivatedLayer {
         return (y, z)
     }
 
+    /// The forward pass; with ReLU or no activation, the fused one (see `preActivation`): through
+    /// oneDNN when `Runtime.usesOneDNN` (bias and ReLU as its post-op; the backward pass then runs
+    /// through oneDNN too), else im2col + GEMM with bias and ReLU applied per block of the product.
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        guard activation == .relu || activation == .linear else { return forwardWithPreActivation(x, mode: mode).output }
+        let kernel = requireBuilt(kernel, name)
+        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        var localCols: [Float] = []
+        let relu = activation == .relu
+        let y: Tensor
+        if Runtime.usesOneDNN, let fast = oneDNNPlan(relu: relu).forward(x, kernel: kernel.value, bias: bias?.value, geometry: g) {
+            y = fast
+            // The backward pass lays x out as columns itself.
+            colsInput = mode.keepsCache ? x : nil
+        } else {
+            y = mode.keepsCache
+                ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols, relu: relu)
+                : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols, relu: relu)
+            if mode.keepsCache { colsInput = nil }
+        }
+        if mode.keepsCache {
+            geometry = g
+            inputShape = x.shape
+            preActivation = nil
+            output = y
+        }
+        return y
+    }
+
+    /// The layer's oneDNN primitives, made on first use for each input shape (see `DNNLConvolutionPlan`).
+    private var plans: [DNNLConvolutionPlan] = []
+
+    private func oneDNNPlan(relu: Bool) -> DNNLConvolutionPlan {
+        if let found = plans.first(where: { $0.relu == relu }) { return found }
+        let made = DNNLConvolutionPlan(filters: filters, hasBias: useBias, relu: relu)
+        plans.append(made)
+        return made
+    }
+
     public func backward(_ dy: Tensor) -> Tensor {
-        let z = requireForward(preActivation, name), y = requireForward(output, name)
+        let y = requireForward(output, name)
+        guard let z = preActivation else {
+            // The fused pass kept only y: ReLU passes the gradient where y > 0 (exactly where z > 0).
+            return backwardFromOutput(dy, reluOutput: activation == .relu ? y : nil)
+        }
         return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
     }
 
-    public func backward(preActivationGradient dz: Tensor) -> Tensor {
+    public func backward(preActivationGradient dz: Tensor) -> Tensor { backwardFromOutput(dz, reluOutput: nil) }
+
+    /// From dL/dz, or from dL/dy and y when `reluOutput` is y of the fused ReLU pass.
+    private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
-        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: dz, geometry: g, needInputGradient: computesInputGradient)
+        if let x = colsInput {
+            // The forward pass ran through oneDNN: so do both backward passes, if oneDNN takes them.
+            let (dz, dBias) = preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
+            if let grads = oneDNNPlan(relu: activation == .relu).backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: g,
+                                                                            computesInputGradient: computesInputGradient) {
+                kernel.gradient = grads.kernel
+                bias?.gradient = dBias
+                return grads.input
+            }
+            let count = g.positions * kernelSize.0 * kernelSize.1 * g.channels
+            if cols.count != count { cols = uninitializedFloats(count) }  // im2col writes every value
+            x.scalars.withUnsafeBufferPointer { xp in
+                cols.withUnsafeMutableBufferPointer { c in im2col(xp.baseAddress!, g, c.baseAddress!) }
+            }
+            colsInput = nil
+        }
+        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: gradient, geometry: g,
+                                   needInputGradient: computesInputGradient, reluOutput: reluOutput)
         kernel.gradient = grads.kernel
         bias?.gradient = grads.bias
         return grads.input

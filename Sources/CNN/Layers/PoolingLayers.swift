@@ -6,8 +6,10 @@ public final class MaxPooling2D: Layer {
     public let poolSize: (Int, Int)
     public let strides: (Int, Int)
     public let padding: Padding
-    private var argmax: [Int32] = []
-    private var inputShape: [Int] = []
+    // From the last caching forward pass: x and y, from which the backward pass finds the winners.
+    private var input: Tensor?
+    private var output: Tensor?
+    private var geometry: WindowGeometry?
 
     public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) {
         self.poolSize = poolSize
@@ -27,14 +29,14 @@ public final class MaxPooling2D: Layer {
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let g = WindowGeometry(inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
-        let (y, winners) = maxPool2dWithArgmax(x, g)
-        if mode.keepsCache { argmax = winners; inputShape = x.shape }
+        let y = maxPool2dForward(x, g)
+        if mode.keepsCache { input = x; output = y; geometry = g }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        require(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
-        return maxPool2dBackward(argmax: argmax, inputShape: inputShape, outputGradient: dy)
+        let x = requireForward(input, name), y = requireForward(output, name), g = requireForward(geometry, name)
+        return maxPool2dBackward(input: x, output: y, outputGradient: dy, g)
     }
 }
 

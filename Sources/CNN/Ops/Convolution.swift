@@ -16,8 +16,17 @@ func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ cols: UnsafeMutabl
             let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
             for ox in 0..<g.outputWidth {
                 var dst = cols + ((nOy * g.outputWidth) + ox) * rowLength
+                let x0 = ox * g.strideX - g.left
+                let rowInside = x0 >= 0 && x0 + g.kernelWidth <= g.width
                 for ky in 0..<g.kernelHeight {
                     let iy = oy * g.strideY + ky - g.top
+                    if rowInside && iy >= 0 && iy < g.height {
+                        // The window's row lies inside the image: its KW cells of C channels are
+                        // one contiguous run of x, copied at once.
+                        dst.update(from: x + ((n * g.height + iy) * g.width + x0) * c, count: g.kernelWidth * c)
+                        dst += g.kernelWidth * c
+                        continue
+                    }
                     for kx in 0..<g.kernelWidth {
                         let ix = ox * g.strideX + kx - g.left
                         if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
@@ -81,23 +90,34 @@ public func conv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides
 }
 
 /// The forward pass into a caller-owned im2col buffer (a layer keeps it for the backward pass).
-func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float]) -> Tensor {
+/// With `relu`, the output is max(0, z) instead of z, applied with the bias to each block of rows
+/// of the product as soon as it is computed (one pass over the output instead of three: seed
+/// with the bias, multiply, rectify).
+func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float], relu: Bool = false) -> Tensor {
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
     if cols.count != g.positions * k { cols = uninitializedFloats(g.positions * k) }  // im2col writes every value
-    var out = uninitializedFloats(g.positions * f)  // seeded with the bias, or written by GEMM with beta 0
+    var out = uninitializedFloats(g.positions * f)  // written by GEMM with beta 0
     input.scalars.withUnsafeBufferPointer { x in
         cols.withUnsafeMutableBufferPointer { c in im2col(x.baseAddress!, g, c.baseAddress!) }
     }
+    let zeros = bias == nil ? [Float](repeating: 0, count: f) : []
     cols.withUnsafeBufferPointer { c in
         kernel.scalars.withUnsafeBufferPointer { w in
             out.withUnsafeMutableBufferPointer { y in
-                if let bias {
-                    // Seed every row with the bias, then accumulate the product onto it (beta = 1).
-                    bias.scalars.withUnsafeBufferPointer { b in
-                        for row in 0..<g.positions { (y.baseAddress! + row * f).update(from: b.baseAddress!, count: f) }
+                (bias?.scalars ?? zeros).withUnsafeBufferPointer { b in
+                    let y = y.baseAddress!, b = b.baseAddress!
+                    gemm(m: g.positions, n: f, k: k, a: c.baseAddress!, b: w.baseAddress!, c: y) { rows in
+                        // y[row, :] = (relu) (y[row, :] + b); rows of one block, still in cache.
+                        for row in rows {
+                            let r = y + row * f
+                            if relu {
+                                for j in 0..<f { let v = r[j] + b[j]; r[j] = v > 0 ? v : 0 }
+                            } else if bias != nil {
+                                for j in 0..<f { r[j] += b[j] }
+                            }
+                        }
                     }
                 }
-                gemm(m: g.positions, n: f, k: k, a: c.baseAddress!, b: w.baseAddress!, beta: bias == nil ? 0 : 1, c: y.baseAddress!)
             }
         }
     }
@@ -117,15 +137,18 @@ public func conv2dBackward(input: Tensor, kernel: Tensor, outputGradient: Tensor
     return conv2dBackward(cols: cols, inputShape: input.shape, kernel: kernel, outputGradient: outputGradient, geometry: g, needInputGradient: true)
 }
 
-/// The backward pass from the forward pass's im2col buffer.
-func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry, needInputGradient: Bool)
+/// The backward pass from the forward pass's im2col buffer. With `reluOutput` (y of the fused
+/// bias + ReLU forward pass), `outputGradient` is dL/dy and dL/dz = dL/dy where y > 0, else 0, is
+/// formed in the same pass as the bias gradient.
+func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient: Tensor, geometry g: WindowGeometry,
+                    needInputGradient: Bool, reluOutput: Tensor? = nil)
     -> (input: Tensor, kernel: Tensor, bias: Tensor) {
     let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
-    require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, f],
-                 "conv2d backward: output gradient \(dy.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
+    require(outputGradient.shape == [g.batch, g.outputHeight, g.outputWidth, f],
+                 "conv2d backward: output gradient \(outputGradient.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
     var dKernel = uninitializedFloats(k * f)  // written by GEMM with beta 0
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
-    let dBias = dy.reshaped([g.positions, f]).sum(alongAxis: 0)
+    let (dy, dBias) = preActivationAndBiasGradients(outputGradient, reluOutput: reluOutput, positions: g.positions, filters: f)
     dy.scalars.withUnsafeBufferPointer { d in
         cols.withUnsafeBufferPointer { c in
             dKernel.withUnsafeMutableBufferPointer { dk in
@@ -173,4 +196,67 @@ public func naiveConv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, st
 @inline(__always)
 func uninitializedFloats(_ count: Int) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// dL/dz and dL/dbias from dL/dy: with `reluOutput` (y of a fused bias + ReLU pass), dL/dz =
+/// dL/dy where y > 0, else 0, formed in the same pass as the bias gradient; without, dL/dz = dL/dy.
+/// dL/dbias is the column sums of dL/dz viewed as [positions, F], accumulated row by row
+/// (vectorised over F).
+func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?, positions: Int, filters f: Int) -> (Tensor, Tensor) {
+    var biasSums = [Float](repeating: 0, count: f)
+    var dy = outputGradient
+    if let reluOutput {
+        require(reluOutput.shape == outputGradient.shape, "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
+        var dz = uninitializedFloats(outputGradient.count)  // every value written below
+        dz.withUnsafeMutableBufferPointer { dz in
+            outputGradient.scalars.withUnsafeBufferPointer { d in
+                reluOutput.scalars.withUnsafeBufferPointer { y in
+                    biasSums.withUnsafeMutableBufferPointer { sums in
+                        if f % 8 == 0 && f <= 256 {
+                            // Eight filters at a time in vector registers, the sums in a local array.
+                            maskAndSum8(d.baseAddress!, y.baseAddress!, dz.baseAddress!, sums.baseAddress!, positions: positions, filters: f)
+                            return
+                        }
+                        for row in 0..<positions {
+                            let o = row * f
+                            for j in 0..<f { let v = y[o + j] > 0 ? d[o + j] : 0; dz[o + j] = v; sums[j] += v }
+                        }
+                    }
+                }
+            }
+        }
+        dy = Tensor(shape: outputGradient.shape, scalars: dz)
+    } else {
+        dy.scalars.withUnsafeBufferPointer { d in
+            biasSums.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<positions {
+                    let r = d.baseAddress! + row * f
+                    for j in 0..<f { sums[j] += r[j] }
+                }
+            }
+        }
+    }
+    let dBias = Tensor(shape: [f], scalars: biasSums)
+    return (dy, dBias)
+}
+
+/// dz = dy where y > 0, else 0, and sums[j] += dz[row, j] over the rows, for F a multiple of 8.
+private func maskAndSum8(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dz: UnsafeMutablePointer<Float>,
+                         _ sums: UnsafeMutablePointer<Float>, positions: Int, filters f: Int) {
+    let vectors = f / 8
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: vectors) { acc in
+        acc.initialize(repeating: .zero)
+        for row in 0..<positions {
+            let o = row * f
+            for v in 0..<vectors {
+                let at = o + v * 8
+                let g = UnsafeRawPointer(dy + at).loadUnaligned(as: SIMD8<Float>.self)
+                let out = UnsafeRawPointer(y + at).loadUnaligned(as: SIMD8<Float>.self)
+                let masked = SIMD8<Float>(repeating: 0).replacing(with: g, where: out .> 0)
+                UnsafeMutableRawPointer(dz + at).storeBytes(of: masked, as: SIMD8<Float>.self)
+                acc[v] += masked
+            }
+        }
+        for v in 0..<vectors { for k in 0..<8 { sums[v * 8 + k] += acc[v][k] } }
+    }
 }

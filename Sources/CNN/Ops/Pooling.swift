@@ -1,7 +1,8 @@
 // Pooling over [N, H, W, C], per channel, with no parameters. The stride defaults to the window.
 // Padding cells never win a max and are not counted in an average (TensorFlow's rule).
 
-/// Max pooling that also returns, for each output cell, the flat index of the input cell that won
+/// The readable twin of the fast pair (`maxPool2dFast`, `maxPool2dBackwardFast`): max pooling that
+/// also returns, for each output cell, the flat index of the input cell that won
 /// (the only cell the gradient flows back to).
 func maxPool2dWithArgmax(_ input: Tensor, _ g: WindowGeometry) -> (output: Tensor, argmax: [Int32]) {
     let c = g.channels
@@ -58,16 +59,138 @@ func maxPool2dBackward(argmax: [Int32], inputShape: [Int], outputGradient dy: Te
     return Tensor(shape: inputShape, scalars: dx)
 }
 
+/// Max pooling without the winners' indices: each output starts as the window's first real cell
+/// and takes the larger value of every other, a whole row of channels at a time (a loop that
+/// vectorises). The backward pass finds the winners again from x and y (`maxPool2dBackward(input:
+/// output:...)`), as TensorFlow's MaxPoolGrad does, instead of writing and reading an index per
+/// output. `maxPool2dWithArgmax` is its readable twin.
+func maxPool2dFast(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: UnsafeMutablePointer<Float>) {
+    let c = g.channels
+    parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 8) { rows in
+        for nOy in rows {
+            let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
+            for ox in 0..<g.outputWidth {
+                let out = y + (nOy * g.outputWidth + ox) * c
+                var first = true
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy * g.strideY + ky - g.top
+                    guard iy >= 0 && iy < g.height else { continue }
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox * g.strideX + kx - g.left
+                        guard ix >= 0 && ix < g.width else { continue }
+                        let cell = x + ((n * g.height + iy) * g.width + ix) * c
+                        if first {
+                            for ch in 0..<c { out[ch] = cell[ch] }
+                            first = false
+                        } else {
+                            // The same comparison as the twin: a later cell wins only if strictly larger.
+                            for ch in 0..<c { out[ch] = cell[ch] > out[ch] ? cell[ch] : out[ch] }
+                        }
+                    }
+                }
+                if first { out.update(repeating: 0, count: c) }  // a window of padding alone, as the twin
+            }
+        }
+    }
+}
+
+/// dL/dx of max pooling from the input and the output: each output's gradient goes to the first
+/// real cell of its window (in row order) that holds the output's value, which is the cell the
+/// forward pass kept (it replaces only on strictly larger). With no such cell (a NaN), to the first.
+/// Eight channels at a time in vector registers: per window, a mask of the channels whose winner
+/// is still to be found. Split by image: windows of different images never share a cell.
+func maxPool2dBackwardFast(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                           _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>) {
+    let c = g.channels, vectors = c / 8
+    parallelChunks(g.batch) { images in
+        // The current window's real cells, as offsets of their channel 0.
+        let cellBuffer = UnsafeMutablePointer<Int>.allocate(capacity: g.kernelHeight * g.kernelWidth)
+        defer { cellBuffer.deallocate() }
+        for n in images {
+            (dx + n * g.height * g.width * c).update(repeating: 0, count: g.height * g.width * c)
+            for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
+                let o = ((n * g.outputHeight + oy) * g.outputWidth + ox) * c
+                var count = 0
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy * g.strideY + ky - g.top
+                    guard iy >= 0 && iy < g.height else { continue }
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox * g.strideX + kx - g.left
+                        guard ix >= 0 && ix < g.width else { continue }
+                        cellBuffer[count] = ((n * g.height + iy) * g.width + ix) * c
+                        count += 1
+                    }
+                }
+                guard count > 0 else { continue }
+                let cells = UnsafeBufferPointer(start: cellBuffer, count: count), first = cells[0]
+                for v in 0..<vectors {
+                    let ch = v * 8
+                    let target = load8(y + o + ch), gradient = load8(dy + o + ch)
+                    var pending = SIMDMask<SIMD8<Int32>>(repeating: true)
+                    for i in cells {
+                        let hit = pending .& (load8(x + i + ch) .== target)
+                        store8(dx + i + ch, load8(dx + i + ch) + SIMD8<Float>(repeating: 0).replacing(with: gradient, where: hit))
+                        pending = pending .& .!hit
+                    }
+                    store8(dx + first + ch, load8(dx + first + ch) + SIMD8<Float>(repeating: 0).replacing(with: gradient, where: pending))
+                }
+                for ch in (vectors * 8)..<c {
+                    var target = first + ch
+                    for i in cells where x[i + ch] == y[o + ch] { target = i + ch; break }
+                    dx[target] += dy[o + ch]
+                }
+            } }
+        }
+    }
+}
+
+@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) private func store8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// Max pooling through the fast pair: y, for a layer that keeps x and y for the backward pass.
+func maxPool2dForward(_ input: Tensor, _ g: WindowGeometry) -> Tensor {
+    var out = uninitializedFloats(g.positions * g.channels)  // every output has at least one real cell
+    input.scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in maxPool2dFast(x.baseAddress!, g, y.baseAddress!) }
+    }
+    return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, g.channels], scalars: out)
+}
+
+/// dL/dx from the input, the output and dL/dy (the fast pair's backward pass).
+func maxPool2dBackward(input: Tensor, output: Tensor, outputGradient dy: Tensor, _ g: WindowGeometry) -> Tensor {
+    require(dy.shape == output.shape, "maxPool2d backward: output gradient \(dy.shape) does not match the output \(output.shape)")
+    var dx = uninitializedFloats(input.count)  // each image's block is zeroed by its worker
+    input.scalars.withUnsafeBufferPointer { x in
+        output.scalars.withUnsafeBufferPointer { y in
+            dy.scalars.withUnsafeBufferPointer { d in
+                dx.withUnsafeMutableBufferPointer { out in
+                    maxPool2dBackwardFast(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
+                }
+            }
+        }
+    }
+    return Tensor(shape: input.shape, scalars: dx)
+}
+
 /// Max pooling: y[n, oy, ox, c] = the largest x[n, oy*sy + ky, ox*sx + kx, c] in the window.
 public func maxPool2d(_ input: Tensor, poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
     let g = WindowGeometry(inputShape: input.shape, kernelSize: poolSize, strides: strides ?? poolSize, padding: padding, operation: "maxPool2d")
-    return maxPool2dWithArgmax(input, g).output
+    return maxPool2dForward(input, g)
 }
 
 /// dL/dx of max pooling: each output's gradient goes to the cell that won its window.
 public func maxPool2dBackward(input: Tensor, outputGradient: Tensor, poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
     let g = WindowGeometry(inputShape: input.shape, kernelSize: poolSize, strides: strides ?? poolSize, padding: padding, operation: "maxPool2d")
-    return maxPool2dBackward(argmax: maxPool2dWithArgmax(input, g).argmax, inputShape: input.shape, outputGradient: outputGradient)
+    return maxPool2dBackward(input: input, output: maxPool2dForward(input, g), outputGradient: outputGradient, g)
 }
 
 /// The number of real (non-padding) input cells under each output window, per (oy, ox).

@@ -12,9 +12,11 @@ import Glibc
 /// thread and each matrix product calls OpenBLAS as the process found it (its own defaults and
 /// `OPENBLAS_NUM_THREADS`).
 ///
-/// Results are bit for bit the same for every thread count given to `configure` (products are cut
-/// into blocks by their shape alone, and every other value is computed by the same arithmetic on
-/// whichever worker). They are also the same unconfigured when the process's OpenBLAS runs on one
+/// The op functions (`conv2d`, `matmul`, pooling, ...) give bit for bit the same results for every
+/// thread count given to `configure` (products are cut into blocks by their shape alone, and every
+/// other value is computed by the same arithmetic on whichever worker). Conv2D layers running
+/// through oneDNN (the default) cut each batch into one slice per thread, so their results are the
+/// same from run to run for a given thread count, and may differ in the last bits between counts. They are also the same unconfigured when the process's OpenBLAS runs on one
 /// thread (`OPENBLAS_NUM_THREADS=1`); an OpenBLAS left multi-threaded splits each product its own
 /// way, which can change the last bits of a sum (measured with OpenBLAS 0.3.21: about a quarter
 /// of a convolution's outputs differ in the last place).
@@ -24,6 +26,12 @@ public enum Runtime {
 
     private static let workerCount = Atomic<Int>(1)
 
+    /// Whether Conv2D layers run their forward pass through oneDNN (true unless `configure` says
+    /// otherwise); their backward pass and the `conv2d` function use im2col + GEMM either way.
+    public static var usesOneDNN: Bool { oneDNN.load(ordering: .relaxed) }
+
+    private static let oneDNN = Atomic<Bool>(true)
+
     /// Gives the core `threads` cores, and tunes the process for training:
     ///
     /// - Our workers: large matrix products are split by rows of the result across `threads`
@@ -32,6 +40,9 @@ public enum Runtime {
     ///   worker. One pool of threads owns the cores: OpenBLAS's own threads would otherwise spin
     ///   between products while ours run the other loops, and the two together would ask for
     ///   twice the cores allotted.
+    /// - oneDNN (OpenMP): `threads` threads, set on the calling thread before each of its
+    ///   convolutions (they run on the thread that calls the layer, while no worker of ours runs);
+    ///   `oneDNN: false` keeps the convolutions on im2col + OpenBLAS.
     /// - glibc malloc (Linux): allocations up to 1 GiB come from the heap and freed memory is not
     ///   returned to the kernel below 1 GiB (`M_MMAP_THRESHOLD`, `M_TRIM_THRESHOLD`). Otherwise
     ///   every im2col buffer and activation above 128 kB is mapped fresh each step and the kernel
@@ -39,10 +50,11 @@ public enum Runtime {
     ///
     /// Call it once at the start of the program, before any model runs; `threads` is clamped to at
     /// least 1. Calling it again changes the thread count (the allocator settings stay).
-    public static func configure(threads: Int) {
+    public static func configure(threads: Int, oneDNN: Bool = true) {
         let threads = max(1, threads)
         openblas_set_num_threads(1)
         workerCount.store(threads, ordering: .relaxed)
+        Runtime.oneDNN.store(oneDNN, ordering: .relaxed)
         #if os(Linux)
         _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
         _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD

@@ -2,13 +2,17 @@ import CBLAS
 
 /// C[M, N] = alpha * op(A) * op(B) + beta * C, row-major, through OpenBLAS's `cblas_sgemm`.
 /// `op` transposes when asked; `a` is [M, K] (or [K, M] when transposed), `b` is [K, N] (or [N, K]).
+/// `epilogue(rows)` runs on rows `rows` of C right after they are computed, on the worker that
+/// computed them and while they are still in its cache (a convolution adds its bias and applies
+/// ReLU there instead of in passes of its own over memory).
 func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
           alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-          beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+          beta: Float = 0, c: UnsafeMutablePointer<Float>, epilogue: (Range<Int>) -> Void = { _ in }) {
     guard m > 0, n > 0 else { return }
     if k == 0 {
         // An empty product; sgemm would still scale C by beta, so do exactly that.
         for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+        epilogue(0..<m)
         return
     }
     let lda = transposeA ? m : k, ldb = transposeB ? k : n
@@ -25,6 +29,7 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         // Rows r0..<r1 of op(A): with A transposed they are columns of the stored A.
         let aBlock = transposeA ? a + r0 : a + r0 * lda
         sgemmBlock(transposeA, transposeB, r1 - r0, n, k, alpha, aBlock, lda, b, ldb, beta, c + r0 * n)
+        epilogue(r0..<r1)
     }
     let workers = min(Runtime.threads, blocks)
     if workers <= 1 {

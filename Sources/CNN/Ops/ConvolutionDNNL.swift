@@ -1,0 +1,243 @@
+import CDNNL
+import Synchronization
+
+// The forward convolution through oneDNN: its JIT-compiled kernels (AVX-512 or AVX2, chosen at
+// run time: "brgconv:avx512_core" on the machine this was written on) read x [N, H, W, C] and write
+// y [N, OH, OW, F] in place, with the bias and ReLU applied as the output is written. The
+// im2col + GEMM path (`conv2dForward`) is its twin, and `naiveConv2d` the definition both are
+// tested against.
+
+/// oneDNN's CPU engine, created once; it holds no threads (OpenMP's are set per call).
+private final class DNNLEngine: @unchecked Sendable {
+    let engine: dnnl_engine_t?
+    init() {
+        // OpenMP's thread count is per calling thread: every oneDNN call from the core, creations
+        // included, first holds its thread to one (a team once started keeps a thread spinning
+        // beside ours; measured: a sixth of a single-threaded run's samples).
+        omp_set_num_threads(1)
+        var engine: dnnl_engine_t?
+        engine = dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success ? engine : nil
+        self.engine = engine
+    }
+    static let shared = DNNLEngine()
+}
+
+/// One convolution primitive for one input shape, geometry, filter count, bias and activation.
+final class DNNLConvolution {
+    private var conv = cnn_dnnl_convolution()
+    let geometry: WindowGeometry
+    let filters: Int, hasBias: Bool, relu: Bool
+    /// oneDNN's name for the kernel it chose.
+    let implementation: String
+
+    /// nil when oneDNN cannot run this convolution (no engine, or a shape it refuses).
+    init?(geometry g: WindowGeometry, filters: Int, hasBias: Bool, relu: Bool) {
+        guard let engine = DNNLEngine.shared.engine else { return nil }
+        self.geometry = g
+        self.filters = filters
+        self.hasBias = hasBias
+        self.relu = relu
+        omp_set_num_threads(1)
+        let status = cnn_dnnl_convolution_create(
+            &conv, engine, 1, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
+            Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
+            Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right),
+            hasBias ? 1 : 0, relu ? 1 : 0)
+        guard status == dnnl_success else { return nil }
+        implementation = conv.implementation.map { String(cString: $0) } ?? ""
+    }
+
+    deinit { cnn_dnnl_convolution_destroy(&conv) }
+
+    func matches(_ g: WindowGeometry, filters: Int, hasBias: Bool, relu: Bool) -> Bool {
+        geometry == g && self.filters == filters && self.hasBias == hasBias && self.relu == relu
+    }
+
+    /// y = (relu)(conv(x, kernel) + bias) for this primitive's images, on the calling thread
+    /// alone (OpenMP is held to one thread: the batch is split across the core's own workers, see
+    /// `DNNLConvolutionPlan`). False if oneDNN reports a failure.
+    func run(_ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) -> Bool {
+        guard let engine = DNNLEngine.shared.engine else { return false }
+        var stream: dnnl_stream_t?
+        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else { return false }
+        defer { dnnl_stream_destroy(stream) }
+        omp_set_num_threads(1)
+        return cnn_dnnl_convolution_run(&conv, stream, x, kernel, bias, y) == dnnl_success
+    }
+}
+
+/// Both backward passes of one convolution through oneDNN (dL/dkernel, and dL/dx unless the
+/// layer is the model's first); `conv2dBackward` (col2im + GEMM) is their twin.
+final class DNNLConvolutionBackward {
+    private var conv = cnn_dnnl_convolution_backward()
+    let geometry: WindowGeometry
+    let filters: Int, computesInputGradient: Bool
+    /// oneDNN's names for the kernels it chose (backward data, backward weights).
+    let implementation: (data: String, weights: String)
+
+    init?(geometry g: WindowGeometry, filters: Int, computesInputGradient: Bool) {
+        guard let engine = DNNLEngine.shared.engine else { return nil }
+        self.geometry = g
+        self.filters = filters
+        self.computesInputGradient = computesInputGradient
+        omp_set_num_threads(1)
+        let status = cnn_dnnl_convolution_backward_create(
+            &conv, engine, computesInputGradient ? 1 : 0, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
+            Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
+            Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right))
+        guard status == dnnl_success else { return nil }
+        implementation = (conv.implementation_data.map { String(cString: $0) } ?? "",
+                          conv.implementation_weights.map { String(cString: $0) } ?? "")
+    }
+
+    deinit { cnn_dnnl_convolution_backward_destroy(&conv) }
+
+    func matches(_ g: WindowGeometry, filters: Int, computesInputGradient: Bool) -> Bool {
+        geometry == g && self.filters == filters && self.computesInputGradient == computesInputGradient
+    }
+
+    /// dL/dkernel [KH, KW, C, F] and, when made for it, dL/dx [N, H, W, C] for this primitive's
+    /// images from x, the kernel and dL/dz [N, OH, OW, F], on the calling thread alone. False if
+    /// oneDNN reports a failure.
+    func run(input x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, outputGradient dz: UnsafePointer<Float>,
+             kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) -> Bool {
+        guard let engine = DNNLEngine.shared.engine else { return false }
+        var stream: dnnl_stream_t?
+        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else { return false }
+        defer { dnnl_stream_destroy(stream) }
+        omp_set_num_threads(1)
+        return cnn_dnnl_convolution_backward_run(&conv, stream, x, dz, kernel, kernelGradient,
+                                                 computesInputGradient ? inputGradient : nil) == dnnl_success
+    }
+}
+
+extension WindowGeometry {
+    /// The same window over `batch` images.
+    func withBatch(_ batch: Int) -> WindowGeometry {
+        WindowGeometry(inputShape: [batch, height, width, channels], kernelSize: (kernelHeight, kernelWidth),
+                       strides: (strideY, strideX), padding: .explicit(top: top, bottom: bottom, left: left, right: right),
+                       operation: "conv2d")
+    }
+}
+
+/// How a Conv2D layer runs through oneDNN on the core's threads: the batch is cut into
+/// `Runtime.threads` slices of consecutive images, and each of the core's workers runs oneDNN's
+/// single-threaded kernel on its slice. One pool of threads (Dispatch's, as for OpenBLAS) owns
+/// the cores; OpenMP's threads would otherwise spin between oneDNN's calls while ours run the
+/// pooling and the other loops (measured: user time doubled on 2 cores, wall time up by half).
+/// The kernel's gradient is the sum of the slices' gradients, added in slice order, so results
+/// are the same from run to run for a given thread count.
+final class DNNLConvolutionPlan {
+    let filters: Int, hasBias: Bool, relu: Bool
+    // Made on first use per slice and slice geometry; the most recent last, at most 16 kept.
+    private var forwards: [(slot: Int, primitive: DNNLConvolution)] = []
+    private var backwards: [(slot: Int, primitive: DNNLConvolutionBackward)] = []
+
+    init(filters: Int, hasBias: Bool, relu: Bool) {
+        self.filters = filters
+        self.hasBias = hasBias
+        self.relu = relu
+    }
+
+    /// Consecutive image ranges, one per worker.
+    private func slices(_ batch: Int) -> [Range<Int>] {
+        let parts = max(1, min(Runtime.threads, batch)), size = (batch + parts - 1) / parts
+        return stride(from: 0, to: batch, by: size).map { $0..<min(batch, $0 + size) }
+    }
+
+    // A primitive holds the buffer handles of its run, so two workers never share one: each slice
+    // has its own (`slot`), even where slices have the same size.
+    private func forward(_ g: WindowGeometry, slot: Int) -> DNNLConvolution? {
+        if let found = forwards.first(where: { $0.slot == slot && $0.primitive.matches(g, filters: filters, hasBias: hasBias, relu: relu) }) {
+            return found.primitive
+        }
+        guard let made = DNNLConvolution(geometry: g, filters: filters, hasBias: hasBias, relu: relu) else { return nil }
+        if forwards.count == 16 { forwards.removeFirst() }
+        forwards.append((slot, made))
+        return made
+    }
+
+    private func backward(_ g: WindowGeometry, slot: Int, computesInputGradient: Bool) -> DNNLConvolutionBackward? {
+        if let found = backwards.first(where: { $0.slot == slot && $0.primitive.matches(g, filters: filters, computesInputGradient: computesInputGradient) }) {
+            return found.primitive
+        }
+        guard let made = DNNLConvolutionBackward(geometry: g, filters: filters, computesInputGradient: computesInputGradient) else { return nil }
+        if backwards.count == 16 { backwards.removeFirst() }
+        backwards.append((slot, made))
+        return made
+    }
+
+    /// y = (relu)(conv(x, kernel) + bias), [N, OH, OW, F]; nil if oneDNN cannot run it.
+    func forward(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry) -> Tensor? {
+        let parts = slices(g.batch)
+        var primitives: [DNNLConvolution] = []
+        for (slot, part) in parts.enumerated() {
+            guard let primitive = forward(g.withBatch(part.count), slot: slot) else { return nil }
+            primitives.append(primitive)
+        }
+        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        var out = uninitializedFloats(g.positions * filters)  // oneDNN writes every value
+        let failures = Atomic<Int>(0)
+        x.scalars.withUnsafeBufferPointer { xp in
+            kernel.scalars.withUnsafeBufferPointer { wp in
+                out.withUnsafeMutableBufferPointer { yp in
+                    (bias?.scalars ?? []).withUnsafeBufferPointer { bp in
+                        let x = xp.baseAddress!, w = wp.baseAddress!, y = yp.baseAddress!, b = hasBias ? bp.baseAddress : nil
+                        concurrentlyPerform(parts.count) { p in
+                            let start = parts[p].lowerBound
+                            if !primitives[p].run(x + start * inputStride, kernel: w, bias: b, output: y + start * outputStride) {
+                                failures.add(1, ordering: .relaxed)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard failures.load(ordering: .relaxed) == 0 else { return nil }
+        return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, filters], scalars: out)
+    }
+
+    /// (dL/dx, or [0] when not computed; dL/dkernel) from x, the kernel and dL/dz; nil if oneDNN
+    /// cannot run it.
+    func backward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, geometry g: WindowGeometry,
+                  computesInputGradient: Bool) -> (input: Tensor, kernel: Tensor)? {
+        let parts = slices(g.batch)
+        var primitives: [DNNLConvolutionBackward] = []
+        for (slot, part) in parts.enumerated() {
+            guard let primitive = backward(g.withBatch(part.count), slot: slot, computesInputGradient: computesInputGradient) else { return nil }
+            primitives.append(primitive)
+        }
+        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        let kernelCount = kernel.count
+        var partials = uninitializedFloats(kernelCount * parts.count)  // one kernel gradient per slice
+        var dInput = uninitializedFloats(computesInputGradient ? x.count : 0)  // written by backward data
+        let failures = Atomic<Int>(0)
+        x.scalars.withUnsafeBufferPointer { xp in
+            dz.scalars.withUnsafeBufferPointer { dp in
+                kernel.scalars.withUnsafeBufferPointer { wp in
+                    partials.withUnsafeMutableBufferPointer { pp in
+                        dInput.withUnsafeMutableBufferPointer { dx in
+                            let x = xp.baseAddress!, d = dp.baseAddress!, w = wp.baseAddress!, partial = pp.baseAddress!
+                            let dx = dx.baseAddress
+                            concurrentlyPerform(parts.count) { p in
+                                let start = parts[p].lowerBound
+                                if !primitives[p].run(input: x + start * inputStride, kernel: w, outputGradient: d + start * outputStride,
+                                                      kernelGradient: partial + p * kernelCount,
+                                                      inputGradient: computesInputGradient ? dx! + start * inputStride : nil) {
+                                    failures.add(1, ordering: .relaxed)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard failures.load(ordering: .relaxed) == 0 else { return nil }
+        var dKernel = Array(partials[0..<kernelCount])
+        for p in 1..<max(parts.count, 1) {
+            let base = p * kernelCount
+            for i in 0..<kernelCount { dKernel[i] += partials[base + i] }
+        }
+        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput), Tensor(shape: kernel.shape, scalars: dKernel))
+    }
+}

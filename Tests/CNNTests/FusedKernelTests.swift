@@ -109,7 +109,7 @@ final class FastPoolingTests: XCTestCase {
 /// The oneDNN forward convolution against the seven-loop definition, with and without the fused
 /// bias and ReLU, and the Conv2D layer's oneDNN path against its im2col path.
 final class OneDNNConvolutionTests: XCTestCase {
-    /// On 1 and 3 threads: the batch is cut into one slice per thread.
+    /// On 1 and 3 threads: the slices are spread over the workers.
     func testOneDNNMatchesNaiveTwin() throws {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
@@ -134,6 +134,27 @@ final class OneDNNConvolutionTests: XCTestCase {
                 XCTAssertEqual(conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry)?.scalars, fast.scalars)
             }
         }
+    }
+
+    /// The thread count changes no bit of a forward or backward pass: the batch is sliced by its
+    /// size alone and the slices' kernel gradients are summed in slice order. (Lessons run with
+    /// one thread in a parallel build and two in `lessons run`; their numbers must agree.)
+    func testThreadCountChangesNoBit() throws {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        var g = RandomGenerator(seed: 53)
+        let x = Tensor.normal([37, 12, 12, 8], generator: &g), w = Tensor.normal([3, 3, 8, 16], generator: &g)
+        let b = Tensor.normal([16], generator: &g), dz = Tensor.normal([37, 10, 10, 16], generator: &g)
+        let geometry = WindowGeometry(inputShape: x.shape, kernelSize: (3, 3), strides: (1, 1), padding: .valid, operation: "test")
+        func pass(threads: Int) throws -> [[Float]] {
+            Runtime.configure(threads: threads)
+            let conv = DNNLConvolutionPlan(filters: 16, hasBias: true, relu: true)
+            let y = try XCTUnwrap(conv.forward(x, kernel: w, bias: b, geometry: geometry))
+            let back = try XCTUnwrap(conv.backward(input: x, kernel: w, outputGradient: dz, geometry: geometry, computesInputGradient: true))
+            return [y.scalars, back.input.scalars, back.kernel.scalars]
+        }
+        let one = try pass(threads: 1)
+        for threads in [2, 3, 8] { XCTAssertEqual(try pass(threads: threads), one, "\(threads) threads") }
     }
 
     /// oneDNN's backward data and backward weights against col2im + GEMM (`conv2dBackward`,

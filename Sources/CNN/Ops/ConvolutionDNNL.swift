@@ -120,16 +120,17 @@ extension WindowGeometry {
     }
 }
 
-/// How a Conv2D layer runs through oneDNN on the core's threads: the batch is cut into
-/// `Runtime.threads` slices of consecutive images, and each of the core's workers runs oneDNN's
-/// single-threaded kernel on its slice. One pool of threads (Dispatch's, as for OpenBLAS) owns
+/// How a Conv2D layer runs through oneDNN on the core's threads: the batch is cut into a fixed
+/// number of slices of consecutive images (never depending on the thread count), and each of the
+/// core's `Runtime.threads` workers runs oneDNN's single-threaded kernel on every T-th slice. One pool of threads (Dispatch's, as for OpenBLAS) owns
 /// the cores; OpenMP's threads would otherwise spin between oneDNN's calls while ours run the
 /// pooling and the other loops (measured: user time doubled on 2 cores, wall time up by half).
 /// The kernel's gradient is the sum of the slices' gradients, added in slice order, so results
-/// are the same from run to run for a given thread count.
+/// are the same from run to run and for any thread count (a lesson built with `--jobs 2` gets
+/// the numbers `lessons run` printed).
 final class DNNLConvolutionPlan {
     let filters: Int, hasBias: Bool, relu: Bool
-    // Made on first use per slice and slice geometry; the most recent last, at most 16 kept.
+    // Made on first use per slice and slice geometry; the most recent last, at most 32 kept.
     private var forwards: [(slot: Int, primitive: DNNLConvolution)] = []
     private var backwards: [(slot: Int, primitive: DNNLConvolutionBackward)] = []
 
@@ -139,10 +140,23 @@ final class DNNLConvolutionPlan {
         self.relu = relu
     }
 
-    /// Consecutive image ranges, one per worker.
+    /// Slices a batch is cut into, whatever the thread count: enough for 8 workers.
+    static let sliceCount = 8
+
+    /// Consecutive image ranges: a function of the batch size alone.
     private func slices(_ batch: Int) -> [Range<Int>] {
-        let parts = max(1, min(Runtime.threads, batch)), size = (batch + parts - 1) / parts
+        let parts = max(1, min(DNNLConvolutionPlan.sliceCount, batch)), size = (batch + parts - 1) / parts
         return stride(from: 0, to: batch, by: size).map { $0..<min(batch, $0 + size) }
+    }
+
+    /// Runs `body` for slices 0..<count on at most `Runtime.threads` workers, worker w taking
+    /// slices w, w + T, w + 2T, ...: each slice writes only its own outputs.
+    private func perSlice(_ count: Int, _ body: (Int) -> Void) {
+        let workers = max(1, min(Runtime.threads, count))
+        concurrentlyPerform(workers) { w in
+            var p = w
+            while p < count { body(p); p += workers }
+        }
     }
 
     // A primitive holds the buffer handles of its run, so two workers never share one: each slice
@@ -152,7 +166,7 @@ final class DNNLConvolutionPlan {
             return found.primitive
         }
         guard let made = DNNLConvolution(geometry: g, filters: filters, hasBias: hasBias, relu: relu) else { return nil }
-        if forwards.count == 16 { forwards.removeFirst() }
+        if forwards.count == 32 { forwards.removeFirst() }
         forwards.append((slot, made))
         return made
     }
@@ -162,7 +176,7 @@ final class DNNLConvolutionPlan {
             return found.primitive
         }
         guard let made = DNNLConvolutionBackward(geometry: g, filters: filters, computesInputGradient: computesInputGradient) else { return nil }
-        if backwards.count == 16 { backwards.removeFirst() }
+        if backwards.count == 32 { backwards.removeFirst() }
         backwards.append((slot, made))
         return made
     }
@@ -183,7 +197,7 @@ final class DNNLConvolutionPlan {
                 out.withUnsafeMutableBufferPointer { yp in
                     (bias?.scalars ?? []).withUnsafeBufferPointer { bp in
                         let x = xp.baseAddress!, w = wp.baseAddress!, y = yp.baseAddress!, b = hasBias ? bp.baseAddress : nil
-                        concurrentlyPerform(parts.count) { p in
+                        perSlice(parts.count) { p in
                             let start = parts[p].lowerBound
                             if !primitives[p].run(x + start * inputStride, kernel: w, bias: b, output: y + start * outputStride) {
                                 failures.add(1, ordering: .relaxed)
@@ -219,7 +233,7 @@ final class DNNLConvolutionPlan {
                         dInput.withUnsafeMutableBufferPointer { dx in
                             let x = xp.baseAddress!, d = dp.baseAddress!, w = wp.baseAddress!, partial = pp.baseAddress!
                             let dx = dx.baseAddress
-                            concurrentlyPerform(parts.count) { p in
+                            perSlice(parts.count) { p in
                                 let start = parts[p].lowerBound
                                 if !primitives[p].run(input: x + start * inputStride, kernel: w, outputGradient: d + start * outputStride,
                                                       kernelGradient: partial + p * kernelCount,

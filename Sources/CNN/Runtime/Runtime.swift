@@ -12,11 +12,11 @@ import Glibc
 /// thread and each matrix product calls OpenBLAS as the process found it (its own defaults and
 /// `OPENBLAS_NUM_THREADS`).
 ///
-/// The op functions (`conv2d`, `matmul`, pooling, ...) give bit for bit the same results for every
-/// thread count given to `configure` (products are cut into blocks by their shape alone, and every
-/// other value is computed by the same arithmetic on whichever worker). Conv2D layers running
-/// through oneDNN (the default) cut each batch into one slice per thread, so their results are the
-/// same from run to run for a given thread count, and may differ in the last bits between counts. They are also the same unconfigured when the process's OpenBLAS runs on one
+/// The op functions (`conv2d`, `matmul`, pooling, ...) and the Conv2D layers running through
+/// oneDNN (the default) give bit for bit the same results for every thread count given to
+/// `configure`: products are cut into blocks by their shape alone, oneDNN's batches into slices by
+/// the batch size alone (their kernel gradients summed in slice order), and every other value is
+/// computed by the same arithmetic on whichever worker. They are also the same unconfigured when the process's OpenBLAS runs on one
 /// thread (`OPENBLAS_NUM_THREADS=1`); an OpenBLAS left multi-threaded splits each product its own
 /// way, which can change the last bits of a sum (measured with OpenBLAS 0.3.21: about a quarter
 /// of a convolution's outputs differ in the last place).

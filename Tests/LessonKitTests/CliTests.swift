@@ -20,18 +20,7 @@ final class CliTests: XCTestCase {
     /// Runs `lessons` in the package root, stdout and stderr in one pipe (each line whole).
     @discardableResult
     func lessons(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = args
-        process.currentDirectoryURL = EndToEndTests.root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try LessonsBinary.run(args, environment: environment)
     }
 
     func normalised(_ text: String) -> String {

@@ -35,19 +35,7 @@ final class EndToEndTests: XCTestCase {
     static var binary: URL { root.appendingPathComponent(".build/debug/lessons") }
 
     @discardableResult
-    func lessons(_ args: [String], timeout: Double = 300) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = args
-        process.currentDirectoryURL = Self.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func lessons(_ args: [String]) throws -> (status: Int32, output: String) { try LessonsBinary.run(args) }
 
     /// Times ("0.4 s") become "T"; the output folder becomes OUT.
     func normalised(_ text: String) -> String {

@@ -2,33 +2,6 @@ import Foundation
 import XCTest
 @testable import LessonKit
 
-/// Runs the built `lessons` binary (as `EndToEndTests` does) from the package root.
-enum LessonsBinary {
-    static let root = EndToEndTests.root
-
-    @discardableResult
-    static func run(_ args: [String], currentDirectory: URL = root) throws -> (status: Int32, output: String) {
-        if case let .failure(why) = EndToEndTests.built { throw why }
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = args
-        process.currentDirectoryURL = currentDirectory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    static func temporaryFolder(_ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-}
-
 /// Freeze: prose edits re-render from the stored run; code edits, `--force` run again.
 final class FreezeTests: XCTestCase {
     var work: URL!

@@ -73,33 +73,21 @@ final class PracticeTests: XCTestCase {
         let practice = work.appendingPathComponent("practice")
         let folders = ["--lessons", source.path, "--out", work.appendingPathComponent("site").path, "--practice", practice.path]
         XCTAssertEqual(try LessonsBinary.run(["practice", "01-sums"] + folders).status, 0)
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = ["check", "01-sums", "--watch"] + folders
-        process.currentDirectoryURL = EndToEndTests.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = Mutex("")
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLock { $0 += chunk }
-        }
-        try process.run()
+        let (process, output) = try LessonsBinary.start(["check", "01-sums", "--watch"] + folders)
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
         func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
             let end = Date().addingTimeInterval(seconds)
             while Date() < end { if condition() { return true }; usleep(200_000) }
             return condition()
         }
-        XCTAssertTrue(eventually(120) { output.withLock { $0.contains("Watching for changes") } }, output.withLock { $0 })
-        XCTAssertTrue(output.withLock { $0.contains("0 of 2 exercises solved.") })
+        XCTAssertTrue(eventually(120) { output.text.contains("Watching for changes") }, output.text)
+        XCTAssertTrue(output.text.contains("0 of 2 exercises solved."))
         let workbook = practice.appendingPathComponent("01-sums.swift")
         sleep(1)  // a modification time the poll can tell apart
         let text = try String(contentsOf: workbook, encoding: .utf8)
         try text.replacingOccurrences(of: "// >>> answer total\n", with: "// >>> answer total\nlet total = 10\n").write(to: workbook, atomically: true, encoding: .utf8)
-        XCTAssertTrue(eventually(120) { output.withLock { $0.contains("1 of 2 exercises solved.") } }, output.withLock { $0 })
-        XCTAssertTrue(output.withLock { $0.contains("── checking again") && $0.contains("✓ total: passed") })
+        XCTAssertTrue(eventually(120) { output.text.contains("1 of 2 exercises solved.") }, output.text)
+        XCTAssertTrue(output.text.contains("── checking again") && output.text.contains("✓ total: passed"))
     }
 
     func testPublishedPageKeepsExercisesWithCheckedSolutions() throws {

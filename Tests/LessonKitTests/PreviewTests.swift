@@ -54,28 +54,16 @@ final class PreviewTests: XCTestCase {
         }
         try write("The first words.")
 
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = ["preview", "01-live", "--lessons", lessons.path, "--out", site.path]
-        process.currentDirectoryURL = EndToEndTests.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = Mutex("")
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLock { $0 += chunk }
-        }
-        try process.run()
+        let (process, output) = try LessonsBinary.start(["preview", "01-live", "--lessons", lessons.path, "--out", site.path])
         defer { if process.isRunning { process.terminate() } }
 
         var port: UInt16 = 0
         XCTAssertTrue(eventually(240) {
-            let text = output.withLock { $0 }
+            let text = output.text
             guard let match = text.range(of: #"http://127\.0\.0\.1:(\d+)/01-live/index\.html"#, options: .regularExpression) else { return false }
             port = UInt16(text[match].split(separator: ":")[2].split(separator: "/")[0]) ?? 0
             return true
-        }, output.withLock { $0 })
+        }, output.text)
         guard port != 0 else { return }
 
         let first = try XCTUnwrap(get(port, "/01-live/index.html"))
@@ -89,20 +77,20 @@ final class PreviewTests: XCTestCase {
 
         // An edit is rebuilt, the counter the page polls moves, and the new page is served.
         try write("The second words.")
-        XCTAssertTrue(eventually(120) { get(port, "/__version")?.body != version }, output.withLock { $0 })
+        XCTAssertTrue(eventually(120) { get(port, "/__version")?.body != version }, output.text)
         XCTAssertTrue(try XCTUnwrap(get(port, "/01-live/index.html")).body.contains("The second words."))
 
         // A broken lesson shows its error on the page.
         let before = try XCTUnwrap(get(port, "/__version")).body
         try write("The second words.", option: "//| eco: false\n")
-        XCTAssertTrue(eventually(120) { get(port, "/__version")?.body != before }, output.withLock { $0 })
+        XCTAssertTrue(eventually(120) { get(port, "/__version")?.body != before }, output.text)
         XCTAssertTrue(try XCTUnwrap(get(port, "/01-live/index.html")).body.contains("unknown cell option &#39;eco&#39;"))
 
         // Ctrl-C stops it cleanly.
         process.interrupt()
         XCTAssertTrue(eventually(20) { !process.isRunning })
         XCTAssertEqual(process.terminationStatus, 0)
-        XCTAssertTrue(output.withLock { $0 }.contains("Preview stopped."))
+        XCTAssertTrue(output.text.contains("Preview stopped."))
         XCTAssertNil(get(port, "/__version"), "nothing listens after Ctrl-C")
     }
 }

@@ -48,18 +48,9 @@ final class ReadmeExamplesTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("01-example.md")
         try (lessons[0] + "\n").write(to: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = ["run", file.path, "--lessons", folder.path, "--out", work.appendingPathComponent("out").path]
-        process.currentDirectoryURL = EndToEndTests.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, output)
-        XCTAssertTrue(output.contains("no cell failed"), output)
+        let run = try LessonsBinary.run(["run", file.path, "--lessons", folder.path, "--out", work.appendingPathComponent("out").path])
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("no cell failed"), run.output)
         let page = try String(contentsOf: work.appendingPathComponent("out/01-example/index.html"), encoding: .utf8)
         XCTAssertTrue(page.contains(">Figure 1</a>"), "the example's @fig reference should link its figure")
     }

@@ -87,21 +87,25 @@ final class FastPoolingTests: XCTestCase {
         let cases: [([Int], (Int, Int), (Int, Int), Padding)] = [
             ([2, 26, 26, 32], (2, 2), (2, 2), .valid),
             ([1, 11, 11, 64], (2, 2), (2, 2), .valid),  // odd size: the last row and column dropped
+            ([3, 9, 6, 21], (2, 2), (2, 2), .valid),    // the 2x2 kernel's channel tail, an odd height
+            ([2, 4, 7, 5], (2, 2), (2, 2), .valid),     // no full vector of channels, an odd width
             ([2, 7, 6, 3], (3, 3), (2, 2), .same),
             ([1, 5, 5, 2], (2, 3), (1, 2), .explicit(top: 1, bottom: 0, left: 2, right: 1)),
         ]
         for (shape, k, s, p) in cases {
             // Rounded values: many ties inside windows, so the tie rule is exercised too.
-            let x = Tensor.normal(shape, seed: UInt64(shape.reduce(0, +))).map { ($0 * 2).rounded() }
+            var x = Tensor.normal(shape, seed: UInt64(shape.reduce(0, +))).map { ($0 * 2).rounded() }
+            // And a NaN here and there: first in a window it stays the maximum, later it never wins.
+            if shape[3] % 2 == 1 { for i in stride(from: 5, to: x.count, by: 37) { x.scalars[i] = .nan } }
             let g = WindowGeometry(inputShape: shape, kernelSize: k, strides: s, padding: p, operation: "test")
             let (twinY, argmax) = maxPool2dWithArgmax(x, g)
             let fastY = maxPool2dForward(x, g)
             XCTAssertEqual(fastY.shape, twinY.shape)
-            XCTAssertEqual(fastY.scalars, twinY.scalars)
+            XCTAssertEqual(fastY.scalars.map(\.bitPattern), twinY.scalars.map(\.bitPattern), "\(shape) \(p)")
             let dy = Tensor.normal(twinY.shape, seed: 3)
             let twinDx = maxPool2dBackward(argmax: argmax, inputShape: shape, outputGradient: dy)
             let fastDx = maxPool2dBackward(input: x, output: fastY, outputGradient: dy, g)
-            XCTAssertEqual(fastDx.scalars, twinDx.scalars, "\(shape) \(p)")
+            XCTAssertEqual(fastDx.scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
         }
     }
 }
@@ -226,5 +230,82 @@ final class ReluMaskTests: XCTestCase {
             let sums = twin.reshaped([60, f]).sum(alongAxis: 0)
             for (a, e) in zip(dBias.scalars, sums.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4, "F = \(f)") }
         }
+    }
+}
+
+/// A ReLU convolution followed by 2x2 max pooling goes back in one pass (the pooling hands the
+/// convolution dL/dz and its bias gradient): the same gradients as the layers' own backward
+/// passes one after the other, the twin.
+final class ConvolutionPoolingFusionTests: XCTestCase {
+    func testFusedBackwardMatchesLayerByLayer() throws {
+        // 20 filters: one vector of 16 channels and a tail of 4; odd sizes leave cells in no window.
+        let model = Sequential([
+            Conv2D(20, kernelSize: 3, activation: .relu, inputShape: [13, 12, 3]),
+            MaxPooling2D(2),
+            Conv2D(16, kernelSize: 2, activation: .relu),
+            MaxPooling2D(2),
+            Flatten(),
+            Dense(4, activation: .softmax),
+        ], seed: 11)
+        model.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
+        let x = Tensor.normal([6, 13, 12, 3], seed: 12), y = Tensor([0, 1, 2, 3, 1, 2])
+
+        // The twin: each layer's own backward pass, in reverse order.
+        let (output, logits) = model.forwardForLoss(x, mode: .training)
+        let (_, dLogits) = model.batchLoss(output: output, logits: logits, y)
+        let layers = model.layers
+        var g = (layers.last as! Dense).backward(preActivationGradient: dLogits)
+        for layer in layers.dropLast().reversed() { g = layer.backward(g) }
+        let twin = model.parameters.map(\.gradient)
+
+        let conv = try XCTUnwrap(layers[0] as? Conv2D), pool = try XCTUnwrap(layers[1] as? MaxPooling2D)
+        _ = model.forwardForLoss(x, mode: .training)
+        XCTAssertTrue(conv.takesReLUMaskedGradient, "the oneDNN forward pass keeps y alone")
+        XCTAssertNotNil(pool.backwardThroughReLU(Tensor.normal([6, 5, 5, 20], seed: 1)))
+
+        model.computeGradients(x, y)  // fused
+        for (parameter, (fused, expected)) in zip(model.parameters.map(\.name), zip(model.parameters.map(\.gradient), twin)) {
+            XCTAssertEqual(fused.shape, expected.shape)
+            for (a, e) in zip(fused.scalars, expected.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e)), parameter) }
+        }
+        // And the gradients are those of the loss: finite differences through the fused pass.
+        for (parameter, error) in model.checkGradients(x, y, step: 1e-3) { XCTAssertLessThan(error, 1e-2, "\(parameter)") }
+    }
+
+    /// Three training steps of a small tutorial-shaped CNN give the same weights, bit for bit, on
+    /// 1, 2 and 3 threads: every loop of a step (the fused pass, the bias sums, the optimiser) is
+    /// cut by the data's size, never by the thread count.
+    func testTrainingIsTheSameOnAnyThreadCount() {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        let x = Tensor.normal([40, 14, 14, 1], seed: 21), y = Tensor((0..<40).map { Float($0 % 10) })
+        func train(threads: Int) -> [[Float]] {
+            Runtime.configure(threads: threads)
+            let model = Sequential([
+                Conv2D(16, kernelSize: 3, activation: .relu, inputShape: [14, 14, 1]),
+                MaxPooling2D(2),
+                Conv2D(32, kernelSize: 3, activation: .relu),
+                MaxPooling2D(2),
+                Flatten(),
+                Dense(24, activation: .relu),
+                Dense(10, activation: .softmax),
+            ], seed: 22)
+            model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy)
+            for _ in 0..<3 { model.trainStep(x, y) }
+            return model.parameters.map(\.value.scalars)
+        }
+        let one = train(threads: 1)
+        for threads in [2, 3] { XCTAssertEqual(train(threads: threads), one, "\(threads) threads") }
+    }
+
+    /// A window of only non-positive cells passes nothing back, as ReLU's own mask would not.
+    func testNonPositiveWindowsPassNothing() {
+        let g = WindowGeometry(inputShape: [1, 2, 2, 16], kernelSize: (2, 2), strides: (2, 2), padding: .valid, operation: "test")
+        let x = Tensor(zeros: [1, 2, 2, 16]), y = maxPool2dForward(x, g), dy = Tensor(repeating: 1, shape: [1, 1, 1, 16])
+        let (dz, bias) = maxPool2x2BackwardThroughReLU(input: x, output: y, outputGradient: dy, g)
+        XCTAssertEqual(dz.scalars, [Float](repeating: 0, count: 64))
+        XCTAssertEqual(bias.scalars, [Float](repeating: 0, count: 16))
+        let plain = maxPool2dBackward(input: x, output: y, outputGradient: dy, g)
+        XCTAssertEqual(plain.scalars.reduce(0, +), 16, "without ReLU the first cell of each window takes the gradient")
     }
 }

@@ -139,12 +139,24 @@ public final class Conv2D: ActivatedLayer {
 
     public func backward(preActivationGradient dz: Tensor) -> Tensor { backwardFromOutput(dz, reluOutput: nil) }
 
+    /// Whether the last caching pass was the fused bias + ReLU one through oneDNN, so that a max
+    /// pooling after it may hand `backward(reluMaskedGradient:biasGradient:)` dL/dz directly.
+    var takesReLUMaskedGradient: Bool { activation == .relu && preActivation == nil && output != nil && colsInput != nil }
+
+    /// The backward pass from dL/dz (already masked by y > 0) and dL/dbias, computed by the
+    /// pooling after this layer in its own pass (`MaxPooling2D.backwardThroughReLU`).
+    func backward(reluMaskedGradient dz: Tensor, biasGradient: Tensor) -> Tensor {
+        backwardFromOutput(dz, reluOutput: nil, biasGradient: biasGradient)
+    }
+
     /// From dL/dz, or from dL/dy and y when `reluOutput` is y of the fused ReLU pass.
-    private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
+    /// With `biasGradient`, `gradient` is dL/dz and the bias gradient is given.
+    private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?, biasGradient: Tensor? = nil) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
         if let x = colsInput {
             // The forward pass ran through oneDNN: so do both backward passes, if oneDNN takes them.
-            let (dz, dBias) = preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
+            let (dz, dBias) = biasGradient.map { (gradient, $0) }
+                ?? preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
             if let grads = oneDNNPlan(relu: activation == .relu).backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: g,
                                                                             computesInputGradient: computesInputGradient) {
                 kernel.gradient = grads.kernel

@@ -169,7 +169,19 @@ public final class Sequential {
             guard let last = rest.popLast() as? ActivatedLayer else { fatalError("\(name): the last layer has no logits") }
             gradient = last.backward(preActivationGradient: gradient)
         }
-        for layer in rest.reversed() { gradient = layer.backward(gradient) }
+        // A ReLU convolution followed by 2x2 max pooling goes back in one pass over memory (the
+        // pooling hands the convolution dL/dz and its bias gradient): the fusion Keras' graph gets.
+        var index = rest.endIndex
+        while index > rest.startIndex {
+            index -= 1
+            if index > rest.startIndex, let pool = rest[index] as? MaxPooling2D, let conv = rest[index - 1] as? Conv2D,
+               conv.takesReLUMaskedGradient, let (dz, bias) = pool.backwardThroughReLU(gradient) {
+                gradient = conv.backward(reluMaskedGradient: dz, biasGradient: bias)
+                index -= 1
+                continue
+            }
+            gradient = rest[index].backward(gradient)
+        }
         return gradient
     }
 

@@ -200,53 +200,60 @@ func uninitializedFloats(_ count: Int) -> [Float] {
 
 /// dL/dz and dL/dbias from dL/dy: with `reluOutput` (y of a fused bias + ReLU pass), dL/dz =
 /// dL/dy where y > 0, else 0, formed in the same pass as the bias gradient; without, dL/dz = dL/dy.
-/// dL/dbias is the column sums of dL/dz viewed as [positions, F], accumulated row by row
-/// (vectorised over F).
+/// dL/dbias is the column sums of dL/dz viewed as [positions, F]. The rows are cut into parts by
+/// their count alone, each part summed on its own (vectorised over F, on whichever worker) and
+/// the parts' sums added in order: the same bits for any thread count.
 func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?, positions: Int, filters f: Int) -> (Tensor, Tensor) {
-    var biasSums = [Float](repeating: 0, count: f)
-    var dy = outputGradient
     if let reluOutput {
         require(reluOutput.shape == outputGradient.shape, "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
-        var dz = uninitializedFloats(outputGradient.count)  // every value written below
-        dz.withUnsafeMutableBufferPointer { dz in
-            outputGradient.scalars.withUnsafeBufferPointer { d in
-                reluOutput.scalars.withUnsafeBufferPointer { y in
-                    biasSums.withUnsafeMutableBufferPointer { sums in
-                        if f % 8 == 0 && f <= 256 {
-                            // Eight filters at a time in vector registers, the sums in a local array.
-                            maskAndSum8(d.baseAddress!, y.baseAddress!, dz.baseAddress!, sums.baseAddress!, positions: positions, filters: f)
-                            return
-                        }
-                        for row in 0..<positions {
-                            let o = row * f
-                            for j in 0..<f { let v = y[o + j] > 0 ? d[o + j] : 0; dz[o + j] = v; sums[j] += v }
+    }
+    let parts = max(1, min(16, positions / 256)), rowsPerPart = (positions + parts - 1) / parts
+    var partSums = [Float](repeating: 0, count: parts * f)
+    var dz = reluOutput == nil ? [] : uninitializedFloats(outputGradient.count)  // every value written below
+    outputGradient.scalars.withUnsafeBufferPointer { d in
+        (reluOutput?.scalars ?? []).withUnsafeBufferPointer { y in
+            dz.withUnsafeMutableBufferPointer { dz in
+                partSums.withUnsafeMutableBufferPointer { sums in
+                    // (An empty array's buffer may have an address: the mask is taken only with y.)
+                    let masks = reluOutput != nil
+                    let d = d.baseAddress!, y = masks ? y.baseAddress : nil, dz = masks ? dz.baseAddress : nil, sums = sums.baseAddress!
+                    parallelChunks(parts) { range in
+                        for part in range {
+                            let rows = (part * rowsPerPart)..<min(positions, (part + 1) * rowsPerPart)
+                            guard !rows.isEmpty else { continue }
+                            let at = rows.lowerBound * f, partial = sums + part * f
+                            if let y, let dz {
+                                maskAndSum(d + at, y + at, dz + at, partial, rows: rows.count, filters: f)
+                            } else {
+                                columnSums(d + at, partial, rows: rows.count, filters: f)
+                            }
                         }
                     }
                 }
             }
         }
-        dy = Tensor(shape: outputGradient.shape, scalars: dz)
-    } else {
-        dy.scalars.withUnsafeBufferPointer { d in
-            biasSums.withUnsafeMutableBufferPointer { sums in
-                for row in 0..<positions {
-                    let r = d.baseAddress! + row * f
-                    for j in 0..<f { sums[j] += r[j] }
-                }
-            }
-        }
     }
-    let dBias = Tensor(shape: [f], scalars: biasSums)
-    return (dy, dBias)
+    var biasSums = Array(partSums[0..<f])
+    for part in 1..<parts { for j in 0..<f { biasSums[j] += partSums[part * f + j] } }
+    let dy = reluOutput == nil ? outputGradient : Tensor(shape: outputGradient.shape, scalars: dz)
+    return (dy, Tensor(shape: [f], scalars: biasSums))
 }
 
-/// dz = dy where y > 0, else 0, and sums[j] += dz[row, j] over the rows, for F a multiple of 8.
-private func maskAndSum8(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dz: UnsafeMutablePointer<Float>,
-                         _ sums: UnsafeMutablePointer<Float>, positions: Int, filters f: Int) {
+/// dz = dy where y > 0, else 0, and sums[j] += dz[row, j] over `rows` rows of `filters` values;
+/// eight filters at a time in vector registers when F is a multiple of 8 (up to 256).
+private func maskAndSum(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dz: UnsafeMutablePointer<Float>,
+                        _ sums: UnsafeMutablePointer<Float>, rows: Int, filters f: Int) {
+    guard f % 8 == 0 && f <= 256 else {
+        for row in 0..<rows {
+            let o = row * f
+            for j in 0..<f { let v = y[o + j] > 0 ? dy[o + j] : 0; dz[o + j] = v; sums[j] += v }
+        }
+        return
+    }
     let vectors = f / 8
     withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: vectors) { acc in
         acc.initialize(repeating: .zero)
-        for row in 0..<positions {
+        for row in 0..<rows {
             let o = row * f
             for v in 0..<vectors {
                 let at = o + v * 8
@@ -258,5 +265,13 @@ private func maskAndSum8(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, 
             }
         }
         for v in 0..<vectors { for k in 0..<8 { sums[v * 8 + k] += acc[v][k] } }
+    }
+}
+
+/// sums[j] += d[row, j] over `rows` rows of `filters` values.
+private func columnSums(_ d: UnsafePointer<Float>, _ sums: UnsafeMutablePointer<Float>, rows: Int, filters f: Int) {
+    for row in 0..<rows {
+        let r = d + row * f
+        for j in 0..<f { sums[j] += r[j] }
     }
 }

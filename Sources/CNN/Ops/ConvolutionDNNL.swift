@@ -141,7 +141,7 @@ final class DNNLConvolutionPlan {
     }
 
     /// Slices a batch is cut into, whatever the thread count: enough for 8 workers.
-    static let sliceCount = 8
+    static let sliceCount = 4
 
     /// Consecutive image ranges: a function of the batch size alone.
     private func slices(_ batch: Int) -> [Range<Int>] {

@@ -160,7 +160,9 @@ func maxPool2dBackwardFast(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
 func maxPool2dForward(_ input: Tensor, _ g: WindowGeometry) -> Tensor {
     var out = uninitializedFloats(g.positions * g.channels)  // every output has at least one real cell
     input.scalars.withUnsafeBufferPointer { x in
-        out.withUnsafeMutableBufferPointer { y in maxPool2dFast(x.baseAddress!, g, y.baseAddress!) }
+        out.withUnsafeMutableBufferPointer { y in
+            if g.isTwoByTwoValid { maxPool2x2Forward(x.baseAddress!, g, y.baseAddress!) } else { maxPool2dFast(x.baseAddress!, g, y.baseAddress!) }
+        }
     }
     return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, g.channels], scalars: out)
 }
@@ -168,12 +170,16 @@ func maxPool2dForward(_ input: Tensor, _ g: WindowGeometry) -> Tensor {
 /// dL/dx from the input, the output and dL/dy (the fast pair's backward pass).
 func maxPool2dBackward(input: Tensor, output: Tensor, outputGradient dy: Tensor, _ g: WindowGeometry) -> Tensor {
     require(dy.shape == output.shape, "maxPool2d backward: output gradient \(dy.shape) does not match the output \(output.shape)")
-    var dx = uninitializedFloats(input.count)  // each image's block is zeroed by its worker
+    var dx = uninitializedFloats(input.count)  // every cell written (the general pair zeroes each image first)
     input.scalars.withUnsafeBufferPointer { x in
         output.scalars.withUnsafeBufferPointer { y in
             dy.scalars.withUnsafeBufferPointer { d in
                 dx.withUnsafeMutableBufferPointer { out in
-                    maxPool2dBackwardFast(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
+                    if g.isTwoByTwoValid {
+                        maxPool2x2Backward(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
+                    } else {
+                        maxPool2dBackwardFast(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
+                    }
                 }
             }
         }

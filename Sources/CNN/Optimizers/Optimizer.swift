@@ -117,9 +117,13 @@ public final class RMSprop: Optimizer {
         value.scalars.withUnsafeMutableBufferPointer { w in
             slots[0].scalars.withUnsafeMutableBufferPointer { v in
                 g.scalars.withUnsafeBufferPointer { g in
-                    for i in 0..<w.count {
-                        v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
-                        w[i] -= lr * g[i] / (v[i] + eps).squareRoot()
+                    let count = w.count, w = w.baseAddress!, v = v.baseAddress!, g = g.baseAddress!
+                    // Each value on its own: split across the workers, the same bits on any count.
+                    parallelChunks(count, minimumPerChunk: 1 << 14) { range in
+                        for i in range {
+                            v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
+                            w[i] -= lr * g[i] / (v[i] + eps).squareRoot()
+                        }
                     }
                 }
             }

@@ -233,47 +233,111 @@ final class ReluMaskTests: XCTestCase {
     }
 }
 
-/// A ReLU convolution followed by 2x2 max pooling goes back in one pass (the pooling hands the
-/// convolution dL/dz and its bias gradient): the same gradients as the layers' own backward
-/// passes one after the other, the twin.
+/// A ReLU convolution followed by 2x2 max pooling runs as one pass, a few images at a time
+/// (ConvolutionPooling.swift): the same outputs and gradients as the two layers' own passes one
+/// after the other, the twin.
 final class ConvolutionPoolingFusionTests: XCTestCase {
-    func testFusedBackwardMatchesLayerByLayer() throws {
-        // 20 filters: one vector of 16 channels and a tail of 4; odd sizes leave cells in no window.
+    /// 20 filters: one vector of 16 channels and a tail of 4; odd sizes (28x27 after the first
+    /// convolution, 13x12 after the second) leave cells in no window.
+    func makeModel(seed: UInt64 = 11, inputShape: [Int] = [30, 29, 3]) -> Sequential {
         let model = Sequential([
-            Conv2D(20, kernelSize: 3, activation: .relu, inputShape: [13, 12, 3]),
+            Conv2D(20, kernelSize: 3, activation: .relu, inputShape: inputShape),
             MaxPooling2D(2),
             Conv2D(16, kernelSize: 2, activation: .relu),
             MaxPooling2D(2),
             Flatten(),
             Dense(4, activation: .softmax),
-        ], seed: 11)
+        ], seed: seed)
         model.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
-        let x = Tensor.normal([6, 13, 12, 3], seed: 12), y = Tensor([0, 1, 2, 3, 1, 2])
+        return model
+    }
 
-        // The twin: each layer's own backward pass, in reverse order.
-        let (output, logits) = model.forwardForLoss(x, mode: .training)
-        let (_, dLogits) = model.batchLoss(output: output, logits: logits, y)
-        let layers = model.layers
-        var g = (layers.last as! Dense).backward(preActivationGradient: dLogits)
+    func testFusedPassesMatchLayerByLayer() throws {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        for threads in [1, 2] {
+            Runtime.configure(threads: threads)
+            try fusedPassesMatchLayerByLayer()
+        }
+    }
+
+    func fusedPassesMatchLayerByLayer() throws {
+        let model = makeModel()
+        // 37 images: several slices (6 images each for the first pair) and a shorter last one.
+        let x = Tensor.normal([37, 30, 29, 3], seed: 12), y = Tensor((0..<37).map { Float($0 % 4) })
+        let layers = model.layers, last = try XCTUnwrap(layers.last as? Dense)
+        XCTAssertEqual(DNNLConvolutionPlan.imagesPerSlice(
+            WindowGeometry(inputShape: [37, 30, 29, 3], kernelSize: (3, 3), strides: (1, 1), padding: .valid, operation: "test"), filters: 20), 6)
+
+        // The twin: each layer's own forward and backward pass, in order.
+        let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: .training) }
+        let (output, logits) = last.forwardWithPreActivation(hidden, mode: .training)
+        let (twinLoss, dLogits) = model.batchLoss(output: output, logits: logits, y)
+        var g = last.backward(preActivationGradient: dLogits)
         for layer in layers.dropLast().reversed() { g = layer.backward(g) }
         let twin = model.parameters.map(\.gradient)
 
-        let conv = try XCTUnwrap(layers[0] as? Conv2D), pool = try XCTUnwrap(layers[1] as? MaxPooling2D)
-        _ = model.forwardForLoss(x, mode: .training)
-        XCTAssertTrue(conv.takesReLUMaskedGradient, "the oneDNN forward pass keeps y alone")
-        XCTAssertNotNil(pool.backwardThroughReLU(Tensor.normal([6, 5, 5, 20], seed: 1)))
-
-        model.computeGradients(x, y)  // fused
+        let (fusedLoss, predictions) = model.computeGradients(x, y)  // the fused pairs
+        XCTAssertEqual(fusedLoss, twinLoss, accuracy: 1e-6)
+        for (a, e) in zip(predictions.scalars, output.scalars) { XCTAssertEqual(a, e, accuracy: 1e-6) }
         for (parameter, (fused, expected)) in zip(model.parameters.map(\.name), zip(model.parameters.map(\.gradient), twin)) {
             XCTAssertEqual(fused.shape, expected.shape)
             for (a, e) in zip(fused.scalars, expected.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e)), parameter) }
         }
-        // And the gradients are those of the loss: finite differences through the fused pass.
-        for (parameter, error) in model.checkGradients(x, y, step: 1e-3) { XCTAssertLessThan(error, 1e-2, "\(parameter)") }
+        // Inference, and the input gradient (the first convolution's backward data pass).
+        let plain = layers.reduce(x) { $1.forward($0, mode: .inference) }
+        for (a, e) in zip(model(x).scalars, plain.scalars) { XCTAssertEqual(a, e, accuracy: 1e-6) }
+        let fusedInput = model.inputGradient(x, y)
+        let first = try XCTUnwrap(layers[0] as? Conv2D)
+        first.computesInputGradient = true
+        defer { first.computesInputGradient = false }
+        _ = layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }
+        _ = last.forwardWithPreActivation(layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }, mode: .inferenceForBackward)
+        var twinInput = last.backward(preActivationGradient: dLogits)
+        for layer in layers.dropLast().reversed() { twinInput = layer.backward(twinInput) }
+        XCTAssertEqual(fusedInput.shape, twinInput.shape)
+        for (a, e) in zip(fusedInput.scalars, twinInput.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e))) }
+    }
+
+    /// The gradients are those of the loss: finite differences through the fused passes.
+    func testFusedGradientsAreTheLoss() {
+        let model = makeModel(seed: 13, inputShape: [13, 12, 3])
+        let x = Tensor.normal([5, 13, 12, 3], seed: 14), y = Tensor([0, 1, 2, 3, 1])
+        // The checker's tolerance: a step can cross a kink of ReLU or a change of winner.
+        for (parameter, error) in model.checkGradients(x, y, step: 1e-3) { XCTAssertLessThan(error, 2e-2, "\(parameter)") }
+    }
+
+    /// A convolution whose every output is 0 (ReLU of a very negative bias) passes nothing back:
+    /// windows whose maximum is 0 give no gradient, as ReLU's own mask would not.
+    func testNonPositiveWindowsPassNothing() throws {
+        let model = Sequential([Conv2D(16, kernelSize: 3, activation: .relu, inputShape: [6, 6, 1]), MaxPooling2D(2),
+                                Flatten(), Dense(2, activation: .softmax)], seed: 3)
+        model.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
+        let conv = try XCTUnwrap(model.layers[0] as? Conv2D)
+        conv.bias!.value = Tensor(repeating: -100, shape: [16])
+        model.computeGradients(Tensor.normal([4, 6, 6, 1], seed: 5), Tensor([0, 1, 0, 1]))
+        XCTAssertEqual(conv.kernel!.gradient.scalars, [Float](repeating: 0, count: 144))
+        XCTAssertEqual(conv.bias!.gradient.scalars, [Float](repeating: 0, count: 16))
+        conv.bias!.value = Tensor(repeating: 0.5, shape: [16])
+        model.computeGradients(Tensor.normal([4, 6, 6, 1], seed: 5), Tensor([0, 1, 0, 1]))
+        XCTAssertNotEqual(conv.bias!.gradient.scalars, [Float](repeating: 0, count: 16), "the check can fail")
+    }
+
+    /// A backward pass of the convolution alone after the fused forward pass has nothing to start
+    /// from; the model keeps the pair together.
+    func testLayersAloneAfterAFusedPassRunTheirOwnPasses() throws {
+        let model = makeModel()
+        let x = Tensor.normal([3, 30, 29, 3], seed: 2)
+        _ = model.forward(x, mode: .training)
+        let conv = try XCTUnwrap(model.layers[0] as? Conv2D), pool = try XCTUnwrap(model.layers[1] as? MaxPooling2D)
+        XCTAssertNotNil(conv.backward(Tensor(zeros: [3, 14, 13, 20]), pooledBy: pool))
+        // A plain forward pass of the convolution replaces the fused cache.
+        _ = conv.forward(x, mode: .training)
+        XCTAssertNil(conv.backward(Tensor(zeros: [3, 14, 13, 20]), pooledBy: pool))
     }
 
     /// Three training steps of a small tutorial-shaped CNN give the same weights, bit for bit, on
-    /// 1, 2 and 3 threads: every loop of a step (the fused pass, the bias sums, the optimiser) is
+    /// 1, 2 and 3 threads: every loop of a step (the fused pairs, the bias sums, the optimiser) is
     /// cut by the data's size, never by the thread count.
     func testTrainingIsTheSameOnAnyThreadCount() {
         let saved = Runtime.threads
@@ -296,16 +360,5 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
         }
         let one = train(threads: 1)
         for threads in [2, 3] { XCTAssertEqual(train(threads: threads), one, "\(threads) threads") }
-    }
-
-    /// A window of only non-positive cells passes nothing back, as ReLU's own mask would not.
-    func testNonPositiveWindowsPassNothing() {
-        let g = WindowGeometry(inputShape: [1, 2, 2, 16], kernelSize: (2, 2), strides: (2, 2), padding: .valid, operation: "test")
-        let x = Tensor(zeros: [1, 2, 2, 16]), y = maxPool2dForward(x, g), dy = Tensor(repeating: 1, shape: [1, 1, 1, 16])
-        let (dz, bias) = maxPool2x2BackwardThroughReLU(input: x, output: y, outputGradient: dy, g)
-        XCTAssertEqual(dz.scalars, [Float](repeating: 0, count: 64))
-        XCTAssertEqual(bias.scalars, [Float](repeating: 0, count: 16))
-        let plain = maxPool2dBackward(input: x, output: y, outputGradient: dy, g)
-        XCTAssertEqual(plain.scalars.reduce(0, +), 16, "without ReLU the first cell of each window takes the gradient")
     }
 }

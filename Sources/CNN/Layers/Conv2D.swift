@@ -80,6 +80,7 @@ public final class Conv2D: ActivatedLayer {
             : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols)
         let y = activation(z)
         if mode.keepsCache {
+            pooledCache = nil
             colsInput = nil
             geometry = g
             inputShape = x.shape
@@ -110,6 +111,7 @@ public final class Conv2D: ActivatedLayer {
             if mode.keepsCache { colsInput = nil }
         }
         if mode.keepsCache {
+            pooledCache = nil
             geometry = g
             inputShape = x.shape
             preActivation = nil
@@ -139,24 +141,60 @@ public final class Conv2D: ActivatedLayer {
 
     public func backward(preActivationGradient dz: Tensor) -> Tensor { backwardFromOutput(dz, reluOutput: nil) }
 
-    /// Whether the last caching pass was the fused bias + ReLU one through oneDNN, so that a max
-    /// pooling after it may hand `backward(reluMaskedGradient:biasGradient:)` dL/dz directly.
-    var takesReLUMaskedGradient: Bool { activation == .relu && preActivation == nil && output != nil && colsInput != nil }
+    /// From the last caching pass through `forward(_:pooledBy:mode:)`, and the pooling it ran with.
+    private var pooledCache: (cache: ConvolutionPoolingCache, pool: ObjectIdentifier)?
 
-    /// The backward pass from dL/dz (already masked by y > 0) and dL/dbias, computed by the
-    /// pooling after this layer in its own pass (`MaxPooling2D.backwardThroughReLU`).
-    func backward(reluMaskedGradient dz: Tensor, biasGradient: Tensor) -> Tensor {
-        backwardFromOutput(dz, reluOutput: nil, biasGradient: biasGradient)
+    /// This layer and the 2x2 max pooling after it, in one pass slice by slice (see
+    /// ConvolutionPooling.swift): the pooling's output. nil when they are not that pair (a ReLU
+    /// convolution through oneDNN, a 2x2 window with stride 2 and no padding) or oneDNN refuses
+    /// the shape; the caller then runs the two layers one after the other.
+    func forward(_ x: Tensor, pooledBy pool: MaxPooling2D, mode: ForwardMode) -> Tensor? {
+        guard activation == .relu, Runtime.usesOneDNN, pool.poolSize == (2, 2), pool.strides == (2, 2), pool.padding == .valid else { return nil }
+        let kernel = requireBuilt(kernel, name)
+        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        guard g.outputHeight >= 2, g.outputWidth >= 2,
+              let (pooled, cache) = oneDNNPlan(relu: true).forwardPooled(x, kernel: kernel.value, bias: bias?.value, geometry: g,
+                                                                         keepCache: mode.keepsCache) else { return nil }
+        if mode.keepsCache, let cache {
+            // Only the pair's cache: a backward pass of either layer alone would have nothing to
+            // start from, and says so, instead of using an older pass.
+            clearCache()
+            pool.clearCache()
+            pooledCache = (cache, ObjectIdentifier(pool))
+        }
+        return pooled
+    }
+
+    /// The backward pass of this layer and the pooling after it from dL/d(pooled output), after
+    /// `forward(_:pooledBy:mode:)`; nil if the last caching pass was not that one (or oneDNN
+    /// refuses: the layers' own passes cannot follow either, so that fails loudly).
+    func backward(_ dy: Tensor, pooledBy pool: MaxPooling2D) -> Tensor? {
+        guard let (cache, ranWith) = pooledCache, ranWith == ObjectIdentifier(pool) else { return nil }
+        let kernel = requireBuilt(kernel, name)
+        guard let grads = oneDNNPlan(relu: true).backwardPooled(cache, kernel: kernel.value, outputGradient: dy,
+                                                                computesInputGradient: computesInputGradient) else {
+            fatalError("\(name): oneDNN ran the forward pass but refuses its backward pass")
+        }
+        kernel.gradient = grads.kernel
+        bias?.gradient = grads.bias
+        return grads.input
+    }
+
+    private func clearCache() {
+        cols = []
+        colsInput = nil
+        geometry = nil
+        preActivation = nil
+        output = nil
+        pooledCache = nil
     }
 
     /// From dL/dz, or from dL/dy and y when `reluOutput` is y of the fused ReLU pass.
-    /// With `biasGradient`, `gradient` is dL/dz and the bias gradient is given.
-    private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?, biasGradient: Tensor? = nil) -> Tensor {
+    private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
         let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
         if let x = colsInput {
             // The forward pass ran through oneDNN: so do both backward passes, if oneDNN takes them.
-            let (dz, dBias) = biasGradient.map { (gradient, $0) }
-                ?? preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
+            let (dz, dBias) = preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
             if let grads = oneDNNPlan(relu: activation == .relu).backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: g,
                                                                             computesInputGradient: computesInputGradient) {
                 kernel.gradient = grads.kernel

@@ -39,13 +39,10 @@ public final class MaxPooling2D: Layer {
         return maxPool2dBackward(input: x, output: y, outputGradient: dy, g)
     }
 
-    /// The backward pass together with that of the ReLU convolution before it (see
-    /// `maxPool2x2BackwardThroughReLU`): dL/dz of that convolution and its bias gradient, or nil
-    /// when this window is not the fused one (2x2, stride 2, no padding).
-    func backwardThroughReLU(_ dy: Tensor) -> (dz: Tensor, bias: Tensor)? {
-        let x = requireForward(input, name), y = requireForward(output, name), g = requireForward(geometry, name)
-        guard g.isTwoByTwoValid else { return nil }
-        return maxPool2x2BackwardThroughReLU(input: x, output: y, outputGradient: dy, g)
+    func clearCache() {
+        input = nil
+        output = nil
+        geometry = nil
     }
 }
 

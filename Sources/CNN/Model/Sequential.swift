@@ -105,7 +105,25 @@ public final class Sequential {
     /// The model's output for a batch, with the layers in `mode`.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         checkInput(x)
-        return layers.reduce(x) { $1.forward($0, mode: mode) }
+        return forward(x, through: layers[...], mode: mode)
+    }
+
+    /// x through `layers` in order. A ReLU Conv2D followed by 2x2 max pooling runs as one pass,
+    /// a few images at a time, so that the convolution's output stays in the core's cache (see
+    /// ConvolutionPooling.swift; the same values as the two layers one after the other).
+    func forward(_ x: Tensor, through layers: ArraySlice<Layer>, mode: ForwardMode) -> Tensor {
+        var h = x, index = layers.startIndex
+        while index < layers.endIndex {
+            if index + 1 < layers.endIndex, let conv = layers[index] as? Conv2D, let pool = layers[index + 1] as? MaxPooling2D,
+               let pooled = conv.forward(h, pooledBy: pool, mode: mode) {
+                h = pooled
+                index += 2
+                continue
+            }
+            h = layers[index].forward(h, mode: mode)
+            index += 1
+        }
+        return h
     }
 
     func checkInput(_ x: Tensor) {
@@ -146,8 +164,8 @@ public final class Sequential {
     /// The forward pass, with the last layer's logits when the loss takes them.
     func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?) {
         checkInput(x)
-        guard let last = logitsLayer else { return (layers.reduce(x) { $1.forward($0, mode: mode) }, nil) }
-        let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: mode) }
+        guard let last = logitsLayer else { return (forward(x, through: layers[...], mode: mode), nil) }
+        let hidden = forward(x, through: layers.dropLast(), mode: mode)
         let (output, logits) = last.forwardWithPreActivation(hidden, mode: mode)
         return (output, logits)
     }
@@ -169,14 +187,13 @@ public final class Sequential {
             guard let last = rest.popLast() as? ActivatedLayer else { fatalError("\(name): the last layer has no logits") }
             gradient = last.backward(preActivationGradient: gradient)
         }
-        // A ReLU convolution followed by 2x2 max pooling goes back in one pass over memory (the
-        // pooling hands the convolution dL/dz and its bias gradient): the fusion Keras' graph gets.
         var index = rest.endIndex
         while index > rest.startIndex {
             index -= 1
+            // A pair the forward pass ran together goes back together (see `forward(_:through:mode:)`).
             if index > rest.startIndex, let pool = rest[index] as? MaxPooling2D, let conv = rest[index - 1] as? Conv2D,
-               conv.takesReLUMaskedGradient, let (dz, bias) = pool.backwardThroughReLU(gradient) {
-                gradient = conv.backward(reluMaskedGradient: dz, biasGradient: bias)
+               let dx = conv.backward(gradient, pooledBy: pool) {
+                gradient = dx
                 index -= 1
                 continue
             }

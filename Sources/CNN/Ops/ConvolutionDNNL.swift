@@ -43,24 +43,28 @@ final class DNNLConvolution {
             Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
             Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right),
             hasBias ? 1 : 0, relu ? 1 : 0)
-        guard status == dnnl_success else { return nil }
+        var stream: dnnl_stream_t?
+        guard status == dnnl_success, dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else {
+            if status == dnnl_success { cnn_dnnl_convolution_destroy(&conv) }
+            return nil
+        }
+        self.stream = stream
         implementation = conv.implementation.map { String(cString: $0) } ?? ""
     }
 
-    deinit { cnn_dnnl_convolution_destroy(&conv) }
-
-    func matches(_ g: WindowGeometry, filters: Int, hasBias: Bool, relu: Bool) -> Bool {
-        geometry == g && self.filters == filters && self.hasBias == hasBias && self.relu == relu
+    deinit {
+        cnn_dnnl_convolution_destroy(&conv)
+        dnnl_stream_destroy(stream)
     }
+
+    /// The stream its runs go through (one worker uses a primitive at a time; see the plan).
+    private let stream: dnnl_stream_t?
 
     /// y = (relu)(conv(x, kernel) + bias) for this primitive's images, on the calling thread
     /// alone (OpenMP is held to one thread: the batch is split across the core's own workers, see
     /// `DNNLConvolutionPlan`). False if oneDNN reports a failure.
     func run(_ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) -> Bool {
-        guard let engine = DNNLEngine.shared.engine else { return false }
-        var stream: dnnl_stream_t?
-        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else { return false }
-        defer { dnnl_stream_destroy(stream) }
+        guard let stream else { return false }
         omp_set_num_threads(1)
         return cnn_dnnl_convolution_run(&conv, stream, x, kernel, bias, y) == dnnl_success
     }
@@ -85,26 +89,29 @@ final class DNNLConvolutionBackward {
             &conv, engine, computesInputGradient ? 1 : 0, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
             Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
             Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right))
-        guard status == dnnl_success else { return nil }
+        var stream: dnnl_stream_t?
+        guard status == dnnl_success, dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else {
+            if status == dnnl_success { cnn_dnnl_convolution_backward_destroy(&conv) }
+            return nil
+        }
+        self.stream = stream
         implementation = (conv.implementation_data.map { String(cString: $0) } ?? "",
                           conv.implementation_weights.map { String(cString: $0) } ?? "")
     }
 
-    deinit { cnn_dnnl_convolution_backward_destroy(&conv) }
-
-    func matches(_ g: WindowGeometry, filters: Int, computesInputGradient: Bool) -> Bool {
-        geometry == g && self.filters == filters && self.computesInputGradient == computesInputGradient
+    deinit {
+        cnn_dnnl_convolution_backward_destroy(&conv)
+        dnnl_stream_destroy(stream)
     }
+
+    private let stream: dnnl_stream_t?
 
     /// dL/dkernel [KH, KW, C, F] and, when made for it, dL/dx [N, H, W, C] for this primitive's
     /// images from x, the kernel and dL/dz [N, OH, OW, F], on the calling thread alone. False if
     /// oneDNN reports a failure.
     func run(input x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, outputGradient dz: UnsafePointer<Float>,
              kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) -> Bool {
-        guard let engine = DNNLEngine.shared.engine else { return false }
-        var stream: dnnl_stream_t?
-        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else { return false }
-        defer { dnnl_stream_destroy(stream) }
+        guard let stream else { return false }
         omp_set_num_threads(1)
         return cnn_dnnl_convolution_backward_run(&conv, stream, x, dz, kernel, kernelGradient,
                                                  computesInputGradient ? inputGradient : nil) == dnnl_success
@@ -120,19 +127,21 @@ extension WindowGeometry {
     }
 }
 
-/// How a Conv2D layer runs through oneDNN on the core's threads: the batch is cut into a fixed
-/// number of slices of consecutive images (never depending on the thread count), and each of the
-/// core's `Runtime.threads` workers runs oneDNN's single-threaded kernel on every T-th slice. One pool of threads (Dispatch's, as for OpenBLAS) owns
-/// the cores; OpenMP's threads would otherwise spin between oneDNN's calls while ours run the
-/// pooling and the other loops (measured: user time doubled on 2 cores, wall time up by half).
-/// The kernel's gradient is the sum of the slices' gradients, added in slice order, so results
-/// are the same from run to run and for any thread count (a lesson built with `--jobs 2` gets
-/// the numbers `lessons run` printed).
+/// How a Conv2D layer runs through oneDNN on the core's threads: the batch is cut into slices of
+/// consecutive images (by the batch size alone, never the thread count), and each of the core's
+/// `Runtime.threads` workers runs oneDNN's single-threaded kernel on every T-th slice. One pool of
+/// threads (Dispatch's, as for OpenBLAS) owns the cores; OpenMP's threads would otherwise spin
+/// between oneDNN's calls while ours run the pooling and the other loops (measured: user time
+/// doubled on 2 cores, wall time up by half). The kernel's gradient is the sum of the slices'
+/// gradients, added in slice order, so results are the same from run to run and for any thread
+/// count (a lesson built with `--jobs 2` gets the numbers `lessons run` printed).
 final class DNNLConvolutionPlan {
     let filters: Int, hasBias: Bool, relu: Bool
-    // Made on first use per slice and slice geometry; the most recent last, at most 32 kept.
-    private var forwards: [(slot: Int, primitive: DNNLConvolution)] = []
-    private var backwards: [(slot: Int, primitive: DNNLConvolutionBackward)] = []
+    // Made on first use, one per worker and slice geometry (a primitive holds the buffer handles
+    // and the stream of its run, so two workers never share one); the most recent last.
+    private var forwards: [(worker: Int, primitive: DNNLConvolution)] = []
+    private var backwards: [(worker: Int, primitive: DNNLConvolutionBackward)] = []
+    private static let kept = 64
 
     init(filters: Int, hasBias: Bool, relu: Bool) {
         self.filters = filters
@@ -140,55 +149,87 @@ final class DNNLConvolutionPlan {
         self.relu = relu
     }
 
-    /// Slices a batch is cut into, whatever the thread count: enough for 8 workers.
+    /// Slices a batch is cut into by `forward` and `backward`, whatever the thread count.
     static let sliceCount = 4
 
-    /// Consecutive image ranges: a function of the batch size alone.
-    private func slices(_ batch: Int) -> [Range<Int>] {
-        let parts = max(1, min(DNNLConvolutionPlan.sliceCount, batch)), size = (batch + parts - 1) / parts
-        return stride(from: 0, to: batch, by: size).map { $0..<min(batch, $0 + size) }
+    /// `sliceCount` runs of consecutive images: a function of the batch size alone.
+    static func slices(_ batch: Int) -> [Range<Int>] {
+        let parts = max(1, min(sliceCount, batch))
+        return slices(batch, imagesPerSlice: (batch + parts - 1) / parts)
     }
 
-    /// Runs `body` for slices 0..<count on at most `Runtime.threads` workers, worker w taking
-    /// slices w, w + T, w + 2T, ...: each slice writes only its own outputs.
-    private func perSlice(_ count: Int, _ body: (Int) -> Void) {
-        let workers = max(1, min(Runtime.threads, count))
+    /// Runs of `imagesPerSlice` consecutive images (the last may be shorter).
+    static func slices(_ batch: Int, imagesPerSlice: Int) -> [Range<Int>] {
+        stride(from: 0, to: batch, by: max(1, imagesPerSlice)).map { $0..<min(batch, $0 + max(1, imagesPerSlice)) }
+    }
+
+    /// The workers that share `count` slices.
+    static func workers(for count: Int) -> Int { max(1, min(Runtime.threads, count)) }
+
+    /// Runs `body(slice, worker)` for slices 0..<count on `workers(for: count)` workers, worker w
+    /// taking slices w, w + T, w + 2T, ...: each slice writes only its own outputs.
+    static func perSlice(_ count: Int, _ body: (Int, Int) -> Void) {
+        let workers = workers(for: count)
         concurrentlyPerform(workers) { w in
             var p = w
-            while p < count { body(p); p += workers }
+            while p < count { body(p, w); p += workers }
         }
     }
 
-    // A primitive holds the buffer handles of its run, so two workers never share one: each slice
-    // has its own (`slot`), even where slices have the same size.
-    private func forward(_ g: WindowGeometry, slot: Int) -> DNNLConvolution? {
-        if let found = forwards.first(where: { $0.slot == slot && $0.primitive.matches(g, filters: filters, hasBias: hasBias, relu: relu) }) {
-            return found.primitive
+    /// For each worker, its forward primitive for each slice size in `slices`; nil if oneDNN
+    /// cannot run this convolution. Made here, before the workers start.
+    func forwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>]) -> [[Int: DNNLConvolution]]? {
+        var table: [[Int: DNNLConvolution]] = []
+        for worker in 0..<DNNLConvolutionPlan.workers(for: slices.count) {
+            var bySize: [Int: DNNLConvolution] = [:]
+            for size in Set(slices.map(\.count)) {
+                let sliceGeometry = g.withBatch(size)
+                if let found = forwards.first(where: { $0.worker == worker && $0.primitive.geometry == sliceGeometry
+                                                         && $0.primitive.filters == filters && $0.primitive.hasBias == hasBias
+                                                         && $0.primitive.relu == relu }) {
+                    bySize[size] = found.primitive
+                    continue
+                }
+                guard let made = DNNLConvolution(geometry: sliceGeometry, filters: filters, hasBias: hasBias, relu: relu) else { return nil }
+                if forwards.count == DNNLConvolutionPlan.kept { forwards.removeFirst() }
+                forwards.append((worker, made))
+                bySize[size] = made
+            }
+            table.append(bySize)
         }
-        guard let made = DNNLConvolution(geometry: g, filters: filters, hasBias: hasBias, relu: relu) else { return nil }
-        if forwards.count == 32 { forwards.removeFirst() }
-        forwards.append((slot, made))
-        return made
+        return table
     }
 
-    private func backward(_ g: WindowGeometry, slot: Int, computesInputGradient: Bool) -> DNNLConvolutionBackward? {
-        if let found = backwards.first(where: { $0.slot == slot && $0.primitive.matches(g, filters: filters, computesInputGradient: computesInputGradient) }) {
-            return found.primitive
+    /// For each worker, its backward primitive for each slice size in `slices`; nil if oneDNN
+    /// cannot run this convolution's backward passes.
+    func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], computesInputGradient: Bool) -> [[Int: DNNLConvolutionBackward]]? {
+        var table: [[Int: DNNLConvolutionBackward]] = []
+        for worker in 0..<DNNLConvolutionPlan.workers(for: slices.count) {
+            var bySize: [Int: DNNLConvolutionBackward] = [:]
+            for size in Set(slices.map(\.count)) {
+                let sliceGeometry = g.withBatch(size)
+                if let found = backwards.first(where: { $0.worker == worker && $0.primitive.geometry == sliceGeometry
+                                                          && $0.primitive.filters == filters
+                                                          && $0.primitive.computesInputGradient == computesInputGradient }) {
+                    bySize[size] = found.primitive
+                    continue
+                }
+                guard let made = DNNLConvolutionBackward(geometry: sliceGeometry, filters: filters, computesInputGradient: computesInputGradient) else {
+                    return nil
+                }
+                if backwards.count == DNNLConvolutionPlan.kept { backwards.removeFirst() }
+                backwards.append((worker, made))
+                bySize[size] = made
+            }
+            table.append(bySize)
         }
-        guard let made = DNNLConvolutionBackward(geometry: g, filters: filters, computesInputGradient: computesInputGradient) else { return nil }
-        if backwards.count == 32 { backwards.removeFirst() }
-        backwards.append((slot, made))
-        return made
+        return table
     }
 
     /// y = (relu)(conv(x, kernel) + bias), [N, OH, OW, F]; nil if oneDNN cannot run it.
     func forward(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry) -> Tensor? {
-        let parts = slices(g.batch)
-        var primitives: [DNNLConvolution] = []
-        for (slot, part) in parts.enumerated() {
-            guard let primitive = forward(g.withBatch(part.count), slot: slot) else { return nil }
-            primitives.append(primitive)
-        }
+        let parts = DNNLConvolutionPlan.slices(g.batch)
+        guard let primitives = forwardPrimitives(g, slices: parts) else { return nil }
         let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
         var out = uninitializedFloats(g.positions * filters)  // oneDNN writes every value
         let failures = Atomic<Int>(0)
@@ -197,9 +238,10 @@ final class DNNLConvolutionPlan {
                 out.withUnsafeMutableBufferPointer { yp in
                     (bias?.scalars ?? []).withUnsafeBufferPointer { bp in
                         let x = xp.baseAddress!, w = wp.baseAddress!, y = yp.baseAddress!, b = hasBias ? bp.baseAddress : nil
-                        perSlice(parts.count) { p in
-                            let start = parts[p].lowerBound
-                            if !primitives[p].run(x + start * inputStride, kernel: w, bias: b, output: y + start * outputStride) {
+                        DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                            let part = parts[p]
+                            if !primitives[worker][part.count]!.run(x + part.lowerBound * inputStride, kernel: w, bias: b,
+                                                                     output: y + part.lowerBound * outputStride) {
                                 failures.add(1, ordering: .relaxed)
                             }
                         }
@@ -215,12 +257,8 @@ final class DNNLConvolutionPlan {
     /// cannot run it.
     func backward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, geometry g: WindowGeometry,
                   computesInputGradient: Bool) -> (input: Tensor, kernel: Tensor)? {
-        let parts = slices(g.batch)
-        var primitives: [DNNLConvolutionBackward] = []
-        for (slot, part) in parts.enumerated() {
-            guard let primitive = backward(g.withBatch(part.count), slot: slot, computesInputGradient: computesInputGradient) else { return nil }
-            primitives.append(primitive)
-        }
+        let parts = DNNLConvolutionPlan.slices(g.batch)
+        guard let primitives = backwardPrimitives(g, slices: parts, computesInputGradient: computesInputGradient) else { return nil }
         let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
         let kernelCount = kernel.count
         var partials = uninitializedFloats(kernelCount * parts.count)  // one kernel gradient per slice
@@ -233,11 +271,12 @@ final class DNNLConvolutionPlan {
                         dInput.withUnsafeMutableBufferPointer { dx in
                             let x = xp.baseAddress!, d = dp.baseAddress!, w = wp.baseAddress!, partial = pp.baseAddress!
                             let dx = dx.baseAddress
-                            perSlice(parts.count) { p in
+                            DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
                                 let start = parts[p].lowerBound
-                                if !primitives[p].run(input: x + start * inputStride, kernel: w, outputGradient: d + start * outputStride,
-                                                      kernelGradient: partial + p * kernelCount,
-                                                      inputGradient: computesInputGradient ? dx! + start * inputStride : nil) {
+                                if !primitives[worker][parts[p].count]!.run(
+                                    input: x + start * inputStride, kernel: w, outputGradient: d + start * outputStride,
+                                    kernelGradient: partial + p * kernelCount,
+                                    inputGradient: computesInputGradient ? dx! + start * inputStride : nil) {
                                     failures.add(1, ordering: .relaxed)
                                 }
                             }
@@ -247,11 +286,18 @@ final class DNNLConvolutionPlan {
             }
         }
         guard failures.load(ordering: .relaxed) == 0 else { return nil }
-        var dKernel = Array(partials[0..<kernelCount])
-        for p in 1..<max(parts.count, 1) {
-            let base = p * kernelCount
-            for i in 0..<kernelCount { dKernel[i] += partials[base + i] }
-        }
-        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput), Tensor(shape: kernel.shape, scalars: dKernel))
+        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput),
+                Tensor(shape: kernel.shape, scalars: sumInOrder(partials, parts: parts.count, count: kernelCount)))
     }
+}
+
+/// The sum of `parts` consecutive runs of `count` values, added in order (the same bits whichever
+/// worker computed which run).
+func sumInOrder(_ partials: [Float], parts: Int, count: Int) -> [Float] {
+    var total = Array(partials[0..<count])
+    for p in 1..<max(parts, 1) {
+        let base = p * count
+        for i in 0..<count { total[i] += partials[base + i] }
+    }
+    return total
 }

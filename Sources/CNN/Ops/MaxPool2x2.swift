@@ -63,55 +63,14 @@ func maxPool2x2Forward(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: Unsa
 func maxPool2x2Backward(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                         _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>) {
     parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 8) { rows in
-        maxPool2x2Backward(x, y, dy, g, dx, rows: rows, throughReLU: false, sums: nil)
+        maxPool2x2Backward(x, y, dy, g, dx, rows: rows)
     }
 }
 
-/// The backward pass of a ReLU convolution and the 2x2 max pooling after it, in one pass over
-/// memory: dz, dL/d(the convolution's pre-activation) [N, H, W, C], and dL/dbias [C].
-///
-/// x is the convolution's output y_conv = max(0, z) and y the pooling's output. dL/dz is dL/dx of
-/// the pooling masked where y_conv > 0; only a window's winner has a gradient, and the winner
-/// holds y, so the mask is y > 0 (a winner of 0 or a NaN window passes nothing, as ReLU's mask
-/// would). The bias gradient is the column sums of dz, which are the sums of the masked dy: the
-/// output rows are cut into parts by their count alone and the parts' sums added in order, so
-/// the bits do not depend on the thread count. `conv2dBackward` (with `reluOutput`) after
-/// `maxPool2dBackward` is the twin this is tested against.
-func maxPool2x2BackwardThroughReLU(input x: Tensor, output y: Tensor, outputGradient dy: Tensor, _ g: WindowGeometry) -> (dz: Tensor, bias: Tensor) {
-    require(g.isTwoByTwoValid && dy.shape == y.shape && x.count == g.batch * g.height * g.width * g.channels,
-            "maxPool2d backward: output gradient \(dy.shape) does not match the output \(y.shape)")
-    let c = g.channels, rows = g.batch * g.outputHeight
-    let parts = max(1, min(16, rows / 8)), rowsPerPart = (rows + parts - 1) / parts
-    var partSums = [Float](repeating: 0, count: parts * c)
-    var dz = uninitializedFloats(x.count)  // every cell written
-    x.scalars.withUnsafeBufferPointer { xp in
-        y.scalars.withUnsafeBufferPointer { yp in
-            dy.scalars.withUnsafeBufferPointer { dp in
-                dz.withUnsafeMutableBufferPointer { out in
-                    partSums.withUnsafeMutableBufferPointer { sums in
-                        let x = xp.baseAddress!, y = yp.baseAddress!, d = dp.baseAddress!, out = out.baseAddress!, sums = sums.baseAddress!
-                        parallelChunks(parts) { range in
-                            for part in range {
-                                let rows = (part * rowsPerPart)..<min(rows, (part + 1) * rowsPerPart)
-                                maxPool2x2Backward(x, y, d, g, out, rows: rows, throughReLU: true, sums: sums + part * c)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    var bias = Array(partSums[0..<c])
-    for part in 1..<parts { for ch in 0..<c { bias[ch] += partSums[part * c + ch] } }
-    return (Tensor(shape: x.shape, scalars: dz), Tensor(shape: [c], scalars: bias))
-}
-
-/// Output rows `rows` (image n, output row oy, as n * OH + oy) of the 2x2 backward pass; with
-/// `throughReLU`, the gradient passes only where y > 0 and `sums` (C values) accumulates it.
+/// Output rows `rows` (image n, output row oy, as n * OH + oy) of the 2x2 backward pass.
 @inline(__always)
 private func maxPool2x2Backward(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                                _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>, rows: Range<Int>,
-                                throughReLU: Bool, sums: UnsafeMutablePointer<Float>?) {
+                                _ g: WindowGeometry, _ dx: UnsafeMutablePointer<Float>, rows: Range<Int>) {
     let c = g.channels, vectorEnd = c - c % 16
     let rowStride = g.width * c
     let zero = Lanes(repeating: 0)
@@ -124,12 +83,7 @@ private func maxPool2x2Backward(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Fl
             let cell = 2 * ox * c, window = o + ox * c
             var ch = 0
             while ch < vectorEnd {
-                let target = load(y + window + ch)
-                var gradient = load(dy + window + ch)
-                if throughReLU {
-                    gradient = zero.replacing(with: gradient, where: target .> zero)
-                    store(sums! + ch, load(sums! + ch) + gradient)
-                }
+                let target = load(y + window + ch), gradient = load(dy + window + ch)
                 let a = cell + ch, b = a + c
                 let hitA = load(xTop + a) .== target
                 let hitB = .!hitA .& (load(xTop + b) .== target)
@@ -144,12 +98,7 @@ private func maxPool2x2Backward(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Fl
                 ch += 16
             }
             while ch < c {
-                let target = y[window + ch]
-                var gradient = dy[window + ch]
-                if throughReLU {
-                    gradient = target > 0 ? gradient : 0
-                    sums![ch] += gradient
-                }
+                let target = y[window + ch], gradient = dy[window + ch]
                 let a = cell + ch, b = a + c
                 var winner = 0
                 if xTop[a] == target { winner = 0 } else if xTop[b] == target { winner = 1 }

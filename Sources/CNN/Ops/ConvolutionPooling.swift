@@ -1,0 +1,238 @@
+import Synchronization
+
+// A ReLU convolution followed by 2x2 max pooling (stride 2, no padding), the block every tutorial
+// CNN is made of, run together a few images at a time so that the convolution's output never
+// leaves the core's cache: each worker convolves a slice of the batch into a scratch buffer of its
+// own and pools it at once. The pooling also records, per output, which cell of its window won
+// (0 to 3, row order), so the backward pass needs neither the convolution's output nor a second
+// pass over it: per slice, dL/dz is written from the winners into the scratch buffer (dL/dy where
+// the window's maximum is positive, at the winner; 0 elsewhere) and handed straight to oneDNN's
+// backward passes.
+//
+// The layers' own passes one after the other (Conv2D.forward, MaxPooling2D.forward and their
+// backward passes) are the twin this is tested against; the winners follow the twin's rule (a
+// later cell wins only if strictly larger, so the first of equal cells; a NaN first stays).
+//
+// Shapes: x [N, H, W, C]; the convolution's output z, y [N, OH, OW, F] (only ever a slice of it);
+// pooled output and winners [N, OH/2, OW/2, F].
+
+/// What the backward pass needs from a fused forward pass.
+struct ConvolutionPoolingCache {
+    let input: Tensor
+    let pooled: Tensor
+    /// The winning cell of each output's window, 0 to 3, as floats (compared in vector registers).
+    let winners: [Float]
+    let convolution: WindowGeometry
+}
+
+extension DNNLConvolutionPlan {
+    /// Images per slice for the fused pair: as many as keep one slice of the convolution's output
+    /// within `scratchBytes` (a part of a core's L2 cache), at least one. A function of the shape alone.
+    static func imagesPerSlice(_ g: WindowGeometry, filters: Int) -> Int {
+        let bytesPerImage = g.outputHeight * g.outputWidth * filters * MemoryLayout<Float>.size
+        return max(1, min(g.batch, scratchBytes / max(1, bytesPerImage)))
+    }
+
+    static let scratchBytes = 384 * 1024
+
+    /// The pooled output [N, OH/2, OW/2, F] of max(0, conv(x) + bias), and the cache for
+    /// `backwardPooled` when `keepCache`; nil if oneDNN cannot run the convolution.
+    func forwardPooled(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
+                       keepCache: Bool) -> (pooled: Tensor, cache: ConvolutionPoolingCache?)? {
+        precondition(relu, "the fused pair is a ReLU convolution's")
+        let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
+        guard let primitives = forwardPrimitives(g, slices: parts) else { return nil }
+        let pool = poolGeometry(g)
+        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        let pooledStride = pool.outputHeight * pool.outputWidth * filters
+        var pooled = uninitializedFloats(g.batch * pooledStride)  // every value written by the pooling
+        var winners = keepCache ? uninitializedFloats(pooled.count) : []
+        let scratchCount = parts[0].count * outputStride
+        var scratch = uninitializedFloats(DNNLConvolutionPlan.workers(for: parts.count) * scratchCount)
+        let failures = Atomic<Int>(0)
+        x.scalars.withUnsafeBufferPointer { xp in
+            kernel.scalars.withUnsafeBufferPointer { wp in
+                (bias?.scalars ?? []).withUnsafeBufferPointer { bp in
+                    pooled.withUnsafeMutableBufferPointer { pp in
+                        winners.withUnsafeMutableBufferPointer { wn in
+                            scratch.withUnsafeMutableBufferPointer { sp in
+                                let x = xp.baseAddress!, w = wp.baseAddress!, b = hasBias ? bp.baseAddress : nil
+                                let pooled = pp.baseAddress!, winners = keepCache ? wn.baseAddress : nil, scratch = sp.baseAddress!
+                                DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                                    let part = parts[p], y = scratch + worker * scratchCount
+                                    guard primitives[worker][part.count]!.run(x + part.lowerBound * inputStride, kernel: w, bias: b, output: y) else {
+                                        failures.add(1, ordering: .relaxed)
+                                        return
+                                    }
+                                    maxPool2x2(y, pool.withBatch(part.count), pooled + part.lowerBound * pooledStride,
+                                               winners: winners.map { $0 + part.lowerBound * pooledStride })
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard failures.load(ordering: .relaxed) == 0 else { return nil }
+        let output = Tensor(shape: [g.batch, pool.outputHeight, pool.outputWidth, filters], scalars: pooled)
+        return (output, keepCache ? ConvolutionPoolingCache(input: x, pooled: output, winners: winners, convolution: g) : nil)
+    }
+
+    /// (dL/dx, or [0] when not computed; dL/dkernel; dL/dbias) from the cache of `forwardPooled`
+    /// and dL/d(pooled output); nil if oneDNN cannot run the backward passes.
+    func backwardPooled(_ cache: ConvolutionPoolingCache, kernel: Tensor, outputGradient dy: Tensor,
+                        computesInputGradient: Bool) -> (input: Tensor, kernel: Tensor, bias: Tensor)? {
+        let g = cache.convolution, x = cache.input, pool = poolGeometry(g)
+        require(dy.shape == cache.pooled.shape, "conv2d + max_pooling2d backward: gradient \(dy.shape) does not match the output \(cache.pooled.shape)")
+        let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
+        guard let primitives = backwardPrimitives(g, slices: parts, computesInputGradient: computesInputGradient) else { return nil }
+        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        let pooledStride = pool.outputHeight * pool.outputWidth * filters
+        let kernelCount = kernel.count
+        var kernelPartials = uninitializedFloats(kernelCount * parts.count)  // one kernel gradient per slice
+        var biasPartials = [Float](repeating: 0, count: filters * parts.count)  // one bias gradient per slice
+        var dInput = uninitializedFloats(computesInputGradient ? x.count : 0)  // written by backward data
+        let scratchCount = parts[0].count * outputStride
+        var scratch = uninitializedFloats(DNNLConvolutionPlan.workers(for: parts.count) * scratchCount)
+        let failures = Atomic<Int>(0)
+        x.scalars.withUnsafeBufferPointer { xp in
+            kernel.scalars.withUnsafeBufferPointer { wp in
+                cache.pooled.scalars.withUnsafeBufferPointer { pp in
+                    cache.winners.withUnsafeBufferPointer { wn in
+                        dy.scalars.withUnsafeBufferPointer { dp in
+                            kernelPartials.withUnsafeMutableBufferPointer { kp in
+                                biasPartials.withUnsafeMutableBufferPointer { bp in
+                                    dInput.withUnsafeMutableBufferPointer { dx in
+                                        scratch.withUnsafeMutableBufferPointer { sp in
+                                            let x = xp.baseAddress!, w = wp.baseAddress!, pooled = pp.baseAddress!, winners = wn.baseAddress!
+                                            let dy = dp.baseAddress!, kernelPartials = kp.baseAddress!, biasPartials = bp.baseAddress!
+                                            let dx = dx.baseAddress, scratch = sp.baseAddress!
+                                            DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                                                let part = parts[p], dz = scratch + worker * scratchCount, at = part.lowerBound * pooledStride
+                                                maxPool2x2Backward(winners: winners + at, pooled: pooled + at, dy + at, pool.withBatch(part.count),
+                                                                   dz, biasSums: biasPartials + p * filters)
+                                                if !primitives[worker][part.count]!.run(
+                                                    input: x + part.lowerBound * inputStride, kernel: w, outputGradient: dz,
+                                                    kernelGradient: kernelPartials + p * kernelCount,
+                                                    inputGradient: computesInputGradient ? dx! + part.lowerBound * inputStride : nil) {
+                                                    failures.add(1, ordering: .relaxed)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard failures.load(ordering: .relaxed) == 0 else { return nil }
+        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput),
+                Tensor(shape: kernel.shape, scalars: sumInOrder(kernelPartials, parts: parts.count, count: kernelCount)),
+                Tensor(shape: [filters], scalars: sumInOrder(biasPartials, parts: parts.count, count: filters)))
+    }
+
+    /// The 2x2 pooling over the convolution's output.
+    private func poolGeometry(_ g: WindowGeometry) -> WindowGeometry {
+        WindowGeometry(inputShape: [g.batch, g.outputHeight, g.outputWidth, filters], kernelSize: (2, 2), strides: (2, 2),
+                       padding: .valid, operation: "max_pooling2d")
+    }
+}
+
+private typealias Lanes = SIMD16<Float>
+
+@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lanes {
+    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+}
+
+@inline(__always) private func store(_ p: UnsafeMutablePointer<Float>, _ v: Lanes) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+}
+
+/// The 2x2 max pooling of y [n, H, W, C] (g's shape) into out, on the calling thread, with each
+/// output's winning cell (0 to 3) in `winners` when given.
+private func maxPool2x2(_ y: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
+                        winners: UnsafeMutablePointer<Float>?) {
+    let c = g.channels, vectorEnd = c - c % 16, rowStride = g.width * c
+    for nOy in 0..<(g.batch * g.outputHeight) {
+        let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
+        let top = y + (n * g.height + 2 * oy) * rowStride, bottom = top + rowStride
+        let o = nOy * g.outputWidth * c
+        for ox in 0..<g.outputWidth {
+            let a = top + 2 * ox * c, b = a + c, d = bottom + 2 * ox * c, e = d + c, at = o + ox * c
+            var ch = 0
+            while ch < vectorEnd {
+                var best = load(a + ch), winner = Lanes(repeating: 0)
+                let second = load(b + ch), third = load(d + ch), fourth = load(e + ch)
+                var wins = second .> best
+                best.replace(with: second, where: wins)
+                winner.replace(with: 1, where: wins)
+                wins = third .> best
+                best.replace(with: third, where: wins)
+                winner.replace(with: 2, where: wins)
+                wins = fourth .> best
+                best.replace(with: fourth, where: wins)
+                winner.replace(with: 3, where: wins)
+                store(out + at + ch, best)
+                if let winners { store(winners + at + ch, winner) }
+                ch += 16
+            }
+            while ch < c {
+                var best = a[ch], winner: Float = 0
+                if b[ch] > best { best = b[ch]; winner = 1 }
+                if d[ch] > best { best = d[ch]; winner = 2 }
+                if e[ch] > best { best = e[ch]; winner = 3 }
+                out[at + ch] = best
+                winners?[at + ch] = winner
+                ch += 1
+            }
+        }
+    }
+}
+
+/// dz [n, H, W, C] (g's input shape): dL/dy of each window at its winner where the window's
+/// maximum is positive (ReLU passes it), 0 elsewhere, including cells in no window; `biasSums`
+/// (C values) accumulates the gradient passed, which is the column sums of dz.
+private func maxPool2x2Backward(winners: UnsafePointer<Float>, pooled: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                                _ g: WindowGeometry, _ dz: UnsafeMutablePointer<Float>, biasSums: UnsafeMutablePointer<Float>) {
+    let c = g.channels, vectorEnd = c - c % 16, rowStride = g.width * c
+    let zero = Lanes(repeating: 0)
+    for nOy in 0..<(g.batch * g.outputHeight) {
+        let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
+        let top = dz + (n * g.height + 2 * oy) * rowStride, bottom = top + rowStride
+        let o = nOy * g.outputWidth * c
+        for ox in 0..<g.outputWidth {
+            let a = top + 2 * ox * c, b = a + c, d = bottom + 2 * ox * c, e = d + c, at = o + ox * c
+            var ch = 0
+            while ch < vectorEnd {
+                let gradient = zero.replacing(with: load(dy + at + ch), where: load(pooled + at + ch) .> zero)
+                store(biasSums + ch, load(biasSums + ch) + gradient)
+                let winner = load(winners + at + ch)
+                store(a + ch, zero.replacing(with: gradient, where: winner .== 0))
+                store(b + ch, zero.replacing(with: gradient, where: winner .== 1))
+                store(d + ch, zero.replacing(with: gradient, where: winner .== 2))
+                store(e + ch, zero.replacing(with: gradient, where: winner .== 3))
+                ch += 16
+            }
+            while ch < c {
+                let gradient = pooled[at + ch] > 0 ? dy[at + ch] : 0, winner = winners[at + ch]
+                biasSums[ch] += gradient
+                a[ch] = winner == 0 ? gradient : 0
+                b[ch] = winner == 1 ? gradient : 0
+                d[ch] = winner == 2 ? gradient : 0
+                e[ch] = winner == 3 ? gradient : 0
+                ch += 1
+            }
+        }
+        // An odd width: the last column of both rows is in no window.
+        if g.width % 2 == 1 {
+            (top + (g.width - 1) * c).update(repeating: 0, count: c)
+            (bottom + (g.width - 1) * c).update(repeating: 0, count: c)
+        }
+        // An odd height: the image's last row is in no window.
+        if g.height % 2 == 1 && oy == g.outputHeight - 1 {
+            (dz + (n * g.height + g.height - 1) * rowStride).update(repeating: 0, count: rowStride)
+        }
+    }
+}

@@ -64,8 +64,9 @@ struct CNNBench: ParsableCommand {
         let peak = cpu.peakGFLOPs(cores: min(Runtime.threads, cpu.logicalProcessors))
         if !json {
             print("data: \(mnist.source)")
-            print(String(format: "cpu: %@, %d logical processors at %.2f GHz measured (%.2f GHz nominal), flags %@; %d FLOPs/cycle/core, peak %.1f GFLOP/s on %d threads",
+            print(String(format: "cpu: %@, %d logical processors at %.2f GHz measured (%.2f GHz nominal), flags %@; oneDNN kernels %@; %d FLOPs/cycle/core, peak %.1f GFLOP/s on %d threads",
                          cpu.modelName, cpu.logicalProcessors, cpu.gigahertz, cpu.nominalGigahertz, cpu.vectorFlags.joined(separator: " "),
+                         cpu.kernelInstructionSet,
                          cpu.flopsPerCycle, peak, Runtime.threads))
         }
         var reports: [[String: Any]] = []

@@ -1,3 +1,4 @@
+import CNN
 import Foundation
 
 /// The CPU the bench runs on, as /proc/cpuinfo describes it, and its peak single-precision rate.
@@ -24,9 +25,13 @@ struct Processor {
     /// The vector extensions that decide the kernels: avx, avx2, fma, avx512f, ...
     let vectorFlags: [String]
 
+    /// oneDNN's instruction set (`Runtime.oneDNNInstructionSet`): the convolutions' kernels use
+    /// no wider vectors, whatever the flags (`ONEDNN_MAX_CPU_ISA=AVX2` caps them on this machine).
+    let kernelInstructionSet: String
+
     var flopsPerCycle: Int {
         let flags = Set(vectorFlags)
-        if flags.contains("avx512f") { return 64 }
+        if flags.contains("avx512f") && kernelInstructionSet.hasPrefix("avx512") { return 64 }
         if flags.contains("avx2") && flags.contains("fma") { return 32 }
         if flags.contains("avx") { return 16 }
         return 8
@@ -54,7 +59,7 @@ struct Processor {
             }
         }
         return Processor(modelName: model, logicalProcessors: max(count, 1), nominalGigahertz: megahertz / 1000,
-                         gigahertz: measureClock(), vectorFlags: flags)
+                         gigahertz: measureClock(), vectorFlags: flags, kernelInstructionSet: Runtime.oneDNNInstructionSet)
     }
 
     /// The clock of the calling thread's core, in GHz: the best of five timings of a chain of
@@ -75,7 +80,8 @@ struct Processor {
 
     var json: [String: Any] {
         ["model_name": modelName, "logical_processors": logicalProcessors, "ghz": gigahertz, "nominal_ghz": nominalGigahertz,
-         "flags": vectorFlags, "flops_per_cycle": flopsPerCycle]
+         "flags": vectorFlags, "flops_per_cycle": flopsPerCycle,
+         "onednn_isa": kernelInstructionSet]
     }
 }
 

@@ -1,4 +1,5 @@
 import CBLAS
+import CDNNL
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
@@ -59,6 +60,17 @@ public enum Runtime {
         _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
         _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
         #endif
+    }
+
+    /// The instruction set oneDNN's kernels use on this machine, after any cap set with the
+    /// `ONEDNN_MAX_CPU_ISA` environment variable: "avx512_core_bf16", "avx2", ... (oneDNN's names).
+    public static var oneDNNInstructionSet: String {
+        let isa = dnnl_get_effective_cpu_isa().rawValue
+        let names: [(UInt32, String)] = [
+            (0x3e7, "avx512_core_amx"), (0xe7, "avx512_core_bf16"), (0x67, "avx512_core_vnni"), (0x27, "avx512_core"),
+            (0x407, "avx2_vnni"), (0x7, "avx2"), (0x3, "avx"), (0x1, "sse41"),
+        ]
+        return names.first { isa & $0.0 == $0.0 && isa != 0 }?.1 ?? "unknown (\(isa))"
     }
 
     /// The cores this machine has online (a default for `configure`, not a decision).

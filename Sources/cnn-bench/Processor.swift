@@ -66,7 +66,7 @@ struct Processor {
     /// steps each waiting for the last, x = (x * c) ^ (x >> 7) on 64 bits, which takes 4 cycles
     /// a step on x86-64 (a multiply's 3-cycle latency, then the xor's 1; the shift runs beside
     /// the multiply). Unlike x * c + 1, no compiler can fold several steps into one.
-    static func measureClock(steps: Int = 50_000_000) -> Double {
+    static func measureClock(steps: Int = 20_000_000) -> Double {
         var best = 0.0
         for round in 0..<5 {
             let start = DispatchTime.now().uptimeNanoseconds

@@ -70,6 +70,25 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(p.value.scalars, [-1.6, -0.3])
     }
 
+    /// RMSprop's update, sixteen values at a time and the tail one by one, is the scalar formula
+    /// bit for bit (two steps over 37 values: two vectors and a tail of 5).
+    func testRMSpropVectorsAreTheScalarFormula() {
+        let optimizer = RMSprop(learningRate: 0.01)
+        let start = Tensor.normal([37], seed: 8), gradients = [Tensor.normal([37], seed: 9), Tensor.normal([37], seed: 10)]
+        let p = Parameter(name: "w", value: start)
+        var w = start.scalars, v = [Float](repeating: 0, count: 37)
+        for g in gradients {
+            p.gradient = g
+            optimizer.apply(to: [p])
+            for i in 0..<37 {
+                v[i] = 0.9 * v[i] + (1 - 0.9) * g.scalars[i] * g.scalars[i]
+                w[i] -= 0.01 * g.scalars[i] / (v[i] + 1e-7).squareRoot()
+            }
+        }
+        XCTAssertEqual(p.value.scalars.map(\.bitPattern), w.map(\.bitPattern))
+        XCTAssertNotEqual(p.value.scalars, start.scalars)
+    }
+
     /// Optimiser state is updated in place: the same storage before and after a step.
     func testOptimiserStateIsUpdatedInPlace() {
         for optimizer in [Adam(), RMSprop(), SGD(momentum: 0.9)] as [Optimizer] {

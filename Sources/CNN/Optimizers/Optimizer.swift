@@ -120,9 +120,24 @@ public final class RMSprop: Optimizer {
                     let count = w.count, w = w.baseAddress!, v = v.baseAddress!, g = g.baseAddress!
                     // Each value on its own: split across the workers, the same bits on any count.
                     parallelChunks(count, minimumPerChunk: 1 << 14) { range in
-                        for i in range {
+                        // Sixteen values at a time (the same operations in the same order, so
+                        // the same bits as the scalar tail), then the rest one by one.
+                        var i = range.lowerBound
+                        typealias Lanes = SIMD16<Float>
+                        let rhoLanes = Lanes(repeating: rho), keep = Lanes(repeating: 1 - rho)
+                        let rate = Lanes(repeating: lr), epsilon = Lanes(repeating: eps)
+                        while i + 16 <= range.upperBound {
+                            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
+                            let vi = rhoLanes * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + keep * gi * gi
+                            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * gi / (vi + epsilon).squareRoot()
+                            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
+                            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: Lanes.self)
+                            i += 16
+                        }
+                        while i < range.upperBound {
                             v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
                             w[i] -= lr * g[i] / (v[i] + eps).squareRoot()
+                            i += 1
                         }
                     }
                 }

@@ -99,13 +99,20 @@ final class FastPoolingTests: XCTestCase {
             if shape[3] % 2 == 1 { for i in stride(from: 5, to: x.count, by: 37) { x.scalars[i] = .nan } }
             let g = WindowGeometry(inputShape: shape, kernelSize: k, strides: s, padding: p, operation: "test")
             let (twinY, argmax) = maxPool2dWithArgmax(x, g)
-            let fastY = maxPool2dForward(x, g)
+            let fastY = maxPool2d(x, poolSize: k, strides: s, padding: p)
             XCTAssertEqual(fastY.shape, twinY.shape)
             XCTAssertEqual(fastY.scalars.map(\.bitPattern), twinY.scalars.map(\.bitPattern), "\(shape) \(p)")
             let dy = Tensor.normal(twinY.shape, seed: 3)
             let twinDx = maxPool2dBackward(argmax: argmax, inputShape: shape, outputGradient: dy)
-            let fastDx = maxPool2dBackward(input: x, output: fastY, outputGradient: dy, g)
+            let fastDx = maxPool2dBackward(input: x, outputGradient: dy, poolSize: k, strides: s, padding: p)
             XCTAssertEqual(fastDx.scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
+            // The layer, which keeps the winners (2x2) or x and y (any other window) between its passes.
+            let layer = MaxPooling2D(poolSize: k, strides: s, padding: p)
+            XCTAssertEqual(layer.forward(x, mode: .training).scalars.map(\.bitPattern), twinY.scalars.map(\.bitPattern))
+            XCTAssertEqual(layer.backward(dy).scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
+            // The general pair on the same window (the 2x2 windows take their own kernels above).
+            let generalDx = maxPool2dBackward(input: x, output: twinY, outputGradient: dy, g)
+            XCTAssertEqual(generalDx.scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
         }
     }
 }

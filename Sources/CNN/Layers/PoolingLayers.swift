@@ -6,7 +6,9 @@ public final class MaxPooling2D: Layer {
     public let poolSize: (Int, Int)
     public let strides: (Int, Int)
     public let padding: Padding
-    // From the last caching forward pass: x and y, from which the backward pass finds the winners.
+    // From the last caching forward pass: each window's winner (2x2 windows), or x and y, from
+    // which the backward pass finds the winners again (any other window).
+    private var winners: [Float]?
     private var input: Tensor?
     private var output: Tensor?
     private var geometry: WindowGeometry?
@@ -29,17 +31,26 @@ public final class MaxPooling2D: Layer {
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let g = WindowGeometry(inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        if g.isTwoByTwoValid {
+            let (y, winners) = maxPool2x2Forward(x, g, keepWinners: mode.keepsCache)
+            if mode.keepsCache { clearCache(); self.winners = winners; geometry = g }
+            return y
+        }
         let y = maxPool2dForward(x, g)
-        if mode.keepsCache { input = x; output = y; geometry = g }
+        if mode.keepsCache { clearCache(); input = x; output = y; geometry = g }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let x = requireForward(input, name), y = requireForward(output, name), g = requireForward(geometry, name)
-        return maxPool2dBackward(input: x, output: y, outputGradient: dy, g)
+        let g = requireForward(geometry, name)
+        require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, g.channels],
+                "\(name): output gradient \(dy.shape) does not match the output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(g.channels)]")
+        if let winners { return maxPool2x2Backward(winners: winners, outputGradient: dy, g) }
+        return maxPool2dBackward(input: requireForward(input, name), output: requireForward(output, name), outputGradient: dy, g)
     }
 
     func clearCache() {
+        winners = nil
         input = nil
         output = nil
         geometry = nil

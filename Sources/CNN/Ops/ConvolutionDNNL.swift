@@ -179,46 +179,34 @@ final class DNNLConvolutionPlan {
     /// For each worker, its forward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution. Made here, before the workers start.
     func forwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>]) -> [[Int: DNNLConvolution]]? {
-        var table: [[Int: DNNLConvolution]] = []
-        for worker in 0..<DNNLConvolutionPlan.workers(for: slices.count) {
-            var bySize: [Int: DNNLConvolution] = [:]
-            for size in Set(slices.map(\.count)) {
-                let sliceGeometry = g.withBatch(size)
-                if let found = forwards.first(where: { $0.worker == worker && $0.primitive.geometry == sliceGeometry
-                                                         && $0.primitive.filters == filters && $0.primitive.hasBias == hasBias
-                                                         && $0.primitive.relu == relu }) {
-                    bySize[size] = found.primitive
-                    continue
-                }
-                guard let made = DNNLConvolution(geometry: sliceGeometry, filters: filters, hasBias: hasBias, relu: relu) else { return nil }
-                if forwards.count == DNNLConvolutionPlan.kept { forwards.removeFirst() }
-                forwards.append((worker, made))
-                bySize[size] = made
-            }
-            table.append(bySize)
-        }
-        return table
+        DNNLConvolutionPlan.table(slices, kept: &forwards,
+                                  matches: { $0.geometry == g.withBatch($1) && $0.filters == filters && $0.hasBias == hasBias && $0.relu == relu },
+                                  make: { DNNLConvolution(geometry: g.withBatch($0), filters: filters, hasBias: hasBias, relu: relu) })
     }
 
     /// For each worker, its backward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution's backward passes.
     func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], computesInputGradient: Bool) -> [[Int: DNNLConvolutionBackward]]? {
-        var table: [[Int: DNNLConvolutionBackward]] = []
-        for worker in 0..<DNNLConvolutionPlan.workers(for: slices.count) {
-            var bySize: [Int: DNNLConvolutionBackward] = [:]
+        DNNLConvolutionPlan.table(slices, kept: &backwards,
+                                  matches: { $0.geometry == g.withBatch($1) && $0.filters == filters && $0.computesInputGradient == computesInputGradient },
+                                  make: { DNNLConvolutionBackward(geometry: g.withBatch($0), filters: filters, computesInputGradient: computesInputGradient) })
+    }
+
+    /// table[worker][slice size]: a kept primitive that `matches` (primitive, size), or one
+    /// `make(size)` makes and keeps (the oldest dropped beyond `kept`); nil if one cannot be made.
+    private static func table<P>(_ slices: [Range<Int>], kept: inout [(worker: Int, primitive: P)],
+                                 matches: (P, Int) -> Bool, make: (Int) -> P?) -> [[Int: P]]? {
+        var table: [[Int: P]] = []
+        for worker in 0..<workers(for: slices.count) {
+            var bySize: [Int: P] = [:]
             for size in Set(slices.map(\.count)) {
-                let sliceGeometry = g.withBatch(size)
-                if let found = backwards.first(where: { $0.worker == worker && $0.primitive.geometry == sliceGeometry
-                                                          && $0.primitive.filters == filters
-                                                          && $0.primitive.computesInputGradient == computesInputGradient }) {
+                if let found = kept.first(where: { $0.worker == worker && matches($0.primitive, size) }) {
                     bySize[size] = found.primitive
                     continue
                 }
-                guard let made = DNNLConvolutionBackward(geometry: sliceGeometry, filters: filters, computesInputGradient: computesInputGradient) else {
-                    return nil
-                }
-                if backwards.count == DNNLConvolutionPlan.kept { backwards.removeFirst() }
-                backwards.append((worker, made))
+                guard let made = make(size) else { return nil }
+                if kept.count == DNNLConvolutionPlan.kept { kept.removeFirst() }
+                kept.append((worker, made))
                 bySize[size] = made
             }
             table.append(bySize)

@@ -64,8 +64,10 @@ extension DNNLConvolutionPlan {
                                         failures.add(1, ordering: .relaxed)
                                         return
                                     }
-                                    maxPool2x2(y, pool.withBatch(part.count), pooled + part.lowerBound * pooledStride,
-                                               winners: winners.map { $0 + part.lowerBound * pooledStride })
+                                    let slice = pool.withBatch(part.count)
+                                    maxPool2x2(y, slice, pooled + part.lowerBound * pooledStride,
+                                               winners: winners.map { $0 + part.lowerBound * pooledStride },
+                                               rows: 0..<(part.count * pool.outputHeight))
                                 }
                             }
                         }
@@ -109,8 +111,9 @@ extension DNNLConvolutionPlan {
                                             let dx = dx.baseAddress, scratch = sp.baseAddress!
                                             DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
                                                 let part = parts[p], dz = scratch + worker * scratchCount, at = part.lowerBound * pooledStride
-                                                maxPool2x2Backward(winners: winners + at, pooled: pooled + at, dy + at, pool.withBatch(part.count),
-                                                                   dz, biasSums: biasPartials + p * filters)
+                                                maxPool2x2Backward(winners: winners + at, dy + at, pool.withBatch(part.count), dz,
+                                                                   rows: 0..<(part.count * pool.outputHeight),
+                                                                   throughReLU: pooled + at, biasSums: biasPartials + p * filters)
                                                 if !primitives[worker][part.count]!.run(
                                                     input: x + part.lowerBound * inputStride, kernel: w, outputGradient: dz,
                                                     kernelGradient: kernelPartials + p * kernelCount,
@@ -137,102 +140,5 @@ extension DNNLConvolutionPlan {
     private func poolGeometry(_ g: WindowGeometry) -> WindowGeometry {
         WindowGeometry(inputShape: [g.batch, g.outputHeight, g.outputWidth, filters], kernelSize: (2, 2), strides: (2, 2),
                        padding: .valid, operation: "max_pooling2d")
-    }
-}
-
-private typealias Lanes = SIMD16<Float>
-
-@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lanes {
-    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-}
-
-@inline(__always) private func store(_ p: UnsafeMutablePointer<Float>, _ v: Lanes) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-}
-
-/// The 2x2 max pooling of y [n, H, W, C] (g's shape) into out, on the calling thread, with each
-/// output's winning cell (0 to 3) in `winners` when given.
-private func maxPool2x2(_ y: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
-                        winners: UnsafeMutablePointer<Float>?) {
-    let c = g.channels, vectorEnd = c - c % 16, rowStride = g.width * c
-    for nOy in 0..<(g.batch * g.outputHeight) {
-        let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
-        let top = y + (n * g.height + 2 * oy) * rowStride, bottom = top + rowStride
-        let o = nOy * g.outputWidth * c
-        for ox in 0..<g.outputWidth {
-            let a = top + 2 * ox * c, b = a + c, d = bottom + 2 * ox * c, e = d + c, at = o + ox * c
-            var ch = 0
-            while ch < vectorEnd {
-                var best = load(a + ch), winner = Lanes(repeating: 0)
-                let second = load(b + ch), third = load(d + ch), fourth = load(e + ch)
-                var wins = second .> best
-                best.replace(with: second, where: wins)
-                winner.replace(with: 1, where: wins)
-                wins = third .> best
-                best.replace(with: third, where: wins)
-                winner.replace(with: 2, where: wins)
-                wins = fourth .> best
-                best.replace(with: fourth, where: wins)
-                winner.replace(with: 3, where: wins)
-                store(out + at + ch, best)
-                if let winners { store(winners + at + ch, winner) }
-                ch += 16
-            }
-            while ch < c {
-                var best = a[ch], winner: Float = 0
-                if b[ch] > best { best = b[ch]; winner = 1 }
-                if d[ch] > best { best = d[ch]; winner = 2 }
-                if e[ch] > best { best = e[ch]; winner = 3 }
-                out[at + ch] = best
-                winners?[at + ch] = winner
-                ch += 1
-            }
-        }
-    }
-}
-
-/// dz [n, H, W, C] (g's input shape): dL/dy of each window at its winner where the window's
-/// maximum is positive (ReLU passes it), 0 elsewhere, including cells in no window; `biasSums`
-/// (C values) accumulates the gradient passed, which is the column sums of dz.
-private func maxPool2x2Backward(winners: UnsafePointer<Float>, pooled: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                                _ g: WindowGeometry, _ dz: UnsafeMutablePointer<Float>, biasSums: UnsafeMutablePointer<Float>) {
-    let c = g.channels, vectorEnd = c - c % 16, rowStride = g.width * c
-    let zero = Lanes(repeating: 0)
-    for nOy in 0..<(g.batch * g.outputHeight) {
-        let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
-        let top = dz + (n * g.height + 2 * oy) * rowStride, bottom = top + rowStride
-        let o = nOy * g.outputWidth * c
-        for ox in 0..<g.outputWidth {
-            let a = top + 2 * ox * c, b = a + c, d = bottom + 2 * ox * c, e = d + c, at = o + ox * c
-            var ch = 0
-            while ch < vectorEnd {
-                let gradient = zero.replacing(with: load(dy + at + ch), where: load(pooled + at + ch) .> zero)
-                store(biasSums + ch, load(biasSums + ch) + gradient)
-                let winner = load(winners + at + ch)
-                store(a + ch, zero.replacing(with: gradient, where: winner .== 0))
-                store(b + ch, zero.replacing(with: gradient, where: winner .== 1))
-                store(d + ch, zero.replacing(with: gradient, where: winner .== 2))
-                store(e + ch, zero.replacing(with: gradient, where: winner .== 3))
-                ch += 16
-            }
-            while ch < c {
-                let gradient = pooled[at + ch] > 0 ? dy[at + ch] : 0, winner = winners[at + ch]
-                biasSums[ch] += gradient
-                a[ch] = winner == 0 ? gradient : 0
-                b[ch] = winner == 1 ? gradient : 0
-                d[ch] = winner == 2 ? gradient : 0
-                e[ch] = winner == 3 ? gradient : 0
-                ch += 1
-            }
-        }
-        // An odd width: the last column of both rows is in no window.
-        if g.width % 2 == 1 {
-            (top + (g.width - 1) * c).update(repeating: 0, count: c)
-            (bottom + (g.width - 1) * c).update(repeating: 0, count: c)
-        }
-        // An odd height: the image's last row is in no window.
-        if g.height % 2 == 1 && oy == g.outputHeight - 1 {
-            (dz + (n * g.height + g.height - 1) * rowStride).update(repeating: 0, count: rowStride)
-        }
     }
 }

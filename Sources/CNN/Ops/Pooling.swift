@@ -1,7 +1,8 @@
 // Pooling over [N, H, W, C], per channel, with no parameters. The stride defaults to the window.
 // Padding cells never win a max and are not counted in an average (TensorFlow's rule).
 
-/// The readable twin of the fast pair (`maxPool2dFast`, `maxPool2dBackwardFast`): max pooling that
+/// The readable twin of the fast kernels (`maxPool2dFast` and `maxPool2dBackwardFast`, and the
+/// 2x2 ones in MaxPool2x2.swift): max pooling that
 /// also returns, for each output cell, the flat index of the input cell that won
 /// (the only cell the gradient flows back to).
 func maxPool2dWithArgmax(_ input: Tensor, _ g: WindowGeometry) -> (output: Tensor, argmax: [Int32]) {
@@ -156,30 +157,25 @@ func maxPool2dBackwardFast(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
-/// Max pooling through the fast pair: y, for a layer that keeps x and y for the backward pass.
+/// Max pooling through the fast kernels: the 2x2 one (MaxPool2x2.swift) or the general pair.
 func maxPool2dForward(_ input: Tensor, _ g: WindowGeometry) -> Tensor {
+    if g.isTwoByTwoValid { return maxPool2x2Forward(input, g, keepWinners: false).output }
     var out = uninitializedFloats(g.positions * g.channels)  // every output has at least one real cell
     input.scalars.withUnsafeBufferPointer { x in
-        out.withUnsafeMutableBufferPointer { y in
-            if g.isTwoByTwoValid { maxPool2x2Forward(x.baseAddress!, g, y.baseAddress!) } else { maxPool2dFast(x.baseAddress!, g, y.baseAddress!) }
-        }
+        out.withUnsafeMutableBufferPointer { y in maxPool2dFast(x.baseAddress!, g, y.baseAddress!) }
     }
     return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, g.channels], scalars: out)
 }
 
-/// dL/dx from the input, the output and dL/dy (the fast pair's backward pass).
+/// dL/dx from the input, the output and dL/dy (the general pair's backward pass).
 func maxPool2dBackward(input: Tensor, output: Tensor, outputGradient dy: Tensor, _ g: WindowGeometry) -> Tensor {
     require(dy.shape == output.shape, "maxPool2d backward: output gradient \(dy.shape) does not match the output \(output.shape)")
-    var dx = uninitializedFloats(input.count)  // every cell written (the general pair zeroes each image first)
+    var dx = uninitializedFloats(input.count)  // each image's block is zeroed by its worker
     input.scalars.withUnsafeBufferPointer { x in
         output.scalars.withUnsafeBufferPointer { y in
             dy.scalars.withUnsafeBufferPointer { d in
                 dx.withUnsafeMutableBufferPointer { out in
-                    if g.isTwoByTwoValid {
-                        maxPool2x2Backward(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
-                    } else {
-                        maxPool2dBackwardFast(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
-                    }
+                    maxPool2dBackwardFast(x.baseAddress!, y.baseAddress!, d.baseAddress!, g, out.baseAddress!)
                 }
             }
         }
@@ -196,6 +192,11 @@ public func maxPool2d(_ input: Tensor, poolSize: (Int, Int) = (2, 2), strides: (
 /// dL/dx of max pooling: each output's gradient goes to the cell that won its window.
 public func maxPool2dBackward(input: Tensor, outputGradient: Tensor, poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
     let g = WindowGeometry(inputShape: input.shape, kernelSize: poolSize, strides: strides ?? poolSize, padding: padding, operation: "maxPool2d")
+    if g.isTwoByTwoValid {
+        let winners = maxPool2x2Forward(input, g, keepWinners: true).winners
+        require(outputGradient.count == winners.count, "maxPool2d backward: output gradient \(outputGradient.shape) does not match the output")
+        return maxPool2x2Backward(winners: winners, outputGradient: outputGradient, g)
+    }
     return maxPool2dBackward(input: input, output: maxPool2dForward(input, g), outputGradient: outputGradient, g)
 }
 

@@ -179,32 +179,34 @@ final class DNNLConvolutionPlan {
     /// For each worker, its forward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution. Made here, before the workers start.
     func forwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>]) -> [[Int: DNNLConvolution]]? {
-        DNNLConvolutionPlan.table(slices, kept: &forwards,
-                                  matches: { $0.geometry == g.withBatch($1) && $0.filters == filters && $0.hasBias == hasBias && $0.relu == relu },
-                                  make: { DNNLConvolution(geometry: g.withBatch($0), filters: filters, hasBias: hasBias, relu: relu) })
+        DNNLConvolutionPlan.table(g, slices, kept: &forwards,
+                                  matches: { $0.geometry == $1 && $0.filters == filters && $0.hasBias == hasBias && $0.relu == relu },
+                                  make: { DNNLConvolution(geometry: $0, filters: filters, hasBias: hasBias, relu: relu) })
     }
 
     /// For each worker, its backward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution's backward passes.
     func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], computesInputGradient: Bool) -> [[Int: DNNLConvolutionBackward]]? {
-        DNNLConvolutionPlan.table(slices, kept: &backwards,
-                                  matches: { $0.geometry == g.withBatch($1) && $0.filters == filters && $0.computesInputGradient == computesInputGradient },
-                                  make: { DNNLConvolutionBackward(geometry: g.withBatch($0), filters: filters, computesInputGradient: computesInputGradient) })
+        DNNLConvolutionPlan.table(g, slices, kept: &backwards,
+                                  matches: { $0.geometry == $1 && $0.filters == filters && $0.computesInputGradient == computesInputGradient },
+                                  make: { DNNLConvolutionBackward(geometry: $0, filters: filters, computesInputGradient: computesInputGradient) })
     }
 
-    /// table[worker][slice size]: a kept primitive that `matches` (primitive, size), or one
-    /// `make(size)` makes and keeps (the oldest dropped beyond `kept`); nil if one cannot be made.
-    private static func table<P>(_ slices: [Range<Int>], kept: inout [(worker: Int, primitive: P)],
-                                 matches: (P, Int) -> Bool, make: (Int) -> P?) -> [[Int: P]]? {
+    /// table[worker][slice size]: a kept primitive that `matches` (primitive, the slice's
+    /// geometry), or one `make(geometry)` makes and keeps (the oldest dropped beyond `kept`); nil
+    /// if one cannot be made.
+    private static func table<P>(_ g: WindowGeometry, _ slices: [Range<Int>], kept: inout [(worker: Int, primitive: P)],
+                                 matches: (P, WindowGeometry) -> Bool, make: (WindowGeometry) -> P?) -> [[Int: P]]? {
+        let geometries = Dictionary(uniqueKeysWithValues: Set(slices.map(\.count)).map { ($0, g.withBatch($0)) })
         var table: [[Int: P]] = []
         for worker in 0..<workers(for: slices.count) {
             var bySize: [Int: P] = [:]
-            for size in Set(slices.map(\.count)) {
-                if let found = kept.first(where: { $0.worker == worker && matches($0.primitive, size) }) {
+            for (size, sliceGeometry) in geometries {
+                if let found = kept.first(where: { $0.worker == worker && matches($0.primitive, sliceGeometry) }) {
                     bySize[size] = found.primitive
                     continue
                 }
-                guard let made = make(size) else { return nil }
+                guard let made = make(sliceGeometry) else { return nil }
                 if kept.count == DNNLConvolutionPlan.kept { kept.removeFirst() }
                 kept.append((worker, made))
                 bySize[size] = made

@@ -89,12 +89,13 @@ public enum PageRenderer {
         let html = """
         \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
         <div class="layout">
-        <nav class="sidebar" aria-label="Contents">
+        <nav class="sidebar" id="contents" aria-label="Contents">
         <a class="home" href="../index.html">← Course contents</a>
         \(sidebar)
         </nav>
         <main>
         <header>
+        <nav class="top" aria-label="Course"><a href="../index.html">← Course contents</a><a href="#contents">This page and the lessons ↓</a></nav>
         <p class="number">Lesson \(neighbours.number)</p>
         <h1>\(HTML.escape(lesson.title))</h1>
         \(lesson.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(lesson.summary))</p>")

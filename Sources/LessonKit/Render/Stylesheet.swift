@@ -51,6 +51,7 @@ enum Stylesheet {
     nav.sidebar a { text-decoration: none; color: var(--fg); }
     nav.sidebar a:hover { color: var(--accent); }
     nav.sidebar .home { display: block; font-weight: 600; margin-bottom: 16px; }
+    nav.top { display: none; }
     main { padding: 24px 40px 80px; min-width: 0; }
     header .number { color: var(--muted); margin: 0; font-size: 14px; text-transform: uppercase; letter-spacing: .05em; }
     h1 { font-size: 2em; line-height: 1.2; margin: .2em 0 .3em; }
@@ -125,12 +126,16 @@ enum Stylesheet {
     .result.ok { color: var(--ok); } .result.bad { color: var(--bad); }
     @media (max-width: 800px) {
       .layout { grid-template-columns: 1fr; }
-      nav.sidebar { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
+      /* On a narrow screen the lesson comes first: the contents follow it, reached from a line of links at the top. */
+      nav.sidebar { position: static; max-height: none; border-right: 0; border-top: 1px solid var(--line); order: 2; }
+      main { order: 1; }
+      nav.top { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 4px 16px; font-size: 14px; margin-bottom: 12px; }
+      nav.top a { text-decoration: none; }
       main { padding: 16px; }
       .lessons li { grid-template-columns: 1fr; }
     }
     @media print {
-      nav.sidebar, .pager { display: none; }
+      nav.sidebar, nav.top, .pager { display: none; }
       .layout { display: block; }
       .cell { break-inside: avoid; }
       details { display: block; }

@@ -245,12 +245,13 @@ final class ReluMaskTests: XCTestCase {
 /// after the other, the twin.
 final class ConvolutionPoolingFusionTests: XCTestCase {
     /// 20 filters: one vector of 16 channels and a tail of 4; odd sizes (28x27 after the first
-    /// convolution, 13x12 after the second) leave cells in no window.
+    /// convolution, 14x13 after the second) leave cells in no window; the second convolution has
+    /// 'same' padding and no bias.
     func makeModel(seed: UInt64 = 11, inputShape: [Int] = [30, 29, 3]) -> Sequential {
         let model = Sequential([
             Conv2D(20, kernelSize: 3, activation: .relu, inputShape: inputShape),
             MaxPooling2D(2),
-            Conv2D(16, kernelSize: 2, activation: .relu),
+            Conv2D(16, kernelSize: 2, padding: .same, activation: .relu, useBias: false),
             MaxPooling2D(2),
             Flatten(),
             Dense(4, activation: .softmax),

@@ -22,6 +22,9 @@ public enum ExerciseVerdict: Equatable, Sendable {
 public struct ExerciseChecker: Sendable {
     public let toolchain: Toolchain
     public var defaultTimeout: Double = 600
+    /// Threads each check's program may use (`LESSON_THREADS`): every core, as the checks run one
+    /// at a time; the core's results do not depend on the count.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
 
     public init(toolchain: Toolchain) { self.toolchain = toolchain }
 
@@ -52,7 +55,7 @@ public struct ExerciseChecker: Sendable {
         let figures = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: figures) }
-        let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: 1)
+        let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: threads)
         let executed = try runner.run(program, figureDirectory: figures)
 
         // Back to the lesson's lines for what is not the answer.

@@ -54,6 +54,26 @@ public enum NotebookRuntime {
         endWithParent()
     }
 
+    /// Follows the build's share of the cores for this program (see LessonKit's `ThreadShare`):
+    /// the number in the file `LESSON_THREADS_FILE`, read four times a second, goes to `apply`
+    /// whenever it changes (the preamble passes `CNN.Runtime.setThreads`). Without the variable
+    /// (a program run alone), nothing.
+    public static func followThreadShare(_ apply: @escaping @Sendable (Int) -> Void) {
+        guard let path = ProcessInfo.processInfo.environment["LESSON_THREADS_FILE"] else { return }
+        let initial = Int(ProcessInfo.processInfo.environment["LESSON_THREADS"] ?? "") ?? 1
+        Thread.detachNewThread {
+            var current = initial
+            while true {
+                usleep(250_000)
+                guard let data = FileManager.default.contents(atPath: path),
+                      let share = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+                      share >= 1, share != current else { continue }
+                current = share
+                apply(share)
+            }
+        }
+    }
+
     /// When the parent dies (the runner killed or interrupted, or, in an `expect: error` child,
     /// the lesson's program killed by a timeout), end too rather than run on unwatched and hold
     /// the runner's pipes open.

@@ -163,13 +163,14 @@ final class DNNLConvolutionPlan {
         stride(from: 0, to: batch, by: max(1, imagesPerSlice)).map { $0..<min(batch, $0 + max(1, imagesPerSlice)) }
     }
 
-    /// The workers that share `count` slices.
+    /// The workers that share `count` slices. An operation reads it once and uses that number
+    /// throughout (for its primitives, its scratch and `perSlice`): the count may change between
+    /// operations (`Runtime.setThreads`).
     static func workers(for count: Int) -> Int { max(1, min(Runtime.threads, count)) }
 
-    /// Runs `body(slice, worker)` for slices 0..<count on `workers(for: count)` workers, worker w
-    /// taking slices w, w + T, w + 2T, ...: each slice writes only its own outputs.
-    static func perSlice(_ count: Int, _ body: (Int, Int) -> Void) {
-        let workers = workers(for: count)
+    /// Runs `body(slice, worker)` for slices 0..<count on `workers` workers, worker w taking
+    /// slices w, w + T, w + 2T, ...: each slice writes only its own outputs.
+    static func perSlice(_ count: Int, workers: Int, _ body: (Int, Int) -> Void) {
         concurrentlyPerform(workers) { w in
             var p = w
             while p < count { body(p, w); p += workers }
@@ -178,16 +179,16 @@ final class DNNLConvolutionPlan {
 
     /// For each worker, its forward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution. Made here, before the workers start.
-    func forwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>]) -> [[Int: DNNLConvolution]]? {
-        DNNLConvolutionPlan.table(g, slices, kept: &forwards,
+    func forwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], workers: Int) -> [[Int: DNNLConvolution]]? {
+        DNNLConvolutionPlan.table(g, slices, workers: workers, kept: &forwards,
                                   matches: { $0.geometry == $1 && $0.filters == filters && $0.hasBias == hasBias && $0.relu == relu },
                                   make: { DNNLConvolution(geometry: $0, filters: filters, hasBias: hasBias, relu: relu) })
     }
 
     /// For each worker, its backward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution's backward passes.
-    func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], computesInputGradient: Bool) -> [[Int: DNNLConvolutionBackward]]? {
-        DNNLConvolutionPlan.table(g, slices, kept: &backwards,
+    func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], workers: Int, computesInputGradient: Bool) -> [[Int: DNNLConvolutionBackward]]? {
+        DNNLConvolutionPlan.table(g, slices, workers: workers, kept: &backwards,
                                   matches: { $0.geometry == $1 && $0.filters == filters && $0.computesInputGradient == computesInputGradient },
                                   make: { DNNLConvolutionBackward(geometry: $0, filters: filters, computesInputGradient: computesInputGradient) })
     }
@@ -195,11 +196,11 @@ final class DNNLConvolutionPlan {
     /// table[worker][slice size]: a kept primitive that `matches` (primitive, the slice's
     /// geometry), or one `make(geometry)` makes and keeps (the oldest dropped beyond `kept`); nil
     /// if one cannot be made.
-    private static func table<P>(_ g: WindowGeometry, _ slices: [Range<Int>], kept: inout [(worker: Int, primitive: P)],
+    private static func table<P>(_ g: WindowGeometry, _ slices: [Range<Int>], workers: Int, kept: inout [(worker: Int, primitive: P)],
                                  matches: (P, WindowGeometry) -> Bool, make: (WindowGeometry) -> P?) -> [[Int: P]]? {
         let geometries = Dictionary(uniqueKeysWithValues: Set(slices.map(\.count)).map { ($0, g.withBatch($0)) })
         var table: [[Int: P]] = []
-        for worker in 0..<workers(for: slices.count) {
+        for worker in 0..<workers {
             var bySize: [Int: P] = [:]
             for (size, sliceGeometry) in geometries {
                 if let found = kept.first(where: { $0.worker == worker && matches($0.primitive, sliceGeometry) }) {
@@ -218,8 +219,8 @@ final class DNNLConvolutionPlan {
 
     /// y = (relu)(conv(x, kernel) + bias), [N, OH, OW, F]; nil if oneDNN cannot run it.
     func forward(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry) -> Tensor? {
-        let parts = DNNLConvolutionPlan.slices(g.batch)
-        guard let primitives = forwardPrimitives(g, slices: parts) else { return nil }
+        let parts = DNNLConvolutionPlan.slices(g.batch), workers = DNNLConvolutionPlan.workers(for: parts.count)
+        guard let primitives = forwardPrimitives(g, slices: parts, workers: workers) else { return nil }
         let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
         var out = uninitializedFloats(g.positions * filters)  // oneDNN writes every value
         let failures = Atomic<Int>(0)
@@ -228,7 +229,7 @@ final class DNNLConvolutionPlan {
                 out.withUnsafeMutableBufferPointer { yp in
                     (bias?.scalars ?? []).withUnsafeBufferPointer { bp in
                         let x = xp.baseAddress!, w = wp.baseAddress!, y = yp.baseAddress!, b = hasBias ? bp.baseAddress : nil
-                        DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                        DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
                             let part = parts[p]
                             if !primitives[worker][part.count]!.run(x + part.lowerBound * inputStride, kernel: w, bias: b,
                                                                      output: y + part.lowerBound * outputStride) {
@@ -247,8 +248,8 @@ final class DNNLConvolutionPlan {
     /// cannot run it.
     func backward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, geometry g: WindowGeometry,
                   computesInputGradient: Bool) -> (input: Tensor, kernel: Tensor)? {
-        let parts = DNNLConvolutionPlan.slices(g.batch)
-        guard let primitives = backwardPrimitives(g, slices: parts, computesInputGradient: computesInputGradient) else { return nil }
+        let parts = DNNLConvolutionPlan.slices(g.batch), workers = DNNLConvolutionPlan.workers(for: parts.count)
+        guard let primitives = backwardPrimitives(g, slices: parts, workers: workers, computesInputGradient: computesInputGradient) else { return nil }
         let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
         let kernelCount = kernel.count
         var partials = uninitializedFloats(kernelCount * parts.count)  // one kernel gradient per slice
@@ -261,7 +262,7 @@ final class DNNLConvolutionPlan {
                         dInput.withUnsafeMutableBufferPointer { dx in
                             let x = xp.baseAddress!, d = dp.baseAddress!, w = wp.baseAddress!, partial = pp.baseAddress!
                             let dx = dx.baseAddress
-                            DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                            DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
                                 let start = parts[p].lowerBound
                                 if !primitives[worker][parts[p].count]!.run(
                                     input: x + start * inputStride, kernel: w, outputGradient: d + start * outputStride,

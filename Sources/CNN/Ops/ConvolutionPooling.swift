@@ -41,14 +41,15 @@ extension DNNLConvolutionPlan {
                        keepCache: Bool) -> (pooled: Tensor, cache: ConvolutionPoolingCache?)? {
         precondition(relu, "the fused pair is a ReLU convolution's")
         let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
-        guard let primitives = forwardPrimitives(g, slices: parts) else { return nil }
+        let workers = DNNLConvolutionPlan.workers(for: parts.count)
+        guard let primitives = forwardPrimitives(g, slices: parts, workers: workers) else { return nil }
         let pool = poolGeometry(g)
         let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
         let pooledStride = pool.outputHeight * pool.outputWidth * filters
         var pooled = uninitializedFloats(g.batch * pooledStride)  // every value written by the pooling
         var winners = keepCache ? uninitializedFloats(pooled.count) : []
         let scratchCount = parts[0].count * outputStride
-        var scratch = uninitializedFloats(DNNLConvolutionPlan.workers(for: parts.count) * scratchCount)
+        var scratch = uninitializedFloats(workers * scratchCount)
         let failures = Atomic<Int>(0)
         x.scalars.withUnsafeBufferPointer { xp in
             kernel.scalars.withUnsafeBufferPointer { wp in
@@ -58,7 +59,7 @@ extension DNNLConvolutionPlan {
                             scratch.withUnsafeMutableBufferPointer { sp in
                                 let x = xp.baseAddress!, w = wp.baseAddress!, b = hasBias ? bp.baseAddress : nil
                                 let pooled = pp.baseAddress!, winners = keepCache ? wn.baseAddress : nil, scratch = sp.baseAddress!
-                                DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                                DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
                                     let part = parts[p], y = scratch + worker * scratchCount
                                     guard primitives[worker][part.count]!.run(x + part.lowerBound * inputStride, kernel: w, bias: b, output: y) else {
                                         failures.add(1, ordering: .relaxed)
@@ -87,7 +88,8 @@ extension DNNLConvolutionPlan {
         let g = cache.convolution, x = cache.input, pool = poolGeometry(g)
         require(dy.shape == cache.pooled.shape, "conv2d + max_pooling2d backward: gradient \(dy.shape) does not match the output \(cache.pooled.shape)")
         let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
-        guard let primitives = backwardPrimitives(g, slices: parts, computesInputGradient: computesInputGradient) else { return nil }
+        let workers = DNNLConvolutionPlan.workers(for: parts.count)
+        guard let primitives = backwardPrimitives(g, slices: parts, workers: workers, computesInputGradient: computesInputGradient) else { return nil }
         let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
         let pooledStride = pool.outputHeight * pool.outputWidth * filters
         let kernelCount = kernel.count
@@ -95,7 +97,7 @@ extension DNNLConvolutionPlan {
         var biasPartials = [Float](repeating: 0, count: filters * parts.count)  // one bias gradient per slice
         var dInput = uninitializedFloats(computesInputGradient ? x.count : 0)  // written by backward data
         let scratchCount = parts[0].count * outputStride
-        var scratch = uninitializedFloats(DNNLConvolutionPlan.workers(for: parts.count) * scratchCount)
+        var scratch = uninitializedFloats(workers * scratchCount)
         let failures = Atomic<Int>(0)
         x.scalars.withUnsafeBufferPointer { xp in
             kernel.scalars.withUnsafeBufferPointer { wp in
@@ -109,7 +111,7 @@ extension DNNLConvolutionPlan {
                                             let x = xp.baseAddress!, w = wp.baseAddress!, pooled = pp.baseAddress!, winners = wn.baseAddress!
                                             let dy = dp.baseAddress!, kernelPartials = kp.baseAddress!, biasPartials = bp.baseAddress!
                                             let dx = dx.baseAddress, scratch = sp.baseAddress!
-                                            DNNLConvolutionPlan.perSlice(parts.count) { p, worker in
+                                            DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
                                                 let part = parts[p], dz = scratch + worker * scratchCount, at = part.lowerBound * pooledStride
                                                 maxPool2x2Backward(winners: winners + at, dy + at, pool.withBatch(part.count), dz,
                                                                    rows: 0..<(part.count * pool.outputHeight),

@@ -73,6 +73,14 @@ public enum Runtime {
         return names.first { isa & $0.0 == $0.0 && isa != 0 }?.1 ?? "unknown (\(isa))"
     }
 
+    /// Changes the thread count alone (after `configure`), from any thread at any time: each of
+    /// the core's operations reads the count once, when it starts, and no result depends on it.
+    /// A lesson's program follows the build's share of the cores with it (see Notebook's
+    /// `NotebookRuntime.followThreadShare`); `threads` is clamped to at least 1.
+    public static func setThreads(_ threads: Int) {
+        workerCount.store(max(1, threads), ordering: .relaxed)
+    }
+
     /// The cores this machine has online (a default for `configure`, not a decision).
     public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

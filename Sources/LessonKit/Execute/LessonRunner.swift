@@ -12,6 +12,9 @@ public struct LessonRunner: Sendable {
     /// What to kill and remove if the build is abandoned (Ctrl-C): the compilers, the program,
     /// the temporary folder.
     public var interruption: Interruption?
+    /// The build's sharing of the cores: when set, the lesson's threads follow its share for as
+    /// long as it runs (starting from it instead of `threads`).
+    public var threadShare: ThreadShare?
 
     public init(toolchain: Toolchain, defaultTimeout: Double = 600, threads: Int = 1) {
         self.toolchain = toolchain
@@ -25,6 +28,11 @@ public struct LessonRunner: Sendable {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         interruption?.track(work)
         defer { try? FileManager.default.removeItem(at: work); interruption?.done(work) }
+        // From here to the end the lesson holds its share of the cores (its compiler uses one too).
+        let shared = threadShare?.join(in: work)
+        defer { if let shared { threadShare?.leave(shared.file) } }
+        var environment = ["LESSON_THREADS": String(shared?.threads ?? threads)]
+        if let shared { environment["LESSON_THREADS_FILE"] = shared.file.path }
         // Absolute, so crash reports name it.
         let sourcePath = lesson.file.standardizedFileURL.path
         var results: [Int: CellResult] = [:]
@@ -72,8 +80,7 @@ public struct LessonRunner: Sendable {
             guard compiled.ok else { throw MachineryError.prefixDoesNotCompile(lesson: lesson.slug, cell: failing.number) }
         }
         if !program.isEmpty {
-            var executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout,
-                                    environment: ["LESSON_THREADS": String(threads)])
+            var executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout, environment: environment)
             executor.interruption = interruption
             let executable = work.appendingPathComponent(compiled.executableName)
             for result in executor.run(executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot, onEvent: onEvent) {

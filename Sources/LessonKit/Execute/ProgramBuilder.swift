@@ -8,7 +8,8 @@ enum ProgramBuilder {
     /// THE one place for process-wide set-up of a lesson program. The runner passes the threads
     /// a lesson may use as the environment variable `LESSON_THREADS` (see `LessonRunner.threads`:
     /// cores shared among the lessons running at once), and the program hands them to the core's
-    /// thread model here, explicitly, once.
+    /// thread model here, explicitly; in a build, the share then follows the lessons still
+    /// running (`ThreadShare`), through `CNN.Runtime.setThreads`.
     static let preamble = """
         import CNN
         import Figures
@@ -16,6 +17,7 @@ enum ProgramBuilder {
         import Notebook
 
         CNN.Runtime.configure(threads: Int(ProcessInfo.processInfo.environment["LESSON_THREADS"] ?? "") ?? 1)
+        NotebookRuntime.followThreadShare { CNN.Runtime.setThreads($0) }
         NotebookRuntime.start()
 
         """

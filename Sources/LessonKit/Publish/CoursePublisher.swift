@@ -32,7 +32,8 @@ public struct CoursePublisher: Sendable {
     public var force = false
     /// Lessons run at once.
     public var jobs = 2
-    /// Cores the build may use in all; each running lesson gets an equal share as `LESSON_THREADS`.
+    /// Cores the build may use in all; each running lesson gets an equal share as `LESSON_THREADS`,
+    /// which grows as other lessons end (`ThreadShare`).
     public var cores = ProcessInfo.processInfo.activeProcessorCount
     public var defaultTimeout: Double = 600
     /// What to kill and remove if the command is interrupted: compilers, lesson programs,
@@ -108,7 +109,8 @@ public struct CoursePublisher: Sendable {
             course: course.map { parsed[$0.standardizedFileURL.path]! },
             core: try toolchain.fingerprint(),
             data: settings.dataFingerprint(lessonsDirectory: lessonsDirectory),
-            threads: CoursePublisher.threadsPerLesson(cores: cores, jobs: jobs, lessons: targets.count))
+            threads: CoursePublisher.threadsPerLesson(cores: cores, jobs: jobs, lessons: targets.count),
+            threadShare: ThreadShare(cores: cores))
         let lessons = targets.map { parsed[$0.standardizedFileURL.path]! }
         let outcomes = Locked([LessonOutcome?](repeating: nil, count: lessons.count))
         let finished = Locked(0)
@@ -147,6 +149,8 @@ public struct CoursePublisher: Sendable {
         let core: String
         let data: String
         let threads: Int
+        /// The cores shared by the lessons running at once: a lesson's share grows as others end.
+        let threadShare: ThreadShare
     }
 
     /// One lesson through the steps after "parse".
@@ -199,6 +203,7 @@ public struct CoursePublisher: Sendable {
                 } else {
                     var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
                     runner.interruption = interruption
+                    runner.threadShare = context.threadShare
                     let cells = lesson.cells.count
                     onStatus?(LessonStatus(slug: slug, cell: nil, cells: cells, startedAt: start))
                     executed = try runner.run(lesson, figureDirectory: stage, onEvent: { event in

@@ -65,4 +65,11 @@ final class ThreadShareTests: XCTestCase {
         let page = try String(contentsOf: out.appendingPathComponent("02-long/index.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("then \(cores) of \(cores) cores"), page)
     }
+
+    /// Lessons never run start first (in course order), then the longest last runs.
+    func testLongestLessonsStartFirst() {
+        XCTAssertEqual(CoursePublisher.startOrder([1.0, nil, 30.0, 2.5, nil]), [1, 4, 2, 3, 0])
+        XCTAssertEqual(CoursePublisher.startOrder([nil, nil]), [0, 1])
+        XCTAssertEqual(CoursePublisher.startOrder([]), [])
+    }
 }

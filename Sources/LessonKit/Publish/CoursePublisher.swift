@@ -85,6 +85,15 @@ public struct CoursePublisher: Sendable {
         return wanted.isEmpty ? [] : slugs.filter { split($0).rest.hasPrefix(wanted) || $0.lowercased().hasPrefix(wanted) }
     }
 
+    /// The order lessons start in, as indices into `runSeconds` (each lesson's last run, nil if it
+    /// never ran here): those never run first, in course order, then the longest first, so that
+    /// the cores stay busy to the end instead of waiting on one long lesson started last.
+    static func startOrder(_ runSeconds: [Double?]) -> [Int] {
+        let unknown = runSeconds.indices.filter { runSeconds[$0] == nil }
+        let known = runSeconds.indices.filter { runSeconds[$0] != nil }.sorted { runSeconds[$0]! > runSeconds[$1]! }
+        return unknown + known
+    }
+
     /// Threads each running lesson may use: the cores shared by the lessons that run at once.
     public static func threadsPerLesson(cores: Int, jobs: Int, lessons: Int) -> Int {
         max(1, max(1, cores) / max(1, min(jobs, lessons)))
@@ -115,7 +124,11 @@ public struct CoursePublisher: Sendable {
         let outcomes = Locked([LessonOutcome?](repeating: nil, count: lessons.count))
         let finished = Locked(0)
         let slots = DispatchSemaphore(value: max(1, jobs))
-        DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
+        let order = CoursePublisher.startOrder(lessons.map { lesson in
+            StoredRun.read(from: output.lessonFolder(lesson.slug)).map { $0.cells.compactMap(\.seconds).reduce(0, +) }
+        })
+        DispatchQueue.concurrentPerform(iterations: lessons.count) { k in
+            let i = order[k]
             slots.wait()
             defer { slots.signal() }
             let outcome = publish(lessons[i], context: context, onEvent: onEvent, onStatus: onStatus)

@@ -131,6 +131,7 @@ public final class Conv2D: ActivatedLayer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        requireOwnPass()
         let y = requireForward(output, name)
         guard let z = preActivation else {
             // The fused pass kept only y: ReLU passes the gradient where y > 0 (exactly where z > 0).
@@ -139,7 +140,15 @@ public final class Conv2D: ActivatedLayer {
         return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
     }
 
-    public func backward(preActivationGradient dz: Tensor) -> Tensor { backwardFromOutput(dz, reluOutput: nil) }
+    public func backward(preActivationGradient dz: Tensor) -> Tensor {
+        requireOwnPass()
+        return backwardFromOutput(dz, reluOutput: nil)
+    }
+
+    /// A backward pass of this layer alone after the model ran it together with its pooling.
+    private func requireOwnPass() {
+        require(pooledCache == nil, "\(name): its last forward pass ran together with the max pooling after it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward")
+    }
 
     /// From the last caching pass through `forward(_:pooledBy:mode:)`, and the pooling it ran with.
     private var pooledCache: (cache: ConvolutionPoolingCache, pool: ObjectIdentifier)?
@@ -159,7 +168,7 @@ public final class Conv2D: ActivatedLayer {
             // Only the pair's cache: a backward pass of either layer alone would have nothing to
             // start from, and says so, instead of using an older pass.
             clearCache()
-            pool.clearCache()
+            pool.clearCache(ranWithConvolution: true)
             pooledCache = (cache, ObjectIdentifier(pool))
         }
         return pooled

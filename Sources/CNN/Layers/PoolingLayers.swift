@@ -42,6 +42,7 @@ public final class MaxPooling2D: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        require(!ranWithConvolution, "\(name): its last forward pass ran together with the convolution before it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward")
         let g = requireForward(geometry, name)
         require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, g.channels],
                 "\(name): output gradient \(dy.shape) does not match the output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(g.channels)]")
@@ -49,11 +50,16 @@ public final class MaxPooling2D: Layer {
         return maxPool2dBackward(input: requireForward(input, name), output: requireForward(output, name), outputGradient: dy, g)
     }
 
-    func clearCache() {
+    /// Whether the last caching pass was the convolution's fused one (`Conv2D.forward(_:pooledBy:mode:)`).
+    private var ranWithConvolution = false
+
+    /// Forgets the last caching pass; `ranWithConvolution` says whether the fused pass replaced it.
+    func clearCache(ranWithConvolution: Bool = false) {
         winners = nil
         input = nil
         output = nil
         geometry = nil
+        self.ranWithConvolution = ranWithConvolution
     }
 }
 

@@ -307,6 +307,16 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
         for (a, e) in zip(fusedInput.scalars, twinInput.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e))) }
     }
 
+    /// No images and one image: the same as the layers' own passes.
+    func testEmptyAndSingleImageBatches() throws {
+        let model = makeModel()
+        XCTAssertEqual(model(Tensor(zeros: [0, 30, 29, 3])).shape, [0, 4])
+        XCTAssertEqual(model.predict(Tensor(zeros: [0, 30, 29, 3])).shape, [0, 4])
+        let one = Tensor.normal([1, 30, 29, 3], seed: 3)
+        let plain = model.layers.reduce(one) { $1.forward($0, mode: .inference) }
+        for (a, e) in zip(model(one).scalars, plain.scalars) { XCTAssertEqual(a, e, accuracy: 1e-6) }
+    }
+
     /// The gradients are those of the loss: finite differences through the fused passes.
     func testFusedGradientsAreTheLoss() {
         let model = makeModel(seed: 13, inputShape: [13, 12, 3])

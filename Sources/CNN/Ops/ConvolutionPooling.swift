@@ -40,6 +40,7 @@ extension DNNLConvolutionPlan {
     func forwardPooled(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                        keepCache: Bool) -> (pooled: Tensor, cache: ConvolutionPoolingCache?)? {
         precondition(relu, "the fused pair is a ReLU convolution's")
+        guard g.batch > 0 else { return nil }  // no images: the layers' own passes return empty tensors
         let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
         let workers = DNNLConvolutionPlan.workers(for: parts.count)
         guard let primitives = forwardPrimitives(g, slices: parts, workers: workers) else { return nil }

@@ -17,7 +17,10 @@ public func denseBackward(input x: Tensor, weights: Tensor, outputGradient dy: T
 }
 
 /// Flattens everything after the batch axis: [N, H, W, C] to [N, H*W*C], in channels-last order.
-public func flatten(_ x: Tensor) -> Tensor { x.reshaped([x.shape.first ?? 1, -1]) }
+public func flatten(_ x: Tensor) -> Tensor {
+    // The size of a row spelled out, not -1: a batch of no images has rows of a size too.
+    x.reshaped([x.shape.first ?? 1, x.shape.dropFirst().reduce(1, *)])
+}
 
 /// Inverted dropout: in training each value is zeroed with probability `rate` and the survivors
 /// are scaled by 1 / (1 - rate), so the expected value is unchanged and inference needs no scaling.

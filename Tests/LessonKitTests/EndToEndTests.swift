@@ -115,9 +115,12 @@ final class EndToEndTests: XCTestCase {
         XCTAssertNotNil(html.range(of: #"<pre class="log">demo: epoch 1/2 - 3/3 - [^\n<]*\ndemo: epoch 2/2 - 3/3 - [^\n<]*</pre>"#, options: .regularExpression),
                         "the page keeps one line per epoch")
         XCTAssertFalse(html.contains("demo: 1/3"), "step lines are not kept on the page")
-        let threads = CoursePublisher.threadsPerLesson(cores: ProcessInfo.processInfo.activeProcessorCount,
-                                                       jobs: ProcessInfo.processInfo.activeProcessorCount, lessons: 2)
-        XCTAssertTrue(html.contains("threads: \(threads)"), "each lesson is told its share of the cores")
+        // Its share when it started: the cores over the lessons running then (the other of the two
+        // may have started before it, or not yet; ThreadShareTests follows a share as it changes).
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let shares = Set([max(1, cores / 2), cores])
+        XCTAssertTrue(shares.contains { html.contains("threads: \($0)<") || html.contains("threads: \($0)\n") },
+                      "each lesson is told its share of the cores: \(shares)")
     }
 
     func testCacheHitMissAndForce() throws {

@@ -13,8 +13,9 @@ public enum WireEvent: Codable, Equatable, Sendable {
     case display(text: String)
     case table(TableOutput)
     case figure(FigureOutput)
-    /// An `expect` check; `line` is the lesson line of the call.
-    case expect(passed: Bool, claim: String, line: Int)
+    /// An `expect` check; `line` is the lesson line of the call, `found` the value it compared
+    /// (for the forms that compare one: `expect(x, atLeast: y, ...)` and their kin).
+    case expect(passed: Bool, claim: String, line: Int, found: String?)
     /// A line of a progress log. Step lines are for a live terminal only; the page keeps one line
     /// per epoch.
     case progress(text: String, step: ProgressStep)
@@ -23,6 +24,8 @@ public enum WireEvent: Codable, Equatable, Sendable {
     case error(message: String, line: Int?)
     /// A cell marked `expect: error` ran without failing.
     case unexpectedSuccess
+    /// The value of the prose's inline value number `index` (`` `{swift} expr` ``), as text.
+    case inlineValue(index: Int, text: String)
 }
 
 public enum ProgressStep: String, Codable, Equatable, Sendable {

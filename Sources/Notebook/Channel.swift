@@ -9,10 +9,10 @@ import Glibc
 /// The program's side of the wire (see LessonWire): events go to stdout as tagged lines, cell
 /// boundaries to stdout and stderr. The runner sets the environment this reads.
 enum Channel {
-    static let framing = WireFraming(tag: ProcessInfo.processInfo.environment["LESSON_RUN_TAG"] ?? "notebook")
-    static let figureDirectory: URL? = ProcessInfo.processInfo.environment["LESSON_FIGURE_DIR"].map { URL(fileURLWithPath: $0) }
+    static let framing = WireFraming(tag: ProcessInfo.processInfo.environment[LessonEnvironment.runTag] ?? "notebook")
+    static let figureDirectory: URL? = ProcessInfo.processInfo.environment[LessonEnvironment.figureDirectory].map { URL(fileURLWithPath: $0) }
     /// The lesson file's name, for the text chunk of every figure it makes.
-    static let lessonFile = ProcessInfo.processInfo.environment["LESSON_SOURCE"] ?? "lesson"
+    static let lessonFile = ProcessInfo.processInfo.environment[LessonEnvironment.source] ?? "lesson"
 
     static func flush() { StandardStreams.flush() }
 
@@ -40,10 +40,15 @@ public enum NotebookRuntime {
         var currentCell = 0
         var cellStart = DispatchTime.now()
         var figureCount = 0
+        /// `lessons audit` sets `LESSON_AUDIT=1`: failed checks are reported and the lesson goes
+        /// on. Never in an `expect: error` cell's child, whose failed check is its point.
+        var continuesAfterFailedChecks = ProcessInfo.processInfo.environment[LessonEnvironment.audit] == "1"
     }
     static let state = Mutex(State())
 
     static var currentCell: Int { state.withLock { $0.currentCell } }
+
+    static var continuesAfterFailedChecks: Bool { state.withLock { $0.continuesAfterFailedChecks } }
 
     /// The next figure's number, 1-based across the lesson.
     static func nextFigureNumber() -> Int { state.withLock { $0.figureCount += 1; return $0.figureCount } }
@@ -59,8 +64,8 @@ public enum NotebookRuntime {
     /// whenever it changes (the preamble passes `CNN.Runtime.setThreads`). Without the variable
     /// (a program run alone), nothing.
     public static func followThreadShare(_ apply: @escaping @Sendable (Int) -> Void) {
-        guard let path = ProcessInfo.processInfo.environment["LESSON_THREADS_FILE"] else { return }
-        let initial = Int(ProcessInfo.processInfo.environment["LESSON_THREADS"] ?? "") ?? 1
+        guard let path = ProcessInfo.processInfo.environment[LessonEnvironment.threadsFile] else { return }
+        let initial = Int(ProcessInfo.processInfo.environment[LessonEnvironment.threads] ?? "") ?? 1
         Thread.detachNewThread {
             var current = initial
             while true {
@@ -116,6 +121,7 @@ public enum NotebookRuntime {
             // The child runs alone: no worker threads survive fork, so keep the core serial,
             // and start its own watch on its parent.
             Parallelism.runSerially()
+            state.withLock { $0.continuesAfterFailedChecks = false }
             endWithParent()
             do {
                 try body()

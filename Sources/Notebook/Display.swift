@@ -75,3 +75,19 @@ extension Tensor {
     /// Up to four significant decimals, as the tensor description prints values.
     public static func formatValue(_ v: Float) -> String { String(describing: Tensor(scalar: v)).split(separator: "\n").last.map(String.init) ?? "\(v)" }
 }
+
+extension NotebookRuntime {
+    /// The value of the prose's inline value `index` (`` `{swift} expr` ``): a String as it is,
+    /// an Optional as its value or "nil", anything else as `String(describing:)`. The runner
+    /// wraps each inline expression in this, in document order.
+    public static func inlineValue<T>(_ index: Int, _ value: () throws -> T) rethrows {
+        Channel.send(.inlineValue(index: index, text: inlineText(try value())))
+    }
+
+    static func inlineText(_ value: Any) -> String {
+        if let text = value as? String { return text }
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional { return mirror.children.first.map { inlineText($0.value) } ?? "nil" }
+        return String(describing: value)
+    }
+}

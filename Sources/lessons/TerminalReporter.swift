@@ -75,10 +75,13 @@ final class TerminalReporter: Sendable {
                 }
                 if now { write(paint(t, "31"), toStandardError: true) }
             case let .display(t): write(paint("Out: ", "35") + t + "\n")
-            case let .check(passed, claim): write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
+            case let .check(passed, claim, _, _): write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
             case let .figure(f): write(paint("[figure \(f.file)\(f.caption.map { ": \($0)" } ?? "")]", "34") + "\n")
             case let .table(t): write(paint("[table\(t.caption.map { ": \($0)" } ?? ""), \(t.rows.count) rows]", "34") + "\n")
             case let .progress(lines): write(lines.joined(separator: "\n") + "\n")
+            case let .inlineValue(index, text):
+                let expression = cell.inlineValues.first { $0.index == index }?.expression ?? "#\(index)"
+                write(paint("{swift} \(expression) = ", "35") + text + "\n")
             }
         case let .liveProgress(_, line):
             // On a terminal the line rewrites itself; in a log each is kept.

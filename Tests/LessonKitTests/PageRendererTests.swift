@@ -39,7 +39,7 @@ final class PageRendererTests: XCTestCase {
         let cells = lesson.cells
         let html = page([
             CellResult(cell: cells[0], status: .passed, outputs: [.text("<b>a</b>\n"), .errorText("warn & more\n"), .display("Optional<x>"),
-                                                                   .check(passed: true, claim: "1 < 2"), .progress(["epoch 1/2", "epoch 2/2"]),
+                                                                   .check(passed: true, claim: "1 < 2", line: nil, found: nil), .progress(["epoch 1/2", "epoch 2/2"]),
                                                                    .table(TableOutput(caption: "T", header: ["h"], rows: [["<1>"]], numeric: true))],
                        seconds: 0.5),
             CellResult(cell: cells[1], status: .passed, outputs: [.figure(FigureOutput(file: "figure-1.png", caption: "A <plot>", width: 10, height: 20))]),

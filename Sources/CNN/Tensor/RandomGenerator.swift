@@ -1,9 +1,27 @@
 /// A small, seedable pseudo-random generator (SplitMix64): the same seed gives the same numbers on
 /// every run and every machine, which keeps lessons, figures and tests reproducible.
+///
+/// Every seeded stream of the core (initial weights, shuffles, dropout masks, `Tensor.normal(...,
+/// seed:)`, a lesson's own generators) starts here, so `lessons audit` can ask "would this claim
+/// hold for another draw?" by setting `CNN_SEED_SHIFT`: under shift k, `seed: 42` is another 42.
+/// Without the variable (or with 0) every number is as it always was.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed &+ RandomGenerator.seedShift }
+
+    /// A generator whose state is `state` exactly (no shift: a split stream is already shifted).
+    private init(state: UInt64) { self.state = state }
+
+    /// The environment variable `lessons audit` sets for its seed variants.
+    public static let seedShiftVariable = "CNN_SEED_SHIFT"
+
+    /// `CNN_SEED_SHIFT` (a whole number) spread over the 64 bits, or 0 when unset. Read once.
+    public static let seedShift: UInt64 = {
+        guard let raw = getenv(seedShiftVariable), let k = UInt64(String(cString: raw)), k != 0 else { return 0 }
+        var mixer = RandomGenerator(state: k)
+        return mixer.next()
+    }()
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -40,7 +58,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A derived generator, so that parts of a model get independent but reproducible streams.
-    public mutating func split() -> RandomGenerator { RandomGenerator(seed: next()) }
+    public mutating func split() -> RandomGenerator { RandomGenerator(state: next()) }
 }
 
 #if canImport(Glibc)

@@ -113,20 +113,22 @@ struct CellRecorder: Sendable {
             figure.caption = figure.caption ?? cell.options.figureCaption
             figure.alt = figure.alt ?? cell.options.figureAlt
             return append(.figure(figure), to: n)
-        case let .expect(passed, claim, _):
-            return append(.check(passed: passed, claim: claim), to: n)
+        case let .expect(passed, claim, line, found):
+            return append(.check(passed: passed, claim: claim, line: line, found: found), to: n)
         case let .progress(text, step):
             switch step {
             case .batch: return [.liveProgress(cell, text)]
             case .epoch: return append(.progress([text]), to: n)
             }
+        case let .inlineValue(index, text):
+            return append(.inlineValue(index: index, text: text), to: n)
         case let .error(message, line):
             reported.insert(n)
             if cell.options.expect == .error {
                 results[n]!.status = .failedAsExpected(message)
                 return []
             }
-            results[n]!.status = .failed(CellFailure(cell: cell, line: line.flatMap { cell.lines.contains($0) ? $0 : nil }, message: message))
+            results[n]!.status = .failed(CellFailure(cell: cell, line: line.flatMap { cell.owns(line: $0) ? $0 : nil }, message: message))
             return []
         case .unexpectedSuccess:
             reported.insert(n)
@@ -184,8 +186,10 @@ struct CellRecorder: Sendable {
         } else if let n = lastStarted, !ended.contains(n), let cell = cells[n] {
             // Started and never ended: this cell crashed, or the program exited in it.
             if results[n]!.status.failure == nil {
-                let crash = CrashReport(stderr: stderrByCell[n] ?? "", sourcePath: sourcePath, lines: cell.lines, termination: termination)
-                results[n]!.status = .failed(CellFailure(cell: cell, line: crash.line, column: crash.column, message: crash.message))
+                let crash = CrashReport(stderr: stderrByCell[n] ?? "", sourcePath: sourcePath, owns: cell.owns(line:), termination: termination)
+                // A column inside an inline value counts in the generated line: left out.
+                let column = crash.line.flatMap { cell.lines.contains($0) ? crash.column : nil }
+                results[n]!.status = .failed(CellFailure(cell: cell, line: crash.line, column: column, message: crash.message))
             }
             results[n]!.seconds = clock.elapsed(at: now)
             events.append(.cellFinished(results[n]!))

@@ -11,13 +11,18 @@ public struct CrashReport: Equatable, Sendable {
     /// Reads `stderr` of a crashed cell; `sourcePath` is the lesson path the program's
     /// `#sourceLocation`s name, `lines` the cell's lines (a frame outside them is not the cell's).
     init(stderr: String, sourcePath: String, lines: ClosedRange<Int>, termination: LessonProcess.Termination) {
+        self.init(stderr: stderr, sourcePath: sourcePath, owns: lines.contains, termination: termination)
+    }
+
+    /// `owns` says which lesson lines are the cell's: its code, and its inline values' lines.
+    init(stderr: String, sourcePath: String, owns: (Int) -> Bool, termination: LessonProcess.Termination) {
         var line: Int?, column: Int?
         // The backtrace names the user frame as "... at <lesson>.md:26:10".
         let marker = " at " + sourcePath + ":"
         for text in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
             guard let range = text.range(of: marker) else { continue }
             let numbers = text[range.upperBound...].split(separator: ":").compactMap { Int($0.prefix { $0.isNumber }) }
-            if let first = numbers.first, lines.contains(first) { line = first; column = numbers.count > 1 ? numbers[1] : nil; break }
+            if let first = numbers.first, owns(first) { line = first; column = numbers.count > 1 ? numbers[1] : nil; break }
         }
         var message = CrashReport.message(in: stderr)
         if message.isEmpty {

@@ -34,9 +34,9 @@ struct Executor: Sendable {
         let deliver: @Sendable ([RunEvent]) -> Void = { events in for event in events { delivery.async { onEvent(event) } } }
 
         var environment = self.environment
-        environment["LESSON_RUN_TAG"] = framing.tag
-        environment["LESSON_FIGURE_DIR"] = figureDirectory.path
-        environment["LESSON_SOURCE"] = URL(fileURLWithPath: sourcePath).lastPathComponent
+        environment[LessonEnvironment.runTag] = framing.tag
+        environment[LessonEnvironment.figureDirectory] = figureDirectory.path
+        environment[LessonEnvironment.source] = URL(fileURLWithPath: sourcePath).lastPathComponent
         let process: LessonProcess
         do {
             process = try LessonProcess(executable: executable, workingDirectory: workingDirectory, environment: environment, interruption: interruption)

@@ -1,4 +1,5 @@
 import Foundation
+import LessonWire
 
 /// Lesson -> ExecutedLesson: compiles the lesson's cells into one program against the project's
 /// modules, runs it, and collects each cell's outputs. Renders nothing.
@@ -31,8 +32,26 @@ public struct LessonRunner: Sendable {
         // From here to the end the lesson holds its share of the cores (its compiler uses one too).
         let shared = threadShare?.join(in: work)
         defer { if let shared { threadShare?.leave(shared.file) } }
-        var environment = ["LESSON_THREADS": String(shared?.threads ?? threads)]
-        if let shared { environment["LESSON_THREADS_FILE"] = shared.file.path }
+        var environment = [LessonEnvironment.threads: String(shared?.threads ?? threads)]
+        if let shared { environment[LessonEnvironment.threadsFile] = shared.file.path }
+        let compiled = try compile(lesson, in: work, onEvent: onEvent)
+        return execute(compiled, environment: environment, figureDirectory: figureDirectory, onEvent: onEvent)
+    }
+
+    /// A lesson compiled once, to be run once (a build) or many times (an audit): the program,
+    /// the results of what compiling decided (`expect: compile-error` cells, the cell that does
+    /// not compile), and the cells the program runs.
+    public struct CompiledLesson: Sendable {
+        let lesson: Lesson
+        let sourcePath: String
+        let executable: URL?
+        let program: [Cell]
+        let results: [Int: CellResult]
+        let compileFailure: Cell?
+    }
+
+    /// Compiles `lesson` into `work` (which the caller removes).
+    public func compile(_ lesson: Lesson, in work: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) throws -> CompiledLesson {
         // Absolute, so crash reports name it.
         let sourcePath = lesson.file.standardizedFileURL.path
         var results: [Int: CellResult] = [:]
@@ -64,30 +83,43 @@ public struct LessonRunner: Sendable {
         if !compiled.ok, let missing = Toolchain.missingLibrary(in: compiled.diagnostics) { throw missing }
         if !compiled.ok {
             let all = diagnostics(compiled.diagnostics, sourcePath: sourcePath)
-            guard let failing = all.lazy.compactMap({ d in program.first { $0.lines.contains(d.line) } }).first else {
+            guard let failing = all.lazy.compactMap({ d in program.first { $0.owns(line: d.line) } }).first else {
                 let first = compiled.diagnostics.components(separatedBy: "\n").first { $0.contains("error:") } ?? compiled.diagnostics
                 throw MachineryError.compilerFailedOutsideCells(lesson: lesson.slug, message: first)
             }
-            let inCell = all.filter { failing.lines.contains($0.line) }
+            let inCell = all.filter { failing.owns(line: $0.line) }
             // Every error of the cell is in its output; the one-line failure names the first and counts the rest.
-            let first = inCell.first?.text ?? "see the compiler's message"
+            var first = inCell.first?.text ?? "see the compiler's message"
+            if let line = inCell.first?.line, let value = failing.inlineValues.first(where: { $0.line == line }) {
+                first = "in the inline value '\(value.expression)': " + first
+            }
             let message = inCell.count > 1 ? "\(inCell.count) compile errors, the first: \(first)" : "compile error: \(first)"
-            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: inCell.first?.column, message: message))
+            // A column inside an inline value counts in the generated line, not the lesson's: left out.
+            let column = inCell.first.flatMap { failing.lines.contains($0.line) ? $0.column : nil }
+            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: column, message: message))
             results[failing.number]!.outputs = [.errorText(inCell.map { "\(lesson.slug).md:\($0.line):\($0.column): error: \($0.text)" }.joined(separator: "\n") + "\n")]
             compileFailure = failing
             program = program.filter { $0.number < failing.number }
             compiled = program.isEmpty ? (true, "", "none") : try compile(program, sourcePath: sourcePath, in: work, name: "prefix", typecheckOnly: false)
             guard compiled.ok else { throw MachineryError.prefixDoesNotCompile(lesson: lesson.slug, cell: failing.number) }
         }
-        if !program.isEmpty {
-            var executor = Executor(cells: program, sourcePath: sourcePath, defaultTimeout: defaultTimeout, environment: environment)
+        return CompiledLesson(lesson: lesson, sourcePath: sourcePath, executable: program.isEmpty ? nil : work.appendingPathComponent(compiled.executableName),
+                              program: program, results: results, compileFailure: compileFailure)
+    }
+
+    /// Runs a compiled lesson's program with `environment` added to what every run gets.
+    public func execute(_ compiled: CompiledLesson, environment: [String: String], figureDirectory: URL,
+                        onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> ExecutedLesson {
+        var results = compiled.results
+        if let executable = compiled.executable {
+            var executor = Executor(cells: compiled.program, sourcePath: compiled.sourcePath, defaultTimeout: defaultTimeout, environment: environment)
             executor.interruption = interruption
-            let executable = work.appendingPathComponent(compiled.executableName)
             for result in executor.run(executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot, onEvent: onEvent) {
                 results[result.cell.number] = result
             }
         }
-        if let failing = compileFailure {
+        let lesson = compiled.lesson
+        if let failing = compiled.compileFailure {
             onEvent(.cellStarted(failing))
             onEvent(.cellFinished(results[failing.number]!))
         }

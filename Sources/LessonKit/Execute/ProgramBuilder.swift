@@ -1,4 +1,5 @@
 import Foundation
+import LessonWire
 
 /// Writes one Swift program for a lesson: its cells in order as top-level code (so values persist
 /// from cell to cell), each between `NotebookRuntime.cell(n)` markers and `#sourceLocation`
@@ -16,7 +17,7 @@ enum ProgramBuilder {
         import Foundation
         import Notebook
 
-        CNN.Runtime.configure(threads: Int(ProcessInfo.processInfo.environment["LESSON_THREADS"] ?? "") ?? 1)
+        CNN.Runtime.configure(threads: Int(ProcessInfo.processInfo.environment["\(LessonEnvironment.threads)"] ?? "") ?? 1)
         NotebookRuntime.followThreadShare { CNN.Runtime.setThreads($0) }
         NotebookRuntime.start()
 
@@ -26,8 +27,16 @@ enum ProgramBuilder {
     static func program(_ cells: [Cell], sourcePath: String) -> String {
         var out = preamble
         let quoted = sourcePath.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        func inline(_ value: InlineValue) -> String {
+            // `try` only where the expression has one: a `try` with nothing to throw is a warning.
+            let mayThrow = value.expression.range(of: #"\btry\b"#, options: .regularExpression) != nil
+            return "#sourceLocation(file: \"\(quoted)\", line: \(value.line))\n"
+                + "\(mayThrow ? "try " : "")NotebookRuntime.inlineValue(\(value.index)) { (\(value.expression)) }\n"
+                + "#sourceLocation()\n"
+        }
         for cell in cells {
             out += "NotebookRuntime.cell(\(cell.number))\n"
+            for value in cell.inlineValues where value.beforeCode { out += inline(value) }
             let body = cell.options.output ? LastExpression.wrapped(cell.code) : cell.code
             if cell.options.expect == .error {
                 // In a closure run in a child process: it may trap without ending the lesson.
@@ -37,6 +46,7 @@ enum ProgramBuilder {
             out += body + "\n"
             out += "#sourceLocation()\n"
             if cell.options.expect == .error { out += "}\n" }
+            for value in cell.inlineValues where !value.beforeCode { out += inline(value) }
         }
         out += "NotebookRuntime.finish()\n"
         return out

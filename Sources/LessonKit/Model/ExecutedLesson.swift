@@ -9,8 +9,10 @@ public enum CellOutput: Codable, Equatable, Sendable {
     case figure(FigureOutput)
     case display(String)               // a value shown as Out[n]
     case table(TableOutput)
-    case check(passed: Bool, claim: String)
+    /// An `expect`: its claim, the lesson line of the call, and the value it compared when it says.
+    case check(passed: Bool, claim: String, line: Int?, found: String?)
     case progress([String])            // a training log, one line per epoch
+    case inlineValue(index: Int, text: String)  // shown in the prose, not under the cell
 }
 
 /// Why a cell failed, where, and which cell: carried as is from the executor to the page, the

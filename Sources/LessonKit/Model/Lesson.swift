@@ -12,6 +12,8 @@ public struct Lesson: Equatable, Sendable {
     public let source: String
 
     public var cells: [Cell] { blocks.compactMap { if case let .cell(c) = $0 { return c } else { return nil } } }
+    /// Every inline value of the prose, in document order.
+    public var inlineValues: [InlineValue] { cells.flatMap(\.inlineValues).sorted { $0.index < $1.index } }
 }
 
 /// A piece of a lesson: prose (Markdown) or a Swift cell.
@@ -34,6 +36,15 @@ public struct Cell: Equatable, Sendable {
     /// The code, options lines included (they are Swift comments), without the fences.
     public let code: String
     public let options: CellOptions
+    /// The prose's inline values this cell's run evaluates (see `InlineValues.attach`).
+    public var inlineValues: [InlineValue] = []
+
+    /// The cell's code lines, or the line of one of its inline values: where a failure of its run
+    /// can point.
+    public func owns(line: Int) -> Bool { lines.contains(line) || inlineValues.contains { $0.line == line } }
+
+    /// What the cell runs besides its code, for the run's key: its inline values' expressions.
+    var inlineKey: [String] { inlineValues.map { "\($0.beforeCode ? "<" : ">")\($0.expression)" } }
 
     /// The code without its leading `//|` option lines, as the page shows it.
     public var displayCode: String {

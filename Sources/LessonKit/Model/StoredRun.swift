@@ -23,6 +23,8 @@ public struct StoredRun: Codable, Equatable, Sendable {
         public var status: CellStatus
         public var outputs: [CellOutput]
         public var seconds: Double?
+        /// The inline values the cell's run evaluated (`Cell.inlineKey`); absent in older runs.
+        public var inline: [String]?
     }
 
     static let fileName = ".executed.json"
@@ -31,7 +33,7 @@ public struct StoredRun: Codable, Equatable, Sendable {
         self.key = key; self.codeKey = codeKey; self.coreKey = coreKey; self.dataKey = dataKey
         swiftVersion = executed.swiftVersion
         builtAt = executed.builtAt
-        cells = executed.results.map { StoredCell(code: $0.cell.code, firstLine: $0.cell.firstLine, status: $0.status, outputs: $0.outputs, seconds: $0.seconds) }
+        cells = executed.results.map { StoredCell(code: $0.cell.code, firstLine: $0.cell.firstLine, status: $0.status, outputs: $0.outputs, seconds: $0.seconds, inline: $0.cell.inlineKey) }
     }
 
     /// The executed lesson for `lesson`, or nil when its cells are not exactly the ones that ran.
@@ -39,7 +41,7 @@ public struct StoredRun: Codable, Equatable, Sendable {
     /// move with them.
     func executed(for lesson: Lesson) -> ExecutedLesson? {
         let current = lesson.cells
-        guard current.count == cells.count, zip(current, cells).allSatisfy({ $0.code == $1.code }) else { return nil }
+        guard current.count == cells.count, zip(current, cells).allSatisfy({ $0.code == $1.code && $0.inlineKey == ($1.inline ?? []) }) else { return nil }
         let results = zip(current, cells).map { cell, stored in
             let shift = cell.firstLine - stored.firstLine
             var status = stored.status

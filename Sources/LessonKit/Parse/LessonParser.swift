@@ -37,7 +37,7 @@ public enum LessonParser {
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw LessonError(file: displayPath, line: 1, message: "the lesson is empty")
         }
-        let blocks = try splitBlocks(body, lineOffset: bodyStart, lines: lines, file: displayPath)
+        let blocks = try InlineValues.attach(splitBlocks(body, lineOffset: bodyStart, lines: lines, file: displayPath), file: displayPath)
         try ExerciseMarks.validate(blocks, file: displayPath)
         let title = front["title"] ?? firstHeading(body) ?? slug
         return Lesson(slug: slug, file: file, title: title, summary: front["summary"] ?? "", blocks: blocks, source: text)

@@ -80,7 +80,7 @@ public struct ExerciseChecker: Sendable {
             var claims: [String] = [], found: [String] = []
             for output in result.outputs {
                 switch output {
-                case let .check(false, claim): claims.append(claim)
+                case let .check(false, claim, _, _): claims.append(claim)
                 case let .display(value): found.append(value)
                 case let .text(text) where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
                     found.append(text.trimmingCharacters(in: .whitespacesAndNewlines))

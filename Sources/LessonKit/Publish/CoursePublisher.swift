@@ -40,7 +40,7 @@ public struct CoursePublisher: Sendable {
     /// temporary and staging folders.
     public var interruption: Interruption?
     /// Bumped when the runner's output format changes, so old caches miss.
-    public static let formatVersion = "lessons-format-2"
+    public static let formatVersion = "lessons-format-3"
 
     public init(lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings) {
         self.lessonsDirectory = lessonsDirectory

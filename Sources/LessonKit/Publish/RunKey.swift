@@ -12,7 +12,7 @@ struct RunKey: Equatable, Sendable {
 
     init(lesson: Lesson, core: String, data: String) {
         // The slug too: the program's crash reports and `#sourceLocation`s name the file.
-        code = fingerprint([CoursePublisher.formatVersion, lesson.slug] + lesson.cells.map(\.code))
+        code = fingerprint([CoursePublisher.formatVersion, lesson.slug] + lesson.cells.flatMap { [$0.code] + $0.inlineKey })
         self.core = fingerprint([core])
         self.data = fingerprint([data])
     }

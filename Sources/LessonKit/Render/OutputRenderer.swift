@@ -15,7 +15,8 @@ struct OutputRenderer {
         case let .text(t): return "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
         case let .errorText(t): return "<pre class=\"stderr\">\(HTML.escape(t))</pre>"
         case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
-        case let .check(passed, claim): return "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
+        case let .check(passed, claim, _, _): return "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
+        case .inlineValue: return ""
         case let .progress(lines): return "<pre class=\"log\">\(HTML.escape(lines.joined(separator: "\n")))</pre>"
         case let .table(t): return table(t)
         case let .figure(f): return figure(f, in: cell)

@@ -48,11 +48,14 @@ public enum PageRenderer {
         for r in executed.results { resultsByNumber[r.cell.number] = r }
         let (references, figures) = crossReferences(lesson, results: resultsByNumber)
         // The cell whose failure kept the later ones from running, named on their badges.
+        var inlineValues: [Int: String] = [:], nextInline = 0
+        for case let .inlineValue(index, text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
         let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?.cell.number
         for block in lesson.blocks {
             switch block {
             case let .prose(markdown, line):
-                let rendered = ProseRenderer.render(markdown, file: displayPath, line: line, usedIds: &usedIds, references: references)
+                let rendered = ProseRenderer.render(markdown, file: displayPath, line: line, usedIds: &usedIds, references: references,
+                                                     inlineValues: inlineValues, nextInline: &nextInline)
                 body += rendered.html
                 headings += rendered.headings
                 warnings += rendered.warnings

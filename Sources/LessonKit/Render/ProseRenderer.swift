@@ -18,13 +18,17 @@ public struct Heading: Equatable, Sendable {
 /// sees it (so `_` and `*` inside formulas stay TeX) and put back as MathML.
 enum ProseRenderer {
     static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>) -> (html: String, headings: [Heading], warnings: [LessonError]) {
-        let r = render(markdown, file: file, line: firstLine, usedIds: &usedIds, references: [:])
+        var nextInline = 0
+        let r = render(markdown, file: file, line: firstLine, usedIds: &usedIds, references: [:], inlineValues: [:], nextInline: &nextInline)
         return (r.html, r.headings, r.warnings + r.errors)
     }
 
     /// `references` resolves `@fig-name` and its kin; an unknown one is an error at its line.
+    /// `inlineValues` are the run's values of `` `{swift} expr` `` by their number in the lesson;
+    /// `nextInline` is the number of this block's first one (and is moved past its last).
     static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
-                       references: [String: CrossReference]) -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError]) {
+                       references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int)
+        -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError]) {
         var warnings: [LessonError] = [], errors: [LessonError] = []
         var formulas: [String] = []       // HTML, by placeholder number
         var formulaSources: [String] = [] // TeX, by placeholder number
@@ -47,7 +51,22 @@ enum ProseRenderer {
                 return placeholder("<code class=\"math-error\">\(HTML.escape(tex))</code>", tex: tex)
             } catch { return tex }
         }
-        for (offset, line) in markdown.components(separatedBy: "\n").enumerated() {
+        // Inline values first, each swapped for a placeholder of its escaped value: what the
+        // program printed is text, never Markdown or HTML.
+        var lines = markdown.components(separatedBy: "\n")
+        let occurrences = InlineValues.scan(markdown)
+        for occurrence in occurrences.reversed() {
+            let index = nextInline + occurrences.firstIndex(of: occurrence)!
+            let html: String
+            if let value = inlineValues[index] {
+                html = "<span class=\"inline-value\">\(HTML.escape(value))</span>"
+            } else {
+                html = "<code class=\"inline-missing\" title=\"not computed: the lesson did not run this far\">\(HTML.escape(occurrence.expression))</code>"
+            }
+            lines[occurrence.lineOffset].replaceSubrange(occurrence.range, with: placeholder(html, tex: inlineValues[index] ?? occurrence.expression))
+        }
+        nextInline += occurrences.count
+        for (offset, line) in lines.enumerated() {
             let lineNumber = firstLine + offset
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle(); protected.append(line); continue }

@@ -157,6 +157,90 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    func testMergeLayers() {
+        var g = RandomGenerator(seed: 10)
+        let a = Tensor.normal([2, 3, 3, 2], generator: &g), b = Tensor.normal([2, 3, 3, 2], generator: &g), c = Tensor.normal([2, 3, 3, 2], generator: &g)
+        let add = Add()
+        assertPasses(checkGradients("add of three", inputs: [("a", a), ("b", b), ("c", c)],
+            forward: { add.forward($0, mode: .training) },
+            backward: { xs, dy in _ = add.forward(xs, mode: .training); return add.backward(merged: dy) }))
+        let d = Tensor.normal([2, 3, 3, 1], generator: &g), e = Tensor.normal([2, 1, 3, 2], generator: &g)
+        let channels = Concatenate()
+        assertPasses(checkGradients("concatenate channels", inputs: [("a", a), ("d", d)],
+            forward: { channels.forward($0, mode: .training) },
+            backward: { xs, dy in _ = channels.forward(xs, mode: .training); return channels.backward(merged: dy) }))
+        let rows = Concatenate(axis: 1)
+        assertPasses(checkGradients("concatenate rows", inputs: [("a", a), ("e", e), ("b", b)],
+            forward: { rows.forward($0, mode: .training) },
+            backward: { xs, dy in _ = rows.forward(xs, mode: .training); return rows.backward(merged: dy) }))
+    }
+
+    func testZeroPadding() {
+        let x = Tensor.normal([2, 3, 4, 2], seed: 11)
+        for (t, b, l, r) in [(1, 1, 1, 1), (1, 0, 0, 2), (0, 0, 3, 0)] {
+            assertPasses(checkGradients("zeroPad2d (\(t), \(b), \(l), \(r))", inputs: [("x", x)],
+                forward: { zeroPad2d($0[0], top: t, bottom: b, left: l, right: r) },
+                backward: { _, dy in [zeroPad2dBackward(outputGradient: dy, top: t, bottom: b, left: l, right: r)] }))
+        }
+        // The padded cells are zero, the rest is x.
+        let y = zeroPad2d(x, top: 1, bottom: 0, left: 0, right: 2)
+        XCTAssertEqual(y.shape, [2, 4, 6, 2])
+        XCTAssertEqual(y[0, 0, 0, 0], 0)
+        XCTAssertEqual(y[1, 3, 3, 1], x[1, 2, 3, 1])
+        XCTAssertEqual(y[1, 3, 4, 1], 0)
+    }
+
+    func testRegularizers() {
+        // Away from 0, where |w| has its kink.
+        let w = Tensor.normal([4, 5], seed: 12).map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 }
+        for regularizer in [Regularizer.l2(0.3), .l1(0.2), .l1l2(l1: 0.1, l2: 0.05)] {
+            assertPasses(checkGradients("\(regularizer)", inputs: [("w", w)],
+                forward: { Tensor(scalar: regularizer.penalty($0[0])) },
+                backward: { xs, dy in [regularizer.gradient(xs[0]) * dy.scalars[0]] }, step: 1e-3))
+        }
+        XCTAssertEqual(Regularizer.l2(0.5).penalty(Tensor([1, -2])), 2.5, "Keras 3's L2 is λ·Σw², no 1/2")
+        XCTAssertEqual(Regularizer.l1(0.5).penalty(Tensor([1, -2])), 1.5)
+    }
+
+    /// Batch normalisation after a convolution (per channel over N, H, W), and weight penalties,
+    /// through whole models of both kinds; a functional graph with a shared layer and fan-out.
+    func testConvolutionBatchNormAndPenaltiesThroughModels() {
+        let x = Tensor.normal([4, 6, 6, 2], seed: 13), labels = Tensor([0, 1, 2, 1])
+        let sequential = Sequential([
+            Conv2D(3, kernelSize: 3, padding: .same, kernelRegularizer: .l2(0.05), inputShape: [6, 6, 2]),
+            BatchNormalization(),
+            Activation(.tanh),
+            ZeroPadding2D(padding: ((1, 0), (0, 1))),
+            Conv2D(2, kernelSize: 3, strides: 2, activation: .tanh, kernelRegularizer: .l1(0.05)),
+            Flatten(),
+            Dense(3, activation: .softmax, kernelRegularizer: .l2(0.1)),
+        ], seed: 14)
+        sequential.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
+        let results = sequential.checkGradients(x, labels)
+        XCTAssertEqual(results.count, 8)
+        for (parameter, error) in results { XCTAssertLessThan(error, 2e-2, "\(parameter)") }
+
+        // Residual: conv -> BN -> tanh, a shared convolution called twice, Add reading the block's
+        // input again (fan-out), Concatenate of two branches, a dense head.
+        let inputs = Input(shape: [6, 6, 2])
+        let stem = Activation(.tanh)(BatchNormalization()(Conv2D(3, kernelSize: 3, padding: .same)(inputs)))
+        let shared = Conv2D(3, kernelSize: 3, padding: .same, activation: .tanh, kernelRegularizer: .l2(0.05))
+        let block = Add()([stem, shared(shared(stem)), stem])
+        let joined = Concatenate()([AveragePooling2D(2)(block), Conv2D(2, kernelSize: 2, strides: 2)(ZeroPadding2D(padding: 0)(stem))])
+        let outputs = Dense(3, activation: .softmax, kernelRegularizer: .l1(0.02))(Flatten()(joined))
+        let functional = Model(inputs: inputs, outputs: outputs, seed: 15)
+        functional.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
+        let graphResults = functional.checkGradients(x, labels)
+        XCTAssertEqual(graphResults.map(\.parameter), ["conv2d/kernel", "conv2d/bias", "batch_normalization/gamma", "batch_normalization/beta",
+                                                        "conv2d_1/kernel", "conv2d_1/bias", "conv2d_2/kernel", "conv2d_2/bias",
+                                                        "dense/kernel", "dense/bias"])
+        for (parameter, error) in graphResults { XCTAssertLessThan(error, 2e-2, "\(parameter)") }
+        // The input gradient through the graph (fan-out of the input into the stem only).
+        assertPasses(checkGradients("functional model input", inputs: [("x", x)],
+            forward: { functional.run($0[0], mode: .inferenceForBackward, logits: false).output },
+            backward: { xs, dy in [functional.inputGradient(xs[0], outputGradient: dy)] }, step: 1e-2))
+    }
+
     /// Backpropagation through a whole small CNN, parameter by parameter.
     func testWholeModel() {
         let model = Sequential([

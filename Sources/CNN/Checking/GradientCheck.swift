@@ -55,7 +55,7 @@ public func checkGradients(_ operation: String, inputs: [(name: String, value: T
     return GradientCheckResult(operation: operation, entries: entries, tolerance: tolerance)
 }
 
-extension Sequential {
+extension Model {
     /// Checks every trainable parameter's backpropagated gradient against central differences of
     /// the model's loss on (x, y), layer by layer. The loss is taken in training mode (batch
     /// normalisation uses the batch's statistics, as the backward pass assumes); running statistics

@@ -100,7 +100,7 @@ private func integers(_ value: Any?) -> [Int]? {
     return result
 }
 
-extension Sequential {
+extension Model {
     /// Saves every parameter as "layer/parameter" ("conv2d/kernel", "dense_1/bias") in safetensors.
     public func saveWeights(to url: URL) throws {
         ensureBuilt()

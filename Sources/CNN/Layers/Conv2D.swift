@@ -1,6 +1,6 @@
 /// A 2-D convolution layer, as Keras' `Conv2D(filters, kernel_size, strides, padding, activation)`.
 /// Input [N, H, W, C], kernel [KH, KW, C, filters], bias [filters], output [N, OH, OW, filters].
-public final class Conv2D: ActivatedLayer {
+public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     public var name = "conv2d"
     public let typeName = "Conv2D"
     public let filters: Int
@@ -11,6 +11,8 @@ public final class Conv2D: ActivatedLayer {
     public let useBias: Bool
     public let kernelInitializer: Initializer
     public let biasInitializer: Initializer
+    /// The kernel's weight penalty (Keras' `kernel_regularizer`), if any.
+    public let kernelRegularizer: Regularizer?
     public let declaredInputShape: [Int]?
     /// Whether `backward` computes dL/dinput; the model turns it off for its first layer, whose
     /// input is the data (dL/dimage is not needed to train, and is the most expensive to compute).
@@ -34,7 +36,7 @@ public final class Conv2D: ActivatedLayer {
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                inputShape: [Int]? = nil) {
+                kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil) {
         require(filters >= 1, "Conv2D: filters must be at least 1, got \(filters)")
         self.filters = filters
         self.kernelSize = kernelSize
@@ -44,6 +46,7 @@ public final class Conv2D: ActivatedLayer {
         self.useBias = useBias
         self.kernelInitializer = kernelInitializer
         self.biasInitializer = biasInitializer
+        self.kernelRegularizer = kernelRegularizer
         self.declaredInputShape = inputShape
     }
 
@@ -51,10 +54,10 @@ public final class Conv2D: ActivatedLayer {
     public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
                             activation: ActivationFunction = .linear, useBias: Bool = true,
                             kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                            inputShape: [Int]? = nil) {
+                            kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil) {
         self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
                   activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                  biasInitializer: biasInitializer, inputShape: inputShape)
+                  biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, inputShape: inputShape)
     }
 
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
@@ -64,6 +67,35 @@ public final class Conv2D: ActivatedLayer {
         let shape = [kernelSize.0, kernelSize.1, inputShape[2], filters]
         kernel = Parameter(name: "kernel", value: kernelInitializer.make(shape, generator: &generator))
         bias = useBias ? Parameter(name: "bias", value: biasInitializer.make([filters], generator: &generator)) : nil
+    }
+
+    public func inputShapeProblem(_ inputShape: [Int]) -> String? {
+        if let problem = windowProblem(name, typeName, inputShape: inputShape, kernelSize: kernelSize, strides: strides, padding: padding) {
+            return problem
+        }
+        if let kernel, kernel.value.shape[2] != inputShape[2] {
+            return "\(name): input has \(inputShape[2]) channels but the kernel expects \(kernel.value.shape[2]) (a layer called twice shares its weights)"
+        }
+        return nil
+    }
+
+    /// Every field a backward pass reads, for a model that calls this layer at several places.
+    private struct Cache {
+        var cols: [Float], colsInput: Tensor?, geometry: WindowGeometry?, inputShape: [Int]
+        var preActivation: Tensor?, output: Tensor?, pooledCache: (cache: ConvolutionPoolingCache, pool: ObjectIdentifier)?
+    }
+
+    public func takeCache() -> Any? {
+        let cache = Cache(cols: cols, colsInput: colsInput, geometry: geometry, inputShape: inputShape,
+                          preActivation: preActivation, output: output, pooledCache: pooledCache)
+        clearCache()
+        return cache
+    }
+
+    public func restoreCache(_ cache: Any?) {
+        guard let cache = cache as? Cache else { clearCache(); return }
+        cols = cache.cols; colsInput = cache.colsInput; geometry = cache.geometry; inputShape = cache.inputShape
+        preActivation = cache.preActivation; output = cache.output; pooledCache = cache.pooledCache
     }
 
     public func outputShape(inputShape: [Int]) -> [Int] {

@@ -53,6 +53,10 @@ public protocol Layer: AnyObject {
     func outputShape(inputShape: [Int]) -> [Int]
     func forward(_ x: Tensor, mode: ForwardMode) -> Tensor
     func backward(_ outputGradient: Tensor) -> Tensor
+    /// Why the layer cannot take inputs of `inputShape` (batch axis excluded), or nil when it can:
+    /// a functional model asks when the layer is called on a symbolic tensor, so the error points
+    /// at that call ("conv2d: Conv2D takes [H, W, C] inputs, got [784]").
+    func inputShapeProblem(_ inputShape: [Int]) -> String?
 }
 
 extension Layer {
@@ -61,6 +65,7 @@ extension Layer {
     public var declaredInputShape: [Int]? { nil }
     public var parameters: [Parameter] { [] }
     public func build(inputShape: [Int], generator: inout RandomGenerator) {}
+    public func inputShapeProblem(_ inputShape: [Int]) -> String? { nil }
     /// The current values of its parameters (Keras' `get_weights()`).
     public var weights: [Tensor] { parameters.map(\.value) }
     /// dL/dparameter from the last backward pass, in the order of `weights`.
@@ -87,6 +92,36 @@ extension ActivatedLayer {
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor { forwardWithPreActivation(x, mode: mode).output }
 }
 
+/// A layer a functional model may call at several places (Keras' shared layers: one set of
+/// weights, each call its own backward pass). A layer keeps the cache of its last caching forward
+/// pass; the model takes each call's cache out after that call's forward pass and hands it back
+/// before that call's backward pass.
+public protocol ShareableLayer: Layer {
+    /// What the last caching forward pass kept for `backward`, handed over and forgotten.
+    func takeCache() -> Any?
+    /// Puts back a cache `takeCache()` returned.
+    func restoreCache(_ cache: Any?)
+}
+
+/// A layer whose kernel may carry a weight penalty (Keras' `kernel_regularizer`).
+public protocol RegularizedLayer: Layer {
+    var kernel: Parameter? { get }
+    var kernelRegularizer: Regularizer? { get }
+}
+
+/// Why a window (convolution or pooling) cannot slide over [H, W, C] inputs of `inputShape`, or nil.
+func windowProblem(_ layer: String, _ typeName: String, inputShape: [Int], kernelSize: (Int, Int), strides: (Int, Int), padding: Padding) -> String? {
+    guard inputShape.count == 3 else { return "\(layer): \(typeName) takes [H, W, C] inputs, got \(inputShape)" }
+    let py = padding.amounts(input: inputShape[0], kernel: kernelSize.0, stride: strides.0, axis: 0)
+    let px = padding.amounts(input: inputShape[1], kernel: kernelSize.1, stride: strides.1, axis: 1)
+    let oh = outputSize(input: inputShape[0], kernel: kernelSize.0, stride: strides.0, paddingBefore: py.before, paddingAfter: py.after)
+    let ow = outputSize(input: inputShape[1], kernel: kernelSize.1, stride: strides.1, paddingBefore: px.before, paddingAfter: px.after)
+    guard oh >= 1, ow >= 1 else {
+        return "\(layer): a \(kernelSize.0)x\(kernelSize.1) window does not fit a \(inputShape[0])x\(inputShape[1]) input with padding \(padding)"
+    }
+    return nil
+}
+
 /// Keras' default layer names: "conv2d", "max_pooling2d", ...
 func kerasBaseName(_ typeName: String) -> String {
     switch typeName {
@@ -95,6 +130,8 @@ func kerasBaseName(_ typeName: String) -> String {
     case "AveragePooling2D": return "average_pooling2d"
     case "GlobalAveragePooling2D": return "global_average_pooling2d"
     case "BatchNormalization": return "batch_normalization"
+    case "ZeroPadding2D": return "zero_padding2d"
+    case "InputLayer": return "input_layer"
     default: return typeName.lowercased()
     }
 }

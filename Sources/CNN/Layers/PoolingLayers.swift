@@ -1,6 +1,6 @@
 /// Keras' `MaxPooling2D(pool_size, strides, padding)`: the largest value of each window, per
 /// channel. No parameters; the stride defaults to the window.
-public final class MaxPooling2D: Layer {
+public final class MaxPooling2D: ShareableLayer {
     public var name = "max_pooling2d"
     public let typeName = "MaxPooling2D"
     public let poolSize: (Int, Int)
@@ -22,6 +22,20 @@ public final class MaxPooling2D: Layer {
     /// A square window: `MaxPooling2D(2)`.
     public convenience init(_ poolSize: Int, strides: Int? = nil, padding: Padding = .valid) {
         self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding)
+    }
+
+    public func inputShapeProblem(_ inputShape: [Int]) -> String? {
+        windowProblem(name, typeName, inputShape: inputShape, kernelSize: poolSize, strides: strides, padding: padding)
+    }
+
+    public func takeCache() -> Any? {
+        defer { clearCache() }
+        return (winners, input, output, geometry, ranWithConvolution)
+    }
+
+    public func restoreCache(_ cache: Any?) {
+        guard let cache = cache as? ([Float]?, Tensor?, Tensor?, WindowGeometry?, Bool) else { clearCache(); return }
+        (winners, input, output, geometry, ranWithConvolution) = cache
     }
 
     public func outputShape(inputShape: [Int]) -> [Int] {
@@ -64,7 +78,7 @@ public final class MaxPooling2D: Layer {
 }
 
 /// Keras' `AveragePooling2D(pool_size, strides, padding)`: the mean of each window, per channel.
-public final class AveragePooling2D: Layer {
+public final class AveragePooling2D: ShareableLayer {
     public var name = "average_pooling2d"
     public let typeName = "AveragePooling2D"
     public let poolSize: (Int, Int)
@@ -81,6 +95,13 @@ public final class AveragePooling2D: Layer {
     public convenience init(_ poolSize: Int, strides: Int? = nil, padding: Padding = .valid) {
         self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding)
     }
+
+    public func inputShapeProblem(_ inputShape: [Int]) -> String? {
+        windowProblem(name, typeName, inputShape: inputShape, kernelSize: poolSize, strides: strides, padding: padding)
+    }
+
+    public func takeCache() -> Any? { defer { inputShape = [] }; return inputShape }
+    public func restoreCache(_ cache: Any?) { inputShape = cache as? [Int] ?? [] }
 
     public func outputShape(inputShape: [Int]) -> [Int] {
         let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
@@ -99,11 +120,16 @@ public final class AveragePooling2D: Layer {
 }
 
 /// Keras' `GlobalAveragePooling2D()`: [N, H, W, C] to [N, C].
-public final class GlobalAveragePooling2D: Layer {
+public final class GlobalAveragePooling2D: ShareableLayer {
     public var name = "global_average_pooling2d"
     public let typeName = "GlobalAveragePooling2D"
     private var inputShape: [Int] = []
     public init() {}
+    public func inputShapeProblem(_ inputShape: [Int]) -> String? {
+        inputShape.count == 3 ? nil : "\(name): GlobalAveragePooling2D takes [H, W, C] inputs, got \(inputShape)"
+    }
+    public func takeCache() -> Any? { defer { inputShape = [] }; return inputShape }
+    public func restoreCache(_ cache: Any?) { inputShape = cache as? [Int] ?? [] }
     public func outputShape(inputShape: [Int]) -> [Int] { [inputShape[2]] }
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         if mode.keepsCache { inputShape = x.shape }

@@ -1,11 +1,13 @@
 /// Keras' `Flatten()`: [N, H, W, C] to [N, H*W*C].
-public final class Flatten: Layer {
+public final class Flatten: ShareableLayer {
     public var name = "flatten"
     public let typeName = "Flatten"
     public let declaredInputShape: [Int]?
     private var inputShape: [Int] = []
     public init(inputShape: [Int]? = nil) { declaredInputShape = inputShape }
     public func outputShape(inputShape: [Int]) -> [Int] { [inputShape.reduce(1, *)] }
+    public func takeCache() -> Any? { defer { inputShape = [] }; return inputShape }
+    public func restoreCache(_ cache: Any?) { inputShape = cache as? [Int] ?? [] }
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         if mode.keepsCache { inputShape = x.shape }
         return flatten(x)
@@ -14,13 +16,15 @@ public final class Flatten: Layer {
 }
 
 /// Keras' `Activation(fn)`: an activation function as a layer of its own.
-public final class Activation: ActivatedLayer {
+public final class Activation: ActivatedLayer, ShareableLayer {
     public var name = "activation"
     public let typeName = "Activation"
     public let activation: ActivationFunction
     public private(set) var preActivation: Tensor?
     private var output: Tensor?
     public init(_ activation: ActivationFunction) { self.activation = activation }
+    public func takeCache() -> Any? { defer { preActivation = nil; output = nil }; return (preActivation, output) }
+    public func restoreCache(_ cache: Any?) { (preActivation, output) = cache as? (Tensor?, Tensor?) ?? (nil, nil) }
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
     public func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor) {
         let y = activation(x)
@@ -35,7 +39,7 @@ public final class Activation: ActivatedLayer {
 
 /// Keras' `Dropout(rate)`: in training, zeroes each value with probability `rate` (scaling the
 /// rest by 1 / (1 - rate)); at inference, passes values through.
-public final class Dropout: Layer {
+public final class Dropout: ShareableLayer {
     public var name = "dropout"
     public let typeName = "Dropout"
     public let rate: Float
@@ -49,6 +53,8 @@ public final class Dropout: Layer {
     }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) { self.generator = generator.split() }
+    public func takeCache() -> Any? { defer { mask = nil }; return mask }
+    public func restoreCache(_ cache: Any?) { mask = cache as? Tensor }
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         guard mode.isTraining, rate > 0 else {
@@ -68,7 +74,7 @@ public final class Dropout: Layer {
 /// Keras' `BatchNormalization(momentum: 0.99, epsilon: 0.001)` over the last (channel) axis.
 /// Training normalises with the batch's statistics and updates the running ones:
 /// running = momentum * running + (1 - momentum) * batch. Inference uses the running ones.
-public final class BatchNormalization: Layer {
+public final class BatchNormalization: ShareableLayer {
     public var name = "batch_normalization"
     public let typeName = "BatchNormalization"
     public let momentum: Float
@@ -97,6 +103,17 @@ public final class BatchNormalization: Layer {
     }
 
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
+
+    public func inputShapeProblem(_ inputShape: [Int]) -> String? {
+        guard !inputShape.isEmpty else { return "\(name): BatchNormalization needs at least a channel axis, got \(inputShape)" }
+        if let gamma, gamma.value.count != inputShape.last! {
+            return "\(name): input has \(inputShape.last!) channels but the layer normalises \(gamma.value.count) (a layer called twice shares its weights)"
+        }
+        return nil
+    }
+
+    public func takeCache() -> Any? { defer { cache = nil; inferenceInput = nil }; return (cache, inferenceInput) }
+    public func restoreCache(_ saved: Any?) { (cache, inferenceInput) = saved as? (BatchNormCache?, Tensor?) ?? (nil, nil) }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let gamma = requireBuilt(gamma, name), beta = requireBuilt(beta, name)

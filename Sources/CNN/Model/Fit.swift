@@ -1,6 +1,6 @@
 import Foundation
 
-extension Sequential {
+extension Model {
     /// Trains for `epochs` passes over (x, y) in batches of `batchSize`, shuffled with the model's
     /// seed, as Keras' `fit`. Validation comes from `validationData`, or else from the last
     /// `validationSplit` share of (x, y), taken before shuffling as Keras does: the first
@@ -16,7 +16,7 @@ extension Sequential {
         require(epochs >= 0 && batchSize >= 1, "fit: epochs must be >= 0 and batchSize >= 1")
         require(x.shape[0] == y.shape[0], "fit: \(x.shape[0]) inputs but \(y.shape[0]) targets")
         require(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1)")
-        guard let loss, let _ = optimizer else { fatalError("\(name): call compile(optimizer:loss:) before fit") }
+        guard let loss, let optimizer else { fatalError("\(name): call compile(optimizer:loss:) before fit") }
         let outputLoss = self.outputLoss
         var (trainX, trainY) = (x, y)
         var validation = validationData
@@ -57,6 +57,7 @@ extension Sequential {
             }
             let seconds = Date().timeIntervalSince(start)
             history.record(epoch: epoch, logs: logs, seconds: seconds)
+            history.learningRates.append(optimizer.learningRate)
             if verbose {
                 let perStep = seconds / Double(max(steps, 1)) * 1000
                 log("\(steps)/\(steps) - \(Int(seconds.rounded()))s - \(Int(perStep.rounded()))ms/step - \(formatLogs(logs))")

@@ -1,12 +1,16 @@
 /// What `fit` measured, one value per epoch for each metric ("loss", "accuracy", "val_loss",
-/// "val_accuracy"), as Keras' `History.history`.
+/// "val_accuracy"), as Keras' `History.history`, and the learning rate ("learning_rate").
 public struct History: Sendable {
     public internal(set) var epochs: [Int] = []
     public internal(set) var metrics: [String: [Float]] = [:]
     /// Seconds each epoch took.
     public internal(set) var epochSeconds: [Double] = []
+    /// The learning rate of each epoch's last step (a schedule's value there), Keras' key
+    /// "learning_rate": `history["learning_rate"]`. Kept apart from `metrics`, which holds what
+    /// the progress line prints.
+    public internal(set) var learningRates: [Float] = []
 
-    public subscript(metric: String) -> [Float] { metrics[metric] ?? [] }
+    public subscript(metric: String) -> [Float] { metric == "learning_rate" ? learningRates : metrics[metric] ?? [] }
 
     mutating func record(epoch: Int, logs: [String: Float], seconds: Double) {
         epochs.append(epoch)

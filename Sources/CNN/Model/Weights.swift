@@ -1,7 +1,7 @@
 // A model's weights in bulk, in Keras' order: layer by layer, each layer's parameters as
 // `Layer.parameters` lists them.
 
-extension Sequential {
+extension Model {
     /// Every parameter's values, layer by layer in Keras' order (kernel, bias; gamma, beta,
     /// moving mean, moving variance), as Keras' `get_weights()`.
     public func getWeights() -> [Tensor] { parameters.map(\.value) }

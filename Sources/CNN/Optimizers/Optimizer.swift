@@ -1,8 +1,16 @@
 /// Updates parameters from their gradients. Subclasses implement one step for one parameter;
-/// this base class clips gradients (Keras' `clipnorm`, `global_clipnorm`, `clipvalue`) and keeps
+/// this base class clips gradients (Keras' `clipnorm`, `global_clipnorm`, `clipvalue`), follows a
+/// learning-rate schedule, applies decoupled weight decay (Keras' `weight_decay`) and keeps
 /// per-parameter state.
 open class Optimizer {
+    /// The learning rate of the next step; with a schedule, set from it before each step.
     public var learningRate: Float
+    /// The learning rate as a function of the step count (Keras' `LearningRateSchedule`), if any:
+    /// each step uses `learningRateSchedule.learningRate(at: iterations)`, iterations counted before it.
+    public var learningRateSchedule: (any LearningRateSchedule)?
+    /// Decoupled weight decay (Keras' `weight_decay`, AdamW's 0.004): before each update every
+    /// trainable value moves by -value · weightDecay · learningRate, as Keras 3 applies it.
+    public var weightDecay: Float?
     /// Rescales each parameter's gradient whose L2 norm exceeds this to exactly this norm.
     public var clipNorm: Float?
     /// Rescales all gradients together when their joint L2 norm exceeds this.
@@ -23,6 +31,10 @@ open class Optimizer {
     /// Keras' class name, for messages.
     open var name: String { "Optimizer" }
 
+    /// The learning rate the next step will use (Keras' `optimizer.learning_rate`): the schedule's
+    /// value at `iterations`, or `learningRate`.
+    public var currentLearningRate: Float { learningRateSchedule?.learningRate(at: iterations) ?? learningRate }
+
     /// One update of every trainable parameter from its `gradient`.
     public func apply(to parameters: [Parameter]) {
         let trainable = parameters.filter(\.trainable)
@@ -30,6 +42,16 @@ open class Optimizer {
         if let globalClipNorm {
             let total = gradients.map { Double($0.norm()) * Double($0.norm()) }.reduce(0, +).squareRoot()
             if total > Double(globalClipNorm) { gradients = gradients.map { $0 * Float(Double(globalClipNorm) / total) } }
+        }
+        if let learningRateSchedule { learningRate = learningRateSchedule.learningRate(at: iterations) }
+        if let weightDecay {
+            // Keras 3: variable - variable * weight_decay * learning_rate, before the update.
+            let lr = learningRate
+            for parameter in trainable {
+                parameter.value.scalars.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<w.count { w[i] -= w[i] * weightDecay * lr }
+                }
+            }
         }
         iterations += 1
         for (parameter, gradient) in zip(trainable, gradients) {
@@ -73,6 +95,14 @@ public final class SGD: Optimizer {
         super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
     }
 
+    /// With a learning-rate schedule: `SGD(learningRate: ExponentialDecay(...))`.
+    public convenience init(learningRate: any LearningRateSchedule, momentum: Float = 0, nesterov: Bool = false,
+                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.init(learningRate: learningRate.learningRate(at: 0), momentum: momentum, nesterov: nesterov,
+                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        learningRateSchedule = learningRate
+    }
+
     override public var name: String { "SGD" }
     override public func makeSlots(for value: Tensor) -> [Tensor] { momentum == 0 ? [] : [Tensor(zeros: value.shape)] }
 
@@ -107,6 +137,14 @@ public final class RMSprop: Optimizer {
         self.rho = rho
         self.epsilon = epsilon
         super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    /// With a learning-rate schedule: `RMSprop(learningRate: CosineDecay(...))`.
+    public convenience init(learningRate: any LearningRateSchedule, rho: Float = 0.9, epsilon: Float = 1e-7,
+                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.init(learningRate: learningRate.learningRate(at: 0), rho: rho, epsilon: epsilon,
+                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        learningRateSchedule = learningRate
     }
 
     override public var name: String { "RMSprop" }
@@ -148,7 +186,7 @@ public final class RMSprop: Optimizer {
 
 /// Adam, Keras' form: m <- m + (g - m)(1 - b1), v <- v + (g^2 - v)(1 - b2),
 /// w <- w - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps); lr 0.001, b1 0.9, b2 0.999, eps 1e-7.
-public final class Adam: Optimizer {
+public class Adam: Optimizer {
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
@@ -159,6 +197,14 @@ public final class Adam: Optimizer {
         self.beta2 = beta2
         self.epsilon = epsilon
         super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    /// With a learning-rate schedule: `Adam(learningRate: PiecewiseConstantDecay(...))`.
+    public convenience init(learningRate: any LearningRateSchedule, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.init(learningRate: learningRate.learningRate(at: 0), beta1: beta1, beta2: beta2, epsilon: epsilon,
+                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        learningRateSchedule = learningRate
     }
 
     override public var name: String { "Adam" }
@@ -187,6 +233,28 @@ public final class Adam: Optimizer {
         swap(&m, &slots[0])
         swap(&v, &slots[1])
     }
+}
+
+/// AdamW, Keras 3's: Adam with decoupled weight decay. Before each Adam step every trainable value
+/// moves by -value · weightDecay · learningRate (biases and batch-norm scales too, as Keras does
+/// by default); defaults lr 0.001, weight decay 0.004, b1 0.9, b2 0.999, eps 1e-7.
+public final class AdamW: Adam {
+    public init(learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        super.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                   clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        self.weightDecay = weightDecay
+    }
+
+    /// With a learning-rate schedule: `AdamW(learningRate: CosineDecay(...), weightDecay: 1e-4)`.
+    public convenience init(learningRate: any LearningRateSchedule, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999,
+                            epsilon: Float = 1e-7, clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.init(learningRate: learningRate.learningRate(at: 0), weightDecay: weightDecay, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        learningRateSchedule = learningRate
+    }
+
+    override public var name: String { "AdamW" }
 }
 
 #if canImport(Glibc)

@@ -60,9 +60,9 @@ extension Lessons {
                     case let .compiling(slug):
                         reporter.write("compiling \(slug)\n", toStandardError: true)
                     case let .ran(slug, variant, claims, failed, seconds, done, total):
-                        let verdict = failed == 0 ? "\(claims) claims held" : "\(failed) of \(claims) claims FAILED"
-                        reporter.write("[\(done)/\(total)] \(slug), variant \(variant + 1) (\(variants[variant].name)): \(verdict), \(String(format: "%.1f s", seconds))\n",
-                                       toStandardError: true)
+                        let verdict = failed.isEmpty ? "\(claims) claims held" : "\(failed.count) of \(claims) claims FAILED"
+                        reporter.write("[\(done)/\(total)] \(slug), variant \(variant + 1) (\(variants[variant].name)): \(verdict), \(String(format: "%.1f s", seconds))\n"
+                                       + failed.map { "    ✗ \($0)\n" }.joined(), toStandardError: true)
                     }
                 }
                 reporter.write(AuditTable.render(report))

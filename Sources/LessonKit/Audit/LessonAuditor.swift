@@ -40,7 +40,8 @@ public struct LessonAuditor: Sendable {
     /// What the audit is doing, for the terminal.
     public enum Progress: Sendable {
         case compiling(slug: String)
-        case ran(slug: String, variant: Int, claims: Int, failed: Int, seconds: Double, done: Int, total: Int)
+        /// `failed` names each claim that did not hold, as "file:line: claim (found ...)".
+        case ran(slug: String, variant: Int, claims: Int, failed: [String], seconds: Double, done: Int, total: Int)
     }
 
     /// Audits `files`; `displayPath` is how reports name a file.
@@ -108,7 +109,8 @@ public struct LessonAuditor: Sendable {
             observed.withLock { $0[i][v] = claims }
             seconds.withLock { $0[i][v] = time }
             let n = done.withLock { $0 += 1; return $0 }
-            onProgress(.ran(slug: lessons[i].slug, variant: v, claims: claims.count, failed: claims.filter { !$0.held }.count,
+            let failed = claims.filter { !$0.held }.map { "\(displayPath(lessons[i].file)):\($0.line): \($0.claim)" + ($0.found.map { " (found \($0))" } ?? "") }
+            onProgress(.ran(slug: lessons[i].slug, variant: v, claims: claims.count, failed: failed,
                             seconds: time, done: n, total: runs.count))
         }
 

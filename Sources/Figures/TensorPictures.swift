@@ -5,8 +5,10 @@ import Foundation
 public struct CellRect: Equatable, Sendable {
     public var row: Int, column: Int, height: Int, width: Int
     public var color: Color
-    public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight) {
-        self.row = row; self.column = column; self.height = height; self.width = width; self.color = color
+    /// The outline's width in pixels (thin outlines for many small windows, thick for one).
+    public var lineWidth: Double
+    public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight, lineWidth: Double = 3) {
+        self.row = row; self.column = column; self.height = height; self.width = width; self.color = color; self.lineWidth = lineWidth
     }
 }
 
@@ -49,7 +51,7 @@ public struct ImagePicture: Figure, Sendable {
             return Color(Double(min(max(v[o], 0), 1)), Double(min(max(v[o + 1], 0), 1)), Double(min(max(v[o + 2], 0), 1)))
         }
         for r in overlays {
-            canvas.strokeRect(Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 2.5)
+            canvas.strokeRect(Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: min(2.5, r.lineWidth))
         }
         return RenderedFigure(canvas, notes: [nonFiniteNote(v)].compactMap { $0 })
     }
@@ -106,6 +108,12 @@ public struct Heatmap: Figure, Sendable {
     public var range: ClosedRange<Double>?
     /// Row numbers on the left and column numbers on top, from 0 as in `tensor[i, j]`.
     public var indices: Bool
+    /// The numbers of the first row and column (a patch cut from a larger image keeps its place:
+    /// rows 4-13 of a digit are numbered 4 to 13).
+    public var firstRow = 0, firstColumn = 0
+    /// Text for each cell, row by row, in place of its value (for example "(0,1,2)" for the entry at
+    /// row 0, column 1, channel 2); nil shows the values when `showValues` is on.
+    public var cellLabels: [String]?
 
     public init(_ values: Tensor, colorMap: ColorMap? = nil, title: String? = nil, showValues: Bool? = nil,
                 overlays: [CellRect] = [], displayWidth: Double = 300, range: ClosedRange<Double>? = nil, indices: Bool = false) {
@@ -130,7 +138,7 @@ public struct Heatmap: Figure, Sendable {
         let cell = min(displayWidth / Double(columns), 420 / Double(rows))
         let indexSize = 9.0
         // Room for row numbers on the left and column numbers on top.
-        let rowLabelWidth = indices ? Double(String(rows - 1).count) * indexSize * 0.64 + 8 : 0
+        let rowLabelWidth = indices ? Double(String(firstRow + rows - 1).count) * indexSize * 0.64 + 8 : 0
         let top = (title == nil ? 6.0 : 28) + (indices ? 14 : 0)
         let x0 = 6.0 + rowLabelWidth
         let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
@@ -140,29 +148,37 @@ public struct Heatmap: Figure, Sendable {
         canvas.cells(x0, top, gridWidth, gridHeight, rows: rows, columns: columns) { i, j in
             colorMap.color(t.scalars[i * columns + j], range: range)
         }
-        if showValues {
+        if showValues || cellLabels != nil {
+            let labels = cellLabels ?? t.scalars.map { Tensor.formatShort($0) }
+            guard labels.count == rows * columns else {
+                throw FigureError("heatmap: \(labels.count) cell labels for \(rows * columns) cells")
+            }
+            // One size for every label, shrunk until the widest fits its cell.
+            var size = min(13, cell * 0.3)
+            let widest = labels.map { canvas.textWidth($0, size: 10) }.max() ?? 0
+            if widest > 0 { size = min(size, 10 * (cell - 4) / widest) }
             for i in 0..<rows {
                 for j in 0..<columns {
                     let v = t.scalars[i * columns + j]
                     let c = colorMap.color(v, range: range)
-                    canvas.text(Tensor.formatShort(v), x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
-                                size: min(13, cell * 0.3), color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
+                    canvas.text(labels[i * columns + j], x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
+                                size: size, color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
                 }
             }
         }
         if indices {
-            let columnStep = indexStep(cell: cell, size: canvas.textWidth(String(columns - 1), size: indexSize) + 4)
+            let columnStep = indexStep(cell: cell, size: canvas.textWidth(String(firstColumn + columns - 1), size: indexSize) + 4)
             for j in stride(from: 0, to: columns, by: columnStep) {
-                canvas.text(String(j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis, anchor: .middle)
+                canvas.text(String(firstColumn + j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis, anchor: .middle)
             }
             let rowStep = indexStep(cell: cell, size: indexSize + 2)
             for i in stride(from: 0, to: rows, by: rowStep) {
-                canvas.text(String(i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis, anchor: .end)
+                canvas.text(String(firstRow + i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis, anchor: .end)
             }
         }
         canvas.strokeRect(x0, top, gridWidth, gridHeight, .axis, lineWidth: 0.8)
         for r in overlays {
-            canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 3)
+            canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: r.lineWidth)
         }
         // At least 100 tall so its three labels never overlap (a one-row map is only a cell high).
         if colorBar { drawColorBar(canvas, x: x0 + gridWidth + 14, y: top, height: min(max(gridHeight, 100), 260), map: colorMap, range: range) }
@@ -179,6 +195,20 @@ func colorBarLabels(map: ColorMap, range: (low: Double, high: Double)) -> [Strin
 
 /// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
 func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double)) {
+    if case let .discrete(levels) = map {
+        // One block per count, highest on top, each labelled when there is room.
+        let n = max(levels, 1), block = height / Double(n + 1)
+        let every = block >= 11 ? 1 : Int((11 / block).rounded(.up))
+        for k in 0...n {
+            let top = y + Double(n - k) * block
+            canvas.fillRect(x, top, 14, block, map.color(Double(k) / Double(n)))
+            if k % every == 0 || k == n {
+                canvas.text(valueLabel(range.low + Double(k) * (range.high - range.low) / Double(n)), x + 21, top + block / 2, size: 10, color: .axis)
+            }
+        }
+        canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
+        return
+    }
     let steps = 64
     canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
     canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
@@ -277,8 +307,9 @@ public struct ImageGrid: Figure, Sendable {
     }
 }
 
-/// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as a
-/// C_in-deep stack of slices, front to back, as a 3-D block rather than one flat grid.
+/// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as its
+/// C_in slices side by side, one per input channel, each labelled c0, c1, ... on one diverging
+/// scale.
 public struct KernelStack: Figure, Sendable {
     public var kernel: Tensor
     public var title: String?
@@ -302,21 +333,26 @@ public struct KernelStack: Figure, Sendable {
     public func render() throws -> RenderedFigure {
         guard kernel.rank == 3, kernel.count > 0 else { throw FigureError("a kernel stack needs [KH, KW, C_in], got \(kernel.shape)") }
         let (kh, kw, ci) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
-        let shown = min(ci, 16), cell = 26.0, offset = 14.0
+        // The slices side by side, channel 0 first, each labelled under it (a block drawn in depth
+        // hides its back slices); at most 8 a row, 16 in all.
+        let shown = min(ci, 16), perRow = min(shown, 8), rowCount = (shown + perRow - 1) / perRow
+        let cell = 26.0, gap = 16.0, labelHeight = 18.0
         let w = Double(kw) * cell, h = Double(kh) * cell
         let top = title == nil ? 8.0 : 30
-        let canvas = try Canvas(width: w + Double(shown - 1) * offset + 110, height: h + Double(shown - 1) * offset + top + 30)
+        let gridWidth = Double(perRow) * w + Double(perRow - 1) * gap
+        let gridHeight = Double(rowCount) * (h + labelHeight) + Double(rowCount - 1) * 6
+        let canvas = try Canvas(width: max(gridWidth + 20 + 60, 200), height: top + max(gridHeight, 100) + 24)
         if let title { canvas.title(title, canvas.width / 2, 14, size: 13, bold: true) }
         let map = ColorMap.diverging, range = colorRange(map, values: kernel.scalars, fixed: self.range)
-        // Back slices first, each shifted up and right, so channel 0 ends in front.
-        for c in stride(from: shown - 1, through: 0, by: -1) {
-            let x = 10 + Double(c) * offset, y = top + Double(shown - 1 - c) * offset
+        for c in 0..<shown {
+            let x = 10 + Double(c % perRow) * (w + gap), y = top + Double(c / perRow) * (h + labelHeight + 6)
             canvas.cells(x, y, w, h, rows: kh, columns: kw) { i, j in map.color(kernel.scalars[(i * kw + j) * ci + c], range: range) }
             canvas.strokeRect(x, y, w, h, .axis, lineWidth: 1)
-            if c == 0 || c == shown - 1 { canvas.text("c\(c)", x + w + 4, y + h - 6, size: 9, color: .axis) }
+            canvas.text("c\(c)", x + w / 2, y + h + 10, size: 10, color: .axis, anchor: .middle)
         }
-        canvas.text("\(kh)x\(kw)x\(ci)" + (ci > shown ? " (first \(shown) channels)" : ""), 10, canvas.height - 10, size: 11, color: .axis)
-        drawColorBar(canvas, x: canvas.width - 60, y: top, height: min(h + Double(shown - 1) * offset, 160), map: map, range: range)
+        let total = "\(kh)x\(kw)x\(ci): one \(kh)x\(kw) slice per input channel" + (ci > shown ? " (first \(shown) shown)" : "")
+        canvas.text(total, 10, canvas.height - 8, size: 11, color: .axis)
+        drawColorBar(canvas, x: 10 + gridWidth + 14, y: top, height: max(min(gridHeight, 160), 90), map: map, range: range)
         return RenderedFigure(canvas, notes: [nonFiniteNote(kernel.scalars), outsideRangeNote(kernel.scalars, range, fixed: self.range != nil)].compactMap { $0 })
     }
 }

@@ -194,7 +194,8 @@ func colorBarLabels(map: ColorMap, range: (low: Double, high: Double)) -> [Strin
 }
 
 /// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
-func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double)) {
+func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double),
+                  labels: [String]? = nil) {
     if case let .discrete(levels) = map {
         // One block per count, highest on top, each labelled when there is room.
         let n = max(levels, 1), block = height / Double(n + 1)
@@ -212,7 +213,7 @@ func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: C
     let steps = 64
     canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
     canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
-    for (t, label) in zip([0.0, 0.5, 1.0], colorBarLabels(map: map, range: range)) {
+    for (t, label) in zip([0.0, 0.5, 1.0], labels ?? colorBarLabels(map: map, range: range)) {
         canvas.line(x + 14, y + t * height, x + 18, y + t * height, .axis)
         canvas.text(label, x + 21, y + t * height, size: 10, color: .axis)
     }
@@ -245,6 +246,10 @@ public struct ImageGrid: Figure, Sendable {
     public var colorMap: ColorMap?
     /// The values the colour map spans, shared by every image; nil spans all images' values together.
     public var range: ClosedRange<Double>?
+    /// Each image on its own scale (its own largest magnitude for a diverging map, its own
+    /// minimum and maximum otherwise), written under its caption; the colour bar then reads
+    /// "max", "0", "-max". For maps whose sizes differ so much that one scale would hide one.
+    public var ownScales = false
 
     public init(_ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil, cellSize: Double = 96,
                 colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil) {
@@ -261,7 +266,7 @@ public struct ImageGrid: Figure, Sendable {
 
     /// The shared map and its range, when images are drawn through a colour map.
     var scale: (map: ColorMap, range: (low: Double, high: Double))? {
-        guard colorMap != nil || range != nil else { return nil }
+        guard colorMap != nil || range != nil || ownScales else { return nil }
         let map = colorMap ?? .grey
         return (map, colorRange(map, values: images.flatMap(\.scalars), fixed: range))
     }
@@ -270,7 +275,7 @@ public struct ImageGrid: Figure, Sendable {
         guard !images.isEmpty else { throw FigureError("an image grid needs at least one image") }
         let scale = self.scale
         let cols = max(1, min(columns, images.count)), rows = (images.count + cols - 1) / cols
-        let captionHeight = captions.isEmpty ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
+        let captionHeight = captions.isEmpty && !ownScales ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
         let barWidth = scale == nil ? 0.0 : 76
         let gridWidth = Double(cols) * (cellSize + gap) + gap
         let canvas = try Canvas(width: gridWidth + barWidth, height: max(top + Double(rows) * (cellSize + captionHeight + gap), scale == nil ? 1 : 130))
@@ -281,9 +286,10 @@ public struct ImageGrid: Figure, Sendable {
             if scale != nil && c != 1 { throw FigureError("image grid: a colour map needs one-channel images, image \(k + 1) has shape \(image.shape)") }
             let x = gap + Double(k % cols) * (cellSize + gap), y = top + Double(k / cols) * (cellSize + captionHeight + gap)
             let v = image.scalars
+            let own = ownScales ? scale.map { colorRange($0.map, values: v, fixed: nil) } : nil
             canvas.cells(x, y, cellSize, cellSize * Double(h) / Double(w), rows: h, columns: w) { i, j in
                 let o = (i * w + j) * c
-                if let scale { return scale.map.color(v[o], range: scale.range) }
+                if let scale { return scale.map.color(v[o], range: own ?? scale.range) }
                 if !v[o].isFinite { return ColorMap.grey.color(v[o], range: (0, 1)) }
                 return c == 1 ? ColorMap.grey.color(Double(v[o])) : Color(Double(v[o]), Double(v[o + 1]), Double(v[o + 2]))
             }
@@ -291,17 +297,23 @@ public struct ImageGrid: Figure, Sendable {
             if scale != nil { canvas.strokeRect(x, y, cellSize, cellSize * Double(h) / Double(w), Color.axis.withAlpha(0.5), lineWidth: 0.6) }
             let isWrong = wrong.contains(k)
             if isWrong { canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3) }
-            if k < captions.count {
+            if k < captions.count || own != nil {
+                var caption = k < captions.count ? captions[k] : ""
+                if let own, let map = scale?.map {
+                    let scaleText = map == .diverging ? "±" + valueLabel(own.high) : valueLabel(own.low) + " to " + valueLabel(own.high)
+                    caption += caption.isEmpty ? scaleText : " (" + scaleText + ")"
+                }
                 // Shrink a long caption until it fits under its image (and its gap).
                 var size = 11.0
-                while size > 7 && canvas.textWidth(captions[k], size: size, bold: isWrong) > cellSize + gap - 2 { size -= 0.5 }
-                canvas.text(captions[k], x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
+                while size > 7 && canvas.textWidth(caption, size: size, bold: isWrong) > cellSize + gap - 2 { size -= 0.5 }
+                canvas.text(caption, x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
             }
             if let note = nonFiniteNote(v) { notes.append("Image \(k + 1): \(note)") }
         }
         if let scale {
-            drawColorBar(canvas, x: gridWidth + 4, y: top, height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map, range: scale.range)
-            if let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) { notes.append(note) }
+            drawColorBar(canvas, x: gridWidth + 4, y: top, height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map, range: scale.range,
+                         labels: ownScales ? (scale.map == .diverging ? ["max", "0", "-max"] : ["max", "", "min"]) : nil)
+            if !ownScales, let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) { notes.append(note) }
         }
         return RenderedFigure(canvas, notes: notes)
     }

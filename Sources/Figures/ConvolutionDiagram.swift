@@ -87,6 +87,16 @@ public struct ConvolutionDiagram: Figure, Sendable {
             }
         }
         let current = step.map { min(max($0, 0), oh * ow - 1) }
+        // The finished output of a pooling whose windows do not overlap: every window outlined,
+        // so each output cell can be matched with the input cells it summarises.
+        var isPooling = true
+        if case .convolution = operation { isPooling = false }
+        if current == nil, isPooling, stride >= max(kh, kw) {
+            for i in 0..<oh { for j in 0..<ow {
+                canvas.strokeRect(ix + Double(j * stride) * cell, top + Double(i * stride) * cell, Double(kw) * cell, Double(kh) * cell,
+                                  .highlight, lineWidth: 1.5)
+            } }
+        }
         if let current {
             let oy = current / ow, ox = current % ow
             canvas.strokeRect(ix + Double(ox * stride) * cell, top + Double(oy * stride) * cell, Double(kw) * cell, Double(kh) * cell, .highlight, lineWidth: 3)

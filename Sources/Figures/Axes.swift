@@ -289,7 +289,10 @@ struct Axes {
             let t = xt[i]
             if grid { canvas.line(px(t), y0, px(t), y0 + h, .grid, lineWidth: 0.6) }
             canvas.line(px(t), y0 + h, px(t), y0 + h + 4, .axis)
-            canvas.text(xTickLabels == nil ? labels[k] : labels[i], px(t), y0 + h + 13, size: 10, color: .axis, anchor: .middle)
+            // A label with line breaks is drawn one line under the other.
+            for (n, line) in (xTickLabels == nil ? labels[k] : labels[i]).components(separatedBy: "\n").enumerated() {
+                canvas.text(line, px(t), y0 + h + 13 + Double(n) * 12, size: 10, color: .axis, anchor: .middle)
+            }
         }
         for (t, label) in yTicks {
             let y = py(t)

@@ -32,6 +32,10 @@ public enum ColorMap: Equatable, Sendable {
     case diverging
     /// Black to white: for images.
     case grey
+    /// Whole-number counts 0 to `levels` (over the range), one distinct colour per count: 0 a
+    /// light grey that stands apart from every other count, 1 to `levels` stepping along viridis.
+    /// For maps where "none" against "some" is the point (pixels no window reads).
+    case discrete(levels: Int)
 
     /// The colour of t in [0, 1] (clamped).
     public func color(_ t: Double) -> Color {
@@ -40,8 +44,16 @@ public enum ColorMap: Equatable, Sendable {
         case .grey: return Color(t, t, t)
         case .viridis: return interpolate(ColorMap.viridisStops, t)
         case .diverging: return interpolate(ColorMap.divergingStops, t)
+        case let .discrete(levels):
+            let n = Swift.max(levels, 1)
+            let level = Int((t * Double(n)).rounded())
+            if level == 0 { return ColorMap.discreteZero }
+            return interpolate(ColorMap.viridisStops, n == 1 ? 1 : 0.12 + 0.88 * Double(level - 1) / Double(n - 1))
         }
     }
+
+    /// The colour of a zero count in a discrete map: a light grey, far from viridis' dark end.
+    static let discreteZero = Color(hex: 0xE2E2E2)
 
     /// The range a tensor's values map to: for `diverging`, symmetric around 0 so that white is 0.
     public func range(of values: [Float]) -> (low: Double, high: Double) {

@@ -14,6 +14,10 @@ public struct ConvolutionDiagram: Figure, Sendable {
     /// The output cell being computed (row-major index); nil shows the finished output.
     public var step: Int?
     public var title: String?
+    /// Names over the three grids in place of "input", "kernel" and "output" (the sizes follow),
+    /// for diagrams of other multiply-and-sums, such as a backward pass ("δ, dilated", "kernel
+    /// rotated 180°", "dL/dx").
+    public var inputName: String?, kernelName: String?, outputName: String?
 
     public init(input: Tensor, kernel: Tensor, stride: Int = 1, padding: Padding = .valid, step: Int? = 0, title: String? = nil) {
         self.input = input; self.operation = .convolution(kernel: kernel); self.stride = stride; self.padding = padding; self.step = step; self.title = title
@@ -70,7 +74,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
         let fontSize = cell * 0.36
         // Input, with padding cells grey and dotted.
         let ix = 16.0
-        canvas.text("input \(h)x\(w)" + (ph != h || pw != w ? " padded to \(ph)x\(pw)" : ""), ix, top - 14, size: 11, color: .axis)
+        canvas.text("\(inputName ?? "input") \(h)x\(w)" + (ph != h || pw != w ? " padded to \(ph)x\(pw)" : ""), ix, top - 14, size: 11, color: .axis)
         for i in 0..<ph {
             for j in 0..<pw {
                 let x = ix + Double(j) * cell, y = top + Double(i) * cell
@@ -83,6 +87,16 @@ public struct ConvolutionDiagram: Figure, Sendable {
             }
         }
         let current = step.map { min(max($0, 0), oh * ow - 1) }
+        // The finished output of a pooling whose windows do not overlap: every window outlined,
+        // so each output cell can be matched with the input cells it summarises.
+        var isPooling = true
+        if case .convolution = operation { isPooling = false }
+        if current == nil, isPooling, stride >= max(kh, kw) {
+            for i in 0..<oh { for j in 0..<ow {
+                canvas.strokeRect(ix + Double(j * stride) * cell, top + Double(i * stride) * cell, Double(kw) * cell, Double(kh) * cell,
+                                  .highlight, lineWidth: 1.5)
+            } }
+        }
         if let current {
             let oy = current / ow, ox = current % ow
             canvas.strokeRect(ix + Double(ox * stride) * cell, top + Double(oy * stride) * cell, Double(kw) * cell, Double(kh) * cell, .highlight, lineWidth: 3)
@@ -91,7 +105,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
         var kx = ix + Double(pw) * cell + 30
         switch operation {
         case let .convolution(kernel):
-            canvas.text("kernel \(kh)x\(kw)", kx, top - 14, size: 11, color: .axis)
+            canvas.text("\(kernelName ?? "kernel") \(kh)x\(kw)", kx, top - 14, size: 11, color: .axis)
             canvas.text("*", kx - 15, top + Double(kh) * cell / 2, size: 18, anchor: .middle, bold: true)
             for i in 0..<kh {
                 for j in 0..<kw {
@@ -111,7 +125,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
         }
         canvas.text("=", kx - 14, top + Double(min(kh, oh)) * cell / 2, size: 18, anchor: .middle, bold: true)
         // Output, filled up to the current step.
-        canvas.text("output \(oh)x\(ow) (stride \(stride))", kx, top - 14, size: 11, color: .axis)
+        canvas.text("\(outputName ?? "output") \(oh)x\(ow)" + (outputName == nil || stride != 1 ? " (stride \(stride))" : ""), kx, top - 14, size: 11, color: .axis)
         for i in 0..<oh {
             for j in 0..<ow {
                 let index = i * ow + j, x = kx + Double(j) * cell, y = top + Double(i) * cell

@@ -160,9 +160,14 @@ public struct BarChart: Figure, Sendable {
     public var yLabel: String?
     public var highlight: Set<Int>
     public var width = defaultFigureWidth, height = 320.0
+    /// A logarithmic value axis, for values of very different sizes (a bar of 320 beside one of
+    /// 204,928): bars rise from the bottom of the axis; values must be positive.
+    public var logY = false
 
-    public init(labels: [String], values: [Double], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, highlight: Set<Int> = []) {
+    public init(labels: [String], values: [Double], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, highlight: Set<Int> = [],
+                logY: Bool = false) {
         self.labels = labels; self.values = values; self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.highlight = highlight
+        self.logY = logY
     }
 
     /// The text over each bar: its value at any magnitude (3.2e-4, 0.85, 150k), never "0" for a non-zero value.
@@ -170,12 +175,19 @@ public struct BarChart: Figure, Sendable {
 
     public func render() throws -> RenderedFigure {
         guard labels.count == values.count else { throw FigureError("bar chart: \(labels.count) labels for \(values.count) values") }
-        let canvas = try Canvas(width: width, height: height)
+        // Tick labels may hold line breaks ("conv 1\nkernel"): the bottom margin grows with them.
+        let labelLines = labels.map { $0.components(separatedBy: "\n").count }.max() ?? 1
+        let canvas = try Canvas(width: width, height: height + Double(labelLines - 1) * 12)
         let finite = values.filter(\.isFinite)
+        if logY, let bad = finite.first(where: { $0 <= 0 }) { throw FigureError("bar chart: \(bad) on a log axis (values must be positive)") }
         let low = min(0, finite.min() ?? 0), high = max(finite.max() ?? 1, low + 1e-9)
         let n = max(values.count, 1)
-        let axes = Axes(canvas: canvas, xRange: (-0.5, Double(n) - 0.5), yRange: (low < 0 ? low - (high - low) * 0.08 : low, high + (high - low) * 0.08),
-                        title: title, xLabel: xLabel, yLabel: yLabel)
+        var margins = Axes.defaultMargins
+        margins.bottom += Double(labelLines - 1) * 12
+        let yRange = logY ? ((finite.min() ?? 1) / 3, (finite.max() ?? 10) * 2.5)
+                          : (low < 0 ? low - (high - low) * 0.08 : low, high + (high - low) * 0.08)
+        let axes = Axes(canvas: canvas, xRange: (-0.5, Double(n) - 0.5), yRange: yRange, logY: logY,
+                        title: title, xLabel: xLabel, yLabel: yLabel, margins: margins)
         axes.drawFrame(xTicks: values.indices.map(Double.init), xTickLabels: labels, grid: false)
         var notes: [String] = []
         for (i, v) in values.enumerated() {
@@ -184,7 +196,7 @@ public struct BarChart: Figure, Sendable {
                 canvas.text("NaN", (x + x1) / 2, axes.y0 + axes.h - 10, size: 10, color: .nan, anchor: .middle, bold: true)
                 continue
             }
-            let top = axes.py(max(v, 0)), bottom = axes.py(min(v, 0))
+            let top = logY ? axes.py(v) : axes.py(max(v, 0)), bottom = logY ? axes.y0 + axes.h : axes.py(min(v, 0))
             canvas.fillRect(x, top, x1 - x, max(bottom - top, 0.5), highlight.contains(i) ? .highlight : Color.series[0])
             // The value itself at any magnitude (3.2e-4, 0.85, 150k), above a positive bar, below a negative one.
             let labelY = v >= 0 ? top - 8 : bottom + 9

@@ -5,8 +5,10 @@ import Foundation
 public struct CellRect: Equatable, Sendable {
     public var row: Int, column: Int, height: Int, width: Int
     public var color: Color
-    public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight) {
-        self.row = row; self.column = column; self.height = height; self.width = width; self.color = color
+    /// The outline's width in pixels (thin outlines for many small windows, thick for one).
+    public var lineWidth: Double
+    public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight, lineWidth: Double = 3) {
+        self.row = row; self.column = column; self.height = height; self.width = width; self.color = color; self.lineWidth = lineWidth
     }
 }
 
@@ -49,7 +51,7 @@ public struct ImagePicture: Figure, Sendable {
             return Color(Double(min(max(v[o], 0), 1)), Double(min(max(v[o + 1], 0), 1)), Double(min(max(v[o + 2], 0), 1)))
         }
         for r in overlays {
-            canvas.strokeRect(Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 2.5)
+            canvas.strokeRect(Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: min(2.5, r.lineWidth))
         }
         return RenderedFigure(canvas, notes: [nonFiniteNote(v)].compactMap { $0 })
     }
@@ -106,6 +108,12 @@ public struct Heatmap: Figure, Sendable {
     public var range: ClosedRange<Double>?
     /// Row numbers on the left and column numbers on top, from 0 as in `tensor[i, j]`.
     public var indices: Bool
+    /// The numbers of the first row and column (a patch cut from a larger image keeps its place:
+    /// rows 4-13 of a digit are numbered 4 to 13).
+    public var firstRow = 0, firstColumn = 0
+    /// Text for each cell, row by row, in place of its value (for example "(0,1,2)" for the entry at
+    /// row 0, column 1, channel 2); nil shows the values when `showValues` is on.
+    public var cellLabels: [String]?
 
     public init(_ values: Tensor, colorMap: ColorMap? = nil, title: String? = nil, showValues: Bool? = nil,
                 overlays: [CellRect] = [], displayWidth: Double = 300, range: ClosedRange<Double>? = nil, indices: Bool = false) {
@@ -130,7 +138,7 @@ public struct Heatmap: Figure, Sendable {
         let cell = min(displayWidth / Double(columns), 420 / Double(rows))
         let indexSize = 9.0
         // Room for row numbers on the left and column numbers on top.
-        let rowLabelWidth = indices ? Double(String(rows - 1).count) * indexSize * 0.64 + 8 : 0
+        let rowLabelWidth = indices ? Double(String(firstRow + rows - 1).count) * indexSize * 0.64 + 8 : 0
         let top = (title == nil ? 6.0 : 28) + (indices ? 14 : 0)
         let x0 = 6.0 + rowLabelWidth
         let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
@@ -140,29 +148,37 @@ public struct Heatmap: Figure, Sendable {
         canvas.cells(x0, top, gridWidth, gridHeight, rows: rows, columns: columns) { i, j in
             colorMap.color(t.scalars[i * columns + j], range: range)
         }
-        if showValues {
+        if showValues || cellLabels != nil {
+            let labels = cellLabels ?? t.scalars.map { Tensor.formatShort($0) }
+            guard labels.count == rows * columns else {
+                throw FigureError("heatmap: \(labels.count) cell labels for \(rows * columns) cells")
+            }
+            // One size for every label, shrunk until the widest fits its cell.
+            var size = min(13, cell * 0.3)
+            let widest = labels.map { canvas.textWidth($0, size: 10) }.max() ?? 0
+            if widest > 0 { size = min(size, 10 * (cell - 4) / widest) }
             for i in 0..<rows {
                 for j in 0..<columns {
                     let v = t.scalars[i * columns + j]
                     let c = colorMap.color(v, range: range)
-                    canvas.text(Tensor.formatShort(v), x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
-                                size: min(13, cell * 0.3), color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
+                    canvas.text(labels[i * columns + j], x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
+                                size: size, color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
                 }
             }
         }
         if indices {
-            let columnStep = indexStep(cell: cell, size: canvas.textWidth(String(columns - 1), size: indexSize) + 4)
+            let columnStep = indexStep(cell: cell, size: canvas.textWidth(String(firstColumn + columns - 1), size: indexSize) + 4)
             for j in stride(from: 0, to: columns, by: columnStep) {
-                canvas.text(String(j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis, anchor: .middle)
+                canvas.text(String(firstColumn + j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis, anchor: .middle)
             }
             let rowStep = indexStep(cell: cell, size: indexSize + 2)
             for i in stride(from: 0, to: rows, by: rowStep) {
-                canvas.text(String(i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis, anchor: .end)
+                canvas.text(String(firstRow + i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis, anchor: .end)
             }
         }
         canvas.strokeRect(x0, top, gridWidth, gridHeight, .axis, lineWidth: 0.8)
         for r in overlays {
-            canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: 3)
+            canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: r.lineWidth)
         }
         // At least 100 tall so its three labels never overlap (a one-row map is only a cell high).
         if colorBar { drawColorBar(canvas, x: x0 + gridWidth + 14, y: top, height: min(max(gridHeight, 100), 260), map: colorMap, range: range) }
@@ -178,11 +194,26 @@ func colorBarLabels(map: ColorMap, range: (low: Double, high: Double)) -> [Strin
 }
 
 /// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
-func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double)) {
+func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double),
+                  labels: [String]? = nil) {
+    if case let .discrete(levels) = map {
+        // One block per count, highest on top, each labelled when there is room.
+        let n = max(levels, 1), block = height / Double(n + 1)
+        let every = block >= 11 ? 1 : Int((11 / block).rounded(.up))
+        for k in 0...n {
+            let top = y + Double(n - k) * block
+            canvas.fillRect(x, top, 14, block, map.color(Double(k) / Double(n)))
+            if k % every == 0 || k == n {
+                canvas.text(valueLabel(range.low + Double(k) * (range.high - range.low) / Double(n)), x + 21, top + block / 2, size: 10, color: .axis)
+            }
+        }
+        canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
+        return
+    }
     let steps = 64
     canvas.cells(x, y, 14, height, rows: steps, columns: 1) { i, _ in map.color(1 - (Double(i) + 0.5) / Double(steps)) }
     canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
-    for (t, label) in zip([0.0, 0.5, 1.0], colorBarLabels(map: map, range: range)) {
+    for (t, label) in zip([0.0, 0.5, 1.0], labels ?? colorBarLabels(map: map, range: range)) {
         canvas.line(x + 14, y + t * height, x + 18, y + t * height, .axis)
         canvas.text(label, x + 21, y + t * height, size: 10, color: .axis)
     }
@@ -215,6 +246,10 @@ public struct ImageGrid: Figure, Sendable {
     public var colorMap: ColorMap?
     /// The values the colour map spans, shared by every image; nil spans all images' values together.
     public var range: ClosedRange<Double>?
+    /// Each image on its own scale (its own largest magnitude for a diverging map, its own
+    /// minimum and maximum otherwise), written under its caption; the colour bar then reads
+    /// "max", "0", "-max". For maps whose sizes differ so much that one scale would hide one.
+    public var ownScales = false
 
     public init(_ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil, cellSize: Double = 96,
                 colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil) {
@@ -231,7 +266,7 @@ public struct ImageGrid: Figure, Sendable {
 
     /// The shared map and its range, when images are drawn through a colour map.
     var scale: (map: ColorMap, range: (low: Double, high: Double))? {
-        guard colorMap != nil || range != nil else { return nil }
+        guard colorMap != nil || range != nil || ownScales else { return nil }
         let map = colorMap ?? .grey
         return (map, colorRange(map, values: images.flatMap(\.scalars), fixed: range))
     }
@@ -240,7 +275,7 @@ public struct ImageGrid: Figure, Sendable {
         guard !images.isEmpty else { throw FigureError("an image grid needs at least one image") }
         let scale = self.scale
         let cols = max(1, min(columns, images.count)), rows = (images.count + cols - 1) / cols
-        let captionHeight = captions.isEmpty ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
+        let captionHeight = captions.isEmpty && !ownScales ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
         let barWidth = scale == nil ? 0.0 : 76
         let gridWidth = Double(cols) * (cellSize + gap) + gap
         let canvas = try Canvas(width: gridWidth + barWidth, height: max(top + Double(rows) * (cellSize + captionHeight + gap), scale == nil ? 1 : 130))
@@ -251,9 +286,10 @@ public struct ImageGrid: Figure, Sendable {
             if scale != nil && c != 1 { throw FigureError("image grid: a colour map needs one-channel images, image \(k + 1) has shape \(image.shape)") }
             let x = gap + Double(k % cols) * (cellSize + gap), y = top + Double(k / cols) * (cellSize + captionHeight + gap)
             let v = image.scalars
+            let own = ownScales ? scale.map { colorRange($0.map, values: v, fixed: nil) } : nil
             canvas.cells(x, y, cellSize, cellSize * Double(h) / Double(w), rows: h, columns: w) { i, j in
                 let o = (i * w + j) * c
-                if let scale { return scale.map.color(v[o], range: scale.range) }
+                if let scale { return scale.map.color(v[o], range: own ?? scale.range) }
                 if !v[o].isFinite { return ColorMap.grey.color(v[o], range: (0, 1)) }
                 return c == 1 ? ColorMap.grey.color(Double(v[o])) : Color(Double(v[o]), Double(v[o + 1]), Double(v[o + 2]))
             }
@@ -261,24 +297,31 @@ public struct ImageGrid: Figure, Sendable {
             if scale != nil { canvas.strokeRect(x, y, cellSize, cellSize * Double(h) / Double(w), Color.axis.withAlpha(0.5), lineWidth: 0.6) }
             let isWrong = wrong.contains(k)
             if isWrong { canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3) }
-            if k < captions.count {
+            if k < captions.count || own != nil {
+                var caption = k < captions.count ? captions[k] : ""
+                if let own, let map = scale?.map {
+                    let scaleText = map == .diverging ? "±" + valueLabel(own.high) : valueLabel(own.low) + " to " + valueLabel(own.high)
+                    caption += caption.isEmpty ? scaleText : " (" + scaleText + ")"
+                }
                 // Shrink a long caption until it fits under its image (and its gap).
                 var size = 11.0
-                while size > 7 && canvas.textWidth(captions[k], size: size, bold: isWrong) > cellSize + gap - 2 { size -= 0.5 }
-                canvas.text(captions[k], x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
+                while size > 7 && canvas.textWidth(caption, size: size, bold: isWrong) > cellSize + gap - 2 { size -= 0.5 }
+                canvas.text(caption, x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
             }
             if let note = nonFiniteNote(v) { notes.append("Image \(k + 1): \(note)") }
         }
         if let scale {
-            drawColorBar(canvas, x: gridWidth + 4, y: top, height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map, range: scale.range)
-            if let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) { notes.append(note) }
+            drawColorBar(canvas, x: gridWidth + 4, y: top, height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map, range: scale.range,
+                         labels: ownScales ? (scale.map == .diverging ? ["max", "0", "-max"] : ["max", "", "min"]) : nil)
+            if !ownScales, let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) { notes.append(note) }
         }
         return RenderedFigure(canvas, notes: notes)
     }
 }
 
-/// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as a
-/// C_in-deep stack of slices, front to back, as a 3-D block rather than one flat grid.
+/// A multi-channel kernel [KH, KW, C_in] (or one filter of [KH, KW, C_in, C_out]) drawn as its
+/// C_in slices side by side, one per input channel, each labelled c0, c1, ... on one diverging
+/// scale.
 public struct KernelStack: Figure, Sendable {
     public var kernel: Tensor
     public var title: String?
@@ -302,21 +345,26 @@ public struct KernelStack: Figure, Sendable {
     public func render() throws -> RenderedFigure {
         guard kernel.rank == 3, kernel.count > 0 else { throw FigureError("a kernel stack needs [KH, KW, C_in], got \(kernel.shape)") }
         let (kh, kw, ci) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
-        let shown = min(ci, 16), cell = 26.0, offset = 14.0
+        // The slices side by side, channel 0 first, each labelled under it (a block drawn in depth
+        // hides its back slices); at most 8 a row, 16 in all.
+        let shown = min(ci, 16), perRow = min(shown, 8), rowCount = (shown + perRow - 1) / perRow
+        let cell = 26.0, gap = 16.0, labelHeight = 18.0
         let w = Double(kw) * cell, h = Double(kh) * cell
         let top = title == nil ? 8.0 : 30
-        let canvas = try Canvas(width: w + Double(shown - 1) * offset + 110, height: h + Double(shown - 1) * offset + top + 30)
+        let gridWidth = Double(perRow) * w + Double(perRow - 1) * gap
+        let gridHeight = Double(rowCount) * (h + labelHeight) + Double(rowCount - 1) * 6
+        let canvas = try Canvas(width: max(gridWidth + 20 + 60, 200), height: top + max(gridHeight, 100) + 24)
         if let title { canvas.title(title, canvas.width / 2, 14, size: 13, bold: true) }
         let map = ColorMap.diverging, range = colorRange(map, values: kernel.scalars, fixed: self.range)
-        // Back slices first, each shifted up and right, so channel 0 ends in front.
-        for c in stride(from: shown - 1, through: 0, by: -1) {
-            let x = 10 + Double(c) * offset, y = top + Double(shown - 1 - c) * offset
+        for c in 0..<shown {
+            let x = 10 + Double(c % perRow) * (w + gap), y = top + Double(c / perRow) * (h + labelHeight + 6)
             canvas.cells(x, y, w, h, rows: kh, columns: kw) { i, j in map.color(kernel.scalars[(i * kw + j) * ci + c], range: range) }
             canvas.strokeRect(x, y, w, h, .axis, lineWidth: 1)
-            if c == 0 || c == shown - 1 { canvas.text("c\(c)", x + w + 4, y + h - 6, size: 9, color: .axis) }
+            canvas.text("c\(c)", x + w / 2, y + h + 10, size: 10, color: .axis, anchor: .middle)
         }
-        canvas.text("\(kh)x\(kw)x\(ci)" + (ci > shown ? " (first \(shown) channels)" : ""), 10, canvas.height - 10, size: 11, color: .axis)
-        drawColorBar(canvas, x: canvas.width - 60, y: top, height: min(h + Double(shown - 1) * offset, 160), map: map, range: range)
+        let total = "\(kh)x\(kw)x\(ci): one \(kh)x\(kw) slice per input channel" + (ci > shown ? " (first \(shown) shown)" : "")
+        canvas.text(total, 10, canvas.height - 8, size: 11, color: .axis)
+        drawColorBar(canvas, x: 10 + gridWidth + 14, y: top, height: max(min(gridHeight, 160), 90), map: map, range: range)
         return RenderedFigure(canvas, notes: [nonFiniteNote(kernel.scalars), outsideRangeNote(kernel.scalars, range, fixed: self.range != nil)].compactMap { $0 })
     }
 }

@@ -262,4 +262,71 @@ final class LayoutTests: XCTestCase {
         XCTAssertNotEqual(own.image, shared.image)
         XCTAssertEqual(try KernelStack(kernel, range: -0.1...0.1).render().notes.count, 1, "clipped values noted")
     }
+
+    /// Every slice of a kernel stack is drawn in full, side by side: a stack of 4 is about twice as
+    /// wide as a stack of 2, and a slice's own colour shows at its centre.
+    func testKernelStackShowsEverySlice() throws {
+        let two = try KernelStack(Tensor(repeating: 1, shape: [3, 3, 2])).render().image
+        var fourValues = [Float](repeating: 0, count: 36)
+        for i in 0..<9 { fourValues[i * 4 + 3] = 1 }                // only the last slice, c3, is non-zero
+        let four = try KernelStack(Tensor(shape: [3, 3, 4], scalars: fourValues)).render().image
+        XCTAssertGreaterThan(four.width, two.width + 60)
+        // The centre of the last slice (26-pixel cells, 16-pixel gaps, starting at x = 10; two image pixels per unit).
+        let x = Int((10 + 3 * (78 + 16) + 39) * 2), y = Int((8 + 39) * 2)
+        let o = (y * four.width + x) * four.channels
+        XCTAssertLessThan(Int(four.pixels[o + 2]), 120, "the last slice, all 1, is drawn dark red, not hidden: \(Array(four.pixels[o..<(o + 3)]))")
+    }
+
+    func testDiscreteMapSetsZeroApart() {
+        let map = ColorMap.discrete(levels: 9)
+        XCTAssertEqual(map.color(0, range: (0, 9)), ColorMap.discreteZero)
+        let one = map.color(1, range: (0, 9)), nine = map.color(9, range: (0, 9))
+        XCTAssertLessThan(one.luminance, 0.3, "1 is dark")
+        XCTAssertGreaterThan(ColorMap.discreteZero.luminance, 0.8, "0 is light")
+        XCTAssertNotEqual(one, nine)
+        XCTAssertEqual(Set((0...9).map { "\(map.color(Float($0), range: (0, 9)))" }).count, 10, "ten counts, ten colours")
+    }
+
+    func testHeatmapCellLabelsAndIndexOffsets() throws {
+        let t = Tensor(shape: [2, 3], scalars: (0..<6).map(Float.init))
+        var labelled = Heatmap(t, showValues: false, indices: true)
+        labelled.cellLabels = (0..<6).map { "(\($0))" }
+        let plain = try Heatmap(t, showValues: false, indices: true).render().image
+        XCTAssertNotEqual(try labelled.render().image, plain, "labels drawn")
+        labelled.cellLabels = ["one"]
+        XCTAssertThrowsError(try labelled.render(), "one label for six cells")
+        var shifted = Heatmap(t, showValues: false, indices: true)
+        (shifted.firstRow, shifted.firstColumn) = (4, 10)
+        XCTAssertNotEqual(try shifted.render().image, plain, "numbered from 4 and 10")
+    }
+
+    func testImageGridOwnScalesShowsAFaintMap() throws {
+        let strong = Tensor(repeating: 5, shape: [4, 4]), faint = Tensor(repeating: 0.5, shape: [4, 4])
+        var grid = ImageGrid([strong, faint], columns: 2, cellSize: 40, colorMap: .diverging)
+        let shared = try grid.render().image
+        grid.ownScales = true
+        let own = try grid.render().image
+        // The faint image's centre: pale on the shared scale, as dark as the strong one on its own.
+        func red(_ image: PixelImage) -> [UInt8] {
+            let x = Int((8 + 48 + 20) * 2), y = Int((4 + 20) * 2), o = (y * image.width + x) * image.channels
+            return Array(image.pixels[o..<(o + 3)])
+        }
+        XCTAssertGreaterThan(Int(red(shared)[1]), 150, "pale on the shared scale")
+        XCTAssertLessThan(Int(red(own)[1]), 60, "dark on its own scale")
+    }
+
+    func testLogBarChartDrawsSmallBars() throws {
+        let chart = BarChart(labels: ["a", "b"], values: [320, 204_928], logY: true)
+        XCTAssertNoThrow(try chart.render())
+        XCTAssertThrowsError(try BarChart(labels: ["a"], values: [0], logY: true).render(), "no zero on a log axis")
+        let twoLines = try BarChart(labels: ["conv 1\nkernel", "dense\nbias"], values: [1, 2]).render().image
+        XCTAssertGreaterThan(twoLines.height, try BarChart(labels: ["a", "b"], values: [1, 2]).render().image.height, "room for the second line")
+    }
+
+    func testConvolutionDiagramTakesNames() throws {
+        var diagram = ConvolutionDiagram(input: Tensor(repeating: 1, shape: [4, 4]), kernel: Tensor(repeating: 1, shape: [2, 2]))
+        let plain = try diagram.render().image
+        (diagram.inputName, diagram.kernelName, diagram.outputName) = ("x", "δ", "dL/dK")
+        XCTAssertNotEqual(try diagram.render().image, plain)
+    }
 }

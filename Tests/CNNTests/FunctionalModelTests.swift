@@ -189,5 +189,29 @@ final class FunctionalModelTests: XCTestCase {
         XCTAssertGreaterThan(model.regularizationLoss, 0)
         XCTAssertEqual(model.inputGradient(x.batch(0..<3), y.batch(0..<3)).shape, [3, 8, 8, 1])
     }
-}
 
+    /// The residual block's convolutions run through oneDNN as a stack's do (a ReLU convolution
+    /// read only by 2x2 pooling fused with it), and training gives the same bits on any thread count.
+    func testConvolutionPathsAndThreadCountIndependence() throws {
+        let saved = Runtime.threads
+        defer { Runtime.configure(threads: saved) }
+        let x = Tensor.normal([10, 12, 12, 1], seed: 7), y = Tensor((0..<10).map { Float($0 % 3) })
+        func train(threads: Int) -> (weights: [[Float]], paths: [String?]) {
+            Runtime.configure(threads: threads)
+            let inputs = Input(shape: [12, 12, 1])
+            let stem = MaxPooling2D(2)(Conv2D(8, kernelSize: 3, activation: .relu)(inputs))            // fused pair
+            let y1 = Conv2D(8, kernelSize: 3, padding: .same, activation: .relu)(stem)
+            let y2 = BatchNormalization()(Conv2D(8, kernelSize: 3, padding: .same, useBias: false)(y1))
+            let block = Activation(.relu)(Add()([stem, y2]))
+            let outputs = Dense(3, activation: .softmax)(Flatten()(block))
+            let model = Model(inputs: inputs, outputs: outputs, seed: 8)
+            model.compile(optimizer: AdamW(learningRate: PiecewiseConstantDecay(boundaries: [1], values: [0.01, 0.005])),
+                          loss: .sparseCategoricalCrossentropy)
+            for _ in 0..<3 { model.trainStep(x, y) }
+            return (model.parameters.map(\.value.scalars), model.layers.compactMap { $0 as? Conv2D }.map(\.lastForwardPath))
+        }
+        let one = train(threads: 1)
+        XCTAssertEqual(one.paths, ["oneDNN + pooling", "oneDNN", "oneDNN"])
+        XCTAssertEqual(train(threads: 2).weights, one.weights, "2 threads")
+    }
+}

@@ -221,6 +221,14 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
         return grads.input
     }
 
+    /// How the last caching forward pass ran, for tests: through oneDNN fused with its pooling,
+    /// through oneDNN, or through im2col + GEMM; nil before any.
+    var lastForwardPath: String? {
+        if pooledCache != nil { return "oneDNN + pooling" }
+        if colsInput != nil { return "oneDNN" }
+        return geometry == nil ? nil : "im2col"
+    }
+
     private func clearCache() {
         cols = []
         colsInput = nil

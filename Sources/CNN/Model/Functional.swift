@@ -116,10 +116,9 @@ extension ModelGraph {
         var slots: [ObjectIdentifier: Int] = [ObjectIdentifier(inputs): 0]
         enum Mark { case visiting, done }
         var marks: [ObjectIdentifier: Mark] = [:]
-        var reachedInput = false
         func visit(_ tensor: KerasTensor) throws(ModelError) {
             let id = ObjectIdentifier(tensor)
-            if tensor === inputs { reachedInput = true; return }
+            if tensor === inputs { return }
             switch marks[id] {
             case .done?: return
             case .visiting?: throw ModelError("Model: the graph has a cycle through \(tensor.layer?.name ?? "an input") (\(tensor.layer?.typeName ?? "Input"))")
@@ -138,7 +137,8 @@ extension ModelGraph {
         }
         try visit(outputs)
         guard !nodes.isEmpty else { throw ModelError("Model: the outputs are the inputs; call a layer on the input first") }
-        guard reachedInput else {
+        // Some call must read the input (slot 0).
+        guard nodes.contains(where: { $0.inputs.contains(0) }) else {
             throw ModelError("Model: the outputs do not depend on the inputs \(kerasShape(inputs.shape)) (a tensor of another model?)")
         }
         let graph = ModelGraph(inputShape: inputs.shape, inputName: inputs.inputName ?? "input_layer", nodes: nodes)

@@ -33,6 +33,7 @@ final class FunctionalModelTests: XCTestCase {
         XCTAssertEqual(ZeroPadding2D(padding: ((1, 2), (3, 4)))(h).shape, [31, 35, 16])
         XCTAssertEqual(ZeroPadding2D(padding: (1, 2))(h).shape, [30, 32, 16])
         XCTAssertEqual(ZeroPadding2D()(h).shape, [30, 30, 16])
+        XCTAssertEqual(ZeroPadding2D(2)(h).shape, [32, 32, 16])
         XCTAssertEqual("\(h)", "<KerasTensor shape=(None, 28, 28, 16), from Conv2D>")
 
         let model = Self.residualNetwork()

@@ -27,6 +27,11 @@ public final class ZeroPadding2D: ShareableLayer {
         self.init(padding: ((padding, padding), (padding, padding)), inputShape: inputShape)
     }
 
+    /// Positional, as Keras' `ZeroPadding2D(1)`.
+    public convenience init(_ padding: Int, inputShape: [Int]? = nil) {
+        self.init(padding: ((padding, padding), (padding, padding)), inputShape: inputShape)
+    }
+
     public func inputShapeProblem(_ inputShape: [Int]) -> String? {
         inputShape.count == 3 ? nil : "\(name): ZeroPadding2D takes [H, W, C] inputs, got \(inputShape)"
     }

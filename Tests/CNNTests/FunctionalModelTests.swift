@@ -41,6 +41,8 @@ final class FunctionalModelTests: XCTestCase {
                                                   "add", "activation_1", "zero_padding2d", "conv2d_2", "max_pooling2d", "concatenate",
                                                   "flatten", "dense"])
         XCTAssertEqual(model.outputShapes.last, [3])
+        XCTAssertTrue(model.layer(named: "conv2d_2") is Conv2D)
+        XCTAssertNil(model.layer(named: "conv2d_9"))
         // 40 + 16 + 148 + 16 + 0 + 0 + 0 + 111 + 0 + 0 + 0 + 3 * 16 * 7 + 3
         XCTAssertEqual(model.parameterCount, 40 + 16 + 148 + 16 + 111 + 112 * 3 + 3)
         XCTAssertEqual(model.predict(Tensor.normal([5, 8, 8, 1], seed: 1), batchSize: 2).shape, [5, 3])

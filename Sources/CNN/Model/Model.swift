@@ -53,6 +53,9 @@ public class Model {
     /// The layers, each once, in the order they run (a functional model's input is not a layer here).
     public var layers: [Layer] { graph.layers }
 
+    /// The layer called `name` ("conv2d_1"), as Keras' `get_layer`.
+    public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+
     /// Each layer call's output shape, batch axis excluded, in the order they run.
     public var outputShapes: [[Int]] { graph.nodes.map(\.outputShape) }
 

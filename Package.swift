@@ -88,6 +88,8 @@ let package = Package(
             name: "CNNTests",
             // CBLAS: a test reads OpenBLAS's thread count to show the core leaves it alone.
             dependencies: ["CNN", "CBLAS"],
+            // Keras' outputs and the script that wrote them, read by path in FunctionalKerasTests.
+            exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

@@ -9,7 +9,7 @@ import LessonWire
 public func display<T>(_ value: T) {
     switch value {
     case let tensor as Tensor: displayTensor(tensor)
-    case let model as Sequential: Channel.send(.display(text: model.summaryText))
+    case let model as Model: Channel.send(.display(text: model.summaryText))
     case let history as History: displayHistory(history)
     default:
         let mirror = Mirror(reflecting: value)

@@ -84,6 +84,34 @@ final class ClaimsTests: XCTestCase {
         XCTAssertTrue(result.output.contains("02-trap.md:9: Index out of range"), result.output)
     }
 
+    /// A name a later cell declares is in scope, but not yet set, where the value stands: the
+    /// compiler accepts it, so the parser refuses it at the value's line.
+    func testInlineValueThatUsesALaterCellsNameIsAnErrorAtItsLine() throws {
+        let text = """
+            ---
+            title: Order
+            ---
+
+            ```swift
+            let a = 1
+            ```
+
+            Fine: `{swift} a`. Too early: `{swift} String(a + later.count)`.
+
+            ```swift
+            let later = [1, 2]
+            ```
+
+            Now fine: `{swift} later.count`.
+            """
+        XCTAssertThrowsError(try LessonParser.parse(text, file: URL(fileURLWithPath: "/x/01-order.md"), displayPath: "01-order.md")) { error in
+            XCTAssertEqual((error as? LessonError)?.description,
+                           "01-order.md:9: inline value 'String(a + later.count)' uses 'later', which the cell at line 12 below it defines: move the value below that cell")
+        }
+        let fixed = text.replacingOccurrences(of: " Too early: `{swift} String(a + later.count)`.", with: "")
+        XCTAssertEqual(try LessonParser.parse(fixed, file: URL(fileURLWithPath: "/x/01-order.md"), displayPath: "01-order.md").inlineValues.count, 2)
+    }
+
     func testInlineValuesSurviveAFreezeAndAreCode() throws {
         let ledger = work.appendingPathComponent("ledger.txt")
         try "".write(to: ledger, atomically: true, encoding: .utf8)

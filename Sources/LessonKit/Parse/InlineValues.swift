@@ -47,6 +47,7 @@ public enum InlineValues {
     /// `expect: error` or `compile-error`), or, for values above every such cell, the first one,
     /// before its code. A lesson with inline values and no such cell is an error at the first.
     static func attach(_ blocks: [Block], file: String) throws(LessonError) -> [Block] {
+        try InlineValueOrder.check(blocks, file: file)
         func runsAtTopLevel(_ cell: Cell) -> Bool { cell.options.eval && cell.options.expect == .success }
         var blocks = blocks
         var index = 0

@@ -1,0 +1,74 @@
+import SwiftParser
+import SwiftSyntax
+
+/// An inline value is evaluated where it stands, after the cells above it; in a lesson's program
+/// (top-level code) a name declared by a later cell is already in scope there but not yet set,
+/// so the compiler accepts it and the page would show a zero, or the program crash. This finds
+/// such uses before anything runs: a name the expression uses that a cell below declares and no
+/// cell above does.
+enum InlineValueOrder {
+    /// The names a cell's code declares at top level: `let`/`var` bindings (tuples too),
+    /// functions, types.
+    static func declaredNames(_ code: String) -> Set<String> {
+        var names: Set<String> = []
+        func collect(_ pattern: PatternSyntax) {
+            if let identifier = pattern.as(IdentifierPatternSyntax.self) { names.insert(identifier.identifier.text) }
+            if let tuple = pattern.as(TuplePatternSyntax.self) { for element in tuple.elements { collect(element.pattern) } }
+        }
+        for item in Parser.parse(source: code).statements {
+            switch item.item {
+            case let .decl(decl):
+                if let variable = decl.as(VariableDeclSyntax.self) {
+                    for binding in variable.bindings { collect(binding.pattern) }
+                } else if let function = decl.as(FunctionDeclSyntax.self) {
+                    names.insert(function.name.text)
+                } else if let type = decl.as(StructDeclSyntax.self) {
+                    names.insert(type.name.text)
+                } else if let type = decl.as(ClassDeclSyntax.self) {
+                    names.insert(type.name.text)
+                } else if let type = decl.as(EnumDeclSyntax.self) {
+                    names.insert(type.name.text)
+                }
+            default:
+                break
+            }
+        }
+        return names
+    }
+
+    /// The plain names an expression refers to (`a.b(c)` uses `a` and `c`, not `b`).
+    static func usedNames(_ expression: String) -> Set<String> {
+        final class Collector: SyntaxVisitor {
+            var names: Set<String> = []
+            override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
+                if node.parent?.as(MemberAccessExprSyntax.self)?.declName.id != node.id { names.insert(node.baseName.text) }
+                return .visitChildren
+            }
+        }
+        let collector = Collector(viewMode: .sourceAccurate)
+        collector.walk(Parser.parse(source: expression))
+        return collector.names
+    }
+
+    /// Checks every inline value of `blocks` (prose and cells in document order).
+    static func check(_ blocks: [Block], file: String) throws(LessonError) {
+        let cells = blocks.compactMap { if case let .cell(c) = $0 { return c } else { return nil } }
+        let declared = cells.map { declaredNames($0.code) }
+        var cellsAbove = 0
+        for block in blocks {
+            switch block {
+            case .cell:
+                cellsAbove += 1
+            case let .prose(markdown, line):
+                let above = declared.prefix(cellsAbove).reduce(into: Set<String>()) { $0.formUnion($1) }
+                for occurrence in InlineValues.scan(markdown) {
+                    for name in usedNames(occurrence.expression).sorted() where !above.contains(name) {
+                        guard let later = declared.indices.dropFirst(cellsAbove).first(where: { declared[$0].contains(name) }) else { continue }
+                        throw LessonError(file: file, line: line + occurrence.lineOffset,
+                                          message: "inline value '\(occurrence.expression)' uses '\(name)', which the cell at line \(cells[later].firstLine) below it defines: move the value below that cell")
+                    }
+                }
+            }
+        }
+    }
+}

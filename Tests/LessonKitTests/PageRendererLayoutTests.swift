@@ -70,8 +70,8 @@ final class PageRendererLayoutTests: XCTestCase {
         XCTAssertFalse(css.contains("overflow: hidden"), "nothing is clipped")
         XCTAssertTrue(css.contains(".table-scroll { overflow-x: auto;"))
         XCTAssertTrue(css.contains("pre { overflow-x: auto;"))
-        XCTAssertTrue(css.contains("pre.stdout { white-space: pre; }"), "column-aligned output keeps its columns")
-        XCTAssertFalse(css.contains("pre.stdout { white-space: pre-wrap"))
+        XCTAssertTrue(css.contains("display: block; min-height: 1.45em; white-space: pre-wrap; overflow-wrap: anywhere;"), "every line of code and output wraps")
+        XCTAssertFalse(css.contains("white-space: pre;"), "no line is kept from wrapping")
         XCTAssertTrue(css.contains(".outputs > :not(figure) { margin: 0; }"), "figures keep their margin")
     }
 
@@ -144,6 +144,7 @@ final class PageRendererLayoutTests: XCTestCase {
 
     func testContentsThumbnailsHaveTheirSize() {
         let record = BuildRecord(key: "k", slug: "01-a", title: "A", summary: "", failures: [], warnings: [], thumbnail: "figure-1.png", seconds: 1, builtAt: Date(timeIntervalSince1970: 0))
-        XCTAssertTrue(IndexRenderer.render([("01-a", record)], settings: CourseSettings(title: "T")).contains("<img src=\"01-a/figure-1.png\" alt=\"\" width=\"140\" height=\"100\">"))
+        // The picture is the link's only content: its alt text names the lesson.
+        XCTAssertTrue(IndexRenderer.render([("01-a", record)], settings: CourseSettings(title: "T")).contains("<a href=\"01-a/index.html\"><img src=\"01-a/figure-1.png\" alt=\"A\" width=\"140\" height=\"100\" class=\"plain\"></a>"))
     }
 }

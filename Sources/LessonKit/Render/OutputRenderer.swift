@@ -12,12 +12,12 @@ struct OutputRenderer {
 
     mutating func html(_ output: CellOutput, in cell: Cell) -> String {
         switch output {
-        case let .text(t): return "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
-        case let .errorText(t): return "<pre class=\"stderr\">\(HTML.escape(t))</pre>"
-        case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
+        case let .text(t): return "<pre class=\"stdout\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
+        case let .errorText(t): return "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
+        case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(CodeLines.wrap(HTML.escape(t)))</pre></div>"
         case let .check(passed, claim, _, _): return "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
         case .inlineValue: return ""
-        case let .progress(lines): return "<pre class=\"log\">\(HTML.escape(lines.joined(separator: "\n")))</pre>"
+        case let .progress(lines): return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"
         case let .table(t): return table(t)
         case let .figure(f): return figure(f, in: cell)
         }
@@ -28,7 +28,8 @@ struct OutputRenderer {
         var html = "<div class=\"table-scroll\"><table class=\"data\(t.numeric ? " numeric" : "")\">"
         if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
         if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
-        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
+        // A number is right-aligned in any table, so its digits line up by place.
+        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td\(Numbering.isNumber($0) ? " class=\"num\"" : "")>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
         return html
     }
 
@@ -73,6 +74,8 @@ struct OutputRenderer {
         }
         html += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
         for note in f.notes { html += "<span class=\"note\">\(HTML.escape(note))</span>" }
+        // A phone shrinks a plot's lettering below reading size: the picture at its own size is one tap away.
+        html += " <a class=\"full-size\" href=\"\(HTML.escape(f.file))\">Open at full size</a>"
         return html + "</figcaption></figure>"
     }
 }

@@ -204,7 +204,7 @@ def main():
                 # The section the link names (or, without a name, the part of the page before the first section).
                 target = browser.js("(() => { const id = decodeURIComponent(location.hash.slice(1));"
                                     " const h = id ? document.getElementById(id) : document.querySelector('main h1'); if (!h) return null;"
-                                    " let text = '', e = id ? h : document.querySelector('main header');"
+                                    " let e = id ? h : document.querySelector('main header'), text = id ? '' : e.textContent;"
                                     " while ((e = e.nextElementSibling) && !/^H[23]$/.test(e.tagName)) text += e.textContent;"
                                     " return {heading: h.textContent, holds: text.toLowerCase().includes('%s') || h.textContent.toLowerCase().includes('%s')}; })()"
                                     % (SEARCH_WORD, SEARCH_WORD))

@@ -49,12 +49,12 @@ final class PageRendererLayoutTests: XCTestCase {
         XCTAssertTrue(figure.hasSuffix("</figcaption></figure>"), String(figure))
         XCTAssertLessThan(figure.range(of: "<details")!.lowerBound, figure.range(of: "<figcaption")!.lowerBound)
         // Sources in order: still and dark, still, dark; then the light animation.
-        XCTAssertTrue(figure.contains("<picture><source srcset=\"figure-1-step-1-dark.png\" media=\"(prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\"><source srcset=\"figure-1-step-1.png\" media=\"(prefers-reduced-motion: reduce)\"><source srcset=\"figure-1-dark.png\" media=\"(prefers-color-scheme: dark)\"><img src=\"figure-1.png\" alt=\"A window\" width=\"300\" height=\"120\" loading=\"lazy\"></picture>"), String(figure))
+        XCTAssertTrue(figure.contains("<picture><source srcset=\"figure-1-step-1-dark.png\" media=\"screen and (prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\"><source srcset=\"figure-1-step-1.png\" media=\"(prefers-reduced-motion: reduce)\"><source srcset=\"figure-1-dark.png\" media=\"screen and (prefers-color-scheme: dark)\"><img src=\"figure-1.png\" alt=\"A window\" width=\"300\" height=\"120\" loading=\"lazy\"></picture>"), String(figure))
         // Every image has its size, steps included.
         let images = figure.components(separatedBy: "<img ").dropFirst()
         XCTAssertEqual(images.count, 3)
         for image in images { XCTAssertTrue(image.contains("width=\"300\" height=\"120\""), image) }
-        XCTAssertTrue(figure.contains("<source srcset=\"figure-1-step-2-dark.png\" media=\"(prefers-color-scheme: dark)\""))
+        XCTAssertTrue(figure.contains("<source srcset=\"figure-1-step-2-dark.png\" media=\"screen and (prefers-color-scheme: dark)\""))
     }
 
     func testAFigureWithoutADarkVariantSitsOnAPlate() {

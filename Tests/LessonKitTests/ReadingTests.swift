@@ -42,7 +42,7 @@ final class ReadingTests: XCTestCase {
     }
 
     func testEachLineIsAWrappingLineAndASpanOverALineBreakIsSplit() {
-        XCTAssertEqual(CodeLines.wrap("a\n  b\n"), "<span class=\"line\">a\n</span><span class=\"line\" style=\"--i:2\">  b\n</span>")
+        XCTAssertEqual(CodeLines.wrap("a\n  b\n"), "<span class=\"line\">a\n</span><span class=\"line i2\">  b\n</span>")
         XCTAssertEqual(CodeLines.wrap("x"), "<span class=\"line\">x\n</span>")
         XCTAssertEqual(CodeLines.wrap(""), "<span class=\"line\">\n</span>", "an empty output is one empty line")
         XCTAssertEqual(CodeLines.wrap("<span class=\"cm\">/* a\n   b */</span> x"),
@@ -129,5 +129,29 @@ final class ReadingTests: XCTestCase {
         XCTAssertTrue(script.hasPrefix("// The course's text by section"))
         XCTAssertTrue(script.contains("window.LESSON_SEARCH = [{"))
         XCTAssertTrue(page().html.contains("<script src=\"../search-index.js\" defer></script><script src=\"../course.js\" defer></script>"))
+    }
+
+    func testTheBuildsFilesLiveBesideThePublishedFolderAndCleanRemovesThem() throws {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: base) }
+        let output = try OutputFolder(base.appendingPathComponent("site"))
+        for round in 1...2 {
+            let stage = try output.stagingFolder("01-a")
+            try Data("page \(round)".utf8).write(to: stage.appendingPathComponent("index.html"))
+            try Data("{}".utf8).write(to: stage.appendingPathComponent(StoredRun.fileName))
+            try Data("{}".utf8).write(to: stage.appendingPathComponent(BuildRecord.fileName))
+            try OutputFolder.writeManifest(of: stage)
+            try output.publish(stage, as: "01-a")
+        }
+        try output.writeAtomically("contents", to: "index.html")
+        XCTAssertEqual(OutputFolder.files(under: output.url), ["01-a/index.html", "index.html"], "only what a reader reads is published")
+        let state = base.appendingPathComponent(".site.lessons-build")
+        XCTAssertEqual(OutputFolder.files(under: state), ["." + "lessons-manifest", "01-a/.executed.json", "01-a/.lesson.json", "01-a/.lessons-manifest"])
+        XCTAssertEqual(OutputFolder.manifest(of: output.lessonFolder("01-a")), [".executed.json", ".lesson.json", "index.html"])
+        let cleaning = try output.clean()
+        XCTAssertEqual(cleaning.left, [])
+        XCTAssertFalse(fm.fileExists(atPath: state.path), "clean removes the build's files too")
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: output.url.path), [])
     }
 }

@@ -4,14 +4,15 @@
 enum CodeLines {
     /// `html` is escaped text, possibly with the highlighter's `<span class="...">` (never
     /// nested); a span that runs over a line break is closed at the break and opened again on the
-    /// next line, so every line is a whole element. A line's leading spaces set `--i`, which the
-    /// stylesheet adds to the hanging indent: a wrapped line continues right of its own indent.
+    /// next line, so every line is a whole element. A line's leading spaces give it class `iN`
+    /// (up to `Stylesheet.deepestHang`), which the stylesheet adds to the hanging indent: a
+    /// wrapped line continues right of its own indent.
     static func wrap(_ html: String) -> String {
         var out = "", line = "", open: String? = nil
         out.reserveCapacity(html.utf8.count + 64)
         func flush() {
             let indent = line.prefix { $0 == " " }.count
-            out += indent > 0 ? "<span class=\"line\" style=\"--i:\(min(indent, 40))\">" : "<span class=\"line\">"
+            out += indent > 0 ? "<span class=\"line i\(min(indent, Stylesheet.deepestHang))\">" : "<span class=\"line\">"
             // The line's own newline stays inside it: copied text keeps its lines, and no text
             // node sits between the block-level lines to add blank ones.
             out += line

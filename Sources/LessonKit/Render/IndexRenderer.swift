@@ -53,9 +53,9 @@ enum IndexRenderer {
         let dark = published(base + "-dark.png"), still = published(base + "-step-1.png"), stillDark = published(base + "-step-1-dark.png")
         let image = "<img src=\"\(HTML.escape(slug))/\(HTML.escape(file))\" alt=\"\(HTML.escape(title))\" width=\"140\" height=\"100\"\(dark == nil ? " class=\"plain\"" : "")>"
         var sources = ""
-        if let stillDark, still != nil { sources += "<source srcset=\"\(stillDark)\" media=\"(prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\">" }
+        if let stillDark, still != nil { sources += "<source srcset=\"\(stillDark)\" media=\"screen and (prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\">" }
         if let still { sources += "<source srcset=\"\(still)\" media=\"(prefers-reduced-motion: reduce)\">" }
-        if let dark { sources += "<source srcset=\"\(dark)\" media=\"(prefers-color-scheme: dark)\">" }
+        if let dark { sources += "<source srcset=\"\(dark)\" media=\"screen and (prefers-color-scheme: dark)\">" }
         return sources.isEmpty ? image : "<picture>\(sources)\(image)</picture>"
     }
 }

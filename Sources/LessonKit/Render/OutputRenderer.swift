@@ -44,9 +44,10 @@ struct OutputRenderer {
         let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
         let size = "width=\"\(f.width)\" height=\"\(f.height)\""
         var sources: [(file: String, media: String)] = []
-        let dark = "(prefers-color-scheme: dark)", still = "(prefers-reduced-motion: reduce)"
+        // Paper is light: a dark figure is for screens only.
+        let dark = "screen and (prefers-color-scheme: dark)", still = "(prefers-reduced-motion: reduce)"
         if let first = f.frames.first {
-            if let darkFirst = f.darkFrames.first { sources.append((darkFirst, "\(still) and \(dark)")) }
+            if let darkFirst = f.darkFrames.first { sources.append((darkFirst, "screen and \(still) and (prefers-color-scheme: dark)")) }
             sources.append((first, still))
         }
         if let darkFile = f.darkFile { sources.append((darkFile, dark)) }

@@ -1,6 +1,6 @@
 /// The one script of the published pages (`course.js`): it turns each `<div class="search">`
 /// into a search box over `window.LESSON_SEARCH` (from `search-index.js`), and gives each code
-/// cell a Copy button. Results are built with DOM calls and `textContent`, never from the index
+/// cell a Copy button, and opens the page's folded parts for printing. Results are built with DOM calls and `textContent`, never from the index
 /// as HTML. Every word of the query must occur in a section; a word in its heading ranks it
 /// higher. Without the script there is no box and no button, and nothing else changes.
 enum SearchScript {
@@ -77,6 +77,16 @@ enum SearchScript {
           }, function () { button.textContent = "Copy failed"; });
         });
         head.appendChild(button);
+      });
+      // Paper shows what a screen folds away: solutions and an animation's steps open for printing, and close again after.
+      // (CSS cannot open them yet in a way the Nu checker accepts: details::details-content is too new for it.)
+      var opened = [];
+      window.addEventListener("beforeprint", function () {
+        document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+      });
+      window.addEventListener("afterprint", function () {
+        opened.forEach(function (d) { d.open = false; });
+        opened = [];
       });
     })();
 

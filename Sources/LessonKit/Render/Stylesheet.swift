@@ -40,10 +40,44 @@ enum Stylesheet {
         return "url(\"data:image/svg+xml,\(svg.replacingOccurrences(of: "<", with: "%3C").replacingOccurrences(of: ">", with: "%3E").replacingOccurrences(of: "#", with: "%23"))\")"
     }
 
+    /// The deepest indent a wrapped line hangs from: deeper ones hang from here, so a phone's
+    /// narrow box still holds some of the text.
+    static let deepestHang = 16
+
+    /// Lines indented by 1 to `deepestHang` spaces (`CodeLines` gives them class iN).
+    static let indents = (1...deepestHang).map { n in
+        "pre .line.i\(n) { padding-left: \(n + 2)ch; text-indent: -\(n + 2)ch; background-position: 0 0, \(n)ch 0; background-size: \(n + 2)ch 1.45em, 2ch 1.45em; }"
+    }.joined(separator: "\n")
+
+    /// The rules that draw with a theme's colours: the wrap mark and the layer hiding it on a
+    /// line's first row (the colour of the box: code or output), and the shadows of a box that
+    /// scrolls sideways (covers the colour of what it sits on, which scroll with the content, over
+    /// shadows that stay at the box's edges).
+    static func themed(_ palette: Palette, shadow: String, alpha: String) -> String {
+        func colour(_ name: String) -> String { (palette.backgrounds + palette.texts).first { $0.name == name }!.hex }
+        let mark = wrapMark(colour("muted"))
+        func cover(_ background: String) -> String { "background-image: linear-gradient(\(background), \(background)), \(mark);" }
+        func scrolling(_ background: String) -> String {
+            "background: linear-gradient(to right, \(background) 30%, rgba(\(shadow), 0)) left center / 32px 100% no-repeat local, "
+                + "linear-gradient(to left, \(background) 30%, rgba(\(shadow), 0)) right center / 32px 100% no-repeat local, "
+                + "linear-gradient(to right, rgba(\(shadow), \(alpha)), rgba(\(shadow), 0)) left center / 10px 100% no-repeat scroll, "
+                + "linear-gradient(to left, rgba(\(shadow), \(alpha)), rgba(\(shadow), 0)) right center / 10px 100% no-repeat scroll;"
+        }
+        return """
+        pre .line { \(cover(colour("out-bg"))) }
+        pre.source .line { \(cover(colour("code-bg"))) }
+        .table-scroll, .math-block, .math-inline { \(scrolling(colour("bg"))) }
+        .outputs .table-scroll { \(scrolling(colour("out-bg"))) }
+        main > blockquote .math-inline { \(scrolling(colour("callout-bg"))) }
+        """
+    }
+
     static let css = """
-    :root { \(light.css) --line: #e3e6ea; --shadow: rgba(0, 0, 0, .22); --wrap-mark: \(wrapMark("#5f6670")); }
+    :root { \(light.css) --line: #e3e6ea; --shadow: rgba(0, 0, 0, .22); }
+    \(themed(light, shadow: "0, 0, 0", alpha: ".22"))
     @media screen and (prefers-color-scheme: dark) {
-      :root { \(dark.css) --line: #2b3038; --shadow: rgba(255, 255, 255, .28); --wrap-mark: \(wrapMark("#9aa3ad")); }
+      :root { \(dark.css) --line: #2b3038; --shadow: rgba(255, 255, 255, .28); }
+      \(themed(dark, shadow: "255, 255, 255", alpha: ".28"))
       figure img.plain { background: #ffffff; border-radius: 4px; }
     }
     * { box-sizing: border-box; }
@@ -86,16 +120,15 @@ enum Stylesheet {
     .banner ul { margin: 4px 0 0; padding-left: 20px; }
     code { font-family: "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; font-size: .88em; }
     :not(pre) > code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
-    pre { overflow-x: auto; margin: 0; padding: 10px 14px; font-size: 14px; line-height: 1.45; --pre-bg: var(--out-bg); }
+    pre { overflow-x: auto; margin: 0; padding: 10px 14px; font-size: 14px; line-height: 1.45; }
     pre code { font-size: inherit; }
     /* Code and printed text never run past the edge: each line is a block that wraps, its
-       continuation lines indented two columns past the line's own indent (--i) with a mark in
-       that indent; the first line's mark is covered by the box's own background. */
-    pre .line { --hang: min(calc((var(--i, 0) + 2) * 1ch), 40%); /* a deep indent still leaves room on a phone */
-      display: block; min-height: 1.45em; white-space: pre-wrap; overflow-wrap: anywhere;
-      padding-left: var(--hang); text-indent: calc(-1 * var(--hang));
-      background: linear-gradient(var(--pre-bg), var(--pre-bg)) 0 0 / var(--hang) 1.45em no-repeat,
-        var(--wrap-mark) calc(var(--hang) - 2ch) 0 / 2ch 1.45em repeat-y; }
+       continuation lines indented two columns past the line's own indent (class iN) with a mark
+       in that indent; the first line's mark is covered by a layer of the box's own colour (set
+       with the theme's colours, further up). Plain values only: the Nu checker reads no var() in calc(). */
+    pre .line { display: block; min-height: 1.45em; white-space: pre-wrap; overflow-wrap: anywhere;
+      padding-left: 2ch; text-indent: -2ch; background-position: 0 0, 0 0; background-size: 2ch 1.45em, 2ch 1.45em; background-repeat: no-repeat, repeat-y; }
+    \(indents)
     /* Nothing in a cell is clipped: each part that can be wide (code, text, tables) scrolls in its own box. */
     .cell { border: 1px solid var(--line); border-radius: 8px; margin: 18px 0; min-width: 0; }
     .cell > :first-child { border-radius: 7px 7px 0 0; }
@@ -109,7 +142,7 @@ enum Stylesheet {
     .cell-head button.copy:only-of-type { margin-left: auto; }
     .badge { font-weight: 600; }
     .badge.ok { color: var(--ok); } .badge.bad { color: var(--bad); } .badge.skip { color: var(--muted); }
-    pre.source { background: var(--code-bg); --pre-bg: var(--code-bg); }
+    pre.source { background: var(--code-bg); }
     .outputs { border-top: 1px solid var(--line); background: var(--out-bg); }
     .outputs:empty { display: none; }
     .outputs > :not(figure) { margin: 0; }
@@ -131,12 +164,6 @@ enum Stylesheet {
     a.full-size { display: none; }
     /* A box that scrolls sideways shows it: a shadow at each edge with more to see (the covers
        scroll with the content, the shadows stay with the box). */
-    .table-scroll, .math-block, .math-inline { --scroll-bg: var(--bg);
-      background: linear-gradient(to right, var(--scroll-bg) 30%, transparent) left center / 32px 100% no-repeat local,
-        linear-gradient(to left, var(--scroll-bg) 30%, transparent) right center / 32px 100% no-repeat local,
-        radial-gradient(farthest-side at 0 50%, var(--shadow), transparent) left center / 12px 100% no-repeat scroll,
-        radial-gradient(farthest-side at 100% 50%, var(--shadow), transparent) right center / 12px 100% no-repeat scroll; }
-    .outputs .table-scroll { --scroll-bg: var(--out-bg); background-color: var(--out-bg); }
     .table-scroll { overflow-x: auto; padding: 8px 14px; }
     table.data { border-collapse: collapse; font-size: 14px; }
     table.data caption { text-align: left; color: var(--muted); font-size: 12px; }
@@ -174,7 +201,7 @@ enum Stylesheet {
     .lessons h2 { margin: 0; border: 0; font-size: 1.2em; }
     .lessons p { margin: 4px 0; }
     .result.ok { color: var(--ok); } .result.bad { color: var(--bad); }
-    @media (max-width: 800px) {
+    @media screen and (max-width: 800px) {
       .layout { grid-template-columns: 1fr; }
       /* A phone shows no sidebar (so it is not in the Tab order either): a compact header
          holds the page's sections, the course and search, and a corner link goes back up. */
@@ -198,16 +225,15 @@ enum Stylesheet {
       /* Paper is light whatever the screen's theme, and shows everything a screen hides behind a click or a scroll. */
       :root { \(light.css) --line: #d0d4d9; }
       body { font-size: 11pt; }
-      nav.sidebar, nav.phone, .pager, .skip, a.to-top, .search, aside.practise { display: none; }
+      nav.sidebar, nav.phone, .pager, .skip, a.to-top, .search, aside.practise, button.copy, a.full-size { display: none; }
       .layout { display: block; max-width: none; }
       main { padding: 0; }
       pre, .table-scroll, .math-block, .math-inline { overflow: visible; }
-      .table-scroll, .math-block, .math-inline { background: none; }
+      .table-scroll, .math-block, .math-inline, .outputs .table-scroll, main > blockquote .math-inline { background: none; }
       h1, h2, h3, h4, .cell-head, figcaption { break-after: avoid; page-break-after: avoid; }
       h2, h3, h4 { break-inside: avoid; }
       figure, .out, pre .line, tr { break-inside: avoid; }
       p { orphans: 3; widows: 3; }
-      details::details-content { content-visibility: visible; display: contents; }
       details > summary { list-style: none; }
       h2 a.anchor::after, h3 a.anchor::after, h4 a.anchor::after { content: none; }
     }

@@ -6,7 +6,8 @@ library only, no network port), with real key presses and typing. Checks, from f
 
   wrap    at 1280 and 390 px, no line of code or printed output is cut: every <pre> fits its box
           (no sideways scroll), every line in it is a wrapping line (span.line), and every line
-          that wrapped shows the continuation mark
+          that wrapped shows the continuation mark; and no formula's box scrolls up and down
+          (its ink would be shaved)
   tab     the first Tab of a lesson page reaches the skip link, which then shows on the screen,
           and Enter on it moves the focus to the lesson
   search  typing a word that only lesson 9 uses into the search box lists a result that links
@@ -141,6 +142,10 @@ WRAP_PROBE = r"""
         if (!style.backgroundImage.includes('svg')) unmarked.push(name + ': ' + node.textContent.slice(0, 40));
       }
     }
+  });
+  // A formula's box must hold its ink: one that scrolls up and down is shaved on screens that hide scroll bars.
+  document.querySelectorAll('.math-block, .math-inline').forEach((m, k) => {
+    if (m.scrollHeight > m.clientHeight + 1) cut.push('formula ' + k + ' (' + m.textContent.slice(0, 30) + ') scrolls ' + (m.scrollHeight - m.clientHeight) + ' px up and down');
   });
   return {pres: document.querySelectorAll('main pre').length, lines, wrapped, cut, bare, unmarked};
 })()

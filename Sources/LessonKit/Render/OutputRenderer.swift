@@ -33,8 +33,12 @@ struct OutputRenderer {
         return html
     }
 
-    /// A figure: the picture (dark variant and, for readers who ask for reduced motion, an
-    /// animation's first step chosen by the browser), an animation's steps, then the caption.
+    /// A figure: the picture (a light and a dark one, and, for readers who ask for reduced
+    /// motion, an animation's first step chosen by the browser), an animation's steps, then the
+    /// caption. The light and dark pictures are both in the page and the stylesheet shows one:
+    /// a browser keeps the picture it chose for the screen when it prints, so a `<source>` chosen
+    /// by colour scheme would print a dark reader's figures dark. The hidden one is never loaded
+    /// (`loading="lazy"`).
     mutating func figure(_ f: FigureOutput, in cell: Cell) -> String {
         figureNumber += 1
         if thumbnail == nil { thumbnail = f.file }
@@ -43,32 +47,30 @@ struct OutputRenderer {
         }
         let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
         let size = "width=\"\(f.width)\" height=\"\(f.height)\""
-        var sources: [(file: String, media: String)] = []
-        // Paper is light: a dark figure is for screens only.
-        let dark = "screen and (prefers-color-scheme: dark)", still = "(prefers-reduced-motion: reduce)"
-        if let first = f.frames.first {
-            if let darkFirst = f.darkFrames.first { sources.append((darkFirst, "screen and \(still) and (prefers-color-scheme: dark)")) }
-            sources.append((first, still))
+        func image(_ file: String, alt: String, still: String?, theme: String?) -> String {
+            let img = "<img src=\"\(HTML.escape(file))\" alt=\"\(alt)\" \(size) loading=\"lazy\""
+            guard let theme else {
+                return still.map { "<picture><source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">\(img) class=\"plain\"></picture>" } ?? img + " class=\"plain\">"
+            }
+            let source = still.map { "<source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">" } ?? ""
+            return "<picture class=\"\(theme)\">\(source)\(img)></picture>"
         }
-        if let darkFile = f.darkFile { sources.append((darkFile, dark)) }
         var html = "<figure id=\"figure-\(figureNumber)\">"
-        let image = "<img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" \(size) loading=\"lazy\""
-        if sources.isEmpty {
-            html += image + " class=\"plain\">"
+        if let darkFile = f.darkFile {
+            html += image(f.file, alt: HTML.escape(alt), still: f.frames.first, theme: "light")
+            html += image(darkFile, alt: HTML.escape(alt), still: f.darkFrames.first ?? f.frames.first, theme: "dark")
         } else {
-            html += "<picture>" + sources.map { "<source srcset=\"\(HTML.escape($0.file))\" media=\"\($0.media)\">" }.joined()
-            html += image + (f.darkFile == nil ? " class=\"plain\"" : "") + "></picture>"
+            html += image(f.file, alt: HTML.escape(alt), still: f.frames.first, theme: nil)
         }
         if !f.frames.isEmpty {
             // An animation's steps as stills, for readers who step through rather than watch.
             html += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
             for (i, frame) in f.frames.enumerated() {
                 let stepAlt = "\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)"
-                let stepImage = "<img src=\"\(HTML.escape(frame))\" alt=\"\(stepAlt)\" \(size) loading=\"lazy\""
                 if i < f.darkFrames.count {
-                    html += "<li><picture><source srcset=\"\(HTML.escape(f.darkFrames[i]))\" media=\"\(dark)\">\(stepImage)></picture>step \(i + 1)</li>"
+                    html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: "light") + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + "step \(i + 1)</li>"
                 } else {
-                    html += "<li>\(stepImage) class=\"plain\">step \(i + 1)</li>"
+                    html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: nil) + "step \(i + 1)</li>"
                 }
             }
             html += "</ol></details>"

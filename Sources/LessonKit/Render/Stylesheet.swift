@@ -79,6 +79,8 @@ enum Stylesheet {
       :root { \(dark.css) --line: #2b3038; --shadow: rgba(255, 255, 255, .28); }
       \(themed(dark, shadow: "255, 255, 255", alpha: ".28"))
       figure img.plain { background: #ffffff; border-radius: 4px; }
+      figure picture.light { display: none; }
+      figure picture.dark { display: block; }
     }
     * { box-sizing: border-box; }
     body { margin: 0; background: var(--bg); color: var(--fg); font: 17px/1.6 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
@@ -102,7 +104,8 @@ enum Stylesheet {
     h2 { margin-top: 2em; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
     h1 a.anchor, h2 a.anchor, h3 a.anchor, h4 a.anchor { color: inherit; text-decoration: none; }
     /* A heading links to itself: the pilcrow says so on hover and on keyboard focus. */
-    h2 a.anchor::after, h3 a.anchor::after, h4 a.anchor::after { content: "¶"; margin-left: .3em; color: var(--muted); font-weight: 400; opacity: 0; }
+    h2 a.anchor::after, h3 a.anchor::after, h4 a.anchor::after { content: " ¶"; color: var(--muted); font-weight: 400; opacity: 0; } /* the space lets a narrow screen break before it */
+    h1, h2, h3, h4 { overflow-wrap: break-word; }
     h2:hover a.anchor::after, h3:hover a.anchor::after, h4:hover a.anchor::after, a.anchor:focus-visible::after { opacity: 1; }
     .secno { color: var(--muted); margin-right: .45em; font-variant-numeric: tabular-nums; }
     /* Prose keeps a reading measure; code, outputs and tables may use the column's full width. */
@@ -156,6 +159,8 @@ enum Stylesheet {
     figure { margin: 14px; }
     figure img { max-width: 100%; height: auto; display: block; }
     figure picture { display: block; }
+    /* The dark picture shows only on a dark screen (the rule is with the dark theme): paper is light. */
+    picture.dark { display: none; }
     figcaption { font-size: 14px; color: var(--muted); }
     figcaption .note { display: block; color: var(--warn); }
     details.frames { margin-top: 6px; font-size: 14px; }
@@ -172,7 +177,7 @@ enum Stylesheet {
     pre.log { color: var(--muted); }
     .tok-kw, .kw { color: var(--kw); } .ty { color: var(--ty); } .st { color: var(--st); } .nu { color: var(--nu); } .cm { color: var(--cm); font-style: italic; } .fn { color: var(--fn); } .at { color: var(--at); }
     /* Display formulas scroll sideways; the padding leaves room for their ink above and below. */
-    .math-block { overflow-x: auto; margin: 8px 0; padding: 6px 0; }
+    .math-block { overflow-x: auto; margin: 6px 0; padding: 10px 0; }
     /* A long inline formula scrolls inside the line rather than widening the page. */
     .math-inline { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: middle; padding: 2px 0; }
     /* One maths font for every glyph of a formula: letters, digits, operators and brackets
@@ -180,7 +185,7 @@ enum Stylesheet {
     math { font-family: "Latin Modern Math", "STIX Two Math", "STIX Math", "Cambria Math", "DejaVu Math TeX Gyre", math; font-size: 1.12em; }
     nav.sidebar strong { display: block; margin: 16px 0 4px; }
     .search input { width: 100%; font: inherit; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
-    .search ol { list-style: none; padding: 0; margin: 6px 0; max-height: 60vh; overflow-y: auto; }
+    .search ol { list-style: none; padding: 0 6px 0 0; margin: 6px 0; max-height: 60vh; overflow-y: auto; overflow-wrap: anywhere; }
     .search li { margin: 6px 0; }
     .search li small { display: block; color: var(--muted); }
     nav.sidebar li.current > a { font-weight: 600; color: var(--accent); }
@@ -232,7 +237,10 @@ enum Stylesheet {
       .table-scroll, .math-block, .math-inline, .outputs .table-scroll, main > blockquote .math-inline { background: none; }
       h1, h2, h3, h4, .cell-head, figcaption { break-after: avoid; page-break-after: avoid; }
       h2, h3, h4 { break-inside: avoid; }
-      figure, .out, pre .line, tr { break-inside: avoid; }
+      /* A figure may break between its picture, its steps and its caption (a whole figure with
+         its steps moved to the next page left half a page blank); each picture stays whole. */
+      figure picture, figure img, details.frames li, .out, pre .line, tr { break-inside: avoid; }
+      figcaption { break-before: avoid; }
       p { orphans: 3; widows: 3; }
       details > summary { list-style: none; }
       h2 a.anchor::after, h3 a.anchor::after, h4 a.anchor::after { content: none; }

@@ -10,7 +10,7 @@ final class ReadingTests: XCTestCase {
         ---
         title: Pooling
         ---
-        Intro.
+        Intro; see @sec-second-part.
 
         ## First part
 
@@ -77,6 +77,9 @@ final class ReadingTests: XCTestCase {
         XCTAssertTrue(html.contains("<h2 id=\"first-part\"><a class=\"anchor\" href=\"#first-part\"><span class=\"secno\">5.1</span>First part</a></h2>"), html)
         XCTAssertTrue(html.contains("<span class=\"secno\">5.1.1</span>A detail"))
         XCTAssertTrue(html.contains("<span class=\"secno\">5.2</span>Second part"))
+        // @sec- names a section by its anchor, before or after it.
+        XCTAssertTrue(html.contains("Intro; see <a class=\"xref\" href=\"#second-part\">Section 5.2</a>."), html)
+        XCTAssertEqual(page().errors, [])
     }
 
     func testThePractiseBoxGivesTheCommand() {

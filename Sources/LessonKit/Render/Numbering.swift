@@ -19,6 +19,32 @@ enum Numbering {
         return numbers
     }
 
+    /// `@sec-ID` for each level-2 and level-3 heading of the lesson, ID being the heading's
+    /// anchor (its text as `HTML.slug` writes it, as in `#max-pooling`): "Section 5.2". Read from
+    /// the Markdown before the prose is rendered, so a reference may come before its section.
+    static func sectionReferences(_ lesson: Lesson, number: Int) -> [String: CrossReference] {
+        var headings: [Heading] = [], used: Set<String> = []
+        for case let .prose(markdown, _) in lesson.blocks {
+            var fence: String?
+            for line in markdown.components(separatedBy: "\n") {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if let open = fence { if trimmed.hasPrefix(open) { fence = nil }; continue }
+                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fence = String(trimmed.prefix(3)); continue }
+                let hashes = line.prefix { $0 == "#" }.count
+                guard (1...4).contains(hashes), line.dropFirst(hashes).first == " " else { continue }
+                // The same ids the page gives its headings: a repeated text gets "-2", "-3".
+                let text = String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces)
+                var id = HTML.slug(text), n = 2
+                while used.contains(id) { id = HTML.slug(text) + "-\(n)"; n += 1 }
+                used.insert(id)
+                headings.append(Heading(level: hashes, text: text, id: id))
+            }
+        }
+        return sectionNumbers(headings, lesson: number).reduce(into: [:]) { references, entry in
+            references["sec-" + entry.key] = CrossReference(text: "Section \(entry.value)", anchor: entry.key)
+        }
+    }
+
     /// `body` with each numbered heading's number in front of its text, inside its self-link
     /// (`<h2 id="x"><a class="anchor" href="#x">`, as `ProseRenderer` writes headings).
     static func number(_ body: String, _ numbers: [String: String]) -> String {

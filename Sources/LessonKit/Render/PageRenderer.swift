@@ -46,7 +46,8 @@ public enum PageRenderer {
         var outputRenderer = OutputRenderer(displayPath: displayPath)
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
-        let (references, figures) = crossReferences(lesson, results: resultsByNumber)
+        var (references, figures) = crossReferences(lesson, results: resultsByNumber)
+        references.merge(Numbering.sectionReferences(lesson, number: neighbours.number)) { cell, _ in cell }
         // The cell whose failure kept the later ones from running, named on their badges.
         var inlineValues: [Int: String] = [:], nextInline = 0
         for case let .inlineValue(index, text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }

@@ -179,7 +179,9 @@ enum Stylesheet {
     /* Display formulas scroll sideways; the padding leaves room for their ink above and below. */
     .math-block { overflow-x: auto; margin: 6px 0; padding: 10px 0; }
     /* A long inline formula scrolls inside the line rather than widening the page. */
-    .math-inline { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: middle; padding: 2px 0; }
+    /* Its padding holds the ink of scripts and slashes (else it would scroll up and down); the
+       negative margin keeps the line's height, and the shadows stay inside the text's box. */
+    .math-inline { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: middle; padding: 6px 0; margin: -6px 0; background-clip: content-box; }
     /* One maths font for every glyph of a formula: letters, digits, operators and brackets
        alike, so sizes and stretching agree (a fallback per glyph mixes fonts). */
     math { font-family: "Latin Modern Math", "STIX Two Math", "STIX Math", "Cambria Math", "DejaVu Math TeX Gyre", math; font-size: 1.12em; }

@@ -1,7 +1,8 @@
 /// The course's one stylesheet, inlined in every page: light and dark themes, a phone layout,
-/// and print rules. No fonts or scripts are fetched.
+/// and print rules. No fonts are fetched; the only scripts (search and Copy, `course.js`) are
+/// files beside the pages, and a page reads fully without them.
 enum Stylesheet {
-    /// The document's start up to `<body>`: every page is self-contained, nothing is fetched.
+    /// The document's start up to `<body>`: the styles are in the page, nothing is fetched.
     static func head(title: String) -> String {
         """
         <!DOCTYPE html>

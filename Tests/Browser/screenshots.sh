@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Screenshots of the built pages as a reader sees them: each page at 390 px (a phone) and 1280 px,
 # in light and dark mode, with headless Chromium (Debian: apt-get install chromium).
+# Also, when installed: the page printed to PDF by Chromium with the reader in dark mode (paper is
+# light whatever the screen), its pages as PNGs (pdftoppm, from poppler-utils), and the page in
+# Firefox at 1280 px (firefox-esr: the reference MathML renderer, for the maths).
 # Usage: Tests/Browser/screenshots.sh [PAGE.html ...]   (default: every page in output/)
-# Writes output/screenshots/<page>-<width>-<scheme>.png and prints each path.
+# Writes output/screenshots/<page>-<width>-<scheme>.png, <page>-print-N.png and
+# <page>-firefox-1280.png, and prints each path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -27,4 +31,18 @@ for page in "${pages[@]}"; do
       echo "$out"
     done
   done
+  if command -v pdftoppm >/dev/null 2>&1; then
+    pdf="output/screenshots/$name-print.pdf"
+    timeout 120 "$browser" --headless=new --no-sandbox --disable-gpu --no-pdf-header-footer --blink-settings=preferredColorScheme=0 \
+      --print-to-pdf="$PWD/$pdf" "file://$PWD/$page" >/dev/null 2>&1
+    pdftoppm -r 60 -png "$pdf" "output/screenshots/$name-print"
+    ls output/screenshots/"$name"-print-*.png
+  fi
+  if command -v firefox-esr >/dev/null 2>&1; then
+    profile=$(mktemp -d)
+    out="output/screenshots/$name-firefox-1280.png"
+    timeout 120 firefox-esr --headless --profile "$profile" --no-remote --window-size=1280,$height --screenshot "$PWD/$out" "file://$PWD/$page" >/dev/null 2>&1
+    rm -rf "$profile"
+    echo "$out"
+  fi
 done

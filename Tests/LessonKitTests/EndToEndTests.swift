@@ -85,7 +85,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(result.output.contains("[1/2]") && result.output.contains("[2/2]"), "progress: lesson i of n")
         let html = try page("01-state")
         XCTAssertTrue(html.contains("counter is 2"), "state flows from cell to cell")
-        XCTAssertTrue(html.contains("<span class=\"label\">Out[2]</span><pre>10.0</pre>"), "the last expression is displayed")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[2]</span><pre><span class=\"line\">10.0\n</span></pre>"), "the last expression is displayed")
         XCTAssertTrue(html.contains("hidden code, shown output"))
         XCTAssertFalse(html.contains("<span class=\"st\">&quot;hidden code, shown output&quot;</span>"), "echo: false hides the code")
         XCTAssertTrue(html.contains("<span class=\"st\">&quot;shown code, hidden output&quot;</span>"))
@@ -101,7 +101,10 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("cannot convert value of type &#39;String&#39; to specified type &#39;Int&#39;"), "an expected compile error shows it")
         XCTAssertTrue(html.contains("after the expected failures, counter is 2"))
         XCTAssertTrue(html.contains("Swift version 6"), "the page says which Swift built it")
-        XCTAssertFalse(html.contains("<script"), "no scripts")
+        XCTAssertFalse(html.replacingOccurrences(of: "<script src=\"../search-index.js\" defer></script><script src=\"../course.js\" defer></script>", with: "").contains("<script"),
+                       "no scripts but the course's search and copy script, from files beside the pages")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("course.js").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("search-index.js").path))
         XCTAssertNil(html.range(of: #"(src|href)="(https?:)?//"#, options: .regularExpression), "nothing fetched from the network")
         let png = try Data(contentsOf: out.appendingPathComponent("01-state/figure-1.png"))
         XCTAssertNotNil(String(decoding: png, as: UTF8.self).range(of: "Source\u{0}01-state.md, cell 7"), "the PNG records the lesson and cell that made it")
@@ -109,10 +112,10 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("id=\"no-alt-text\""), "a label names the cell's anchor")
         XCTAssertTrue(result.output.contains("warning: Tests/LessonKitTests/Fixtures/good/01-state.md:47: figure 2 (cell 8) has no alt text"), result.output)
         XCTAssertTrue(html.contains("<strong>Warnings</strong>"), "the page lists its warnings")
-        XCTAssertTrue(html.contains("<span class=\"label\">Out[12]</span><pre>3</pre>"), "an Optional shows its value")
-        XCTAssertTrue(html.contains("<span class=\"label\">Out[13]</span><pre>nil</pre>"), "an empty Optional shows nil")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[12]</span><pre><span class=\"line\">3\n</span></pre>"), "an Optional shows its value")
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[13]</span><pre><span class=\"line\">nil\n</span></pre>"), "an empty Optional shows nil")
         XCTAssertFalse(html.contains("Optional("))
-        XCTAssertNotNil(html.range(of: #"<pre class="log">demo: epoch 1/2 - 3/3 - [^\n<]*\ndemo: epoch 2/2 - 3/3 - [^\n<]*</pre>"#, options: .regularExpression),
+        XCTAssertNotNil(html.range(of: #"<pre class="log"><span class="line">demo: epoch 1/2 - 3/3 - [^\n<]*\n</span><span class="line">demo: epoch 2/2 - 3/3 - [^\n<]*\n</span></pre>"#, options: .regularExpression),
                         "the page keeps one line per epoch")
         XCTAssertFalse(html.contains("demo: 1/3"), "step lines are not kept on the page")
         // Its share when it started: the cores over the lessons running then (the other of the two

@@ -48,13 +48,18 @@ final class PageRendererLayoutTests: XCTestCase {
         // figcaption must be the first or last child of figure: the steps come before it.
         XCTAssertTrue(figure.hasSuffix("</figcaption></figure>"), String(figure))
         XCTAssertLessThan(figure.range(of: "<details")!.lowerBound, figure.range(of: "<figcaption")!.lowerBound)
-        // Sources in order: still and dark, still, dark; then the light animation.
-        XCTAssertTrue(figure.contains("<picture><source srcset=\"figure-1-step-1-dark.png\" media=\"(prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\"><source srcset=\"figure-1-step-1.png\" media=\"(prefers-reduced-motion: reduce)\"><source srcset=\"figure-1-dark.png\" media=\"(prefers-color-scheme: dark)\"><img src=\"figure-1.png\" alt=\"A window\" width=\"300\" height=\"120\" loading=\"lazy\"></picture>"), String(figure))
-        // Every image has its size, steps included.
+        // A light and a dark picture, the stylesheet showing one (so paper gets the light one);
+        // each with its animation's first step for readers who ask for reduced motion.
+        XCTAssertTrue(figure.contains("<figure id=\"figure-1\"><picture class=\"light\"><source srcset=\"figure-1-step-1.png\" media=\"(prefers-reduced-motion: reduce)\"><img src=\"figure-1.png\" alt=\"A window\" width=\"300\" height=\"120\" loading=\"lazy\"></picture><picture class=\"dark\"><source srcset=\"figure-1-step-1-dark.png\" media=\"(prefers-reduced-motion: reduce)\"><img src=\"figure-1-dark.png\" alt=\"A window\" width=\"300\" height=\"120\" loading=\"lazy\"></picture>"), String(figure))
+        // Every image has its size, steps included: two pictures, two steps, each light and dark.
         let images = figure.components(separatedBy: "<img ").dropFirst()
-        XCTAssertEqual(images.count, 3)
-        for image in images { XCTAssertTrue(image.contains("width=\"300\" height=\"120\""), image) }
-        XCTAssertTrue(figure.contains("<source srcset=\"figure-1-step-2-dark.png\" media=\"(prefers-color-scheme: dark)\""))
+        XCTAssertEqual(images.count, 6)
+        for image in images { XCTAssertTrue(image.contains("width=\"300\" height=\"120\"") && image.contains("loading=\"lazy\""), image) }
+        XCTAssertTrue(figure.contains("<picture class=\"dark\"><img src=\"figure-1-step-2-dark.png\" alt=\"A window, step 2 of 2\""), String(figure))
+        let css = Stylesheet.css
+        XCTAssertTrue(css.contains("picture.dark { display: none; }"), "light unless the screen is dark")
+        let darkTheme = css.components(separatedBy: "@media screen and (prefers-color-scheme: dark)")[1].components(separatedBy: "\n    }")[0]
+        XCTAssertTrue(darkTheme.contains("figure picture.light { display: none; }") && darkTheme.contains("figure picture.dark { display: block; }"), darkTheme)
     }
 
     func testAFigureWithoutADarkVariantSitsOnAPlate() {
@@ -70,8 +75,8 @@ final class PageRendererLayoutTests: XCTestCase {
         XCTAssertFalse(css.contains("overflow: hidden"), "nothing is clipped")
         XCTAssertTrue(css.contains(".table-scroll { overflow-x: auto;"))
         XCTAssertTrue(css.contains("pre { overflow-x: auto;"))
-        XCTAssertTrue(css.contains("pre.stdout { white-space: pre; }"), "column-aligned output keeps its columns")
-        XCTAssertFalse(css.contains("pre.stdout { white-space: pre-wrap"))
+        XCTAssertTrue(css.contains("display: block; min-height: 1.45em; white-space: pre-wrap; overflow-wrap: anywhere;"), "every line of code and output wraps")
+        XCTAssertFalse(css.contains("white-space: pre;"), "no line is kept from wrapping")
         XCTAssertTrue(css.contains(".outputs > :not(figure) { margin: 0; }"), "figures keep their margin")
     }
 
@@ -144,6 +149,7 @@ final class PageRendererLayoutTests: XCTestCase {
 
     func testContentsThumbnailsHaveTheirSize() {
         let record = BuildRecord(key: "k", slug: "01-a", title: "A", summary: "", failures: [], warnings: [], thumbnail: "figure-1.png", seconds: 1, builtAt: Date(timeIntervalSince1970: 0))
-        XCTAssertTrue(IndexRenderer.render([("01-a", record)], settings: CourseSettings(title: "T")).contains("<img src=\"01-a/figure-1.png\" alt=\"\" width=\"140\" height=\"100\">"))
+        // The picture is the link's only content: its alt text names the lesson.
+        XCTAssertTrue(IndexRenderer.render([("01-a", record)], settings: CourseSettings(title: "T")).contains("<a href=\"01-a/index.html\"><img src=\"01-a/figure-1.png\" alt=\"A\" width=\"140\" height=\"100\" class=\"plain\"></a>"))
     }
 }

@@ -47,11 +47,11 @@ final class PageRendererTests: XCTestCase {
             CellResult(cell: cells[3], status: .notRun),
         ]).html
         XCTAssertTrue(html.contains("<title>Demo &lt;one&gt; · My course</title>"), html)
-        XCTAssertTrue(html.contains("<pre class=\"stdout\">&lt;b&gt;a&lt;/b&gt;\n</pre>"))
-        XCTAssertTrue(html.contains("<pre class=\"stderr\">warn &amp; more\n</pre>"))
-        XCTAssertTrue(html.contains("<span class=\"label\">Out[1]</span><pre>Optional&lt;x&gt;</pre>"))
+        XCTAssertTrue(html.contains("<pre class=\"stdout\"><span class=\"line\">&lt;b&gt;a&lt;/b&gt;\n</span></pre>"))
+        XCTAssertTrue(html.contains("<pre class=\"stderr\"><span class=\"line\">warn &amp; more\n</span></pre>"))
+        XCTAssertTrue(html.contains("<span class=\"label\">Out[1]</span><pre><span class=\"line\">Optional&lt;x&gt;\n</span></pre>"))
         XCTAssertTrue(html.contains("<p class=\"check pass\">✓ Checked: 1 &lt; 2</p>"))
-        XCTAssertTrue(html.contains("<pre class=\"log\">epoch 1/2\nepoch 2/2</pre>"))
+        XCTAssertTrue(html.contains("<pre class=\"log\"><span class=\"line\">epoch 1/2\n</span><span class=\"line\">epoch 2/2\n</span></pre>"))
         XCTAssertTrue(html.contains("<table class=\"data numeric\"><caption>T</caption><thead><tr><th>h</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table>"))
         XCTAssertTrue(html.contains("<figure id=\"figure-1\"><img src=\"figure-1.png\" alt=\"A &lt;plot&gt;\" width=\"10\" height=\"20\""))
         XCTAssertTrue(html.contains("id=\"the-plot\"><a id=\"cell-2\"></a>"), "a label names the cell's anchor and cell-N still works")

@@ -10,7 +10,7 @@ final class WireTests: XCTestCase {
             .cellStart(cell: 3), .cellEnd(cell: 3, seconds: 0.25), .display(text: "Optional \"quoted\"\nline"),
             .table(TableOutput(caption: "c", header: ["a"], rows: [["1"], ["<2>"]], numeric: true)),
             .figure(FigureOutput(file: "figure-1.png", caption: nil, alt: "alt", notes: ["n"], frames: ["f1.png"], width: 640, height: 400)),
-            .expect(passed: false, claim: "sums to 7", line: 12), .progress(text: "epoch 1/2", step: .epoch),
+            .expect(passed: false, claim: "sums to 7", line: 12, found: nil), .progress(text: "epoch 1/2", step: .epoch),
             .progress(text: "10/100", step: .batch), .error(message: "boom", line: nil), .error(message: "at", line: 4), .unexpectedSuccess,
         ]
         for event in events {

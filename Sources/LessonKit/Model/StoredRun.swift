@@ -71,7 +71,7 @@ public struct StoredRun: Codable, Equatable, Sendable {
     }
 
     public static func read(from folder: URL) -> StoredRun? {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName)) else { return nil }
+        guard let data = try? Data(contentsOf: BuildState.file(fileName, ofLesson: folder)) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try? decoder.decode(StoredRun.self, from: data)

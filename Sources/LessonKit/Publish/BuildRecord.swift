@@ -20,7 +20,7 @@ public struct BuildRecord: Codable, Equatable, Sendable {
 
     /// The record in `folder`; nil when there is none or it was written by another version.
     public static func read(from folder: URL) -> BuildRecord? {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName)) else { return nil }
+        guard let data = try? Data(contentsOf: BuildState.file(fileName, ofLesson: folder)) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try? decoder.decode(BuildRecord.self, from: data)

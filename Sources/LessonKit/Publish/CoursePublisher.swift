@@ -144,7 +144,8 @@ public struct CoursePublisher: Sendable {
         for lesson in context.course where !FileManager.default.fileExists(atPath: output.lessonFolder(lesson.slug).path) {
             try writeNotBuiltPage(lesson, neighbours: neighbours(of: lesson, in: context.course))
         }
-        try output.writeAtomically(IndexRenderer.render(entries, settings: settings), to: "index.html")
+        try output.writeAtomically(IndexRenderer.render(entries, settings: settings, output: output.url), to: "index.html")
+        try SearchIndex.write(into: output, lessons: context.course.map { ($0.slug, $0.title) })
         return results
     }
 

@@ -32,8 +32,8 @@ public struct OutputFolder: Sendable {
     /// build record).
     func isOurs(_ folder: URL) -> Bool {
         let fm = FileManager.default
-        return fm.fileExists(atPath: folder.appendingPathComponent(OutputFolder.manifestName).path)
-            || fm.fileExists(atPath: folder.appendingPathComponent(BuildRecord.fileName).path)
+        return fm.fileExists(atPath: BuildState.file(OutputFolder.manifestName, ofLesson: folder).path)
+            || fm.fileExists(atPath: BuildState.file(BuildRecord.fileName, ofLesson: folder).path)
     }
 
     /// A new staging folder inside the output (same file system, so the swap is a rename).
@@ -50,9 +50,13 @@ public struct OutputFolder: Sendable {
         try Data((files.map { $0 + "\n" }.joined()).utf8).write(to: folder.appendingPathComponent(manifestName))
     }
 
-    /// The paths in `folder`'s manifest; nil when it has none.
+    /// The paths in lesson folder `folder`'s manifest (kept in its state folder); nil when it has none.
     static func manifest(of folder: URL) -> [String]? {
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path) else { return nil }
+        manifest(at: BuildState.file(manifestName, ofLesson: folder))
+    }
+
+    static func manifest(at file: URL) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 
@@ -100,17 +104,28 @@ public struct OutputFolder: Sendable {
         } else {
             try fm.moveItem(at: staging, to: target)
         }
+        try BuildState.moveOut(ofLesson: target)
     }
 
     /// Writes a top-level file through a temporary name and a rename, and names it in the output
     /// folder's manifest.
     func writeAtomically(_ text: String, to name: String) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        let listed = OutputFolder.manifest(of: url) ?? []
+        let listed = topLevelManifest
         if !listed.contains(name) {
-            try Data((listed + [name]).map { $0 + "\n" }.joined().utf8).write(to: url.appendingPathComponent(OutputFolder.manifestName), options: .atomic)
+            try FileManager.default.createDirectory(at: BuildState.root(of: url), withIntermediateDirectories: true)
+            try Data((listed + [name]).map { $0 + "\n" }.joined().utf8).write(to: BuildState.root(of: url).appendingPathComponent(OutputFolder.manifestName), options: .atomic)
+            // A manifest from before the state moved out is now in the state folder.
+            try? FileManager.default.removeItem(at: url.appendingPathComponent(OutputFolder.manifestName))
         }
         try Data(text.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
+    }
+
+    /// The output folder's own files: the manifest in its state folder, or one left in the folder
+    /// by an earlier version.
+    var topLevelManifest: [String] {
+        OutputFolder.manifest(at: BuildState.root(of: url).appendingPathComponent(OutputFolder.manifestName))
+            ?? OutputFolder.manifest(at: url.appendingPathComponent(OutputFolder.manifestName)) ?? []
     }
 
     /// What `clean` did: the paths it removed and those it left because the runner did not make
@@ -126,7 +141,7 @@ public struct OutputFolder: Sendable {
         let fm = FileManager.default
         var cleaning = Cleaning()
         guard let names = try? fm.contentsOfDirectory(atPath: url.path) else { return cleaning }
-        let topLevel = Set(OutputFolder.manifest(of: url) ?? [])
+        let topLevel = Set(topLevelManifest)
         for name in names.sorted() where name != OutputFolder.manifestName {
             let entry = url.appendingPathComponent(name)
             var isDir: ObjCBool = false
@@ -135,9 +150,10 @@ public struct OutputFolder: Sendable {
                 try fm.removeItem(at: entry)
                 cleaning.removed.append(name + "/")
             } else if isDir.boolValue, let listed = OutputFolder.manifest(of: entry) {
-                for path in listed + [OutputFolder.manifestName] where fm.fileExists(atPath: entry.appendingPathComponent(path).path) {
+                for path in listed + BuildState.fileNames where fm.fileExists(atPath: entry.appendingPathComponent(path).path) {
                     try fm.removeItem(at: entry.appendingPathComponent(path))
                 }
+                if fm.fileExists(atPath: BuildState.folder(ofLesson: entry).path) { try fm.removeItem(at: BuildState.folder(ofLesson: entry)) }
                 OutputFolder.removeEmptyFolders(in: entry)
                 if ((try? fm.contentsOfDirectory(atPath: entry.path)) ?? []).isEmpty {
                     try fm.removeItem(at: entry)
@@ -156,6 +172,8 @@ public struct OutputFolder: Sendable {
         if fm.fileExists(atPath: url.appendingPathComponent(OutputFolder.manifestName).path) {
             try fm.removeItem(at: url.appendingPathComponent(OutputFolder.manifestName))
         }
+        // The state folder beside the output holds only the build's files: all of it goes.
+        if fm.fileExists(atPath: BuildState.root(of: url).path) { try fm.removeItem(at: BuildState.root(of: url)) }
         return cleaning
     }
 

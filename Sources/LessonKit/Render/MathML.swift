@@ -44,14 +44,29 @@ public struct MathML {
 
     static func escape(_ s: String) -> String { HTML.escape(s) }
 
+    /// Brackets and bars: they keep their size unless \\left, \\right or \\big asks for another
+    /// (a maths font would otherwise stretch a plain "(" to the height of a fraction beside it).
+    static let fences: Set<String> = ["(", ")", "[", "]", "|", "{", "}", "⌊", "⌋", "⌈", "⌉", "⟨", "⟩", "‖"]
+    /// What ends an operand, so a minus after it subtracts.
+    static let closers = [")", "]", "|", "}", "⌋", "⌉", "⟩", "‖", "′"]
+
     mutating func sequence(until closer: Character?) throws -> String {
         var out = ""
+        // Whether the last item was an operand (or a closing bracket): a minus after one is
+        // subtraction, anywhere else a sign, spaced as one ("= −8", "(−2)", "e^{−z}").
+        var afterOperand = false
         while true {
             skipSpaces()
             guard i < tokens.count else { break }
             if let closer, tokens[i] == closer { i += 1; return out }
             if tokens[i] == "}" { throw Failure(message: "unbalanced '}' in math") }
-            out += try scripted()
+            let isMinus = tokens[i] == "-"
+            var item = try scripted()
+            if isMinus && !afterOperand, let sign = item.range(of: "<mo>−</mo>") {
+                item.replaceSubrange(sign, with: "<mo form=\"prefix\">−</mo>")
+            }
+            if !item.hasPrefix("<mspace") { afterOperand = !(item.hasPrefix("<mo>") || item.hasPrefix("<mo ")) || MathML.closers.contains { item.hasSuffix(">\($0)</mo>") } }
+            out += item
         }
         if closer != nil { throw Failure(message: "math group opened with '{' is never closed") }
         return out
@@ -134,7 +149,8 @@ public struct MathML {
         i += 1
         if c.isLetter { return "<mi>\(MathML.escape(String(c)))</mi>" }
         let mapped: [Character: String] = ["-": "−", "*": "∗"]
-        return "<mo>\(MathML.escape(mapped[c] ?? String(c)))</mo>"
+        let text = mapped[c] ?? String(c)
+        return "<mo\(MathML.fences.contains(text) ? " stretchy=\"false\"" : "")>\(MathML.escape(text))</mo>"
     }
 
     /// `cases`, `matrix`, `pmatrix`, `bmatrix`: rows split by `\\`, cells by `&`, each cell its own formula.
@@ -208,7 +224,9 @@ public struct MathML {
             // \\left and \\right grow with what they enclose; \\big and its kin have fixed TeX sizes.
             let size = MathML.delimiterSizes[name.hasSuffix("l") || name.hasSuffix("r") ? String(name.dropLast()) : name]
             let attributes = size.map { "stretchy=\"true\" symmetric=\"true\" minsize=\"\($0)\" maxsize=\"\($0)\"" } ?? "stretchy=\"true\""
-            if tokens[i] == "\\" { return try command().replacingOccurrences(of: "<mo>", with: "<mo \(attributes)>") }
+            if tokens[i] == "\\" {
+                return try command().replacingOccurrences(of: "<mo stretchy=\"false\">", with: "<mo>").replacingOccurrences(of: "<mo>", with: "<mo \(attributes)>")
+            }
             let d = tokens[i]; i += 1
             return "<mo \(attributes)>\(MathML.escape(String(d)))</mo>"
         default:
@@ -216,6 +234,7 @@ public struct MathML {
             if element == "mspace" { return "<mspace width=\"\(text)\"/>" }
             // A function name is one base (so \\tanh^2 and \\tanh' script the whole name), then a thin space.
             if element == "mi" && text.count > 1 { return "<mrow><mi mathvariant=\"normal\">\(text)</mi><mspace width=\"0.17em\"/></mrow>" }
+            if element == "mo" && MathML.fences.contains(text) { return "<mo stretchy=\"false\">\(MathML.escape(text))</mo>" }
             return "<\(element)>\(MathML.escape(text))</\(element)>"
         }
     }

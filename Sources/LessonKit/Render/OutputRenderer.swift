@@ -12,12 +12,12 @@ struct OutputRenderer {
 
     mutating func html(_ output: CellOutput, in cell: Cell) -> String {
         switch output {
-        case let .text(t): return "<pre class=\"stdout\">\(HTML.escape(t))</pre>"
-        case let .errorText(t): return "<pre class=\"stderr\">\(HTML.escape(t))</pre>"
-        case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(HTML.escape(t))</pre></div>"
+        case let .text(t): return "<pre class=\"stdout\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
+        case let .errorText(t): return "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
+        case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(CodeLines.wrap(HTML.escape(t)))</pre></div>"
         case let .check(passed, claim, _, _): return "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
         case .inlineValue: return ""
-        case let .progress(lines): return "<pre class=\"log\">\(HTML.escape(lines.joined(separator: "\n")))</pre>"
+        case let .progress(lines): return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"
         case let .table(t): return table(t)
         case let .figure(f): return figure(f, in: cell)
         }
@@ -28,12 +28,17 @@ struct OutputRenderer {
         var html = "<div class=\"table-scroll\"><table class=\"data\(t.numeric ? " numeric" : "")\">"
         if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
         if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
-        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
+        // A number is right-aligned in any table, so its digits line up by place.
+        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td\(Numbering.isNumber($0) ? " class=\"num\"" : "")>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
         return html
     }
 
-    /// A figure: the picture (dark variant and, for readers who ask for reduced motion, an
-    /// animation's first step chosen by the browser), an animation's steps, then the caption.
+    /// A figure: the picture (a light and a dark one, and, for readers who ask for reduced
+    /// motion, an animation's first step chosen by the browser), an animation's steps, then the
+    /// caption. The light and dark pictures are both in the page and the stylesheet shows one:
+    /// a browser keeps the picture it chose for the screen when it prints, so a `<source>` chosen
+    /// by colour scheme would print a dark reader's figures dark. The hidden one is never loaded
+    /// (`loading="lazy"`).
     mutating func figure(_ f: FigureOutput, in cell: Cell) -> String {
         figureNumber += 1
         if thumbnail == nil { thumbnail = f.file }
@@ -42,37 +47,38 @@ struct OutputRenderer {
         }
         let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
         let size = "width=\"\(f.width)\" height=\"\(f.height)\""
-        var sources: [(file: String, media: String)] = []
-        let dark = "(prefers-color-scheme: dark)", still = "(prefers-reduced-motion: reduce)"
-        if let first = f.frames.first {
-            if let darkFirst = f.darkFrames.first { sources.append((darkFirst, "\(still) and \(dark)")) }
-            sources.append((first, still))
+        func image(_ file: String, alt: String, still: String?, theme: String?) -> String {
+            let img = "<img src=\"\(HTML.escape(file))\" alt=\"\(alt)\" \(size) loading=\"lazy\""
+            guard let theme else {
+                return still.map { "<picture><source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">\(img) class=\"plain\"></picture>" } ?? img + " class=\"plain\">"
+            }
+            let source = still.map { "<source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">" } ?? ""
+            return "<picture class=\"\(theme)\">\(source)\(img)></picture>"
         }
-        if let darkFile = f.darkFile { sources.append((darkFile, dark)) }
         var html = "<figure id=\"figure-\(figureNumber)\">"
-        let image = "<img src=\"\(HTML.escape(f.file))\" alt=\"\(HTML.escape(alt))\" \(size) loading=\"lazy\""
-        if sources.isEmpty {
-            html += image + " class=\"plain\">"
+        if let darkFile = f.darkFile {
+            html += image(f.file, alt: HTML.escape(alt), still: f.frames.first, theme: "light")
+            html += image(darkFile, alt: HTML.escape(alt), still: f.darkFrames.first ?? f.frames.first, theme: "dark")
         } else {
-            html += "<picture>" + sources.map { "<source srcset=\"\(HTML.escape($0.file))\" media=\"\($0.media)\">" }.joined()
-            html += image + (f.darkFile == nil ? " class=\"plain\"" : "") + "></picture>"
+            html += image(f.file, alt: HTML.escape(alt), still: f.frames.first, theme: nil)
         }
         if !f.frames.isEmpty {
             // An animation's steps as stills, for readers who step through rather than watch.
             html += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
             for (i, frame) in f.frames.enumerated() {
                 let stepAlt = "\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)"
-                let stepImage = "<img src=\"\(HTML.escape(frame))\" alt=\"\(stepAlt)\" \(size) loading=\"lazy\""
                 if i < f.darkFrames.count {
-                    html += "<li><picture><source srcset=\"\(HTML.escape(f.darkFrames[i]))\" media=\"\(dark)\">\(stepImage)></picture>step \(i + 1)</li>"
+                    html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: "light") + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + "step \(i + 1)</li>"
                 } else {
-                    html += "<li>\(stepImage) class=\"plain\">step \(i + 1)</li>"
+                    html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: nil) + "step \(i + 1)</li>"
                 }
             }
             html += "</ol></details>"
         }
         html += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
         for note in f.notes { html += "<span class=\"note\">\(HTML.escape(note))</span>" }
+        // A phone shrinks a plot's lettering below reading size: the picture at its own size is one tap away.
+        html += " <a class=\"full-size\" href=\"\(HTML.escape(f.file))\">Open at full size</a>"
         return html + "</figcaption></figure>"
     }
 }

@@ -46,7 +46,8 @@ public enum PageRenderer {
         var outputRenderer = OutputRenderer(displayPath: displayPath)
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
-        let (references, figures) = crossReferences(lesson, results: resultsByNumber)
+        var (references, figures) = crossReferences(lesson, results: resultsByNumber)
+        references.merge(Numbering.sectionReferences(lesson, number: neighbours.number)) { cell, _ in cell }
         // The cell whose failure kept the later ones from running, named on their badges.
         var inlineValues: [Int: String] = [:], nextInline = 0
         for case let .inlineValue(index, text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
@@ -82,6 +83,9 @@ public enum PageRenderer {
         if !warnings.isEmpty {
             banner += "<div class=\"banner warning\"><strong>Warnings</strong><ul>" + warnings.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
+        let sectionNumbers = Numbering.sectionNumbers(headings, lesson: neighbours.number)
+        // The sidebar and the phone header list the sections with their numbers.
+        headings = headings.map { h in sectionNumbers[h.id].map { Heading(level: h.level, text: "\($0) \(h.text)", id: h.id) } ?? h }
         let sidebar = sidebar(headings: headings, figures: figures, course: neighbours.course, current: neighbours.number)
         let totalSeconds = executed.results.compactMap(\.seconds).reduce(0, +)
         var pager = "<nav class=\"pager\">"
@@ -91,29 +95,36 @@ public enum PageRenderer {
         let formatter = ISO8601DateFormatter()
         let html = """
         \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
+        \(PageChrome.skipLink)
+        \(PageChrome.phoneHeader(headings: headings))
         <div class="layout">
         <nav class="sidebar" id="contents" aria-label="Contents">
         <a class="home" href="../index.html">← Course contents</a>
+        \(PageChrome.searchSlot(root: "../"))
         \(sidebar)
         </nav>
-        <main>
+        <main id="content" tabindex="-1">
         <header>
-        <nav class="top" aria-label="Course"><a href="../index.html">← Course contents</a><a href="#contents">This page and the lessons ↓</a></nav>
         <p class="number">Lesson \(neighbours.number)</p>
         <h1>\(HTML.escape(lesson.title))</h1>
         \(lesson.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(lesson.summary))</p>")
         \(banner)
         </header>
-        \(body)
+        \(PageChrome.practiceBox(lesson))
+        \(Numbering.number(body, sectionNumbers))
         \(pager)
         <footer class="build">Built from <code>\(HTML.escape(displayPath))</code> with \(HTML.escape(executed.swiftVersion)) on \(formatter.string(from: executed.builtAt)); cells ran for \(formatSeconds(totalSeconds)) in all.</footer>
         </main>
         </div>
+        \(PageChrome.toTop)
+        \(PageChrome.searchScripts(root: "../"))
         </body>
         </html>
 
         """
-        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail, errors: errors)
+        // Long code lines are the author's to shorten: said by the build, not in the page's banner.
+        let lineWarnings = lesson.cells.flatMap { LineLengths.warnings($0, file: displayPath) }
+        return Page(html: html, warnings: warnings + lineWarnings, thumbnail: outputRenderer.thumbnail, errors: errors)
     }
 
     /// The sidebar: this page's sections (or, without headings, its figures and labelled cells),
@@ -207,17 +218,18 @@ public enum PageRenderer {
         html += "<div class=\"cell-head\"><span>In [\(cell.number)]</span><span class=\"where\">\(HTML.escape(displayPath)):\(cell.firstLine)</span>\(badge)"
         html += r.seconds.map { "<span class=\"time\">\(formatSeconds($0))</span>" } ?? ""
         html += "</div>"
-        if cell.options.echo { html += "<pre class=\"source\"><code class=\"language-swift\">\(SwiftHighlighter.html(cell.displayCode))</code></pre>" }
+        if cell.options.echo { html += "<pre class=\"source\"><code class=\"language-swift\">\(CodeLines.wrap(SwiftHighlighter.html(cell.displayCode)))</code></pre>" }
         var outputs = ""
         let showOutputs = cell.options.output || failed || { if case .failedAsExpected = r.status { return true } else { return false } }()
         if showOutputs {
             for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
         }
-        if let failure = r.status.failure {
+        // The failure's message once: not again when the cell's own error text already says it.
+        if let failure = r.status.failure, !r.outputs.contains(where: { if case let .errorText(t) = $0 { return t.contains(failure.message) } else { return false } }) {
             outputs += "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
         }
         if case let .failedAsExpected(message) = r.status, !message.isEmpty, !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } }) {
-            outputs += "<pre class=\"stderr\">\(HTML.escape(message))</pre>"
+            outputs += "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(message)))</pre>"
         }
         html += "<div class=\"outputs\">\(outputs)</div></section>\n"
         return html

@@ -111,7 +111,7 @@ enum ProseRenderer {
     }
 
     /// The kinds of cross-reference, as in Quarto: `@fig-name`, `@tbl-name`, and `@cell-name`.
-    static let referencePrefixes = ["fig-", "tbl-", "cell-"]
+    static let referencePrefixes = ["fig-", "tbl-", "cell-", "sec-"]
 
     /// Replaces each `@fig-...`, `@tbl-...` or `@cell-...` outside code spans (and not inside a
     /// word, as in an e-mail address) with what `resolve` returns for its name.

@@ -272,7 +272,8 @@ final class LayoutTests: XCTestCase {
         let four = try KernelStack(Tensor(shape: [3, 3, 4], scalars: fourValues)).render().image
         XCTAssertGreaterThan(four.width, two.width + 60)
         // The centre of the last slice (26-pixel cells, 16-pixel gaps, starting at x = 10; two image pixels per unit).
-        let x = Int((10 + 3 * (78 + 16) + 39) * 2), y = Int((8 + 39) * 2)
+        let x: Int = (10 + 3 * (78 + 16) + 39) * 2
+        let y: Int = (8 + 39) * 2
         let o = (y * four.width + x) * four.channels
         XCTAssertLessThan(Int(four.pixels[o + 2]), 120, "the last slice, all 1, is drawn dark red, not hidden: \(Array(four.pixels[o..<(o + 3)]))")
     }
@@ -308,7 +309,9 @@ final class LayoutTests: XCTestCase {
         let own = try grid.render().image
         // The faint image's centre: pale on the shared scale, as dark as the strong one on its own.
         func red(_ image: PixelImage) -> [UInt8] {
-            let x = Int((8 + 48 + 20) * 2), y = Int((4 + 20) * 2), o = (y * image.width + x) * image.channels
+            let x: Int = (8 + 48 + 20) * 2
+            let y: Int = (4 + 20) * 2
+            let o: Int = (y * image.width + x) * image.channels
             return Array(image.pixels[o..<(o + 3)])
         }
         XCTAssertGreaterThan(Int(red(shared)[1]), 150, "pale on the shared scale")

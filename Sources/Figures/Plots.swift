@@ -63,7 +63,7 @@ public struct LinePlot: Figure, Sendable {
         }
     }
 
-    var hasLegend: Bool { series.count > 1 || !(series.first?.name.isEmpty ?? true) }
+    var hasLegend: Bool { series.contains { !$0.name.isEmpty } }
 
     /// The canvas, axes and legend placement: the legend's box is tried in each corner of the
     /// plotting area against the drawn points; if all are covered the canvas grows below.
@@ -118,7 +118,11 @@ public struct LinePlot: Figure, Sendable {
         }
     }
 
-    var legendEntries: [LegendEntry] { zip(series, styles).map { LegendEntry(name: $0.name, style: $1, line: lines) } }
+    /// One entry per named series: a series named "" continues an earlier one (a line broken at a
+    /// jump is drawn as two series) and has no entry of its own.
+    var legendEntries: [LegendEntry] {
+        zip(series, styles).filter { !$0.0.name.isEmpty }.map { LegendEntry(name: $0.name, style: $1, line: lines) }
+    }
 
     public func render() throws -> RenderedFigure {
         let (canvas, axes, placement, points) = try layout()
@@ -144,7 +148,8 @@ public struct LinePlot: Figure, Sendable {
         }
         canvas.unclip()
         if let placement {
-            let entries = zip(legendEntries, widths).map { entry, width in var e = entry; e.width = width + 0.5; return e }
+            let named = zip(series, widths).filter { !$0.0.name.isEmpty }.map(\.1)
+            let entries = zip(legendEntries, named).map { entry, width in var e = entry; e.width = width + 0.5; return e }
             axes.legend(entries, placement: placement)
         }
         return RenderedFigure(canvas, notes: notes)

@@ -5,6 +5,15 @@ import XCTest
 
 /// Labels a reader sees: tick labels, bar labels, colour bar labels.
 final class LabelTests: XCTestCase {
+    /// A line broken at a jump is drawn as two series; the second, named "", adds no legend row.
+    func testAnUnnamedSeriesContinuesTheLegendOfANamedOne() throws {
+        let plot = LinePlot([Series("ReLU'", x: [-2, -1], y: [0, 0]), Series("", x: [1, 2], y: [1, 1])])
+        XCTAssertEqual(plot.legendEntries.map(\.name), ["ReLU'"])
+        XCTAssertTrue(plot.hasLegend)
+        XCTAssertFalse(LinePlot([Series("", x: [0, 1], y: [0, 1])]).hasLegend)
+        XCTAssertTrue(try plot.render().notes.isEmpty, "no value is left out, so no note")
+    }
+
     func testTickLabelsReadAsMagnitudes() {
         XCTAssertEqual(tickLabels([0, 50_000, 100_000, 150_000]), ["0", "50k", "100k", "150k"])
         XCTAssertEqual(tickLabels([0, 500_000, 1_000_000, 1_500_000]), ["0", "0.5M", "1M", "1.5M"])

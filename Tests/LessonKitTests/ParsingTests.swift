@@ -132,8 +132,9 @@ final class RenderingTests: XCTestCase {
     }
 
     func testProseKeepsMathOutOfMarkdownAndWarnsOnBadMath() {
-        var ids: Set<String> = []
-        let (html, headings, warnings) = ProseRenderer.render("## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10, usedIds: &ids)
+        var ids: Set<String> = [], next = 0
+        let (html, headings, warnings, _) = ProseRenderer.render("## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10, usedIds: &ids,
+                                                                 references: [:], inlineValues: [:], nextInline: &next)
         XCTAssertTrue(html.contains("<h2 id=\"sizes\">"))
         XCTAssertEqual(headings.map(\.text), ["Sizes"])
         XCTAssertTrue(html.contains("<msub><mi>o</mi>"), html)
@@ -143,9 +144,9 @@ final class RenderingTests: XCTestCase {
     }
 
     func testHeadingIdsComeFromCmarksTree() {
-        var ids: Set<String> = ["taken"]
-        let (html, headings, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
-                                                       file: "L.md", line: 1, usedIds: &ids)
+        var ids: Set<String> = ["taken"], next = 0
+        let (html, headings, _, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
+                                                          file: "L.md", line: 1, usedIds: &ids, references: [:], inlineValues: [:], nextInline: &next)
         XCTAssertEqual(headings.map(\.text), ["A b & c", "A b & c", "Taken", "Size x_1"])
         XCTAssertEqual(headings.map(\.id), ["a-b-c", "a-b-c-2", "taken-2", "size-x-1"])
         XCTAssertEqual(headings.map(\.level), [1, 2, 3, 2])

@@ -1,12 +1,11 @@
 import Foundation
 
-/// One lesson in the sidebar's list of the course; `built` is false for a page not written yet
-/// (listed without a link).
+/// One lesson in the sidebar's list of the course. Every lesson has a page (one not built yet
+/// says so), so each is linked.
 public struct CourseEntry: Equatable, Sendable {
     public var slug: String
     public var title: String
-    public var built: Bool
-    public init(slug: String, title: String, built: Bool = true) { self.slug = slug; self.title = title; self.built = built }
+    public init(slug: String, title: String) { self.slug = slug; self.title = title }
 }
 
 /// Where a lesson sits in the course, for its number, the previous/next links and the sidebar's
@@ -31,8 +30,10 @@ public enum PageRenderer {
         /// Faults of the lesson's text the page found (an unknown cross-reference), each at its
         /// line; they are shown in the page's banner and should fail the build.
         public let errors: [LessonError]
-        public init(html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = []) {
-            self.html = html; self.warnings = warnings; self.thumbnail = thumbnail; self.errors = errors
+        /// The failed cells the page's banner lists, each at its line.
+        public let failures: [LessonError]
+        public init(html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = [], failures: [LessonError] = []) {
+            self.html = html; self.warnings = warnings; self.thumbnail = thumbnail; self.errors = errors; self.failures = failures
         }
     }
 
@@ -113,7 +114,7 @@ public enum PageRenderer {
         </html>
 
         """
-        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail, errors: errors)
+        return Page(html: html, warnings: warnings, thumbnail: outputRenderer.thumbnail, errors: errors, failures: failures)
     }
 
     /// The sidebar: this page's sections (or, without headings, its figures and labelled cells),
@@ -134,10 +135,8 @@ public enum PageRenderer {
                 let title = HTML.escape(entry.title)
                 if k + 1 == current {
                     html += "<li class=\"current\"><a href=\"index.html\" aria-current=\"page\">\(title)</a></li>"
-                } else if entry.built {
-                    html += "<li><a href=\"../\(HTML.escape(entry.slug))/index.html\">\(title)</a></li>"
                 } else {
-                    html += "<li><span class=\"pending\">\(title) (not built yet)</span></li>"
+                    html += "<li><a href=\"../\(HTML.escape(entry.slug))/index.html\">\(title)</a></li>"
                 }
             }
             html += "</ol>"
@@ -187,6 +186,8 @@ public enum PageRenderer {
         return (references, figures)
     }
 
+    /// One cell; its outputs are shown as `showsOutputs` says, so figures are numbered as
+    /// `crossReferences` numbers them.
     static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil) -> String {
         let cell = r.cell
         let failed: Bool
@@ -209,8 +210,7 @@ public enum PageRenderer {
         html += "</div>"
         if cell.options.echo { html += "<pre class=\"source\"><code class=\"language-swift\">\(SwiftHighlighter.html(cell.displayCode))</code></pre>" }
         var outputs = ""
-        let showOutputs = cell.options.output || failed || { if case .failedAsExpected = r.status { return true } else { return false } }()
-        if showOutputs {
+        if showsOutputs(r) {
             for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
         }
         if let failure = r.status.failure {

@@ -17,12 +17,6 @@ public struct Heading: Equatable, Sendable {
 /// Markdown prose -> HTML with libcmark. Math (`$...$`, `$$...$$`) is lifted out before cmark
 /// sees it (so `_` and `*` inside formulas stay TeX) and put back as MathML.
 enum ProseRenderer {
-    static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>) -> (html: String, headings: [Heading], warnings: [LessonError]) {
-        var nextInline = 0
-        let r = render(markdown, file: file, line: firstLine, usedIds: &usedIds, references: [:], inlineValues: [:], nextInline: &nextInline)
-        return (r.html, r.headings, r.warnings + r.errors)
-    }
-
     /// `references` resolves `@fig-name` and its kin; an unknown one is an error at its line.
     /// `inlineValues` are the run's values of `` `{swift} expr` `` by their number in the lesson;
     /// `nextInline` is the number of this block's first one (and is moved past its last).

@@ -308,3 +308,23 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(results[0].outputs, [.text("threads=3 source=01-a.md figures=\(folder.path)\n")])
     }
 }
+
+final class LinkFileListTests: XCTestCase {
+    /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew.
+    func testTheListIsReadOnceUntilItChanges() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("link-\(UUID().uuidString).LinkFileList")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let list = LinkFileList()
+        XCTAssertNil(list.objects(in: file), "no list: nothing linked yet")
+        let written = Date(timeIntervalSince1970: 1_000_000)
+        try "\"/b/CNN.build/a.o\"\n'/b/Notebook.build/b.o'\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/a.o", "/b/Notebook.build/b.o"])
+        // Other text under the same time: the list read before stands.
+        try "\"/b/CNN.build/c.o\"\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.count, 2)
+        try FileManager.default.setAttributes([.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o"])
+    }
+}

@@ -143,6 +143,23 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(warnings.map(\.description), ["L.md:14: math: unknown TeX command \\bad in '\n\\bad\n'"])
     }
 
+    /// A formula, a reference and an inline value are nodes of cmark's tree: TeX stays TeX, and
+    /// the apostrophe after one is an apostrophe, as after a word.
+    func testMathReferencesAndInlineValuesAreNodesOfTheTree() {
+        var ids: Set<String> = [], next = 3
+        let (html, _, warnings, errors) = ProseRenderer.render(
+            "Channel $c$'s window, @fig-a's picture and `{swift} n`'s value; *$a_1 * b$* and @fig-nope.\n",
+            file: "L.md", line: 7, usedIds: &ids, references: ["fig-a": CrossReference(text: "Figure 1", anchor: "figure-1")],
+            inlineValues: [3: "<42>"], nextInline: &next)
+        XCTAssertEqual(html, "<p>Channel <math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><mi>c</mi></mrow></math>’s window, "
+            + "<a class=\"xref\" href=\"#figure-1\">Figure 1</a>’s picture and <span class=\"inline-value\">&lt;42&gt;</span>’s value; "
+            + "<em><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msub><mi>a</mi><mrow><mn>1</mn></mrow></msub><mo>∗</mo><mi>b</mi></mrow></math></em> "
+            + "and <code class=\"math-error\">@fig-nope</code>.</p>\n")
+        XCTAssertEqual(next, 4)
+        XCTAssertEqual(warnings, [])
+        XCTAssertEqual(errors.map(\.description), ["L.md:7: unknown cross-reference @fig-nope: no cell has '//| label: fig-nope' with a figure"])
+    }
+
     func testHeadingIdsComeFromCmarksTree() {
         var ids: Set<String> = ["taken"], next = 0
         let (html, headings, _, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",

@@ -96,7 +96,10 @@ enum ProseRenderer {
         }
         // Headings take their ids from their text before our spans turn into HTML.
         let headings = headingNodes.compactMap { heading(of: $0, plain: plain, usedIds: &usedIds) }
-        for (node, html) in replacements { replace(node, with: CMARK_NODE_HTML_INLINE, literal: html) }
+        for (node, html) in replacements {
+            guard let replacement = replace(node, with: CMARK_NODE_HTML_INLINE, literal: html) else { continue }
+            apostropheAfter(replacement)
+        }
         for node in blocks {
             guard let (_, line, _) = ours(fenceInfo(node)) else { continue }
             // The fence holds the TeX as written between the `$$`s, a line break after it.
@@ -186,13 +189,24 @@ enum ProseRenderer {
     static func literal(_ node: OpaquePointer) -> String { cmark_node_get_literal(node).map { String(cString: $0) } ?? "" }
     static func fenceInfo(_ node: OpaquePointer) -> String { cmark_node_get_fence_info(node).map { String(cString: $0) } ?? "" }
 
-    /// Puts a new node of `type` holding `literal` in `node`'s place.
-    static func replace(_ node: OpaquePointer, with type: cmark_node_type, literal: String) {
-        guard let replacement = cmark_node_new(type) else { return }
+    /// Puts a new node of `type` holding `literal` in `node`'s place; returns it.
+    @discardableResult
+    static func replace(_ node: OpaquePointer, with type: cmark_node_type, literal: String) -> OpaquePointer? {
+        guard let replacement = cmark_node_new(type) else { return nil }
         cmark_node_set_literal(replacement, literal)
         cmark_node_insert_before(node, replacement)
         cmark_node_unlink(node)
         cmark_node_free(node)
+        return replacement
+    }
+
+    /// "$c$'s": cmark's smart quotes read the `'` after a code span's closing backtick as an
+    /// opening quote (‘), where after the formula's last letter it is an apostrophe (’).
+    static func apostropheAfter(_ node: OpaquePointer) {
+        guard let next = cmark_node_next(node), cmark_node_get_type(next) == CMARK_NODE_TEXT else { return }
+        let text = literal(next)
+        guard text.first == "\u{2018}" else { return }
+        cmark_node_set_literal(next, "\u{2019}" + text.dropFirst())
     }
 
     /// A heading of levels 1-4 with its id from its text, unique on the page; nil for deeper ones.

@@ -112,6 +112,25 @@ final class ParsingTests: XCTestCase {
 }
 
 final class RenderingTests: XCTestCase {
+    /// The page is the lesson's Markdown through cmark once: every prose line at its own line,
+    /// each cell's HTML in its place, and math never running into a cell.
+    func testTheLessonIsOneDocumentWithEachCellInItsPlace() throws {
+        let source = "---\ntitle: X\n---\n\n# X\n\nText.\n$$\n\\frac{1}{2}\n\n```swift\nlet a = 1\n```\n\nAfter, $y$.\n"
+        let lesson = try LessonParser.parse(source, file: URL(fileURLWithPath: "/tmp/01-x.md"), displayPath: "01-x.md")
+        let document = ProseRenderer.document(of: lesson.blocks).components(separatedBy: "\n")
+        let lines = source.components(separatedBy: "\n")
+        for (k, line) in lines.enumerated() where !line.isEmpty && !lesson.cells[0].lines.contains(k + 1) && k + 1 != lesson.cells[0].fenceLine
+            && k + 1 != lesson.cells[0].lines.upperBound + 1 && k >= 4 {
+            XCTAssertEqual(document[k], line, "line \(k + 1)")
+        }
+        let executed = ExecutedLesson(lesson: lesson, results: [CellResult(cell: lesson.cells[0], status: .passed, outputs: [.display("1")])],
+                                      swiftVersion: "6", builtAt: Date())
+        let page = PageRenderer.render(executed, displayPath: "01-x.md", neighbours: CourseNeighbours(number: 1), courseTitle: "C")
+        XCTAssertEqual(page.warnings.map(\.description), ["01-x.md:8: math opened with '$$' is never closed"])
+        XCTAssertTrue(page.html.contains("<p>Text.</p>\n<section class=\"cell\" id=\"cell-1\">"), page.html)
+        XCTAssertTrue(page.html.contains("</section>\n<p>After, <math"), page.html)
+    }
+
     func testEscaping() {
         XCTAssertEqual(HTML.escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
         XCTAssertEqual(HTML.escape("a\u{1}b"), "a\u{FFFD}b")

@@ -52,20 +52,19 @@ public enum PageRenderer {
         var inlineValues: [Int: String] = [:], nextInline = 0
         for case let .inlineValue(index, text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
         let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?.cell.number
-        for block in lesson.blocks {
-            switch block {
-            case let .prose(markdown, line):
-                let rendered = ProseRenderer.render(markdown, file: displayPath, line: line, usedIds: &usedIds, references: references,
-                                                     inlineValues: inlineValues, nextInline: &nextInline)
-                body += rendered.html
-                headings += rendered.headings
-                warnings += rendered.warnings
-                errors += rendered.errors
-            case let .cell(cell):
-                let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-                body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
-            }
+        // The cells in order (figures are numbered as the page shows them), then the lesson's
+        // Markdown through cmark once, each cell's HTML in its place.
+        var cells: [Int: String] = [:]
+        for cell in lesson.cells {
+            let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
+            cells[cell.number] = renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
         }
+        let rendered = ProseRenderer.render(ProseRenderer.document(of: lesson.blocks), file: displayPath, line: 1, usedIds: &usedIds,
+                                            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells)
+        body = rendered.html
+        headings = rendered.headings
+        warnings = rendered.warnings
+        errors = rendered.errors
         warnings += outputRenderer.warnings
         let failures = executed.failures(displayPath: displayPath)
         var banner = ""

@@ -25,13 +25,15 @@ enum ProseRenderer {
     /// `fieldEnd` the TeX or the reference's name.
     static let mark: Character = "\u{E000}"
     static let fieldEnd: Character = "\u{E001}"
-    enum Kind: Character { case inlineMath = "M", displayMath = "D", reference = "R" }
+    enum Kind: Character { case inlineMath = "M", displayMath = "D", reference = "R", cell = "C" }
 
     /// `references` resolves `@fig-name` and its kin; an unknown one is an error at its line.
     /// `inlineValues` are the run's values of `` `{swift} expr` `` by their number in the lesson;
     /// `nextInline` is the number of this block's first one (and is moved past its last).
+    /// `cells` is each cell's HTML by its number, for the fences `cellFence` marks.
     static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
-                       references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int)
+                       references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int,
+                       cells: [Int: String] = [:])
         -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError]) {
         var warnings: [LessonError] = [], errors: [LessonError] = []
         let (marked, unclosed) = markMathAndReferences(markdown, firstLine: firstLine)
@@ -69,7 +71,7 @@ enum ProseRenderer {
             let code = literal(node)
             if let (kind, line, content) = ours(code) {
                 switch kind {
-                case .inlineMath, .displayMath:
+                case .inlineMath, .displayMath, .cell:
                     replacements.append((node, math(content, display: false, line: line, file: file, warnings: &warnings)))
                     plain[node] = content.trimmingCharacters(in: .whitespacesAndNewlines)
                 case .reference:
@@ -101,7 +103,12 @@ enum ProseRenderer {
             apostropheAfter(replacement)
         }
         for node in blocks {
-            guard let (_, line, _) = ours(fenceInfo(node)) else { continue }
+            guard let (kind, line, _) = ours(fenceInfo(node)) else { continue }
+            if kind == .cell {
+                // `line` is the cell's number here.
+                replace(node, with: CMARK_NODE_HTML_BLOCK, literal: String((cells[line] ?? "").dropLast()))
+                continue
+            }
             // The fence holds the TeX as written between the `$$`s, a line break after it.
             let tex = String(literal(node).dropLast())
             replace(node, with: CMARK_NODE_HTML_BLOCK, literal: math(tex, display: true, line: line, file: file, warnings: &warnings))
@@ -116,7 +123,7 @@ enum ProseRenderer {
             replace(node, with: CMARK_NODE_HTML_BLOCK,
                     literal: "<h\(heading.level) id=\"\(heading.id)\"><a class=\"anchor\" href=\"#\(heading.id)\">\(inner)</a></h\(heading.level)>")
         }
-        if let unclosed { warnings.append(LessonError(file: file, line: unclosed, message: "math opened with '$$' is never closed")) }
+        for line in unclosed { warnings.append(LessonError(file: file, line: line, message: "math opened with '$$' is never closed")) }
         return (html(of: document), headings, warnings, errors)
     }
 
@@ -136,14 +143,19 @@ enum ProseRenderer {
 
     /// The prose with each formula and cross-reference written as code that is ours: a code span
     /// (inline math, a reference) or a fenced block (display math), marked with its kind and line.
-    /// Lines inside the author's own fences are left alone. Also the line of a `$$` never closed
-    /// (the lines after it are dropped).
-    static func markMathAndReferences(_ markdown: String, firstLine: Int) -> (String, unclosed: Int?) {
-        var out: [String] = []
+    /// Lines inside the author's own fences are left alone. Also the lines of each `$$` never
+    /// closed before the next cell or the end (the lines after it are dropped).
+    static func markMathAndReferences(_ markdown: String, firstLine: Int) -> (String, unclosed: [Int]) {
+        var out: [String] = [], unclosed: [Int] = []
         var inFence = false, blockMath: (start: Int, text: String)? = nil
         for (offset, line) in markdown.components(separatedBy: "\n").enumerated() {
             let lineNumber = firstLine + offset
             let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix(cellFenceStart), let pending = blockMath {
+                // Math never runs into a cell.
+                unclosed.append(pending.start)
+                blockMath = nil
+            }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle(); out.append(line); continue }
             if inFence { out.append(line); continue }
             if var pending = blockMath {
@@ -164,7 +176,7 @@ enum ProseRenderer {
             let withMath = inlineMath(line) { codeSpan(ours: .inlineMath, line: lineNumber, $0) }
             out.append(crossReferences(withMath) { codeSpan(ours: .reference, line: lineNumber, $0) })
         }
-        return (out.joined(separator: "\n"), blockMath?.start)
+        return (out.joined(separator: "\n"), unclosed + (blockMath.map { [$0.start] } ?? []))
     }
 
     /// A code span cmark keeps as it is: opened and closed by more backticks than `content` holds in a row.
@@ -177,6 +189,26 @@ enum ProseRenderer {
     /// A fenced block cmark keeps as it is, its info naming it ours.
     static func displayFence(_ tex: String, line: Int) -> String {
         "~~~~~~" + String(mark) + String(Kind.displayMath.rawValue) + "\(line)" + String(fieldEnd) + "\n" + tex + "\n~~~~~~"
+    }
+
+    static let cellFenceStart = "~~~~~~" + String(mark) + String(Kind.cell.rawValue)
+
+    /// The lesson's Markdown body as one document, each line at its line in the lesson: the prose
+    /// as written, each cell a fence of ours (the page puts the cell's HTML in its place).
+    static func document(of blocks: [Block]) -> String {
+        var lines: [String] = []
+        func pad(to line: Int) { while lines.count < line - 1 { lines.append("") } }
+        for block in blocks {
+            switch block {
+            case let .prose(markdown, line):
+                pad(to: line)
+                lines += markdown.components(separatedBy: "\n")
+            case let .cell(cell):
+                pad(to: cell.fenceLine)
+                lines += [cellFenceStart + "\(cell.number)" + String(fieldEnd), "~~~~~~"]
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The kind, line and content of code that is ours, or nil for the author's own.

@@ -95,6 +95,21 @@ final class ParsingTests: XCTestCase {
         XCTAssertTrue(here.link.contains("-lopenblas") && here.link.contains("-lcairo"), "\(here.link)")
     }
 
+    /// Two pkg-config runs when every library is there; a missing one is named.
+    func testAMissingLibraryIsNamed() throws {
+        let folder = try LessonsBinary.temporaryFolder("fake-pkg-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("pkg-config")
+        try "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = zlib ] && exit 1; done\necho -lx\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        setenv("PATH", folder.path, 1)
+        defer { setenv("PATH", path, 1) }
+        XCTAssertThrowsError(try LibraryFlags.query()) {
+            XCTAssertEqual($0 as? MachineryError, .libraryNotInstalled(pkgConfigName: "zlib", package: "zlib1g-dev"))
+        }
+    }
+
     func testLastExpressionIsFoundExactly() {
         XCTAssertEqual(LastExpression.wrapped("let x = 1\nx + 1"), "let x = 1\ndisplayLast(x + 1)")
         XCTAssertEqual(LastExpression.wrapped("x = 2"), "x = 2")

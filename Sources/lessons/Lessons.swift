@@ -37,10 +37,11 @@ struct Folders: ParsableArguments {
     /// Checks the folders before anything else is done, so a bad one writes nothing.
     func publisher() throws -> CoursePublisher {
         let output = try outputFolder()
-        _ = try LessonList.files(in: URL(fileURLWithPath: lessons))
+        // Listed once for the whole command: names are resolved in it and the build walks it.
+        let course = try LessonList.files(in: URL(fileURLWithPath: lessons))
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         return CoursePublisher(lessonsDirectory: URL(fileURLWithPath: lessons), output: output,
-                               toolchain: try Toolchain.locate(packageRoot: root), settings: try settings())
+                               toolchain: try Toolchain.locate(packageRoot: root), settings: try settings(), course: course)
     }
 }
 
@@ -63,6 +64,12 @@ func reportingMachineryErrors(_ reporter: TerminalReporter, usage command: Parsa
         }
         throw ExitCode.validationFailure
     }
+}
+
+/// A build that did not pass: 2 when the machinery failed in a lesson's step (a library missing
+/// at link time, a folder it must not replace), else 1 (a lesson failed).
+func failedBuildStatus(_ outcomes: [LessonOutcome]) -> ExitCode {
+    outcomes.contains { $0.error != nil } ? ExitCode(2) : ExitCode(1)
 }
 
 extension Lessons {
@@ -105,7 +112,7 @@ extension Lessons {
                                         onStatus: { status in progress.update(status) })
                 }
                 reporter.write("Built into \(publisher.output.url.path)/index.html in \(String(format: "%.1f s", Date().timeIntervalSince(start))).\n")
-                if !reporter.summarise(outcomes) { throw ExitCode(1) }
+                if !reporter.summarise(outcomes) { throw failedBuildStatus(outcomes) }
             }
         }
     }
@@ -134,7 +141,7 @@ extension Lessons {
                     reporter.lessonRan(outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
                 }, onEvent: { event in reporter.show(event, path: path) })
                 // A cell's failure was said under the cell; only the others are said again.
-                if !reporter.summarise(outcomes, skippingCellFailures: true) { throw ExitCode(1) }
+                if !reporter.summarise(outcomes, skippingCellFailures: true) { throw failedBuildStatus(outcomes) }
             }
         }
     }

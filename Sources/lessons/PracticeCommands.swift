@@ -66,7 +66,10 @@ extension Lessons {
             try reportingMachineryErrors(reporter) {
                 let publisher = try folders.publisher()
                 let files = try lesson.map { [try publisher.resolve($0)] } ?? publisher.lessonFiles()
-                let checker = ExerciseChecker(toolchain: publisher.toolchain)
+                var checker = ExerciseChecker(toolchain: publisher.toolchain)
+                let interruption = Interruption()
+                checker.interruption = interruption
+                Interrupt.handle(interruption, reporter: reporter, status: watch ? 0 : 130) { watch ? "Stopped watching." : nil }
                 var ok = checkAll(files, publisher: publisher, checker: checker, reporter: reporter)
                 guard watch else {
                     if !ok { throw ExitCode(1) }
@@ -135,9 +138,9 @@ extension Lessons {
                         text += claims.map { "      claim: \($0)\n" }.joined()
                         text += found.map { "      found: \($0.replacingOccurrences(of: "\n", with: "\n             "))\n" }.joined()
                         reporter.write(text)
-                    case let .doesNotCompile(message):
+                    case let .doesNotCompile(errors):
                         failedAny = true
-                        reporter.write(reporter.paint("  ✗ \(exercise.id): does not compile", "31;1") + "\n      \(message)\n")
+                        reporter.write(reporter.paint("  ✗ \(exercise.id): does not compile", "31;1") + "\n" + errors.map { "      \($0)\n" }.joined())
                     case let .cannotCheck(message):
                         failedAny = true
                         reporter.write(reporter.paint("  ! \(exercise.id): cannot be checked", "33") + ": \(message)\n")

@@ -28,15 +28,14 @@ extension Lessons {
                 do { server = try PreviewServer(root: publisher.output.url, port: port) } catch {
                     reporter.write("error: \(error)\n", toStandardError: true); throw ExitCode(2)
                 }
-                // Ctrl-C: stop listening, then leave.
-                signal(SIGINT, SIG_IGN)
-                let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-                interrupt.setEventHandler {
+                // Ctrl-C, even in the middle of a rebuild: the build's compilers, program and
+                // folders go as in every command, then the server stops listening.
+                let interruption = Interruption()
+                publisher.interruption = interruption
+                Interrupt.handle(interruption, reporter: reporter, status: 0) {
                     server.stop()
-                    reporter.write("\nPreview stopped.\n")
-                    Foundation.exit(0)
+                    return "Preview stopped."
                 }
-                interrupt.resume()
 
                 func rebuild(_ targets: [URL]) {
                     let start = Date()

@@ -19,10 +19,9 @@ final class TerminalReporter: Sendable {
         var progressLine = false
         /// The status lines now drawn at the bottom of stderr, and how many.
         var status: [String] = []
-        /// What each running cell wrote on stderr, shown when the cell ends: under its own cell
-        /// (stderr is read apart from stdout, so it may arrive after the next cell began) and,
-        /// for a crash, trimmed to the lesson's frames.
-        var stderrByCell: [Int: String] = [:]
+        /// Cells whose end was shown. What a running cell writes on stderr is shown when it ends,
+        /// from its result, under its own cell (stderr is read apart from stdout, so it may arrive
+        /// after the next cell began); what arrives after that is shown as it comes.
         var endedCells: Set<Int> = []
     }
 
@@ -68,12 +67,7 @@ final class TerminalReporter: Sendable {
             switch output {
             case let .text(t): write(t)
             case let .errorText(t):
-                let now = state.withLock { s in
-                    if s.endedCells.contains(cell.number) { return true }
-                    s.stderrByCell[cell.number, default: ""] += t
-                    return false
-                }
-                if now { write(paint(t, "31"), toStandardError: true) }
+                if state.withLock({ $0.endedCells.contains(cell.number) }) { write(paint(t, "31"), toStandardError: true) }
             case let .display(t): write(paint("Out: ", "35") + t + "\n")
             case let .check(passed, claim, _, _): write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
             case let .figure(f): write(paint("[figure \(f.file)\(f.caption.map { ": \($0)" } ?? "")]", "34") + "\n")
@@ -93,31 +87,42 @@ final class TerminalReporter: Sendable {
             }
         case let .cellFinished(result):
             let time = result.seconds.map { String(format: "%.2f s", $0) } ?? ""
-            var stderr = state.withLock { s in
-                s.endedCells.insert(result.cell.number)
-                return s.stderrByCell.removeValue(forKey: result.cell.number) ?? ""
-            }
-            if stderr.isEmpty {
-                // A compile error arrives with the cell's result, every diagnostic in its output.
-                stderr = result.outputs.map { if case let .errorText(t) = $0 { return t } else { return "" } }.joined()
-            }
+            state.withLock { _ = $0.endedCells.insert(result.cell.number) }
+            // What the cell wrote on stderr so far (a crashed cell's is shortened already).
+            let stderr = result.outputs.map { if case let .errorText(t) = $0 { return t } else { return "" } }.joined()
             switch result.status {
             case let .failed(failure):
-                let details = CrashReport.terminalDetails(stderr, message: failure.message)
                 write(paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n"
-                      + details.map { paint($0, "31") + "\n" }.joined(), toStandardError: false)
+                      + details(of: failure, stderr: stderr).map { paint($0, "31") + "\n" }.joined(), toStandardError: false)
             case let .failedAsExpected(message):
                 // The failure asked for: its message, not its backtrace.
                 let first = message.split(separator: "\n").first.map { ": \($0)" } ?? ""
                 write(paint("✓ failed as expected\(first) \(time)", "32") + "\n")
             default:
                 if !stderr.isEmpty { write(paint(stderr, "31"), toStandardError: true) }
-                if result.outputs.contains(where: { if case let .text(t) = $0 { return t.contains("[output cut here") } else { return false } }) {
+                if result.outputCut {
                     write(paint("  (output cut: the cell printed more than the page keeps)", "33") + "\n")
                 }
                 write(paint("  (\(time))", "2") + "\n")
             }
         }
+    }
+
+    /// What the terminal shows under a failed cell's "✗ file:line: message": every compile error
+    /// of the cell; for a crash, what the cell wrote on stderr before it and the lesson's frames
+    /// ("  at 01-trap.md:13:15"), without the runtime's message (the ✗ line says it, once);
+    /// otherwise what the cell wrote on stderr.
+    func details(of failure: CellFailure, stderr: String) -> [String] {
+        let lines: [String]
+        switch failure.kind {
+        case let .compileError(diagnostics):
+            lines = diagnostics.map(\.description)
+        case let .trap(crash), let .thrownError(crash):
+            lines = crash.stderr.components(separatedBy: "\n") + crash.frames.map { "  at \($0)" }
+        case .expectation, .programError, .timeout, .unexpectedSuccess, .protocolError:
+            lines = stderr.components(separatedBy: "\n")
+        }
+        return lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
     /// The cells a failure kept from running, said once the lesson ends.

@@ -153,10 +153,10 @@ final class EndToEndTests: XCTestCase {
         try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
         try "not the runner's".write(to: theirs.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let result = try lessons(["build", "--lessons", lessonsFolder.path, "--out", site.path])
-        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertEqual(result.status, 2, "a failure of the machinery, not of the lesson: \(result.output)")
         XCTAssertTrue(result.output.contains("""
             1 lesson could not be published:
-            \(lessonsFolder.path)/01-mine.md: publish failed: refusing to replace \(theirs.path): it was not made by lessons (no .lesson.json inside)
+            \(lessonsFolder.path)/01-mine.md: publish failed: refusing to replace \(theirs.path): it was not made by lessons (no .lessons-manifest inside)
             """), result.output)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: theirs.path), ["notes.txt"])
     }

@@ -89,10 +89,22 @@ final class CellRecorderTests: XCTestCase {
     func testErrorEventKeepsItsLineInsideTheCell() {
         var r = recorder(cells([(10, "let a = 1\nexpect(a == 2, \"two\")", CellOptions())]))
         _ = send(&r, .cellStart(cell: 1))
-        _ = send(&r, .error(message: "expectation failed: two", line: 12))
+        _ = send(&r, .expect(passed: false, claim: "two", line: 12, found: "1"))
+        _ = send(&r, .error(message: "expectation failed: two (found 1)", line: 12))
         _ = r.finish(.exited(3), timedOut: nil)
-        XCTAssertEqual(r.ordered[0].status, .failed(CellFailure(cell: r.ordered[0].cell, line: 12, message: "expectation failed: two")))
+        XCTAssertEqual(r.ordered[0].status, .failed(CellFailure(cell: r.ordered[0].cell, line: 12, kind: .expectation(claim: "two", found: "1"))))
+        XCTAssertEqual(r.ordered[0].status.failure?.message, "expectation failed: two (found 1)")
         XCTAssertEqual(r.ordered[0].status.failure?.cellLines, 11...12)
+    }
+
+    func testAnErrorWithoutAFailedExpectIsTheProgramsOwn() {
+        var r = recorder(cells([(10, "show(t)", CellOptions())]))
+        _ = send(&r, .cellStart(cell: 1))
+        _ = send(&r, .expect(passed: false, claim: "elsewhere", line: 30, found: nil))
+        _ = send(&r, .error(message: "show: cannot write figure-1.png", line: nil))
+        _ = r.finish(.exited(3), timedOut: nil)
+        XCTAssertEqual(r.ordered[0].status.failure?.kind, .programError("show: cannot write figure-1.png"))
+        XCTAssertEqual(r.ordered[0].status.failure?.line, 11)
     }
 
     func testCrashIsReadOnceFromTheCellsStderr() {
@@ -100,15 +112,16 @@ final class CellRecorderTests: XCTestCase {
         var r = recorder(c)
         _ = send(&r, .cellStart(cell: 1)); _ = send(&r, .cellEnd(cell: 1, seconds: 0))
         _ = send(&r, .cellStart(cell: 2)); _ = send(&r, .cellStart(cell: 2), stream: .standardError)
-        for line in ["Fatal error: Index out of range", "swift-runtime: failed to suspend thread 7", "",
+        for line in ["x", "Fatal error: Index out of range", "swift-runtime: failed to suspend thread 7", "",
                      "💣 Program crashed: Illegal instruction at 0x1", "Thread 0 crashed:", "0 [ra] 0x2 in lesson at /x/01-demo.md:12:15", "1 [ra] 0x3 in libswiftCore"] {
             _ = r.feed(line, from: .standardError)
         }
         let events = r.finish(.signal(4), timedOut: nil)
         let crashed = r.ordered[1]
-        XCTAssertEqual(crashed.status.failure, CellFailure(cell: c[1], line: 12, column: 15, message: "Index out of range"))
+        XCTAssertEqual(crashed.status.failure, CellFailure(cell: c[1], line: 12, column: 15, kind: .trap(Crash(
+            message: "Index out of range", frames: [SourceLocation(file: "01-demo.md", line: 12, column: 15)], stderr: "x\n"))))
         XCTAssertEqual(crashed.status.failure?.text, "Index out of range (column 15)")
-        XCTAssertEqual(crashed.outputs, [.errorText("Fatal error: Index out of range\nBacktrace, the lesson's frames:\n  at 01-demo.md:12:15\n")])
+        XCTAssertEqual(crashed.outputs, [.errorText("x\nFatal error: Index out of range\nBacktrace, the lesson's frames:\n  at 01-demo.md:12:15\n")])
         XCTAssertEqual(r.ordered[2].status, .notRun)
         guard case .cellFinished? = events.first else { return XCTFail("the crashed cell is reported finished") }
     }
@@ -293,5 +306,25 @@ final class ExecutorTests: XCTestCase {
         let results = Executor(cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "3"])
             .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
         XCTAssertEqual(results[0].outputs, [.text("threads=3 source=01-a.md figures=\(folder.path)\n")])
+    }
+}
+
+final class LinkFileListTests: XCTestCase {
+    /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew.
+    func testTheListIsReadOnceUntilItChanges() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("link-\(UUID().uuidString).LinkFileList")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let list = LinkFileList()
+        XCTAssertNil(list.objects(in: file), "no list: nothing linked yet")
+        let written = Date(timeIntervalSince1970: 1_000_000)
+        try "\"/b/CNN.build/a.o\"\n'/b/Notebook.build/b.o'\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/a.o", "/b/Notebook.build/b.o"])
+        // Other text under the same time: the list read before stands.
+        try "\"/b/CNN.build/c.o\"\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.count, 2)
+        try FileManager.default.setAttributes([.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o"])
     }
 }

@@ -98,7 +98,7 @@ final class FreezeTests: XCTestCase {
         let url = URL(fileURLWithPath: "/tmp/05-x.md")
         let before = try LessonParser.parse("# X\n\n```swift\nlet a = 1\n```\n", file: url, displayPath: "05-x.md")
         let cell = before.cells[0]
-        let executed = ExecutedLesson(lesson: before, results: [CellResult(cell: cell, status: .failed(CellFailure(cell: cell, line: 4, message: "boom")),
+        let executed = ExecutedLesson(lesson: before, results: [CellResult(cell: cell, status: .failed(CellFailure(cell: cell, line: 4, column: 3, kind: .compileError([CompileDiagnostic(file: "05-x.md", line: 4, column: 3, message: "boom")]))),
                                                                             outputs: [.errorText("05-x.md:4:3: error: boom\n")])],
                                       swiftVersion: "6", builtAt: Date())
         let key = RunKey(lesson: before, core: "core", data: "data")
@@ -106,6 +106,8 @@ final class FreezeTests: XCTestCase {
         let moved = try LessonParser.parse("# X\n\nMore\n\nprose.\n\n```swift\nlet a = 1\n```\n", file: url, displayPath: "05-x.md")
         let again = try XCTUnwrap(stored.executed(for: moved, key: RunKey(lesson: moved, core: "core", data: "data")))
         XCTAssertEqual(again.results[0].status.failure?.line, 8)
+        XCTAssertEqual(again.results[0].status.failure?.kind, .compileError([CompileDiagnostic(file: "05-x.md", line: 8, column: 3, message: "boom")]),
+                       "the lines inside the failure move too")
         XCTAssertEqual(again.results[0].outputs, [.errorText("05-x.md:8:3: error: boom\n")])
         let changed = try LessonParser.parse("# X\n\n```swift\nlet a = 2\n```\n", file: url, displayPath: "05-x.md")
         XCTAssertNil(stored.executed(for: changed), "other code never gets the stored results")

@@ -39,7 +39,7 @@ final class PageRendererLayoutTests: XCTestCase {
 
     var fullPage: PageRenderer.Page {
         page(outputs: [[.figure(animation)], [.table(TableOutput(header: ["a"], rows: [["1"]]))], [.text("x\n")]],
-             course: [CourseEntry(slug: "01-images", title: "Images"), CourseEntry(slug: "05-pooling", title: "Pooling"), CourseEntry(slug: "06-act", title: "Act", built: false)])
+             course: [CourseEntry(slug: "01-images", title: "Images"), CourseEntry(slug: "05-pooling", title: "Pooling"), CourseEntry(slug: "06-act", title: "Act")])
     }
 
     func testAFigureIsPictureThenStepsThenCaptionLast() {
@@ -81,8 +81,9 @@ final class PageRendererLayoutTests: XCTestCase {
     }
 
     func testALongInlineFormulaScrollsInItsOwnBox() {
-        var ids: Set<String> = []
-        let html = ProseRenderer.render("A $x$ and $\\sigma(z) = \\frac{1}{1 + e^{-z}} \\approx z$ here.", file: "f.md", line: 1, usedIds: &ids).html
+        var ids: Set<String> = [], next = 0
+        let html = ProseRenderer.render("A $x$ and $\\sigma(z) = \\frac{1}{1 + e^{-z}} \\approx z$ here.", file: "f.md", line: 1, usedIds: &ids,
+                                        references: [:], inlineValues: [:], nextInline: &next).html
         XCTAssertTrue(html.contains("A <math"), "a short formula stays inline as it is")
         XCTAssertTrue(html.contains("<span class=\"math-inline\"><math"), html)
     }
@@ -117,7 +118,7 @@ final class PageRendererLayoutTests: XCTestCase {
 
     func testTheSidebarListsTheCourseWithThisLessonMarked() {
         let html = fullPage.html
-        XCTAssertTrue(html.contains("<strong>Lessons</strong><ol><li><a href=\"../01-images/index.html\">Images</a></li><li class=\"current\"><a href=\"index.html\" aria-current=\"page\">Pooling</a></li><li><span class=\"pending\">Act (not built yet)</span></li></ol>"), html)
+        XCTAssertTrue(html.contains("<strong>Lessons</strong><ol><li><a href=\"../01-images/index.html\">Images</a></li><li class=\"current\"><a href=\"index.html\" aria-current=\"page\">Pooling</a></li><li><a href=\"../06-act/index.html\">Act</a></li></ol>"), html)
         // No headings: the sidebar lists the page's figures instead.
         XCTAssertTrue(html.contains("<strong>Figures on this page</strong><ul><li><a href=\"#figure-1\">Figure 1</a>: Max pooling</li></ul>"), html)
         XCTAssertFalse(html.contains("On this page</strong><ul></ul>"))

@@ -43,7 +43,7 @@ final class PageRendererTests: XCTestCase {
                                                                    .table(TableOutput(caption: "T", header: ["h"], rows: [["<1>"]], numeric: true))],
                        seconds: 0.5),
             CellResult(cell: cells[1], status: .passed, outputs: [.figure(FigureOutput(file: "figure-1.png", caption: "A <plot>", width: 10, height: 20))]),
-            CellResult(cell: cells[2], status: .failed(CellFailure(cell: cells[2], line: 16, column: 9, message: "Index out of range"))),
+            CellResult(cell: cells[2], status: .failed(CellFailure(cell: cells[2], line: 16, column: 9, kind: .trap(Crash(message: "Index out of range"))))),
             CellResult(cell: cells[3], status: .notRun),
         ]).html
         XCTAssertTrue(html.contains("<title>Demo &lt;one&gt; · My course</title>"), html)
@@ -65,8 +65,8 @@ final class PageRendererTests: XCTestCase {
         // the link comes from the failure's cell, not from matching lines.
         let p = page([
             CellResult(cell: cells[0], status: .passed),
-            CellResult(cell: cells[1], status: .failed(CellFailure(cell: cells[1], message: "show: cannot write"))),
-            CellResult(cell: cells[2], status: .failed(CellFailure(cell: cells[2], line: 16, column: 9, message: "Index out of range"))),
+            CellResult(cell: cells[1], status: .failed(CellFailure(cell: cells[1], kind: .programError("show: cannot write")))),
+            CellResult(cell: cells[2], status: .failed(CellFailure(cell: cells[2], line: 16, column: 9, kind: .trap(Crash(message: "Index out of range"))))),
             CellResult(cell: cells[3], status: .notRun),
         ])
         XCTAssertTrue(p.html.contains("<strong>2 cells failed.</strong>"))

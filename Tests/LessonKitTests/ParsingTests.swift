@@ -95,6 +95,21 @@ final class ParsingTests: XCTestCase {
         XCTAssertTrue(here.link.contains("-lopenblas") && here.link.contains("-lcairo"), "\(here.link)")
     }
 
+    /// Two pkg-config runs when every library is there; a missing one is named.
+    func testAMissingLibraryIsNamed() throws {
+        let folder = try LessonsBinary.temporaryFolder("fake-pkg-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("pkg-config")
+        try "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = zlib ] && exit 1; done\necho -lx\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        setenv("PATH", folder.path, 1)
+        defer { setenv("PATH", path, 1) }
+        XCTAssertThrowsError(try LibraryFlags.query()) {
+            XCTAssertEqual($0 as? MachineryError, .libraryNotInstalled(pkgConfigName: "zlib", package: "zlib1g-dev"))
+        }
+    }
+
     func testLastExpressionIsFoundExactly() {
         XCTAssertEqual(LastExpression.wrapped("let x = 1\nx + 1"), "let x = 1\ndisplayLast(x + 1)")
         XCTAssertEqual(LastExpression.wrapped("x = 2"), "x = 2")
@@ -112,6 +127,25 @@ final class ParsingTests: XCTestCase {
 }
 
 final class RenderingTests: XCTestCase {
+    /// The page is the lesson's Markdown through cmark once: every prose line at its own line,
+    /// each cell's HTML in its place, and math never running into a cell.
+    func testTheLessonIsOneDocumentWithEachCellInItsPlace() throws {
+        let source = "---\ntitle: X\n---\n\n# X\n\nText.\n$$\n\\frac{1}{2}\n\n```swift\nlet a = 1\n```\n\nAfter, $y$.\n"
+        let lesson = try LessonParser.parse(source, file: URL(fileURLWithPath: "/tmp/01-x.md"), displayPath: "01-x.md")
+        let document = ProseRenderer.document(of: lesson.blocks).components(separatedBy: "\n")
+        let lines = source.components(separatedBy: "\n")
+        for (k, line) in lines.enumerated() where !line.isEmpty && !lesson.cells[0].lines.contains(k + 1) && k + 1 != lesson.cells[0].fenceLine
+            && k + 1 != lesson.cells[0].lines.upperBound + 1 && k >= 4 {
+            XCTAssertEqual(document[k], line, "line \(k + 1)")
+        }
+        let executed = ExecutedLesson(lesson: lesson, results: [CellResult(cell: lesson.cells[0], status: .passed, outputs: [.display("1")])],
+                                      swiftVersion: "6", builtAt: Date())
+        let page = PageRenderer.render(executed, displayPath: "01-x.md", neighbours: CourseNeighbours(number: 1), courseTitle: "C")
+        XCTAssertEqual(page.warnings.map(\.description), ["01-x.md:8: math opened with '$$' is never closed"])
+        XCTAssertTrue(page.html.contains("<p>Text.</p>\n<section class=\"cell\" id=\"cell-1\">"), page.html)
+        XCTAssertTrue(page.html.contains("</section>\n<p>After, <math"), page.html)
+    }
+
     func testEscaping() {
         XCTAssertEqual(HTML.escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
         XCTAssertEqual(HTML.escape("a\u{1}b"), "a\u{FFFD}b")
@@ -132,8 +166,9 @@ final class RenderingTests: XCTestCase {
     }
 
     func testProseKeepsMathOutOfMarkdownAndWarnsOnBadMath() {
-        var ids: Set<String> = []
-        let (html, headings, warnings) = ProseRenderer.render("## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10, usedIds: &ids)
+        var ids: Set<String> = [], next = 0
+        let (html, headings, warnings, _) = ProseRenderer.render("## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10, usedIds: &ids,
+                                                                 references: [:], inlineValues: [:], nextInline: &next)
         XCTAssertTrue(html.contains("<h2 id=\"sizes\">"))
         XCTAssertEqual(headings.map(\.text), ["Sizes"])
         XCTAssertTrue(html.contains("<msub><mi>o</mi>"), html)
@@ -142,10 +177,27 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(warnings.map(\.description), ["L.md:14: math: unknown TeX command \\bad in '\n\\bad\n'"])
     }
 
+    /// A formula, a reference and an inline value are nodes of cmark's tree: TeX stays TeX, and
+    /// the apostrophe after one is an apostrophe, as after a word.
+    func testMathReferencesAndInlineValuesAreNodesOfTheTree() {
+        var ids: Set<String> = [], next = 3
+        let (html, _, warnings, errors) = ProseRenderer.render(
+            "Channel $c$'s window, @fig-a's picture and `{swift} n`'s value; *$a_1 * b$* and @fig-nope.\n",
+            file: "L.md", line: 7, usedIds: &ids, references: ["fig-a": CrossReference(text: "Figure 1", anchor: "figure-1")],
+            inlineValues: [3: "<42>"], nextInline: &next)
+        XCTAssertEqual(html, "<p>Channel <math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><mi>c</mi></mrow></math>’s window, "
+            + "<a class=\"xref\" href=\"#figure-1\">Figure 1</a>’s picture and <span class=\"inline-value\">&lt;42&gt;</span>’s value; "
+            + "<em><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msub><mi>a</mi><mrow><mn>1</mn></mrow></msub><mo>∗</mo><mi>b</mi></mrow></math></em> "
+            + "and <code class=\"math-error\">@fig-nope</code>.</p>\n")
+        XCTAssertEqual(next, 4)
+        XCTAssertEqual(warnings, [])
+        XCTAssertEqual(errors.map(\.description), ["L.md:7: unknown cross-reference @fig-nope: no cell has '//| label: fig-nope' with a figure"])
+    }
+
     func testHeadingIdsComeFromCmarksTree() {
-        var ids: Set<String> = ["taken"]
-        let (html, headings, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
-                                                       file: "L.md", line: 1, usedIds: &ids)
+        var ids: Set<String> = ["taken"], next = 0
+        let (html, headings, _, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
+                                                          file: "L.md", line: 1, usedIds: &ids, references: [:], inlineValues: [:], nextInline: &next)
         XCTAssertEqual(headings.map(\.text), ["A b & c", "A b & c", "Taken", "Size x_1"])
         XCTAssertEqual(headings.map(\.id), ["a-b-c", "a-b-c-2", "taken-2", "size-x-1"])
         XCTAssertEqual(headings.map(\.level), [1, 2, 3, 2])

@@ -48,7 +48,7 @@ final class PracticeTests: XCTestCase {
         XCTAssertTrue(wrong.output.contains("claim: the values add up to 10"), wrong.output)
         XCTAssertTrue(wrong.output.contains("found: total = 11"), wrong.output)
         XCTAssertTrue(wrong.output.contains("✗ doubled: does not compile"), wrong.output)
-        XCTAssertTrue(wrong.output.contains("practice/01-sums.swift:\(badLine): compile error: cannot convert value of type 'String'"), wrong.output)
+        XCTAssertTrue(wrong.output.contains("✗ doubled: does not compile\n      \(workbook.path):\(badLine):20: error: cannot convert value of type 'String' to specified type 'Int'\n"), wrong.output)
         XCTAssertTrue(wrong.output.contains("0 of 2 exercises solved."), wrong.output)
 
         // Writing the workbook again keeps the answers.
@@ -63,6 +63,30 @@ final class PracticeTests: XCTestCase {
         XCTAssertTrue(right.output.contains("✓ total: passed"), right.output)
         XCTAssertTrue(right.output.contains("· doubled: not attempted"), right.output)
         XCTAssertTrue(right.output.contains("1 of 2 exercises solved."), right.output)
+    }
+
+    /// An answer with several compile errors does not compile (it has not "failed" a check), and
+    /// every error is listed at its workbook line and column.
+    func testAnAnswerWithSeveralCompileErrorsListsThemAll() throws {
+        let source = work.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.fixture, to: source.appendingPathComponent("01-sums.md"))
+        let folders = ["--lessons", source.path, "--out", work.appendingPathComponent("site").path, "--practice", work.appendingPathComponent("practice").path]
+        XCTAssertEqual(try LessonsBinary.run(["practice", "01-sums"] + folders).status, 0)
+        let workbook = work.appendingPathComponent("practice/01-sums.swift")
+        let text = try String(contentsOf: workbook, encoding: .utf8)
+        try text.replacingOccurrences(of: "// >>> answer total\n", with: "// >>> answer total\nlet total = undefinedThing + 1\nlet other: Int = \"x\"\n")
+            .write(to: workbook, atomically: true, encoding: .utf8)
+        let first = try XCTUnwrap(text.components(separatedBy: "\n").firstIndex(of: "// >>> answer total")) + 2
+        let checked = try LessonsBinary.run(["check", "01-sums"] + folders)
+        XCTAssertEqual(checked.status, 1, checked.output)
+        XCTAssertTrue(checked.output.contains("""
+              ✗ total: does not compile
+                  \(workbook.path):\(first):13: error: cannot find 'undefinedThing' in scope
+                  \(workbook.path):\(first + 1):18: error: cannot convert value of type 'String' to specified type 'Int'
+
+            """), checked.output)
+        XCTAssertFalse(checked.output.contains("total: failed"), checked.output)
     }
 
     func testWatchChecksAgainOnSave() throws {

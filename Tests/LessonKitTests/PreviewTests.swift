@@ -94,4 +94,40 @@ final class PreviewTests: XCTestCase {
         XCTAssertTrue(output.text.contains("Preview stopped."))
         XCTAssertNil(get(port, "/__version"), "nothing listens after Ctrl-C")
     }
+
+    /// Ctrl-C while the preview rebuilds a lesson goes the way of every command: the lesson's
+    /// program is killed, its temporary folder and the unfinished page are removed.
+    func testCtrlCDuringARebuildLeavesNoProcessNoTemporaryFolderNoHalfPage() throws {
+        if case let .failure(why) = EndToEndTests.built { throw why }
+        let slug = "01-slow\(UInt32.random(in: 0...UInt32.max))"
+        let lessons = work.appendingPathComponent("src"), site = work.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: lessons, withIntermediateDirectories: true)
+        let file = lessons.appendingPathComponent("\(slug).md")
+        try "# Slow\n\n```swift\nprint(\"quick\")\n```\n".write(to: file, atomically: true, encoding: .utf8)
+        let (process, output) = try LessonsBinary.start(["preview", slug, "--lessons", lessons.path, "--out", site.path])
+        defer { if process.isRunning { process.terminate() } }
+        XCTAssertTrue(eventually(240) { output.text.contains("http://127.0.0.1:") }, output.text)
+
+        // The edit makes the rebuild run a program that takes two minutes.
+        try "# Slow\n\n```swift\nprint(\"started\")\nsleep(120)\n```\n".write(to: file, atomically: true, encoding: .utf8)
+        let temporary = { (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? [] }
+        func programs() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { Int($0) != nil }.filter { pid in
+                (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? "").contains("lesson-\(slug)-")
+            }
+        }
+        XCTAssertTrue(eventually(120) { !programs().isEmpty }, "the rebuild runs the lesson's program: \(output.text)")
+        XCTAssertEqual(temporary().filter { $0.hasPrefix("lesson-\(slug)-") }.count, 1, "from its temporary folder")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.hasPrefix(".staging-") }.count, 1)
+
+        process.interrupt()
+        XCTAssertTrue(eventually(20) { !process.isRunning }, output.text)
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertTrue(output.text.contains("Interrupted: stopped the running lessons and removed 2 unfinished folders; published pages are as they were.\nPreview stopped.\n"), output.text)
+        XCTAssertEqual(programs(), [], "no lesson program left running")
+        XCTAssertEqual(temporary().filter { $0.hasPrefix("lesson-\(slug)-") }, [], "no /tmp/lesson-* left")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.hasPrefix(".staging-") }, [], "no half page")
+        XCTAssertTrue(try String(contentsOf: site.appendingPathComponent("\(slug)/index.html"), encoding: .utf8).contains("quick"),
+                      "the published page is the one before the edit")
+    }
 }

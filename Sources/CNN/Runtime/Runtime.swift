@@ -27,8 +27,9 @@ public enum Runtime {
 
     private static let workerCount = Atomic<Int>(1)
 
-    /// Whether Conv2D layers run their forward pass through oneDNN (true unless `configure` says
-    /// otherwise); their backward pass and the `conv2d` function use im2col + GEMM either way.
+    /// Whether Conv2D layers run through oneDNN (true unless `configure` says otherwise): their
+    /// forward pass and, after it, both backward passes; otherwise, and for the `conv2d`
+    /// function, im2col + GEMM.
     public static var usesOneDNN: Bool { oneDNN.load(ordering: .relaxed) }
 
     private static let oneDNN = Atomic<Bool>(true)
@@ -41,9 +42,9 @@ public enum Runtime {
     ///   worker. One pool of threads owns the cores: OpenBLAS's own threads would otherwise spin
     ///   between products while ours run the other loops, and the two together would ask for
     ///   twice the cores allotted.
-    /// - oneDNN (OpenMP): `threads` threads, set on the calling thread before each of its
-    ///   convolutions (they run on the thread that calls the layer, while no worker of ours runs);
-    ///   `oneDNN: false` keeps the convolutions on im2col + OpenBLAS.
+    /// - oneDNN (OpenMP): one thread per call, set on the calling thread before each of its
+    ///   calls; the batch is split across our workers, each calling oneDNN for its slice of the
+    ///   images. `oneDNN: false` keeps the convolutions on im2col + OpenBLAS.
     /// - glibc malloc (Linux): allocations up to 1 GiB come from the heap and freed memory is not
     ///   returned to the kernel below 1 GiB (`M_MMAP_THRESHOLD`, `M_TRIM_THRESHOLD`). Otherwise
     ///   every im2col buffer and activation above 128 kB is mapped fresh each step and the kernel

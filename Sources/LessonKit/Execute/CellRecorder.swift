@@ -22,6 +22,8 @@ struct CellRecorder: Sendable {
     /// Cells whose failure the program itself reported (an `error` event, an unexpected success).
     private var reported: Set<Int> = []
     private var stderrByCell: [Int: String] = [:]
+    /// Each cell's last failed `expect`: the `error` the program sends after it is that expectation.
+    private var failedCheck: [Int: (claim: String, line: Int, found: String?)] = [:]
     private(set) var clock = CellClock()
     private var budget = OutputBudget()
     private var finished = false
@@ -50,7 +52,7 @@ struct CellRecorder: Sendable {
             decoded = try framing.decode(line)
         } catch {
             guard let n = (stream == .standardOutput ? currentOnStdout : currentOnStderr) ?? blamed else { return [] }
-            return fail(n, CellFailure(cell: cells[n]!, message: "cell \(n): \(error.description)"))
+            return fail(n, CellFailure(cell: cells[n]!, kind: .protocolError("cell \(n): \(error.description)")))
         }
         switch (decoded, stream) {
         case let (.text(text), .standardOutput):
@@ -67,7 +69,7 @@ struct CellRecorder: Sendable {
             return []
         case let (.event(event), .standardError):
             guard let n = currentOnStderr ?? blamed else { return [] }
-            return fail(n, CellFailure(cell: cells[n]!, message: "cell \(n): the lesson program sent \(event) on stderr, where only cell boundaries go"))
+            return fail(n, CellFailure(cell: cells[n]!, kind: .protocolError("cell \(n): the lesson program sent \(event) on stderr, where only cell boundaries go")))
         case let (.event(event), .standardOutput):
             return handle(event, at: now)
         }
@@ -77,7 +79,7 @@ struct CellRecorder: Sendable {
         if case let .cellStart(n) = event {
             guard let cell = cells[n] else {
                 guard let at = blamed else { return [] }
-                return fail(at, CellFailure(cell: cells[at]!, message: "the lesson program started cell \(n), which it does not have"))
+                return fail(at, CellFailure(cell: cells[at]!, kind: .protocolError("the lesson program started cell \(n), which it does not have")))
             }
             currentOnStdout = n
             lastStarted = n
@@ -87,14 +89,14 @@ struct CellRecorder: Sendable {
         }
         guard let n = currentOnStdout, let cell = cells[n] else {
             guard let at = blamed else { return [] }
-            return fail(at, CellFailure(cell: cells[at]!, message: "the lesson program sent \(event) outside any cell"))
+            return fail(at, CellFailure(cell: cells[at]!, kind: .protocolError("the lesson program sent \(event) outside any cell")))
         }
         switch event {
         case .cellStart:
             return []
         case let .cellEnd(ended, seconds):
             guard ended == n else {
-                return fail(n, CellFailure(cell: cell, message: "cell \(n): the lesson program ended cell \(ended) while cell \(n) ran"))
+                return fail(n, CellFailure(cell: cell, kind: .protocolError("cell \(n): the lesson program ended cell \(ended) while cell \(n) ran")))
             }
             self.ended.insert(n)
             currentOnStdout = nil
@@ -114,6 +116,7 @@ struct CellRecorder: Sendable {
             figure.alt = figure.alt ?? cell.options.figureAlt
             return append(.figure(figure), to: n)
         case let .expect(passed, claim, line, found):
+            if !passed { failedCheck[n] = (claim, line, found) }
             return append(.check(passed: passed, claim: claim, line: line, found: found), to: n)
         case let .progress(text, step):
             switch step {
@@ -128,11 +131,19 @@ struct CellRecorder: Sendable {
                 results[n]!.status = .failedAsExpected(message)
                 return []
             }
-            results[n]!.status = .failed(CellFailure(cell: cell, line: line.flatMap { cell.owns(line: $0) ? $0 : nil }, message: message))
+            // The program ends a cell this way after a failed `expect` at the same line, or when
+            // it could not do what the cell asked (write a figure).
+            let kind: CellFailure.Kind
+            if let check = failedCheck[n], check.line == line {
+                kind = .expectation(claim: check.claim, found: check.found)
+            } else {
+                kind = .programError(message)
+            }
+            results[n]!.status = .failed(CellFailure(cell: cell, line: line.flatMap { cell.owns(line: $0) ? $0 : nil }, kind: kind))
             return []
         case .unexpectedSuccess:
             reported.insert(n)
-            results[n]!.status = .failed(CellFailure(cell: cell, message: "the cell was expected to fail ('expect: error') but ran without error"))
+            results[n]!.status = .failed(CellFailure(cell: cell, kind: .unexpectedSuccess(.error)))
             return []
         }
     }
@@ -150,9 +161,11 @@ struct CellRecorder: Sendable {
         case let .text(t):
             guard let admitted = budget.admit(t, cell: n) else { return [] }
             output = .text(admitted)
+            if budget.isCut(n) { results[n]!.outputCut = true }
         case let .errorText(t):
             guard let admitted = budget.admit(t, cell: n) else { return [] }
             output = .errorText(admitted)
+            if budget.isCut(n) { results[n]!.outputCut = true }
         default:
             break
         }
@@ -180,7 +193,7 @@ struct CellRecorder: Sendable {
             }
         }
         if let (n, limit) = timedOut, let cell = cells[n] {
-            results[n]!.status = .failed(CellFailure(cell: cell, message: "timed out after \(formatSeconds(limit)) (cell \(n); raise it with '//| timeout: <seconds>')"))
+            results[n]!.status = .failed(CellFailure(cell: cell, kind: .timeout(limit: limit)))
             results[n]!.seconds = limit
             events.append(.cellFinished(results[n]!))
         } else if let n = lastStarted, !ended.contains(n), let cell = cells[n] {
@@ -189,7 +202,7 @@ struct CellRecorder: Sendable {
                 let crash = CrashReport(stderr: stderrByCell[n] ?? "", sourcePath: sourcePath, owns: cell.owns(line:), termination: termination)
                 // A column inside an inline value counts in the generated line: left out.
                 let column = crash.line.flatMap { cell.lines.contains($0) ? crash.column : nil }
-                results[n]!.status = .failed(CellFailure(cell: cell, line: crash.line, column: column, message: crash.message))
+                results[n]!.status = .failed(CellFailure(cell: cell, line: crash.line, column: column, kind: crash.thrown ? .thrownError(crash.crash) : .trap(crash.crash)))
             }
             results[n]!.seconds = clock.elapsed(at: now)
             events.append(.cellFinished(results[n]!))

@@ -1,12 +1,17 @@
 import Foundation
 
 /// What the Swift runtime wrote on stderr when a cell's program crashed, read once: the message,
-/// the lesson line and column the backtrace names, and a short version of the text for the page.
+/// the lesson line and column the backtrace names, the lesson's frames, what the cell wrote
+/// before it, and a short version of the text for the page.
 public struct CrashReport: Equatable, Sendable {
     /// "Index out of range", "error thrown: Oops()", or a description of the signal or status.
     let message: String
     let line: Int?
     let column: Int?
+    /// An error thrown by the cell reached the top level (rather than a trap or a signal).
+    let thrown: Bool
+    /// The message, the lesson's frames and the cell's own stderr, as a failure carries them.
+    let crash: Crash
 
     /// Reads `stderr` of a crashed cell; `sourcePath` is the lesson path the program's
     /// `#sourceLocation`s name, `lines` the cell's lines (a frame outside them is not the cell's).
@@ -25,6 +30,8 @@ public struct CrashReport: Equatable, Sendable {
             if let first = numbers.first, owns(first) { line = first; column = numbers.count > 1 ? numbers[1] : nil; break }
         }
         var message = CrashReport.message(in: stderr)
+        let lines = stderr.components(separatedBy: "\n")
+        thrown = lines.contains { $0.contains("Error thrown:") || $0.contains("Error raised at top level") }
         if message.isEmpty {
             switch termination {
             case let .signal(s): message = "crashed with signal \(s) (\(CrashReport.signalName(s)))"
@@ -34,6 +41,29 @@ public struct CrashReport: Equatable, Sendable {
         self.message = message
         self.line = line
         self.column = column
+        // The cell's own lines are those before the crash report that are not the runtime's message.
+        let start = lines.firstIndex(where: CrashReport.startsReport) ?? lines.count
+        let own = lines[..<start].filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !CrashReport.isRuntimeMessage($0) && !CrashReport.isNoise($0) }
+        crash = Crash(message: message, frames: lines[start...].compactMap(CrashReport.frame), stderr: own.map { $0 + "\n" }.joined())
+    }
+
+    /// The backtrace's first line: "*** Signal 4: ..." or "💣 Program crashed: ...".
+    static func startsReport(_ line: String) -> Bool { line.hasPrefix("*** Signal") || line.hasPrefix("💣") }
+
+    /// The runtime's own message about the crash, which the failure says once.
+    static func isRuntimeMessage(_ line: String) -> Bool {
+        line.contains("Fatal error") || line.contains("Precondition failed") || line.contains("Error thrown:")
+            || line.contains("Error raised at top level") || line.hasPrefix("*** Swift runtime failure")
+    }
+
+    /// A backtrace frame in a lesson's file, "4 [ra] 0x... in lesson at /x/01-demo.md:34:12",
+    /// as "01-demo.md:34:12".
+    static func frame(_ line: String) -> SourceLocation? {
+        guard line.contains(".md:"), let at = line.range(of: " at ", options: .backwards),
+              let name = line[at.upperBound...].split(separator: "/").last else { return nil }
+        let parts = name.split(separator: ":")
+        guard parts.count >= 2, let number = Int(parts[1]) else { return nil }
+        return SourceLocation(file: String(parts[0]), line: number, column: parts.count > 2 ? Int(parts[2]) : nil)
     }
 
     /// The runtime's one-line message in `stderr` ("Fatal error: ..." and its kin), or the first
@@ -54,7 +84,7 @@ public struct CrashReport: Equatable, Sendable {
     /// (but for the noise lines).
     public static func shortened(_ text: String) -> String {
         let lines = text.components(separatedBy: "\n").filter { !isNoise($0) }
-        guard let start = lines.firstIndex(where: { $0.hasPrefix("*** Signal") || $0.hasPrefix("💣") }) else { return lines.joined(separator: "\n") }
+        guard let start = lines.firstIndex(where: startsReport) else { return lines.joined(separator: "\n") }
         var kept = Array(lines[..<start])
         kept += lines[start...].filter { $0.contains("Fatal error") || $0.hasPrefix("*** Swift runtime failure") }
         let frames = lines[start...].filter { $0.contains(".md:") }
@@ -67,18 +97,6 @@ public struct CrashReport: Equatable, Sendable {
             }
         }
         return kept.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n") + "\n"
-    }
-
-    /// What a terminal shows under a failed cell's "✗ file:line: message": what the cell wrote on
-    /// stderr before it crashed, and the backtrace's frames in the lesson ("  at 01-trap.md:13:15"),
-    /// without the runtime's message (the ✗ line says it, once) or the backtracer's headers.
-    public static func terminalDetails(_ stderr: String, message: String) -> [String] {
-        let isMessage = { (line: String) in
-            line.contains("Fatal error") || line.contains("Precondition failed") || line.contains("Error thrown:")
-                || line.contains("Error raised at top level") || line.hasPrefix("*** Swift runtime failure") || (!message.isEmpty && line.contains(message))
-        }
-        return shortened(stderr).components(separatedBy: "\n")
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0 != "Backtrace, the lesson's frames:" && !isMessage($0) }
     }
 
     /// OpenBLAS's threads make the backtracer say this; it tells the reader nothing.

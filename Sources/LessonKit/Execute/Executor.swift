@@ -43,7 +43,7 @@ struct Executor: Sendable {
         } catch {
             var results = recorder.withLock { $0.ordered }
             if let first = cells.first {
-                results[0].status = .failed(CellFailure(cell: first, message: "cannot start the lesson program: \(error.localizedDescription)"))
+                results[0].status = .failed(CellFailure(cell: first, kind: .protocolError("cannot start the lesson program: \(error.localizedDescription)")))
             }
             return results
         }

@@ -34,8 +34,6 @@ public final class Interruption: Sendable {
     }
     func done(group: Int32) { state.withLock { _ = $0.groups.remove(group) } }
 
-    public var isAbandoned: Bool { state.withLock { $0.abandoned } }
-
     /// Kills every tracked process group and removes every tracked folder; returns the folders.
     @discardableResult
     public func abandon() -> [String] {

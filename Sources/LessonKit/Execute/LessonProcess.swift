@@ -17,7 +17,9 @@ struct LessonProcess {
     }
 
     /// Starts `executable` in `workingDirectory` with the parent's environment plus `environment`.
-    /// The backtracer is set to name the lesson's own lines in a crash (see toolchain-facts).
+    /// The backtracer is set to name the lesson's own lines in a crash: only the crashed thread,
+    /// no registers or images, no colour, so that `CrashReport` finds the frames
+    /// "... at <lesson>.md:26:10" (the program is compiled with line tables for that).
     init(executable: URL, workingDirectory: URL, environment extra: [String: String], interruption: Interruption? = nil) throws {
         let process = Process()
         process.executableURL = executable

@@ -64,7 +64,7 @@ public struct LessonRunner: Sendable {
             if cell.options.expect == .compileError {
                 let probe = try compile(program + [cell], sourcePath: sourcePath, in: work, name: "probe-\(cell.number)", typecheckOnly: true)
                 if probe.ok {
-                    results[cell.number]!.status = .failed(CellFailure(cell: cell, message: "the cell was expected not to compile ('expect: compile-error') but it compiled"))
+                    results[cell.number]!.status = .failed(CellFailure(cell: cell, kind: .unexpectedSuccess(.compileError)))
                     stopAt = cell.number
                     break
                 }
@@ -87,17 +87,15 @@ public struct LessonRunner: Sendable {
                 let first = compiled.diagnostics.components(separatedBy: "\n").first { $0.contains("error:") } ?? compiled.diagnostics
                 throw MachineryError.compilerFailedOutsideCells(lesson: lesson.slug, message: first)
             }
-            let inCell = all.filter { failing.owns(line: $0.line) }
-            // Every error of the cell is in its output; the one-line failure names the first and counts the rest.
-            var first = inCell.first?.text ?? "see the compiler's message"
-            if let line = inCell.first?.line, let value = failing.inlineValues.first(where: { $0.line == line }) {
-                first = "in the inline value '\(value.expression)': " + first
+            // Every error of the cell, each saying the inline value it is in, if any.
+            let inCell = all.filter { failing.owns(line: $0.line) }.map { d in
+                CompileDiagnostic(file: "\(lesson.slug).md", line: d.line, column: d.column, message: d.text,
+                                  inlineValue: failing.lines.contains(d.line) ? nil : failing.inlineValues.first { $0.line == d.line }?.expression)
             }
-            let message = inCell.count > 1 ? "\(inCell.count) compile errors, the first: \(first)" : "compile error: \(first)"
             // A column inside an inline value counts in the generated line, not the lesson's: left out.
-            let column = inCell.first.flatMap { failing.lines.contains($0.line) ? $0.column : nil }
-            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: column, message: message))
-            results[failing.number]!.outputs = [.errorText(inCell.map { "\(lesson.slug).md:\($0.line):\($0.column): error: \($0.text)" }.joined(separator: "\n") + "\n")]
+            let column = inCell.first.flatMap { $0.inlineValue == nil ? $0.column : nil }
+            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: column, kind: .compileError(inCell)))
+            results[failing.number]!.outputs = [.errorText(inCell.map(\.description).joined(separator: "\n") + "\n")]
             compileFailure = failing
             program = program.filter { $0.number < failing.number }
             compiled = program.isEmpty ? (true, "", "none") : try compile(program, sourcePath: sourcePath, in: work, name: "prefix", typecheckOnly: false)

@@ -7,6 +7,9 @@ struct OutputBudget: Sendable {
 
     init(bytesPerCell: Int = 200_000) { self.bytesPerCell = bytesPerCell }
 
+    /// Cell `cell`'s text was cut: it printed more than the page keeps.
+    func isCut(_ cell: Int) -> Bool { cut.contains(cell) }
+
     /// The part of `text` cell `cell` may still show (with the note when cut here), or nil.
     mutating func admit(_ text: String, cell: Int) -> String? {
         if cut.contains(cell) { return nil }

@@ -11,6 +11,8 @@ public struct Toolchain: Sendable {
     public let swiftVersion: String
     /// The C libraries' compiler and linker flags, from pkg-config.
     let libraries: LibraryFlags
+    /// SwiftPM's list of the objects it linked, read once (again only when SwiftPM rewrote it).
+    private let linkFileList = LinkFileList()
 
     static let lessonModules = ["CNN", "Figures", "LessonWire", "Notebook", "PNGCodec"]
     static let shims = ["CBLAS", "CZlib", "CCairo", "CCmark", "CDNNL"]
@@ -39,12 +41,7 @@ public struct Toolchain: Sendable {
         // SwiftPM's own list of what it linked into `lessons` (which depends on every lesson
         // module) names only objects of current sources; a folder scan would also pick up the
         // object of a source file renamed since, whose duplicate symbols break every link.
-        let linkList = buildDirectory.appendingPathComponent("lessons.product/Objects.LinkFileList")
-        let listed: [URL]? = (try? String(contentsOf: linkList, encoding: .utf8)).map { text in
-            text.split(separator: "\n").map { line in
-                URL(fileURLWithPath: line.trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
-            }
-        }
+        let listed = linkFileList.objects(in: buildDirectory.appendingPathComponent("lessons.product/Objects.LinkFileList"))
         var objects: [URL] = []
         for module in Toolchain.lessonModules {
             let folder = buildDirectory.appendingPathComponent("\(module).build")

@@ -15,29 +15,6 @@ public enum CellOutput: Codable, Equatable, Sendable {
     case inlineValue(index: Int, text: String)  // shown in the prose, not under the cell
 }
 
-/// Why a cell failed, where, and which cell: carried as is from the executor to the page, the
-/// build record and the terminal.
-public struct CellFailure: Codable, Equatable, Sendable {
-    public let cell: Int
-    /// The cell's code lines in the lesson file.
-    public let cellLines: ClosedRange<Int>
-    /// The lesson line the failure points at (inside `cellLines` when known, else its first line).
-    public let line: Int
-    public let column: Int?
-    public let message: String
-
-    public init(cell: Cell, line: Int? = nil, column: Int? = nil, message: String) {
-        self.cell = cell.number
-        self.cellLines = cell.lines
-        self.line = line ?? cell.firstLine
-        self.column = column
-        self.message = message
-    }
-
-    /// "message (column 15)", as the terminal and the page say it.
-    public var text: String { message + (column.map { " (column \($0))" } ?? "") }
-}
-
 /// How a cell ended.
 public enum CellStatus: Codable, Equatable, Sendable {
     case passed
@@ -58,9 +35,11 @@ public struct CellResult: Equatable, Sendable {
     public var status: CellStatus
     public var outputs: [CellOutput] = []
     public var seconds: Double?
+    /// The cell printed more than the page keeps: its text ends with a note saying so.
+    public var outputCut = false
 
-    public init(cell: Cell, status: CellStatus, outputs: [CellOutput] = [], seconds: Double? = nil) {
-        self.cell = cell; self.status = status; self.outputs = outputs; self.seconds = seconds
+    public init(cell: Cell, status: CellStatus, outputs: [CellOutput] = [], seconds: Double? = nil, outputCut: Bool = false) {
+        self.cell = cell; self.status = status; self.outputs = outputs; self.seconds = seconds; self.outputCut = outputCut
     }
 }
 

@@ -73,7 +73,7 @@ public struct CellOptions: Equatable, Sendable {
     /// `check: <id>`: the cell holds the `expect`s that decide whether an answer to exercise `id` is right.
     public var check: String?
 
-    public enum Expectation: String, Equatable, Sendable {
+    public enum Expectation: String, Codable, Equatable, Sendable {
         case success
         /// `expect: error`: the cell must fail at run time (trap, thrown error, failed expect).
         case error

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A failure of the machinery rather than of a lesson (a missing compiler or library, a build
-/// folder that is not there, a folder that cannot be read or must not be written), or a request
-/// the course cannot meet. Always one line saying what is wrong and what to do.
+/// folder that is not there, a folder that cannot be read or must not be written): exit status 2.
+/// A request the course cannot meet is a `RequestError`. Always one line saying what is wrong and
+/// what to do.
 public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable {
     case compilerNotFound
     case missingTool(tool: String, package: String)
@@ -15,7 +16,6 @@ public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable 
     case compilerFailedOutsideCells(lesson: String, message: String)
     case prefixDoesNotCompile(lesson: String, cell: Int)
     case unreadableFolder(path: String, reason: String)
-    case unknownLesson(name: String, available: [String])
     case noLessonFile(path: String)
     case refusingOutputFolder(path: String)
     case refusingToReplace(path: String, marker: String)
@@ -45,8 +45,6 @@ public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(lesson): the cells before cell \(cell) did not compile on their own"
         case let .unreadableFolder(path, reason):
             return "cannot read the folder \(path): \(reason)"
-        case let .unknownLesson(name, available):
-            return "unknown lesson '\(name)'; available: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
         case let .noLessonFile(path):
             return "no lesson file at \(path)"
         case let .refusingOutputFolder(path):

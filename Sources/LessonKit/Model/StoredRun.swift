@@ -25,6 +25,8 @@ public struct StoredRun: Codable, Equatable, Sendable {
         public var seconds: Double?
         /// The inline values the cell's run evaluated (`Cell.inlineKey`); absent in older runs.
         public var inline: [String]?
+        /// The cell printed more than the page keeps; absent when not.
+        public var outputCut: Bool?
     }
 
     static let fileName = ".executed.json"
@@ -33,7 +35,8 @@ public struct StoredRun: Codable, Equatable, Sendable {
         self.key = key; self.codeKey = codeKey; self.coreKey = coreKey; self.dataKey = dataKey
         swiftVersion = executed.swiftVersion
         builtAt = executed.builtAt
-        cells = executed.results.map { StoredCell(code: $0.cell.code, firstLine: $0.cell.firstLine, status: $0.status, outputs: $0.outputs, seconds: $0.seconds, inline: $0.cell.inlineKey) }
+        cells = executed.results.map { StoredCell(code: $0.cell.code, firstLine: $0.cell.firstLine, status: $0.status, outputs: $0.outputs, seconds: $0.seconds, inline: $0.cell.inlineKey,
+                                               outputCut: $0.outputCut ? true : nil) }
     }
 
     /// The executed lesson for `lesson`, or nil when its cells are not exactly the ones that ran.
@@ -45,14 +48,12 @@ public struct StoredRun: Codable, Equatable, Sendable {
         let results = zip(current, cells).map { cell, stored in
             let shift = cell.firstLine - stored.firstLine
             var status = stored.status
-            if case let .failed(f) = status {
-                status = .failed(CellFailure(cell: cell, line: f.line + shift, column: f.column, message: f.message))
-            }
+            if case let .failed(f) = status { status = .failed(f.moved(by: shift, to: cell)) }
             let outputs = shift == 0 ? stored.outputs : stored.outputs.map { output -> CellOutput in
                 guard case let .errorText(text) = output else { return output }
                 return .errorText(StoredRun.shiftLines(in: text, file: lesson.slug + ".md", by: shift))
             }
-            return CellResult(cell: cell, status: status, outputs: outputs, seconds: stored.seconds)
+            return CellResult(cell: cell, status: status, outputs: outputs, seconds: stored.seconds, outputCut: stored.outputCut ?? false)
         }
         return ExecutedLesson(lesson: lesson, results: results, swiftVersion: swiftVersion, builtAt: builtAt)
     }

@@ -14,6 +14,13 @@ public enum InlineValues {
 
     static let marker = "{swift}"
 
+    /// The expression of a code span's text (cmark's literal) when it is an inline value.
+    static func expression(inCodeSpan code: String) -> String? {
+        let content = code.trimmingCharacters(in: .whitespaces)
+        guard content.hasPrefix(marker) else { return nil }
+        return content.dropFirst(marker.count).trimmingCharacters(in: .whitespaces)
+    }
+
     /// The inline values of a prose block, in order. Lines inside fenced code (```` ``` ````,
     /// `~~~`) hold none; a code span that does not start with `{swift}` is left alone.
     static func scan(_ markdown: String) -> [Occurrence] {

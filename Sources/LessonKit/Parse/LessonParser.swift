@@ -37,7 +37,7 @@ public enum LessonParser {
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw LessonError(file: displayPath, line: 1, message: "the lesson is empty")
         }
-        let blocks = try InlineValues.attach(splitBlocks(body, lineOffset: bodyStart, lines: lines, file: displayPath), file: displayPath)
+        let blocks = try InlineValues.attach(splitBlocks(body, lineOffset: bodyStart, file: displayPath), file: displayPath)
         try ExerciseMarks.validate(blocks, file: displayPath)
         let title = front["title"] ?? firstHeading(body) ?? slug
         return Lesson(slug: slug, file: file, title: title, summary: front["summary"] ?? "", blocks: blocks, source: text)
@@ -45,7 +45,7 @@ public enum LessonParser {
 
     /// Walks cmark's top-level nodes: code blocks with info "swift" are cells; runs of other nodes
     /// are prose, cut from the source by line so the renderer sees the author's Markdown.
-    static func splitBlocks(_ body: String, lineOffset: Int, lines allLines: [String], file: String) throws(LessonError) -> [Block] {
+    static func splitBlocks(_ body: String, lineOffset: Int, file: String) throws(LessonError) -> [Block] {
         guard let document = cmark_parse_document(body, body.utf8.count, CMARK_OPT_DEFAULT) else {
             throw LessonError(file: file, line: lineOffset + 1, message: "CommonMark parser failed")
         }

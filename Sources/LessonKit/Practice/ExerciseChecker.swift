@@ -6,9 +6,10 @@ public enum ExerciseVerdict: Equatable, Sendable {
     /// The checks' claims that failed and what the check cell showed (its printed text and value).
     case failed(claims: [String], found: [String], at: String)
     case notAttempted
-    /// At the workbook's `file:line` (or at the check's lesson line when the check does not
-    /// compile against the answer).
-    case doesNotCompile(String)
+    /// Every compile error of the answer at its workbook `file:line:column` (or, when the check
+    /// does not compile against the answer, a line naming the check and its errors at their
+    /// lesson lines).
+    case doesNotCompile([String])
     /// The lesson's own earlier cells failed: the answer could not be checked.
     case cannotCheck(String)
 
@@ -25,6 +26,9 @@ public struct ExerciseChecker: Sendable {
     /// Threads each check's program may use (`LESSON_THREADS`): every core, as the checks run one
     /// at a time; the core's results do not depend on the count.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// What to kill and remove if the command is interrupted: the compilers, the program, the
+    /// temporary folders.
+    public var interruption: Interruption?
 
     public init(toolchain: Toolchain) { self.toolchain = toolchain }
 
@@ -54,8 +58,10 @@ public struct ExerciseChecker: Sendable {
         let program = Lesson(slug: lesson.slug, file: workbook, title: lesson.title, summary: "", blocks: cells.map { .cell($0) }, source: "")
         let figures = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: figures) }
-        let runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: threads)
+        interruption?.track(figures)
+        defer { try? FileManager.default.removeItem(at: figures); interruption?.done(figures) }
+        var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: threads)
+        runner.interruption = interruption
         let executed = try runner.run(program, figureDirectory: figures)
 
         // Back to the lesson's lines for what is not the answer.
@@ -66,16 +72,17 @@ public struct ExerciseChecker: Sendable {
             }
         }
         if let failure = executed.results[contextCount].status.failure {
-            if failure.message.hasPrefix("compile error") {
-                return .doesNotCompile("\(workbookPath):\(failure.line): \(failure.text)")
+            if case let .compileError(diagnostics) = failure.kind {
+                return .doesNotCompile(diagnostics.map { "\(workbookPath):\($0.line):\($0.column): error: \($0.message)" })
             }
             return .failed(claims: [], found: ["your answer stopped at \(workbookPath):\(failure.line): \(failure.text)"], at: "\(workbookPath):\(failure.line)")
         }
         for result in executed.results.dropFirst(contextCount + 1) {
             guard let failure = result.status.failure else { continue }
             let at = "\(lessonPath):\(lessonLine(failure.line))"
-            if failure.message.hasPrefix("compile error") {
-                return .doesNotCompile("the check at \(at) does not compile with your answer: \(failure.text)")
+            if case let .compileError(diagnostics) = failure.kind {
+                return .doesNotCompile(["the check at \(at) does not compile with your answer:"]
+                    + diagnostics.map { "\(lessonPath):\(lessonLine($0.line)):\($0.column): error: \($0.message)" })
             }
             var claims: [String] = [], found: [String] = []
             for output in result.outputs {

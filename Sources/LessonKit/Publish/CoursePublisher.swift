@@ -40,17 +40,22 @@ public struct CoursePublisher: Sendable {
     /// temporary and staging folders.
     public var interruption: Interruption?
     /// Bumped when the runner's output format changes, so old caches miss.
-    public static let formatVersion = "lessons-format-3"
+    public static let formatVersion = "lessons-format-4"
 
-    public init(lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings) {
+    /// The lessons' files as listed once for the command (nil: listed when asked).
+    let course: [URL]?
+
+    /// `course` is the lessons folder's listing when the caller made it already.
+    public init(lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings, course: [URL]? = nil) {
         self.lessonsDirectory = lessonsDirectory
         self.output = output
         self.toolchain = toolchain
         self.settings = settings
+        self.course = course
     }
 
     /// The lessons' files, in course order (by file name), README excluded.
-    public func lessonFiles() throws -> [URL] { try LessonList.files(in: lessonsDirectory) }
+    public func lessonFiles() throws -> [URL] { try course ?? LessonList.files(in: lessonsDirectory) }
 
     /// The lesson file for a name: a path to a .md file, a slug ("05-pooling"), its number ("5",
     /// "05") or its name without the number ("pooling", or the start of it) when only one
@@ -123,15 +128,23 @@ public struct CoursePublisher: Sendable {
         let lessons = targets.map { parsed[$0.standardizedFileURL.path]! }
         let outcomes = Locked([LessonOutcome?](repeating: nil, count: lessons.count))
         let finished = Locked(0)
+        // Step "key" for every lesson first: an unchanged one is done here, without its stored run.
+        let keys = lessons.map { key(for: $0, context: context) }
+        for i in lessons.indices {
+            guard let cached = cachedOutcome(lessons[i], key: keys[i]) else { continue }
+            outcomes.withLock { $0[i] = cached }
+            onProgress(finished.withLock { $0 += 1; return $0 }, lessons.count, cached)
+        }
+        // The others' stored runs, read once: for the order they start in, then for freezing.
+        let toPublish = lessons.indices.filter { i in outcomes.withLock { $0[i] == nil } }
+        let stored = toPublish.map { StoredRun.read(from: output.lessonFolder(lessons[$0].slug)) }
+        let order = CoursePublisher.startOrder(stored.map { run in run.map { $0.cells.compactMap(\.seconds).reduce(0, +) } })
         let slots = DispatchSemaphore(value: max(1, jobs))
-        let order = CoursePublisher.startOrder(lessons.map { lesson in
-            StoredRun.read(from: output.lessonFolder(lesson.slug)).map { $0.cells.compactMap(\.seconds).reduce(0, +) }
-        })
-        DispatchQueue.concurrentPerform(iterations: lessons.count) { k in
-            let i = order[k]
+        DispatchQueue.concurrentPerform(iterations: toPublish.count) { k in
+            let j = order[k], i = toPublish[j]
             slots.wait()
             defer { slots.signal() }
-            let outcome = publish(lessons[i], context: context, onEvent: onEvent, onStatus: onStatus)
+            let outcome = publish(lessons[i], key: keys[i], stored: stored[j], context: context, onEvent: onEvent, onStatus: onStatus)
             outcomes.withLock { $0[i] = outcome }
             onProgress(finished.withLock { $0 += 1; return $0 }, lessons.count, outcome)
         }
@@ -167,33 +180,42 @@ public struct CoursePublisher: Sendable {
         let threadShare: ThreadShare
     }
 
-    /// One lesson through the steps after "parse".
-    func publish(_ parsed: ParsedLesson, context: BuildContext, onEvent: (@Sendable (RunEvent) -> Void)?,
+    /// The key of a lesson's page: everything the page shows that is not the lesson's own (the
+    /// course's name, its lessons for the neighbours, the core and the data it ran against) and
+    /// the lesson's text.
+    func key(for parsed: ParsedLesson, context: BuildContext) -> String {
+        fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
+                     context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ",")])
+    }
+
+    /// The outcome of a lesson whose published page was made under `key` (unchanged: not rerun),
+    /// or nil.
+    func cachedOutcome(_ parsed: ParsedLesson, key: String) -> LessonOutcome? {
+        let folder = output.lessonFolder(parsed.slug)
+        guard !force, let record = BuildRecord.read(from: folder), record.key == key,
+              FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path),
+              OutputFolder.manifest(of: folder) != nil else { return nil }
+        return LessonOutcome(slug: parsed.slug, displayPath: parsed.displayPath, cached: true, failures: record.failures, warnings: record.warnings,
+                             error: nil, seconds: 0, record: record)
+    }
+
+    /// One lesson through the steps after "key": run (or render again from `stored`, its last
+    /// run, when the cells are the same), render, stage, publish.
+    func publish(_ parsed: ParsedLesson, key: String, stored: StoredRun?, context: BuildContext, onEvent: (@Sendable (RunEvent) -> Void)?,
                  onStatus: (@Sendable (LessonStatus) -> Void)? = nil) -> LessonOutcome {
         let start = Date()
         let slug = parsed.slug, path = parsed.displayPath
-        var step = PublishStep.key
+        var step = PublishStep.run
         var staging: URL?
         var frozen = false
-        func outcome(cached: Bool = false, failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?) -> LessonOutcome {
-            var o = LessonOutcome(slug: slug, displayPath: path, cached: cached, failures: failures, warnings: warnings, error: error,
+        func outcome(failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?) -> LessonOutcome {
+            var o = LessonOutcome(slug: slug, displayPath: path, cached: false, failures: failures, warnings: warnings, error: error,
                                   seconds: Date().timeIntervalSince(start), record: record)
             o.frozen = frozen
             return o
         }
         do {
-            // Everything the page shows that is not the lesson's own: the course's name, its
-            // lessons (for the neighbours), the core and the data it ran against.
-            let key = fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
-                                   context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ",")])
-            if !force, let record = BuildRecord.read(from: output.lessonFolder(slug)), record.key == key,
-               FileManager.default.fileExists(atPath: output.lessonFolder(slug).appendingPathComponent("index.html").path),
-               OutputFolder.manifest(of: output.lessonFolder(slug)) != nil {
-                return outcome(cached: true, failures: record.failures, warnings: record.warnings, record: record)
-            }
             let neighbours = neighbours(of: parsed, in: context.course)
-
-            step = .run
             let stage = try output.stagingFolder(slug)
             interruption?.track(stage)
             defer { interruption?.done(stage) }
@@ -210,7 +232,7 @@ public struct CoursePublisher: Sendable {
                 // (a prose edit); anything else runs.
                 let runKey = RunKey(lesson: lesson, core: context.core, data: context.data)
                 let executed: ExecutedLesson
-                if !force, let stored = StoredRun.read(from: output.lessonFolder(slug))?.executed(for: lesson, key: runKey) {
+                if !force, let stored = stored?.executed(for: lesson, key: runKey) {
                     try StoredRun.copyFigures(from: output.lessonFolder(slug), to: stage)
                     executed = stored
                     frozen = true
@@ -229,7 +251,7 @@ public struct CoursePublisher: Sendable {
                 step = .render
                 page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
                 // A fault of the text the page found (an unknown cross-reference) fails the lesson too.
-                failures = executed.failures(displayPath: path) + page.errors
+                failures = page.failures + page.errors
                 notRun = executed.results.filter { $0.status == .notRun }.map(\.cell.number)
             case let .failure(error):
                 step = .render
@@ -252,7 +274,7 @@ public struct CoursePublisher: Sendable {
         } catch {
             // The machinery failed (compiler missing, disk full): the previous page stays as it was.
             if let staging { try? FileManager.default.removeItem(at: staging) }
-            return outcome(failures: [], error: PublishError(step: step, file: path, message: "\(error)"), record: nil)
+            return outcome(failures: [], error: PublishError(step: step, file: path, error: error), record: nil)
         }
     }
 
@@ -265,7 +287,7 @@ public struct CoursePublisher: Sendable {
         // Every lesson of the course has a page (one not built yet says so), so the sidebar links
         // them all, and a cached page's sidebar never goes stale when another lesson is built.
         return CourseNeighbours(number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }),
-                                course: course.map { CourseEntry(slug: $0.slug, title: $0.title, built: true) })
+                                course: course.map { CourseEntry(slug: $0.slug, title: $0.title) })
     }
 }
 

@@ -88,7 +88,7 @@ public struct OutputFolder: Sendable {
         if fm.fileExists(atPath: target.path) {
             guard isOurs(target) else {
                 try? fm.removeItem(at: staging)
-                throw MachineryError.refusingToReplace(path: target.path, marker: BuildRecord.fileName)
+                throw MachineryError.refusingToReplace(path: target.path, marker: OutputFolder.manifestName)
             }
             if let ours = OutputFolder.manifest(of: target) {
                 let kept = Set(ours + [OutputFolder.manifestName])

@@ -21,6 +21,18 @@ public struct PublishError: Error, Equatable, CustomStringConvertible, Sendable 
     /// The lesson file, as the terminal shows it.
     public let file: String
     public let message: String
+    /// The machinery's own error when that is what failed (a library missing at link time, a
+    /// folder it must not replace), kept as it was raised.
+    public let machinery: MachineryError?
+
+    public init(step: PublishStep, file: String, message: String, machinery: MachineryError? = nil) {
+        self.step = step; self.file = file; self.message = message; self.machinery = machinery
+    }
+
+    /// A step that failed with `error`, said in the error's own words.
+    public init(step: PublishStep, file: String, error: any Error) {
+        self.init(step: step, file: file, message: "\(error)", machinery: error as? MachineryError)
+    }
 
     public var description: String { "\(file): \(step.rawValue) failed: \(message)" }
 }

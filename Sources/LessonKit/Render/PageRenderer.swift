@@ -1,12 +1,11 @@
 import Foundation
 
-/// One lesson in the sidebar's list of the course; `built` is false for a page not written yet
-/// (listed without a link).
+/// One lesson in the sidebar's list of the course. Every lesson has a page (one not built yet
+/// says so), so each is linked.
 public struct CourseEntry: Equatable, Sendable {
     public var slug: String
     public var title: String
-    public var built: Bool
-    public init(slug: String, title: String, built: Bool = true) { self.slug = slug; self.title = title; self.built = built }
+    public init(slug: String, title: String) { self.slug = slug; self.title = title }
 }
 
 /// Where a lesson sits in the course, for its number, the previous/next links and the sidebar's
@@ -31,8 +30,10 @@ public enum PageRenderer {
         /// Faults of the lesson's text the page found (an unknown cross-reference), each at its
         /// line; they are shown in the page's banner and should fail the build.
         public let errors: [LessonError]
-        public init(html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = []) {
-            self.html = html; self.warnings = warnings; self.thumbnail = thumbnail; self.errors = errors
+        /// The failed cells the page's banner lists, each at its line.
+        public let failures: [LessonError]
+        public init(html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = [], failures: [LessonError] = []) {
+            self.html = html; self.warnings = warnings; self.thumbnail = thumbnail; self.errors = errors; self.failures = failures
         }
     }
 
@@ -52,20 +53,19 @@ public enum PageRenderer {
         var inlineValues: [Int: String] = [:], nextInline = 0
         for case let .inlineValue(index, text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
         let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?.cell.number
-        for block in lesson.blocks {
-            switch block {
-            case let .prose(markdown, line):
-                let rendered = ProseRenderer.render(markdown, file: displayPath, line: line, usedIds: &usedIds, references: references,
-                                                     inlineValues: inlineValues, nextInline: &nextInline)
-                body += rendered.html
-                headings += rendered.headings
-                warnings += rendered.warnings
-                errors += rendered.errors
-            case let .cell(cell):
-                let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-                body += renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
-            }
+        // The cells in order (figures are numbered as the page shows them), then the lesson's
+        // Markdown through cmark once, each cell's HTML in its place.
+        var cells: [Int: String] = [:]
+        for cell in lesson.cells {
+            let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
+            cells[cell.number] = renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
         }
+        let rendered = ProseRenderer.render(ProseRenderer.document(of: lesson.blocks), file: displayPath, line: 1, usedIds: &usedIds,
+                                            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells)
+        body = rendered.html
+        headings = rendered.headings
+        warnings = rendered.warnings
+        errors = rendered.errors
         warnings += outputRenderer.warnings
         let failures = executed.failures(displayPath: displayPath)
         var banner = ""
@@ -124,7 +124,7 @@ public enum PageRenderer {
         """
         // Long code lines are the author's to shorten: said by the build, not in the page's banner.
         let lineWarnings = lesson.cells.flatMap { LineLengths.warnings($0, file: displayPath) }
-        return Page(html: html, warnings: warnings + lineWarnings, thumbnail: outputRenderer.thumbnail, errors: errors)
+        return Page(html: html, warnings: warnings + lineWarnings, thumbnail: outputRenderer.thumbnail, errors: errors, failures: failures)
     }
 
     /// The sidebar: this page's sections (or, without headings, its figures and labelled cells),
@@ -145,10 +145,8 @@ public enum PageRenderer {
                 let title = HTML.escape(entry.title)
                 if k + 1 == current {
                     html += "<li class=\"current\"><a href=\"index.html\" aria-current=\"page\">\(title)</a></li>"
-                } else if entry.built {
-                    html += "<li><a href=\"../\(HTML.escape(entry.slug))/index.html\">\(title)</a></li>"
                 } else {
-                    html += "<li><span class=\"pending\">\(title) (not built yet)</span></li>"
+                    html += "<li><a href=\"../\(HTML.escape(entry.slug))/index.html\">\(title)</a></li>"
                 }
             }
             html += "</ol>"
@@ -198,6 +196,8 @@ public enum PageRenderer {
         return (references, figures)
     }
 
+    /// One cell; its outputs are shown as `showsOutputs` says, so figures are numbered as
+    /// `crossReferences` numbers them.
     static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil) -> String {
         let cell = r.cell
         let failed: Bool
@@ -220,12 +220,12 @@ public enum PageRenderer {
         html += "</div>"
         if cell.options.echo { html += "<pre class=\"source\"><code class=\"language-swift\">\(CodeLines.wrap(SwiftHighlighter.html(cell.displayCode)))</code></pre>" }
         var outputs = ""
-        let showOutputs = cell.options.output || failed || { if case .failedAsExpected = r.status { return true } else { return false } }()
-        if showOutputs {
+        if showsOutputs(r) {
             for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
         }
-        // The failure's message once: not again when the cell's own error text already says it.
-        if let failure = r.status.failure, !r.outputs.contains(where: { if case let .errorText(t) = $0 { return t.contains(failure.message) } else { return false } }) {
+        // The failure's message once: a compile error's diagnostics and a crash report are already
+        // in the cell's error text, so the one-line summary is left out there.
+        if let failure = r.status.failure, !(failure.isInErrorText && r.outputs.contains { if case .errorText = $0 { return true } else { return false } }) {
             outputs += "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
         }
         if case let .failedAsExpected(message) = r.status, !message.isEmpty, !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } }) {

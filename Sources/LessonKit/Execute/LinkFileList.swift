@@ -1,0 +1,21 @@
+import Foundation
+import Synchronization
+
+/// SwiftPM's `Objects.LinkFileList` (the exact objects it linked into `lessons`, quoted paths one
+/// a line), read once for the fingerprint and every compile of a command. A preview that outlives
+/// a `swift build` reads it again when its modification time moved.
+final class LinkFileList: Sendable {
+    private let read = Mutex<(modified: Date, objects: [URL])?>(nil)
+
+    /// The objects `file` lists, or nil when there is no such file (nothing linked yet).
+    func objects(in file: URL) -> [URL]? {
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date else { return nil }
+        if let known = read.withLock({ $0 }), known.modified == modified { return known.objects }
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return nil }
+        let objects = text.split(separator: "\n").map { line in
+            URL(fileURLWithPath: line.trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
+        }
+        read.withLock { $0 = (modified, objects) }
+        return objects
+    }
+}

@@ -90,7 +90,7 @@ final class ReadingTests: XCTestCase {
 
     func testAFailedCellSaysItsMessageOnce() {
         let cells = lesson.cells
-        let failure = CellFailure(cell: cells[0], line: 14, message: "Fatal error: Index out of range")
+        let failure = CellFailure(cell: cells[0], line: 14, kind: .trap(Crash(message: "Fatal error: Index out of range")))
         let html = page([CellResult(cell: cells[0], status: .failed(failure), outputs: [.errorText("Fatal error: Index out of range\nat line 14\n")]),
                          CellResult(cell: cells[1], status: .notRun)]).html
         let cell = html.components(separatedBy: "<section class=\"cell failed\"")[1].components(separatedBy: "</section>")[0]

@@ -6,9 +6,16 @@ import PNGCodec
 public enum APNG {
     /// Builds the file from frames encoded by our libpng writer: IHDR from the first frame, an acTL
     /// chunk, then per frame an fcTL chunk and its image data (IDAT for the first, fdAT after).
-    public static func encode(_ frames: [RenderedFigure], delayMilliseconds: Int = 600, source: String? = nil) throws -> Data {
+    public static func encode(_ frames: [RenderedFigure], delayMilliseconds: Int = 600, source: String? = nil) throws
+        -> Data
+    {
         guard let first = frames.first else { throw FigureError("an animation needs at least one frame") }
-        guard frames.allSatisfy({ $0.image.width == first.image.width && $0.image.height == first.image.height && $0.image.channels == first.image.channels }) else {
+        guard
+            frames.allSatisfy({
+                $0.image.width == first.image.width && $0.image.height == first.image.height
+                    && $0.image.channels == first.image.channels
+            })
+        else {
             throw FigureError("animation frames differ in size")
         }
         var out = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -22,7 +29,8 @@ public enum APNG {
                 out.append(chunk("tEXt", Data(text.utf8)))
                 out.append(chunk("acTL", be32(UInt32(frames.count)) + be32(0)))
             }
-            var control = be32(sequence) + be32(UInt32(frame.image.width)) + be32(UInt32(frame.image.height)) + be32(0) + be32(0)
+            var control =
+                be32(sequence) + be32(UInt32(frame.image.width)) + be32(UInt32(frame.image.height)) + be32(0) + be32(0)
             control += be16(UInt16(min(delayMilliseconds, 65535))) + be16(1000) + Data([0, 0])
             out.append(chunk("fcTL", control))
             sequence += 1
@@ -60,6 +68,8 @@ public enum APNG {
         return be32(UInt32(data.count)) + body + be32(crc)
     }
 
-    static func be32(_ v: UInt32) -> Data { Data([UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]) }
+    static func be32(_ v: UInt32) -> Data {
+        Data([UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)])
+    }
     static func be16(_ v: UInt16) -> Data { Data([UInt8(v >> 8), UInt8(v & 0xFF)]) }
 }

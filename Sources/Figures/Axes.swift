@@ -31,17 +31,20 @@ func niceTicks(_ low: Double, _ high: Double, count: Int = 6) -> [Double] {
 /// decades; plain nice ticks when even those are too few.
 func logTicks(_ lowExponent: Double, _ highExponent: Double, maximum: Int = 8) -> [Double] {
     guard lowExponent.isFinite, highExponent.isFinite, highExponent > lowExponent else { return [] }
-    let first = Int(ceil(lowExponent - 1e-9)), last = Int(floor(highExponent + 1e-9))
+    let first = Int(ceil(lowExponent - 1e-9))
+    let last = Int(floor(highExponent + 1e-9))
     if last - first + 1 >= 3 {
         let count = last - first + 1
-        let step = [1, 2, 3, 5, 10, 20, 50, 100].first { (count + $0 - 1) / $0 <= maximum } ?? (count + maximum - 1) / maximum
+        let step =
+            [1, 2, 3, 5, 10, 20, 50, 100].first { (count + $0 - 1) / $0 <= maximum } ?? (count + maximum - 1) / maximum
         // Multiples of the step, so thinned decades land on 1e0, 1e-4, 1e4 rather than odd exponents.
         return (first...last).filter { $0 % step == 0 }.map { pow(10, Double($0)) }
     }
     var ticks: [Double] = []
     for e in Int(floor(lowExponent))...Int(ceil(highExponent)) {
         for m in [1.0, 2, 5] {
-            let v = m * pow(10, Double(e)), l = log10(v)
+            let v = m * pow(10, Double(e))
+            let l = log10(v)
             if l >= lowExponent - 1e-9 && l <= highExponent + 1e-9 { ticks.append(v) }
         }
     }
@@ -81,14 +84,17 @@ func valueLabel(_ v: Double, significant: Int = 3) -> String {
     if v.isNaN { return "NaN" }
     if v.isInfinite { return v > 0 ? "inf" : "-inf" }
     if v == 0 { return "0" }
-    let a = abs(v), digits = max(significant, 1)
+    let a = abs(v)
+    let digits = max(significant, 1)
     if a < 1e-3 || a >= 1e12 { return scientificLabel(v, decimals: digits - 1) }
     let (divisor, suffix) = magnitudeSuffix(a) ?? (1, "")
     let scaled = v / divisor
     let s = String(format: "%.\(max(0, digits - 1 - Int(floor(log10(abs(scaled))))))f", scaled)
     // Rounding can cross into the next style (9999.7 -> "10000", 999.96k -> "1000k"): label the rounded value instead.
     let rounded = (Double(s) ?? scaled) * divisor
-    if (magnitudeSuffix(abs(rounded))?.divisor ?? 1) != divisor || abs(rounded) >= 1e12 { return valueLabel(rounded, significant: digits) }
+    if (magnitudeSuffix(abs(rounded))?.divisor ?? 1) != divisor || abs(rounded) >= 1e12 {
+        return valueLabel(rounded, significant: digits)
+    }
     return trimmedDecimal(s) + suffix
 }
 
@@ -114,14 +120,17 @@ func tickLabels(_ ticks: [Double]) -> [String] {
     func exact(_ labels: [String], _ divisor: Double) -> Bool {
         zip(labels, ticks).allSatisfy { label, t in
             guard t.isFinite else { return true }
-            let number = label.hasSuffix("k") || label.hasSuffix("M") || label.hasSuffix("G") ? String(label.dropLast()) : label
+            let number =
+                label.hasSuffix("k") || label.hasSuffix("M") || label.hasSuffix("G") ? String(label.dropLast()) : label
             guard let parsed = Double(number) else { return false }
             return abs(parsed * divisor - t) <= tolerance
         }
     }
     if largest < 1e-3 || largest >= 1e12 {
         for decimals in 0...12 {
-            let labels = ticks.map { $0 == 0 ? "0" : $0.isFinite ? scientificLabel($0, decimals: decimals) : valueLabel($0) }
+            let labels = ticks.map {
+                $0 == 0 ? "0" : $0.isFinite ? scientificLabel($0, decimals: decimals) : valueLabel($0)
+            }
             if Set(labels).count == distinct && exact(labels, 1) { return labels }
         }
     } else {
@@ -182,21 +191,29 @@ enum LegendPlacement: Equatable, CaseIterable {
     /// The corner (in order of preference) whose legend box covers the fewest data points, when
     /// that is none; otherwise below the plot. Points are in canvas coordinates; `inset` is the
     /// gap between frame and box, `pad` how close a point may come to the box (a line's width).
-    static func choose(box: (w: Double, h: Double), plot: (x: Double, y: Double, w: Double, h: Double),
-                       points: [(Double, Double)], inset: Double = 8, pad: Double = 3) -> LegendPlacement {
+    static func choose(
+        box: (w: Double, h: Double), plot: (x: Double, y: Double, w: Double, h: Double),
+        points: [(Double, Double)], inset: Double = 8, pad: Double = 3
+    ) -> LegendPlacement {
         guard box.w + 2 * inset <= plot.w, box.h + 2 * inset <= plot.h else { return .below }
         let counts = corners.map { corner -> Int in
             let r = corner.rect(box: box, plot: plot, inset: inset)
-            return points.filter { $0.0 >= r.x - pad && $0.0 <= r.x + r.w + pad && $0.1 >= r.y - pad && $0.1 <= r.y + r.h + pad }.count
+            return points.filter {
+                $0.0 >= r.x - pad && $0.0 <= r.x + r.w + pad && $0.1 >= r.y - pad && $0.1 <= r.y + r.h + pad
+            }.count
         }
         if let best = counts.indices.min(by: { counts[$0] < counts[$1] }), counts[best] == 0 { return corners[best] }
         return .below
     }
 
     /// The legend box inside the plotting area for a corner.
-    func rect(box: (w: Double, h: Double), plot: (x: Double, y: Double, w: Double, h: Double), inset: Double = 8) -> (x: Double, y: Double, w: Double, h: Double) {
-        let left = plot.x + inset, right = plot.x + plot.w - inset - box.w
-        let top = plot.y + inset, bottom = plot.y + plot.h - inset - box.h
+    func rect(box: (w: Double, h: Double), plot: (x: Double, y: Double, w: Double, h: Double), inset: Double = 8) -> (
+        x: Double, y: Double, w: Double, h: Double
+    ) {
+        let left = plot.x + inset
+        let right = plot.x + plot.w - inset - box.w
+        let top = plot.y + inset
+        let bottom = plot.y + plot.h - inset - box.h
         switch self {
         case .topRight: return (right, top, box.w, box.h)
         case .topLeft: return (left, top, box.w, box.h)
@@ -213,11 +230,19 @@ func densified(_ lines: [[(Double, Double)]], spacing: Double = 2) -> [(Double, 
     for line in lines {
         var previous: (Double, Double)?
         for p in line {
-            guard p.0.isFinite, p.1.isFinite else { previous = nil; continue }
+            guard p.0.isFinite, p.1.isFinite else {
+                previous = nil
+                continue
+            }
             if let q = previous {
                 let length = hypot(p.0 - q.0, p.1 - q.1)
                 let n = min(Int(length / spacing), 10_000)
-                if n > 0 { for k in 1...n { let t = Double(k) / Double(n + 1); out.append((q.0 + (p.0 - q.0) * t, q.1 + (p.1 - q.1) * t)) } }
+                if n > 0 {
+                    for k in 1...n {
+                        let t = Double(k) / Double(n + 1)
+                        out.append((q.0 + (p.0 - q.0) * t, q.1 + (p.1 - q.1) * t))
+                    }
+                }
             }
             out.append(p)
             previous = p
@@ -236,8 +261,11 @@ struct Axes {
 
     static let defaultMargins: (left: Double, right: Double, top: Double, bottom: Double) = (62, 18, 34, 46)
 
-    init(canvas: Canvas, xRange: (Double, Double), yRange: (Double, Double), logY: Bool = false,
-         title: String?, xLabel: String?, yLabel: String?, margins: (left: Double, right: Double, top: Double, bottom: Double) = Axes.defaultMargins) {
+    init(
+        canvas: Canvas, xRange: (Double, Double), yRange: (Double, Double), logY: Bool = false,
+        title: String?, xLabel: String?, yLabel: String?,
+        margins: (left: Double, right: Double, top: Double, bottom: Double) = Axes.defaultMargins
+    ) {
         self.canvas = canvas
         self.logY = logY
         self.xRange = Axes.widened(xRange)
@@ -245,7 +273,8 @@ struct Axes {
         // Wide y tick labels ("-1.5e-5") push the plotting area right rather than run into the y label.
         let widest = Axes.yTicks(self.yRange, logY: logY).map { canvas.textWidth($0.label, size: 10) }.max() ?? 0
         let left = max(margins.left, widest + 7 + (yLabel == nil ? 6 : 26))
-        x0 = left; y0 = margins.top
+        x0 = left
+        y0 = margins.top
         w = canvas.width - left - margins.right
         h = canvas.height - margins.top - margins.bottom
         if let title { canvas.title(title, canvas.width / 2, 16, size: 14, bold: true) }
@@ -257,7 +286,10 @@ struct Axes {
     static func widened(_ r: (Double, Double)) -> (Double, Double) {
         var (a, b) = r
         if !a.isFinite || !b.isFinite { (a, b) = (0, 1) }
-        if b - a < 1e-12 { let pad = max(abs(a) * 0.1, 0.5); return (a - pad, b + pad) }
+        if b - a < 1e-12 {
+            let pad = max(abs(a) * 0.1, 0.5)
+            return (a - pad, b + pad)
+        }
         return (a, b)
     }
 
@@ -313,11 +345,16 @@ struct Axes {
 
     /// The rows of a legend laid out below the plot: entries side by side, wrapped to the width.
     static func legendRowsBelow(_ entries: [LegendEntry], canvas: Canvas, width: Double) -> [[Int]] {
-        var rows: [[Int]] = [[]], used = 0.0
+        var rows: [[Int]] = [[]]
+        var used = 0.0
         for (i, e) in entries.enumerated() {
             let w = canvas.textWidth(e.name, size: 11) + 52
-            if used + w > width && !rows[rows.count - 1].isEmpty { rows.append([]); used = 0 }
-            rows[rows.count - 1].append(i); used += w
+            if used + w > width && !rows[rows.count - 1].isEmpty {
+                rows.append([])
+                used = 0
+            }
+            rows[rows.count - 1].append(i)
+            used += w
         }
         return rows
     }
@@ -331,8 +368,13 @@ struct Axes {
     func legendSample(_ entry: LegendEntry, _ x: Double, _ y: Double) {
         // A near-white line (a path over a dark map) gets a dark chip behind it so it shows on the white legend.
         if entry.style.color.luminance > 0.85 { canvas.fillRect(x - 3, y - 5, 28, 10, .axis) }
-        if entry.line { canvas.polyline([(x, y), (x + 22, y)], entry.style.color, lineWidth: min(entry.width, 7), dash: entry.style.dash) }
-        if entry.style.marker || !entry.line { canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: Theme.current.background) }
+        if entry.line {
+            canvas.polyline(
+                [(x, y), (x + 22, y)], entry.style.color, lineWidth: min(entry.width, 7), dash: entry.style.dash)
+        }
+        if entry.style.marker || !entry.line {
+            canvas.circle(x + 11, y, radius: 3.2, fill: entry.style.color, stroke: Theme.current.background)
+        }
     }
 
     /// Draws the legend where `placement` says; below the plot it uses the space under the x label.

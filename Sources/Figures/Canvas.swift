@@ -12,20 +12,28 @@ public final class Canvas {
     /// The largest figure we draw, in stored pixels per side and in total (refuses absurd requests).
     public static let maximumSide = 8192, maximumPixels = 40_000_000
 
-    public init(width: Double, height: Double, scale: Double = 2, background: Color? = Theme.current.background) throws {
+    public init(width: Double, height: Double, scale: Double = 2, background: Color? = Theme.current.background) throws
+    {
         guard width.isFinite, height.isFinite, width >= 1, height >= 1 else {
             throw FigureError("figure size \(width) x \(height) is not a positive size")
         }
-        let pw = Int((width * scale).rounded(.up)), ph = Int((height * scale).rounded(.up))
+        let pw = Int((width * scale).rounded(.up))
+        let ph = Int((height * scale).rounded(.up))
         guard pw <= Canvas.maximumSide, ph <= Canvas.maximumSide, pw * ph <= Canvas.maximumPixels else {
-            throw FigureError("figure size \(Int(width)) x \(Int(height)) (\(pw) x \(ph) pixels stored) is too large: at most \(Canvas.maximumSide) pixels a side and \(Canvas.maximumPixels / 1_000_000) million in all")
+            throw FigureError(
+                "figure size \(Int(width)) x \(Int(height)) (\(pw) x \(ph) pixels stored) is too large: at most \(Canvas.maximumSide) pixels a side and \(Canvas.maximumPixels / 1_000_000) million in all"
+            )
         }
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(pw), Int32(ph)),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
+            cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface)
+        else {
             throw FigureError("Cairo could not make a \(pw) x \(ph) surface")
         }
-        self.width = width; self.height = height; self.scale = scale
-        self.surface = surface; self.cr = cr
+        self.width = width
+        self.height = height
+        self.scale = scale
+        self.surface = surface
+        self.cr = cr
         cairo_scale(cr, scale, scale)
         if let background { fillRect(0, 0, width, height, background) }
     }
@@ -43,7 +51,9 @@ public final class Canvas {
         cairo_fill(cr)
     }
 
-    public func strokeRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: Color, lineWidth: Double = 1, dash: [Double] = []) {
+    public func strokeRect(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: Color, lineWidth: Double = 1, dash: [Double] = []
+    ) {
         setColor(color)
         cairo_set_line_width(cr, lineWidth)
         cairo_set_dash(cr, dash, Int32(dash.count), 0)
@@ -61,8 +71,16 @@ public final class Canvas {
         cairo_set_dash(cr, dash, Int32(dash.count), 0)
         var drawing = false
         for (x, y) in points {
-            guard x.isFinite, y.isFinite else { drawing = false; continue }
-            if drawing { cairo_line_to(cr, x, y) } else { cairo_move_to(cr, x, y); drawing = true }
+            guard x.isFinite, y.isFinite else {
+                drawing = false
+                continue
+            }
+            if drawing {
+                cairo_line_to(cr, x, y)
+            } else {
+                cairo_move_to(cr, x, y)
+                drawing = true
+            }
         }
         cairo_stroke(cr)
         cairo_set_dash(cr, nil, 0, 0)
@@ -100,11 +118,14 @@ public final class Canvas {
 
     /// Text in DejaVu Sans (found through fontconfig), anchored horizontally at x with its
     /// baseline-centre at y (`middle` vertical alignment), optionally rotated (radians).
-    public func text(_ string: String, _ x: Double, _ y: Double, size: Double = 12, color: Color = .text,
-                     anchor: Anchor = .start, bold: Bool = false, rotation: Double = 0) {
+    public func text(
+        _ string: String, _ x: Double, _ y: Double, size: Double = 12, color: Color = .text,
+        anchor: Anchor = .start, bold: Bool = false, rotation: Double = 0
+    ) {
         guard !string.isEmpty else { return }
         cairo_save(cr)
-        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_select_font_face(
+            cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
         setColor(color)
         var extents = cairo_text_extents_t()
@@ -135,7 +156,8 @@ public final class Canvas {
 
     /// The width of a string in display units.
     public func textWidth(_ string: String, size: Double = 12, bold: Bool = false) -> Double {
-        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_select_font_face(
+            cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
         var extents = cairo_text_extents_t()
         cairo_text_extents(cr, string, &extents)
@@ -144,16 +166,21 @@ public final class Canvas {
 
     /// Draws a grid of colours, one cell per value, as crisp blocks (nearest neighbour): cell (i, j)
     /// of `rows` x `columns` covers its own rectangle inside (x, y, w, h).
-    public func cells(_ x: Double, _ y: Double, _ w: Double, _ h: Double, rows: Int, columns: Int, color: (Int, Int) -> Color) {
+    public func cells(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, rows: Int, columns: Int, color: (Int, Int) -> Color
+    ) {
         guard rows > 0, columns > 0 else { return }
         cairo_save(cr)
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
-        let cw = w / Double(columns), ch = h / Double(rows)
+        let cw = w / Double(columns)
+        let ch = h / Double(rows)
         for i in 0..<rows {
             for j in 0..<columns {
                 // Snap edges to the stored pixel grid so neighbouring cells neither overlap nor gap.
-                let x0 = ((x + Double(j) * cw) * scale).rounded() / scale, x1 = ((x + Double(j + 1) * cw) * scale).rounded() / scale
-                let y0 = ((y + Double(i) * ch) * scale).rounded() / scale, y1 = ((y + Double(i + 1) * ch) * scale).rounded() / scale
+                let x0 = ((x + Double(j) * cw) * scale).rounded() / scale
+                let x1 = ((x + Double(j + 1) * cw) * scale).rounded() / scale
+                let y0 = ((y + Double(i) * ch) * scale).rounded() / scale
+                let y1 = ((y + Double(i + 1) * ch) * scale).rounded() / scale
                 setColor(color(i, j))
                 cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0)
                 cairo_fill(cr)
@@ -173,13 +200,17 @@ public final class Canvas {
     /// The stored pixels as RGB (opaque canvases) or RGBA, un-premultiplied.
     public func pixelImage() -> PixelImage {
         cairo_surface_flush(surface)
-        let pw = Int(cairo_image_surface_get_width(surface)), ph = Int(cairo_image_surface_get_height(surface))
+        let pw = Int(cairo_image_surface_get_width(surface))
+        let ph = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         let data = cairo_image_surface_get_data(surface)!
         var opaque = true
         for y in 0..<ph where opaque {
             let row = data + y * stride
-            for x in 0..<pw where row[4 * x + 3] != 255 { opaque = false; break }
+            for x in 0..<pw where row[4 * x + 3] != 255 {
+                opaque = false
+                break
+            }
         }
         let channels = opaque ? 3 : 4
         var out = [UInt8](repeating: 0, count: pw * ph * channels)
@@ -188,13 +219,21 @@ public final class Canvas {
             let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
             for x in 0..<pw {
                 let word = row[x]
-                let a = UInt32(word >> 24), r = (word >> 16) & 0xFF, g = (word >> 8) & 0xFF, b = word & 0xFF
+                let a = UInt32(word >> 24)
+                let r = (word >> 16) & 0xFF
+                let g = (word >> 8) & 0xFF
+                let b = word & 0xFF
                 let o = (y * pw + x) * channels
                 if opaque {
-                    out[o] = UInt8(r); out[o + 1] = UInt8(g); out[o + 2] = UInt8(b)
+                    out[o] = UInt8(r)
+                    out[o + 1] = UInt8(g)
+                    out[o + 2] = UInt8(b)
                 } else {
                     let unpremultiply = { (c: UInt32) -> UInt8 in a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
-                    out[o] = unpremultiply(r); out[o + 1] = unpremultiply(g); out[o + 2] = unpremultiply(b); out[o + 3] = UInt8(a)
+                    out[o] = unpremultiply(r)
+                    out[o + 1] = unpremultiply(g)
+                    out[o + 2] = unpremultiply(b)
+                    out[o + 3] = UInt8(a)
                 }
             }
         }

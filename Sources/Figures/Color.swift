@@ -1,7 +1,12 @@
 /// An RGBA colour with components in [0, 1].
 public struct Color: Equatable, Sendable {
     public var r: Double, g: Double, b: Double, a: Double
-    public init(_ r: Double, _ g: Double, _ b: Double, _ a: Double = 1) { self.r = r; self.g = g; self.b = b; self.a = a }
+    public init(_ r: Double, _ g: Double, _ b: Double, _ a: Double = 1) {
+        self.r = r
+        self.g = g
+        self.b = b
+        self.a = a
+    }
     /// From 0xRRGGBB.
     public init(hex: UInt32, alpha: Double = 1) {
         self.init(Double(hex >> 16 & 0xFF) / 255, Double(hex >> 8 & 0xFF) / 255, Double(hex & 0xFF) / 255, alpha)
@@ -19,9 +24,12 @@ public struct Color: Equatable, Sendable {
     public static let ink = Color(hex: 0x222222)
     public static let red = Color(hex: 0xD62728), highlight = Color(hex: 0xFF7F0E)
     /// Non-finite values: NaN in magenta, +inf in bright yellow-green, -inf in cyan.
-    public static let nan = Color(hex: 0xFF00FF), positiveInfinity = Color(hex: 0xB8FF00), negativeInfinity = Color(hex: 0x00E5FF)
+    public static let nan = Color(hex: 0xFF00FF), positiveInfinity = Color(hex: 0xB8FF00),
+        negativeInfinity = Color(hex: 0x00E5FF)
     /// Distinct series colours (Tableau 10), in order.
-    public static let series: [Color] = [0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF].map { Color(hex: $0) }
+    public static let series: [Color] = [
+        0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF,
+    ].map { Color(hex: $0) }
 }
 
 /// Maps numbers to colours.
@@ -44,7 +52,7 @@ public enum ColorMap: Equatable, Sendable {
         case .grey: return Color(t, t, t)
         case .viridis: return interpolate(ColorMap.viridisStops, t)
         case .diverging: return interpolate(ColorMap.divergingStops, t)
-        case let .discrete(levels):
+        case .discrete(let levels):
             let n = Swift.max(levels, 1)
             let level = Int((t * Double(n)).rounded())
             if level == 0 { return ColorMap.discreteZero }
@@ -58,12 +66,17 @@ public enum ColorMap: Equatable, Sendable {
     /// The range a tensor's values map to: for `diverging`, symmetric around 0 so that white is 0.
     public func range(of values: [Float]) -> (low: Double, high: Double) {
         let finite = values.filter(\.isFinite).map(Double.init)
-        var low = finite.min() ?? 0, high = finite.max() ?? 1
+        var low = finite.min() ?? 0
+        var high = finite.max() ?? 1
         if self == .diverging {
             let m = Swift.max(Swift.abs(low), Swift.abs(high), 1e-12)
-            low = -m; high = m
+            low = -m
+            high = m
         }
-        if high - low < 1e-12 { low -= 0.5; high += 0.5 }  // constant data: a zero range still maps
+        if high - low < 1e-12 {
+            low -= 0.5
+            high += 0.5
+        }  // constant data: a zero range still maps
         return (low, high)
     }
 
@@ -77,8 +90,10 @@ public enum ColorMap: Equatable, Sendable {
 
     private func interpolate(_ stops: [Color], _ t: Double) -> Color {
         let x = t * Double(stops.count - 1)
-        let i = Swift.min(Int(x), stops.count - 2), f = x - Double(i)
-        let a = stops[i], b = stops[i + 1]
+        let i = Swift.min(Int(x), stops.count - 2)
+        let f = x - Double(i)
+        let a = stops[i]
+        let b = stops[i + 1]
         return Color(a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f)
     }
 
@@ -96,7 +111,9 @@ public enum ColorMap: Equatable, Sendable {
 
 /// Counts of non-finite values, for a figure's caption.
 public func nonFiniteNote(_ values: [Float]) -> String? {
-    let nan = values.filter(\.isNaN).count, pos = values.filter { $0 == .infinity }.count, neg = values.filter { $0 == -.infinity }.count
+    let nan = values.filter(\.isNaN).count
+    let pos = values.filter { $0 == .infinity }.count
+    let neg = values.filter { $0 == -.infinity }.count
     var parts: [String] = []
     if nan > 0 { parts.append("\(nan) NaN (magenta)") }
     if pos > 0 { parts.append("\(pos) +inf (yellow-green)") }
@@ -115,9 +132,12 @@ public struct Theme: Equatable, Sendable {
     public var grid: Color
 
     /// On the page's light background (#ffffff).
-    public static let light = Theme(background: .white, text: Color(hex: 0x222222), axis: Color(hex: 0x555555), grid: Color(hex: 0xDDDDDD))
+    public static let light = Theme(
+        background: .white, text: Color(hex: 0x222222), axis: Color(hex: 0x555555), grid: Color(hex: 0xDDDDDD))
     /// On the page's dark background (#0f1115).
-    public static let dark = Theme(background: Color(hex: 0x0F1115), text: Color(hex: 0xE6E8EB), axis: Color(hex: 0xA3ABB5), grid: Color(hex: 0x2E343D))
+    public static let dark = Theme(
+        background: Color(hex: 0x0F1115), text: Color(hex: 0xE6E8EB), axis: Color(hex: 0xA3ABB5),
+        grid: Color(hex: 0x2E343D))
 
     @TaskLocal public static var current: Theme = .light
 }

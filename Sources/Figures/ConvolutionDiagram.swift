@@ -5,9 +5,13 @@ import Foundation
 /// output grid, a number in every cell, padding cells drawn distinctly, the current window
 /// outlined, and the output filled in up to the current step.
 public struct ConvolutionDiagram: Figure, Sendable {
-    public enum Operation: Equatable, Sendable { case convolution(kernel: Tensor), maxPooling(size: Int), averagePooling(size: Int) }
+    public enum Operation: Equatable, Sendable {
+        case convolution(kernel: Tensor)
+        case maxPooling(size: Int)
+        case averagePooling(size: Int)
+    }
 
-    public var input: Tensor          // [H, W]
+    public var input: Tensor  // [H, W]
     public var operation: Operation
     public var stride: Int
     public var padding: Padding
@@ -19,22 +23,45 @@ public struct ConvolutionDiagram: Figure, Sendable {
     /// rotated 180°", "dL/dx").
     public var inputName: String?, kernelName: String?, outputName: String?
 
-    public init(input: Tensor, kernel: Tensor, stride: Int = 1, padding: Padding = .valid, step: Int? = 0, title: String? = nil) {
-        self.input = input; self.operation = .convolution(kernel: kernel); self.stride = stride; self.padding = padding; self.step = step; self.title = title
+    public init(
+        input: Tensor, kernel: Tensor, stride: Int = 1, padding: Padding = .valid, step: Int? = 0, title: String? = nil
+    ) {
+        self.input = input
+        self.operation = .convolution(kernel: kernel)
+        self.stride = stride
+        self.padding = padding
+        self.step = step
+        self.title = title
     }
 
-    public init(input: Tensor, maxPooling size: Int, stride: Int? = nil, padding: Padding = .valid, step: Int? = 0, title: String? = nil) {
-        self.input = input; self.operation = .maxPooling(size: size); self.stride = stride ?? size; self.padding = padding; self.step = step; self.title = title
+    public init(
+        input: Tensor, maxPooling size: Int, stride: Int? = nil, padding: Padding = .valid, step: Int? = 0,
+        title: String? = nil
+    ) {
+        self.input = input
+        self.operation = .maxPooling(size: size)
+        self.stride = stride ?? size
+        self.padding = padding
+        self.step = step
+        self.title = title
     }
 
-    public init(input: Tensor, averagePooling size: Int, stride: Int? = nil, padding: Padding = .valid, step: Int? = 0, title: String? = nil) {
-        self.input = input; self.operation = .averagePooling(size: size); self.stride = stride ?? size; self.padding = padding; self.step = step; self.title = title
+    public init(
+        input: Tensor, averagePooling size: Int, stride: Int? = nil, padding: Padding = .valid, step: Int? = 0,
+        title: String? = nil
+    ) {
+        self.input = input
+        self.operation = .averagePooling(size: size)
+        self.stride = stride ?? size
+        self.padding = padding
+        self.step = step
+        self.title = title
     }
 
     var windowSize: (Int, Int) {
         switch operation {
-        case let .convolution(kernel): return (kernel.shape[0], kernel.shape[1])
-        case let .maxPooling(size), let .averagePooling(size): return (size, size)
+        case .convolution(let kernel): return (kernel.shape[0], kernel.shape[1])
+        case .maxPooling(let size), .averagePooling(let size): return (size, size)
         }
     }
 
@@ -43,9 +70,14 @@ public struct ConvolutionDiagram: Figure, Sendable {
         let x = input.reshaped([1, input.shape[0], input.shape[1], 1])
         let y: Tensor
         switch operation {
-        case let .convolution(kernel): y = conv2d(x, kernel: kernel.reshaped([kernel.shape[0], kernel.shape[1], 1, 1]), strides: (stride, stride), padding: padding)
-        case let .maxPooling(size): y = maxPool2d(x, poolSize: (size, size), strides: (stride, stride), padding: padding)
-        case let .averagePooling(size): y = avgPool2d(x, poolSize: (size, size), strides: (stride, stride), padding: padding)
+        case .convolution(let kernel):
+            y = conv2d(
+                x, kernel: kernel.reshaped([kernel.shape[0], kernel.shape[1], 1, 1]), strides: (stride, stride),
+                padding: padding)
+        case .maxPooling(let size):
+            y = maxPool2d(x, poolSize: (size, size), strides: (stride, stride), padding: padding)
+        case .averagePooling(let size):
+            y = avgPool2d(x, poolSize: (size, size), strides: (stride, stride), padding: padding)
         }
         return y.reshaped([y.shape[1], y.shape[2]])
     }
@@ -54,15 +86,20 @@ public struct ConvolutionDiagram: Figure, Sendable {
     public var stepCount: Int { output.count }
 
     public func render() throws -> RenderedFigure {
-        guard input.rank == 2, input.count > 0 else { throw FigureError("a convolution diagram needs a [H, W] input, got \(input.shape)") }
-        if case let .convolution(kernel) = operation, kernel.rank != 2 {
+        guard input.rank == 2, input.count > 0 else {
+            throw FigureError("a convolution diagram needs a [H, W] input, got \(input.shape)")
+        }
+        if case .convolution(let kernel) = operation, kernel.rank != 2 {
             throw FigureError("a convolution diagram needs a [KH, KW] kernel, got \(kernel.shape)")
         }
-        let (h, w) = (input.shape[0], input.shape[1]), (kh, kw) = windowSize
-        let py = padding.amounts(input: h, kernel: kh, stride: stride, axis: 0), px = padding.amounts(input: w, kernel: kw, stride: stride, axis: 1)
+        let (h, w) = (input.shape[0], input.shape[1])
+        let (kh, kw) = windowSize
+        let py = padding.amounts(input: h, kernel: kh, stride: stride, axis: 0)
+        let px = padding.amounts(input: w, kernel: kw, stride: stride, axis: 1)
         let out = output
         let (oh, ow) = (out.shape[0], out.shape[1])
-        let ph = h + py.before + py.after, pw = w + px.before + px.after
+        let ph = h + py.before + py.after
+        let pw = w + px.before + px.after
         let cell = max(18.0, min(34.0, 300 / Double(max(ph, pw))))
         let top = title == nil ? 30.0 : 52
         let kernelWidth: Double
@@ -74,16 +111,23 @@ public struct ConvolutionDiagram: Figure, Sendable {
         let fontSize = cell * 0.36
         // Input, with padding cells grey and dotted.
         let ix = 16.0
-        canvas.text("\(inputName ?? "input") \(h)x\(w)" + (ph != h || pw != w ? " padded to \(ph)x\(pw)" : ""), ix, top - 14, size: 11, color: .axis)
+        canvas.text(
+            "\(inputName ?? "input") \(h)x\(w)" + (ph != h || pw != w ? " padded to \(ph)x\(pw)" : ""), ix, top - 14,
+            size: 11, color: .axis)
         for i in 0..<ph {
             for j in 0..<pw {
-                let x = ix + Double(j) * cell, y = top + Double(i) * cell
-                let r = i - py.before, c = j - px.before
+                let x = ix + Double(j) * cell
+                let y = top + Double(i) * cell
+                let r = i - py.before
+                let c = j - px.before
                 let isPadding = r < 0 || r >= h || c < 0 || c >= w
                 canvas.fillRect(x, y, cell, cell, isPadding ? Color(hex: 0xEEEEEE) : Color(hex: 0xDCEBFA))
-                canvas.strokeRect(x, y, cell, cell, isPadding ? Color(hex: 0xAAAAAA) : Color(hex: 0x6A8CAF), lineWidth: 0.6, dash: isPadding ? [2, 2] : [])
-                canvas.text(isPadding ? "0" : Tensor.formatShort(input.scalars[r * w + c]), x + cell / 2, y + cell / 2,
-                            size: fontSize, color: isPadding ? Color(hex: 0x777777) : .ink, anchor: .middle)
+                canvas.strokeRect(
+                    x, y, cell, cell, isPadding ? Color(hex: 0xAAAAAA) : Color(hex: 0x6A8CAF), lineWidth: 0.6,
+                    dash: isPadding ? [2, 2] : [])
+                canvas.text(
+                    isPadding ? "0" : Tensor.formatShort(input.scalars[r * w + c]), x + cell / 2, y + cell / 2,
+                    size: fontSize, color: isPadding ? Color(hex: 0x777777) : .ink, anchor: .middle)
             }
         }
         let current = step.map { min(max($0, 0), oh * ow - 1) }
@@ -92,27 +136,37 @@ public struct ConvolutionDiagram: Figure, Sendable {
         var isPooling = true
         if case .convolution = operation { isPooling = false }
         if current == nil, isPooling, stride >= max(kh, kw) {
-            for i in 0..<oh { for j in 0..<ow {
-                canvas.strokeRect(ix + Double(j * stride) * cell, top + Double(i * stride) * cell, Double(kw) * cell, Double(kh) * cell,
-                                  .highlight, lineWidth: 1.5)
-            } }
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    canvas.strokeRect(
+                        ix + Double(j * stride) * cell, top + Double(i * stride) * cell, Double(kw) * cell,
+                        Double(kh) * cell,
+                        .highlight, lineWidth: 1.5)
+                }
+            }
         }
         if let current {
-            let oy = current / ow, ox = current % ow
-            canvas.strokeRect(ix + Double(ox * stride) * cell, top + Double(oy * stride) * cell, Double(kw) * cell, Double(kh) * cell, .highlight, lineWidth: 3)
+            let oy = current / ow
+            let ox = current % ow
+            canvas.strokeRect(
+                ix + Double(ox * stride) * cell, top + Double(oy * stride) * cell, Double(kw) * cell, Double(kh) * cell,
+                .highlight, lineWidth: 3)
         }
         // Kernel.
         var kx = ix + Double(pw) * cell + 30
         switch operation {
-        case let .convolution(kernel):
+        case .convolution(let kernel):
             canvas.text("\(kernelName ?? "kernel") \(kh)x\(kw)", kx, top - 14, size: 11, color: .axis)
             canvas.text("*", kx - 15, top + Double(kh) * cell / 2, size: 18, anchor: .middle, bold: true)
             for i in 0..<kh {
                 for j in 0..<kw {
-                    let x = kx + Double(j) * cell, y = top + Double(i) * cell
+                    let x = kx + Double(j) * cell
+                    let y = top + Double(i) * cell
                     canvas.fillRect(x, y, cell, cell, Color(hex: 0xFFE8CC))
                     canvas.strokeRect(x, y, cell, cell, Color(hex: 0xC77C2E), lineWidth: 0.6)
-                    canvas.text(Tensor.formatShort(kernel.scalars[i * kw + j]), x + cell / 2, y + cell / 2, size: fontSize, color: .ink, anchor: .middle)
+                    canvas.text(
+                        Tensor.formatShort(kernel.scalars[i * kw + j]), x + cell / 2, y + cell / 2, size: fontSize,
+                        color: .ink, anchor: .middle)
                 }
             }
             kx += Double(kw) * cell + 30
@@ -125,14 +179,22 @@ public struct ConvolutionDiagram: Figure, Sendable {
         }
         canvas.text("=", kx - 14, top + Double(min(kh, oh)) * cell / 2, size: 18, anchor: .middle, bold: true)
         // Output, filled up to the current step.
-        canvas.text("\(outputName ?? "output") \(oh)x\(ow)" + (outputName == nil || stride != 1 ? " (stride \(stride))" : ""), kx, top - 14, size: 11, color: .axis)
+        canvas.text(
+            "\(outputName ?? "output") \(oh)x\(ow)" + (outputName == nil || stride != 1 ? " (stride \(stride))" : ""),
+            kx, top - 14, size: 11, color: .axis)
         for i in 0..<oh {
             for j in 0..<ow {
-                let index = i * ow + j, x = kx + Double(j) * cell, y = top + Double(i) * cell
+                let index = i * ow + j
+                let x = kx + Double(j) * cell
+                let y = top + Double(i) * cell
                 let filled = current.map { index <= $0 } ?? true
                 canvas.fillRect(x, y, cell, cell, filled ? Color(hex: 0xDFF2DF) : Color(hex: 0xF4F6F8))
                 canvas.strokeRect(x, y, cell, cell, Color(hex: 0x4E9A4E), lineWidth: 0.6)
-                if filled { canvas.text(Tensor.formatShort(out.scalars[index]), x + cell / 2, y + cell / 2, size: fontSize, color: .ink, anchor: .middle) }
+                if filled {
+                    canvas.text(
+                        Tensor.formatShort(out.scalars[index]), x + cell / 2, y + cell / 2, size: fontSize, color: .ink,
+                        anchor: .middle)
+                }
                 if index == current { canvas.strokeRect(x, y, cell, cell, .highlight, lineWidth: 3) }
             }
         }
@@ -141,6 +203,10 @@ public struct ConvolutionDiagram: Figure, Sendable {
 
     /// One figure per output cell: the window sliding while the output fills in.
     public func frames() throws -> [RenderedFigure] {
-        try (0..<stepCount).map { i in var d = self; d.step = i; return try d.render() }
+        try (0..<stepCount).map { i in
+            var d = self
+            d.step = i
+            return try d.render()
+        }
     }
 }

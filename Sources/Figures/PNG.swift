@@ -16,8 +16,13 @@ public struct PixelImage: Equatable, Sendable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height * channels, "PixelImage: \(pixels.count) bytes for \(width)x\(height)x\(channels)")
-        self.width = width; self.height = height; self.channels = channels; self.pixels = pixels
+        precondition(
+            pixels.count == width * height * channels,
+            "PixelImage: \(pixels.count) bytes for \(width)x\(height)x\(channels)")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
     }
 
     /// The pixel at (x, y), one byte per channel.
@@ -40,8 +45,9 @@ public enum PNG {
         let status = withCStrings(keys) { keyPointers in
             withCStrings(values) { valuePointers in
                 image.pixels.withUnsafeBufferPointer { pixels in
-                    png_codec_encode(pixels.baseAddress, Int32(image.width), Int32(image.height), Int32(image.channels),
-                                     keyPointers, valuePointers, Int32(keys.count), &out, &size, &error, error.count)
+                    png_codec_encode(
+                        pixels.baseAddress, Int32(image.width), Int32(image.height), Int32(image.channels),
+                        keyPointers, valuePointers, Int32(keys.count), &out, &size, &error, error.count)
                 }
             }
         }
@@ -53,15 +59,21 @@ public enum PNG {
     /// Decodes a PNG (used by tests and for reading pictures back).
     public static func decode(_ data: Data) throws -> PixelImage {
         var pixels: UnsafeMutablePointer<UInt8>?
-        var width: Int32 = 0, height: Int32 = 0, channels: Int32 = 0
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var channels: Int32 = 0
         var error = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBytes { bytes in
-            png_codec_decode(bytes.bindMemory(to: UInt8.self).baseAddress, data.count, &pixels, &width, &height, &channels, &error, error.count)
+            png_codec_decode(
+                bytes.bindMemory(to: UInt8.self).baseAddress, data.count, &pixels, &width, &height, &channels, &error,
+                error.count)
         }
         guard status == 0, let pixels else { throw FigureError("PNG decoding failed: \(cString(error))") }
         defer { png_codec_free(pixels) }
         let count = Int(width) * Int(height) * Int(channels)
-        return PixelImage(width: Int(width), height: Int(height), channels: Int(channels), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+        return PixelImage(
+            width: Int(width), height: Int(height), channels: Int(channels),
+            pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
     }
 
     /// The tEXt chunks of a PNG file, read directly from its chunk list.
@@ -76,7 +88,8 @@ public enum PNG {
             if type == "tEXt" {
                 let body = bytes[(offset + 8)..<(offset + 8 + length)]
                 if let zero = body.firstIndex(of: 0) {
-                    result[String(decoding: body[..<zero], as: UTF8.self)] = String(decoding: body[(zero + 1)...], as: UTF8.self)
+                    result[String(decoding: body[..<zero], as: UTF8.self)] = String(
+                        decoding: body[(zero + 1)...], as: UTF8.self)
                 }
             }
             offset += 12 + length
@@ -92,7 +105,7 @@ func cString(_ buffer: [CChar]) -> String {
 
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
     let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
+    defer { for copy in copies { free(copy) } }
     let pointers = copies.map { UnsafePointer($0) }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
 }

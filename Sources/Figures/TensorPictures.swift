@@ -8,7 +8,12 @@ public struct CellRect: Equatable, Sendable {
     /// The outline's width in pixels (thin outlines for many small windows, thick for one).
     public var lineWidth: Double
     public init(row: Int, column: Int, height: Int, width: Int, color: Color = .highlight, lineWidth: Double = 3) {
-        self.row = row; self.column = column; self.height = height; self.width = width; self.color = color; self.lineWidth = lineWidth
+        self.row = row
+        self.column = column
+        self.height = height
+        self.width = width
+        self.color = color
+        self.lineWidth = lineWidth
     }
 }
 
@@ -33,7 +38,10 @@ public struct ImagePicture: Figure, Sendable {
     public var overlays: [CellRect]
 
     public init(_ image: Tensor, title: String? = nil, displayWidth: Double = 224, overlays: [CellRect] = []) {
-        self.image = image; self.title = title; self.displayWidth = displayWidth; self.overlays = overlays
+        self.image = image
+        self.title = title
+        self.displayWidth = displayWidth
+        self.overlays = overlays
     }
 
     public func render() throws -> RenderedFigure {
@@ -46,12 +54,17 @@ public struct ImagePicture: Figure, Sendable {
         let v = image.scalars
         canvas.cells(0, top, displayWidth, cell * Double(rows), rows: rows, columns: columns) { i, j in
             let o = (i * columns + j) * channels
-            if let bad = v[o..<(o + channels)].first(where: { !$0.isFinite }) { return ColorMap.grey.color(bad, range: (0, 1)) }
+            if let bad = v[o..<(o + channels)].first(where: { !$0.isFinite }) {
+                return ColorMap.grey.color(bad, range: (0, 1))
+            }
             if channels == 1 { return ColorMap.grey.color(Double(v[o])) }
-            return Color(Double(min(max(v[o], 0), 1)), Double(min(max(v[o + 1], 0), 1)), Double(min(max(v[o + 2], 0), 1)))
+            return Color(
+                Double(min(max(v[o], 0), 1)), Double(min(max(v[o + 1], 0), 1)), Double(min(max(v[o + 2], 0), 1)))
         }
         for r in overlays {
-            canvas.strokeRect(Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: min(2.5, r.lineWidth))
+            canvas.strokeRect(
+                Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell,
+                r.color, lineWidth: min(2.5, r.lineWidth))
         }
         return RenderedFigure(canvas, notes: [nonFiniteNote(v)].compactMap { $0 })
     }
@@ -61,12 +74,17 @@ public struct ImagePicture: Figure, Sendable {
 /// share one scale), otherwise the data's own; a diverging map is always centred on zero.
 func colorRange(_ map: ColorMap, values: [Float], fixed: ClosedRange<Double>?) -> (low: Double, high: Double) {
     guard let fixed, fixed.lowerBound.isFinite, fixed.upperBound.isFinite else { return map.range(of: values) }
-    var low = fixed.lowerBound, high = fixed.upperBound
+    var low = fixed.lowerBound
+    var high = fixed.upperBound
     if map == .diverging {
         let m = Swift.max(Swift.abs(low), Swift.abs(high))
-        low = -m; high = m
+        low = -m
+        high = m
     }
-    if high - low < 1e-12 { low -= 0.5; high += 0.5 }
+    if high - low < 1e-12 {
+        low -= 0.5
+        high += 0.5
+    }
     return (low, high)
 }
 
@@ -77,7 +95,8 @@ func outsideRangeNote(_ values: [Float], _ range: (low: Double, high: Double), f
     let above = values.filter { $0.isFinite && Double($0) > range.high }.count
     guard below + above > 0 else { return nil }
     let labels = distinctValueLabels([range.low, range.high])
-    return "\(below + above) value\(below + above == 1 ? "" : "s") outside the colour range [\(labels[0]), \(labels[1])] drawn in its end colours (\(below) below, \(above) above)."
+    return
+        "\(below + above) value\(below + above == 1 ? "" : "s") outside the colour range [\(labels[0]), \(labels[1])] drawn in its end colours (\(below) below, \(above) above)."
 }
 
 /// Every k-th index, k from 1, 2, 5, 10, 20, ..., so labels `size` wide fit cells `cell` wide.
@@ -115,11 +134,14 @@ public struct Heatmap: Figure, Sendable {
     /// row 0, column 1, channel 2); nil shows the values when `showValues` is on.
     public var cellLabels: [String]?
 
-    public init(_ values: Tensor, colorMap: ColorMap? = nil, title: String? = nil, showValues: Bool? = nil,
-                overlays: [CellRect] = [], displayWidth: Double = 300, range: ClosedRange<Double>? = nil, indices: Bool = false) {
+    public init(
+        _ values: Tensor, colorMap: ColorMap? = nil, title: String? = nil, showValues: Bool? = nil,
+        overlays: [CellRect] = [], displayWidth: Double = 300, range: ClosedRange<Double>? = nil, indices: Bool = false
+    ) {
         self.values = values
         // Signed data (or a signed fixed range) gets the diverging map unless told otherwise.
-        self.colorMap = colorMap ?? (values.scalars.contains { $0 < 0 } || (range?.lowerBound ?? 0) < 0 ? .diverging : .viridis)
+        self.colorMap =
+            colorMap ?? (values.scalars.contains { $0 < 0 } || (range?.lowerBound ?? 0) < 0 ? .diverging : .viridis)
         self.title = title
         self.showValues = showValues ?? (values.count <= 100)
         self.overlays = overlays
@@ -132,8 +154,11 @@ public struct Heatmap: Figure, Sendable {
         var t = values
         if t.rank == 3 && t.shape[2] == 1 { t = t.reshaped([t.shape[0], t.shape[1]]) }
         if t.rank == 1 { t = t.reshaped([1, t.count]) }
-        guard t.rank == 2, t.count > 0 else { throw FigureError("a heatmap needs a non-empty [H, W] tensor, got \(values.shape)") }
-        let rows = t.shape[0], columns = t.shape[1]
+        guard t.rank == 2, t.count > 0 else {
+            throw FigureError("a heatmap needs a non-empty [H, W] tensor, got \(values.shape)")
+        }
+        let rows = t.shape[0]
+        let columns = t.shape[1]
         let barWidth = colorBar ? 70.0 : 0
         let cell = min(displayWidth / Double(columns), 420 / Double(rows))
         let indexSize = 9.0
@@ -141,7 +166,8 @@ public struct Heatmap: Figure, Sendable {
         let rowLabelWidth = indices ? Double(String(firstRow + rows - 1).count) * indexSize * 0.64 + 8 : 0
         let top = (title == nil ? 6.0 : 28) + (indices ? 14 : 0)
         let x0 = 6.0 + rowLabelWidth
-        let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
+        let gridWidth = cell * Double(columns)
+        let gridHeight = cell * Double(rows)
         let canvas = try Canvas(width: x0 + gridWidth + barWidth + 6, height: max(gridHeight + top + 8, 150))
         if let title { canvas.title(title, x0 + gridWidth / 2, 13, size: 12) }
         let range = colorRange(colorMap, values: t.scalars, fixed: self.range)
@@ -161,28 +187,41 @@ public struct Heatmap: Figure, Sendable {
                 for j in 0..<columns {
                     let v = t.scalars[i * columns + j]
                     let c = colorMap.color(v, range: range)
-                    canvas.text(labels[i * columns + j], x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
-                                size: size, color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
+                    canvas.text(
+                        labels[i * columns + j], x0 + (Double(j) + 0.5) * cell, top + (Double(i) + 0.5) * cell,
+                        size: size, color: c.luminance > 0.5 ? .ink : .white, anchor: .middle)
                 }
             }
         }
         if indices {
-            let columnStep = indexStep(cell: cell, size: canvas.textWidth(String(firstColumn + columns - 1), size: indexSize) + 4)
+            let columnStep = indexStep(
+                cell: cell, size: canvas.textWidth(String(firstColumn + columns - 1), size: indexSize) + 4)
             for j in stride(from: 0, to: columns, by: columnStep) {
-                canvas.text(String(firstColumn + j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis, anchor: .middle)
+                canvas.text(
+                    String(firstColumn + j), x0 + (Double(j) + 0.5) * cell, top - 7, size: indexSize, color: .axis,
+                    anchor: .middle)
             }
             let rowStep = indexStep(cell: cell, size: indexSize + 2)
             for i in stride(from: 0, to: rows, by: rowStep) {
-                canvas.text(String(firstRow + i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis, anchor: .end)
+                canvas.text(
+                    String(firstRow + i), x0 - 4, top + (Double(i) + 0.5) * cell, size: indexSize, color: .axis,
+                    anchor: .end)
             }
         }
         canvas.strokeRect(x0, top, gridWidth, gridHeight, .axis, lineWidth: 0.8)
         for r in overlays {
-            canvas.strokeRect(x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell, Double(r.height) * cell, r.color, lineWidth: r.lineWidth)
+            canvas.strokeRect(
+                x0 + Double(r.column) * cell, top + Double(r.row) * cell, Double(r.width) * cell,
+                Double(r.height) * cell, r.color, lineWidth: r.lineWidth)
         }
         // At least 100 tall so its three labels never overlap (a one-row map is only a cell high).
-        if colorBar { drawColorBar(canvas, x: x0 + gridWidth + 14, y: top, height: min(max(gridHeight, 100), 260), map: colorMap, range: range) }
-        let notes = [nonFiniteNote(t.scalars), outsideRangeNote(t.scalars, range, fixed: self.range != nil)].compactMap { $0 }
+        if colorBar {
+            drawColorBar(
+                canvas, x: x0 + gridWidth + 14, y: top, height: min(max(gridHeight, 100), 260), map: colorMap,
+                range: range)
+        }
+        let notes = [nonFiniteNote(t.scalars), outsideRangeNote(t.scalars, range, fixed: self.range != nil)].compactMap
+        { $0 }
         return RenderedFigure(canvas, notes: notes)
     }
 }
@@ -194,17 +233,22 @@ func colorBarLabels(map: ColorMap, range: (low: Double, high: Double)) -> [Strin
 }
 
 /// A vertical colour bar with its top, middle and bottom values (labels that tell them apart).
-func drawColorBar(_ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double),
-                  labels: [String]? = nil) {
-    if case let .discrete(levels) = map {
+func drawColorBar(
+    _ canvas: Canvas, x: Double, y: Double, height: Double, map: ColorMap, range: (low: Double, high: Double),
+    labels: [String]? = nil
+) {
+    if case .discrete(let levels) = map {
         // One block per count, highest on top, each labelled when there is room.
-        let n = max(levels, 1), block = height / Double(n + 1)
+        let n = max(levels, 1)
+        let block = height / Double(n + 1)
         let every = block >= 11 ? 1 : Int((11 / block).rounded(.up))
         for k in 0...n {
             let top = y + Double(n - k) * block
             canvas.fillRect(x, top, 14, block, map.color(Double(k) / Double(n)))
             if k % every == 0 || k == n {
-                canvas.text(valueLabel(range.low + Double(k) * (range.high - range.low) / Double(n)), x + 21, top + block / 2, size: 10, color: .axis)
+                canvas.text(
+                    valueLabel(range.low + Double(k) * (range.high - range.low) / Double(n)), x + 21, top + block / 2,
+                    size: 10, color: .axis)
             }
         }
         canvas.strokeRect(x, y, 14, height, .axis, lineWidth: 0.6)
@@ -251,17 +295,31 @@ public struct ImageGrid: Figure, Sendable {
     /// "max", "0", "-max". For maps whose sizes differ so much that one scale would hide one.
     public var ownScales = false
 
-    public init(_ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil, cellSize: Double = 96,
-                colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil) {
-        self.images = images; self.captions = captions; self.wrong = wrong; self.columns = columns; self.title = title; self.cellSize = cellSize
-        self.colorMap = colorMap; self.range = range
+    public init(
+        _ images: [Tensor], captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil,
+        cellSize: Double = 96,
+        colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil
+    ) {
+        self.images = images
+        self.captions = captions
+        self.wrong = wrong
+        self.columns = columns
+        self.title = title
+        self.cellSize = cellSize
+        self.colorMap = colorMap
+        self.range = range
     }
 
     /// The first `count` images of a batch `[N, H, W, C]`.
-    public init(batch: Tensor, count: Int, captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5, title: String? = nil,
-                colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil) {
-        self.init((0..<min(count, batch.shape[0])).map { batch.item($0) }, captions: captions, wrong: wrong, columns: columns, title: title,
-                  colorMap: colorMap, range: range)
+    public init(
+        batch: Tensor, count: Int, captions: [String] = [], wrong: Set<Int> = [], columns: Int = 5,
+        title: String? = nil,
+        colorMap: ColorMap? = nil, range: ClosedRange<Double>? = nil
+    ) {
+        self.init(
+            (0..<min(count, batch.shape[0])).map { batch.item($0) }, captions: captions, wrong: wrong, columns: columns,
+            title: title,
+            colorMap: colorMap, range: range)
     }
 
     /// The shared map and its range, when images are drawn through a colour map.
@@ -274,46 +332,72 @@ public struct ImageGrid: Figure, Sendable {
     public func render() throws -> RenderedFigure {
         guard !images.isEmpty else { throw FigureError("an image grid needs at least one image") }
         let scale = self.scale
-        let cols = max(1, min(columns, images.count)), rows = (images.count + cols - 1) / cols
-        let captionHeight = captions.isEmpty && !ownScales ? 4.0 : 20, top = title == nil ? 4.0 : 28, gap = 8.0
+        let cols = max(1, min(columns, images.count))
+        let rows = (images.count + cols - 1) / cols
+        let captionHeight = captions.isEmpty && !ownScales ? 4.0 : 20
+        let top = title == nil ? 4.0 : 28
+        let gap = 8.0
         let barWidth = scale == nil ? 0.0 : 76
         let gridWidth = Double(cols) * (cellSize + gap) + gap
-        let canvas = try Canvas(width: gridWidth + barWidth, height: max(top + Double(rows) * (cellSize + captionHeight + gap), scale == nil ? 1 : 130))
+        let canvas = try Canvas(
+            width: gridWidth + barWidth,
+            height: max(top + Double(rows) * (cellSize + captionHeight + gap), scale == nil ? 1 : 130))
         if let title { canvas.title(title, canvas.width / 2, 14, size: 13, bold: true) }
         var notes: [String] = []
         for (k, image) in images.enumerated() {
             let (h, w, c) = try imageGeometry(image)
-            if scale != nil && c != 1 { throw FigureError("image grid: a colour map needs one-channel images, image \(k + 1) has shape \(image.shape)") }
-            let x = gap + Double(k % cols) * (cellSize + gap), y = top + Double(k / cols) * (cellSize + captionHeight + gap)
+            if scale != nil && c != 1 {
+                throw FigureError(
+                    "image grid: a colour map needs one-channel images, image \(k + 1) has shape \(image.shape)")
+            }
+            let x = gap + Double(k % cols) * (cellSize + gap)
+            let y = top + Double(k / cols) * (cellSize + captionHeight + gap)
             let v = image.scalars
             let own = ownScales ? scale.map { colorRange($0.map, values: v, fixed: nil) } : nil
             canvas.cells(x, y, cellSize, cellSize * Double(h) / Double(w), rows: h, columns: w) { i, j in
                 let o = (i * w + j) * c
                 if let scale { return scale.map.color(v[o], range: own ?? scale.range) }
                 if !v[o].isFinite { return ColorMap.grey.color(v[o], range: (0, 1)) }
-                return c == 1 ? ColorMap.grey.color(Double(v[o])) : Color(Double(v[o]), Double(v[o + 1]), Double(v[o + 2]))
+                return c == 1
+                    ? ColorMap.grey.color(Double(v[o])) : Color(Double(v[o]), Double(v[o + 1]), Double(v[o + 2]))
             }
             // A thin frame, so a white (zero) border of a diverging image still shows its edge.
-            if scale != nil { canvas.strokeRect(x, y, cellSize, cellSize * Double(h) / Double(w), Color.axis.withAlpha(0.5), lineWidth: 0.6) }
+            if scale != nil {
+                canvas.strokeRect(
+                    x, y, cellSize, cellSize * Double(h) / Double(w), Color.axis.withAlpha(0.5), lineWidth: 0.6)
+            }
             let isWrong = wrong.contains(k)
-            if isWrong { canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3) }
+            if isWrong {
+                canvas.strokeRect(x - 2, y - 2, cellSize + 4, cellSize * Double(h) / Double(w) + 4, .red, lineWidth: 3)
+            }
             if k < captions.count || own != nil {
                 var caption = k < captions.count ? captions[k] : ""
                 if let own, let map = scale?.map {
-                    let scaleText = map == .diverging ? "±" + valueLabel(own.high) : valueLabel(own.low) + " to " + valueLabel(own.high)
+                    let scaleText =
+                        map == .diverging
+                        ? "±" + valueLabel(own.high) : valueLabel(own.low) + " to " + valueLabel(own.high)
                     caption += caption.isEmpty ? scaleText : " (" + scaleText + ")"
                 }
                 // Shrink a long caption until it fits under its image (and its gap).
                 var size = 11.0
-                while size > 7 && canvas.textWidth(caption, size: size, bold: isWrong) > cellSize + gap - 2 { size -= 0.5 }
-                canvas.text(caption, x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text, anchor: .middle, bold: isWrong)
+                while size > 7 && canvas.textWidth(caption, size: size, bold: isWrong) > cellSize + gap - 2 {
+                    size -= 0.5
+                }
+                canvas.text(
+                    caption, x + cellSize / 2, y + cellSize + 10, size: size, color: isWrong ? .red : .text,
+                    anchor: .middle, bold: isWrong)
             }
             if let note = nonFiniteNote(v) { notes.append("Image \(k + 1): \(note)") }
         }
         if let scale {
-            drawColorBar(canvas, x: gridWidth + 4, y: top, height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map, range: scale.range,
-                         labels: ownScales ? (scale.map == .diverging ? ["max", "0", "-max"] : ["max", "", "min"]) : nil)
-            if !ownScales, let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) { notes.append(note) }
+            drawColorBar(
+                canvas, x: gridWidth + 4, y: top,
+                height: min(max(Double(rows) * (cellSize + captionHeight + gap) - gap, 110), 260), map: scale.map,
+                range: scale.range,
+                labels: ownScales ? (scale.map == .diverging ? ["max", "0", "-max"] : ["max", "", "min"]) : nil)
+            if !ownScales, let note = outsideRangeNote(images.flatMap(\.scalars), scale.range, fixed: range != nil) {
+                notes.append(note)
+            }
         }
         return RenderedFigure(canvas, notes: notes)
     }
@@ -343,28 +427,44 @@ public struct KernelStack: Figure, Sendable {
     }
 
     public func render() throws -> RenderedFigure {
-        guard kernel.rank == 3, kernel.count > 0 else { throw FigureError("a kernel stack needs [KH, KW, C_in], got \(kernel.shape)") }
+        guard kernel.rank == 3, kernel.count > 0 else {
+            throw FigureError("a kernel stack needs [KH, KW, C_in], got \(kernel.shape)")
+        }
         let (kh, kw, ci) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
         // The slices side by side, channel 0 first, each labelled under it (a block drawn in depth
         // hides its back slices); at most 8 a row, 16 in all.
-        let shown = min(ci, 16), perRow = min(shown, 8), rowCount = (shown + perRow - 1) / perRow
-        let cell = 26.0, gap = 16.0, labelHeight = 18.0
-        let w = Double(kw) * cell, h = Double(kh) * cell
+        let shown = min(ci, 16)
+        let perRow = min(shown, 8)
+        let rowCount = (shown + perRow - 1) / perRow
+        let cell = 26.0
+        let gap = 16.0
+        let labelHeight = 18.0
+        let w = Double(kw) * cell
+        let h = Double(kh) * cell
         let top = title == nil ? 8.0 : 30
         let gridWidth = Double(perRow) * w + Double(perRow - 1) * gap
         let gridHeight = Double(rowCount) * (h + labelHeight) + Double(rowCount - 1) * 6
         let canvas = try Canvas(width: max(gridWidth + 20 + 60, 200), height: top + max(gridHeight, 100) + 24)
         if let title { canvas.title(title, canvas.width / 2, 14, size: 13, bold: true) }
-        let map = ColorMap.diverging, range = colorRange(map, values: kernel.scalars, fixed: self.range)
+        let map = ColorMap.diverging
+        let range = colorRange(map, values: kernel.scalars, fixed: self.range)
         for c in 0..<shown {
-            let x = 10 + Double(c % perRow) * (w + gap), y = top + Double(c / perRow) * (h + labelHeight + 6)
-            canvas.cells(x, y, w, h, rows: kh, columns: kw) { i, j in map.color(kernel.scalars[(i * kw + j) * ci + c], range: range) }
+            let x = 10 + Double(c % perRow) * (w + gap)
+            let y = top + Double(c / perRow) * (h + labelHeight + 6)
+            canvas.cells(x, y, w, h, rows: kh, columns: kw) { i, j in
+                map.color(kernel.scalars[(i * kw + j) * ci + c], range: range)
+            }
             canvas.strokeRect(x, y, w, h, .axis, lineWidth: 1)
             canvas.text("c\(c)", x + w / 2, y + h + 10, size: 10, color: .axis, anchor: .middle)
         }
-        let total = "\(kh)x\(kw)x\(ci): one \(kh)x\(kw) slice per input channel" + (ci > shown ? " (first \(shown) shown)" : "")
+        let total =
+            "\(kh)x\(kw)x\(ci): one \(kh)x\(kw) slice per input channel" + (ci > shown ? " (first \(shown) shown)" : "")
         canvas.text(total, 10, canvas.height - 8, size: 11, color: .axis)
-        drawColorBar(canvas, x: 10 + gridWidth + 14, y: top, height: max(min(gridHeight, 160), 90), map: map, range: range)
-        return RenderedFigure(canvas, notes: [nonFiniteNote(kernel.scalars), outsideRangeNote(kernel.scalars, range, fixed: self.range != nil)].compactMap { $0 })
+        drawColorBar(
+            canvas, x: 10 + gridWidth + 14, y: top, height: max(min(gridHeight, 160), 90), map: map, range: range)
+        return RenderedFigure(
+            canvas,
+            notes: [nonFiniteNote(kernel.scalars), outsideRangeNote(kernel.scalars, range, fixed: self.range != nil)]
+                .compactMap { $0 })
     }
 }

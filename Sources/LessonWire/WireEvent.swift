@@ -44,7 +44,10 @@ public struct TableOutput: Codable, Equatable, Sendable {
     public var numeric: Bool
 
     public init(caption: String? = nil, header: [String]? = nil, rows: [[String]], numeric: Bool = false) {
-        self.caption = caption; self.header = header; self.rows = rows; self.numeric = numeric
+        self.caption = caption
+        self.header = header
+        self.rows = rows
+        self.numeric = numeric
     }
 }
 
@@ -63,11 +66,19 @@ public struct FigureOutput: Codable, Equatable, Sendable {
     public var width: Int
     public var height: Int
 
-    public init(file: String, caption: String? = nil, alt: String? = nil, notes: [String] = [], frames: [String] = [],
-                darkFile: String? = nil, darkFrames: [String] = [], width: Int, height: Int) {
-        self.file = file; self.caption = caption; self.alt = alt; self.notes = notes; self.frames = frames
-        self.darkFile = darkFile; self.darkFrames = darkFrames
-        self.width = width; self.height = height
+    public init(
+        file: String, caption: String? = nil, alt: String? = nil, notes: [String] = [], frames: [String] = [],
+        darkFile: String? = nil, darkFrames: [String] = [], width: Int, height: Int
+    ) {
+        self.file = file
+        self.caption = caption
+        self.alt = alt
+        self.notes = notes
+        self.frames = frames
+        self.darkFile = darkFile
+        self.darkFrames = darkFrames
+        self.width = width
+        self.height = height
     }
 
     enum CodingKeys: String, CodingKey { case file, caption, alt, notes, frames, darkFile, darkFrames, width, height }

@@ -59,12 +59,15 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
 
     static func describe(_ error: DecodingError) -> String {
         switch error {
-        case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath)): \(context.debugDescription)"
-        case let .keyNotFound(key, context):
-            return "missing '\(key.stringValue)'" + (context.codingPath.isEmpty ? "" : " in \(path(context.codingPath))")
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return context.codingPath.isEmpty ? "unknown event: \(context.debugDescription)" : "wrong type at \(path(context.codingPath))"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "not JSON" : "bad value at \(path(context.codingPath)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "missing '\(key.stringValue)'"
+                + (context.codingPath.isEmpty ? "" : " in \(path(context.codingPath))")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return context.codingPath.isEmpty
+                ? "unknown event: \(context.debugDescription)" : "wrong type at \(path(context.codingPath))"
         @unknown default:
             return "\(error)"
         }

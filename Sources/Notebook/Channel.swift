@@ -2,15 +2,18 @@ import CNN
 import Foundation
 import LessonWire
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The program's side of the wire (see LessonWire): events go to stdout as tagged lines, cell
 /// boundaries to stdout and stderr. The runner sets the environment this reads.
 enum Channel {
     static let framing = WireFraming(tag: ProcessInfo.processInfo.environment[LessonEnvironment.runTag] ?? "notebook")
-    static let figureDirectory: URL? = ProcessInfo.processInfo.environment[LessonEnvironment.figureDirectory].map { URL(fileURLWithPath: $0) }
+    static let figureDirectory: URL? = ProcessInfo.processInfo.environment[LessonEnvironment.figureDirectory].map {
+        URL(fileURLWithPath: $0)
+    }
     /// The lesson file's name, for the text chunk of every figure it makes.
     static let lessonFile = ProcessInfo.processInfo.environment[LessonEnvironment.source] ?? "lesson"
 
@@ -51,7 +54,12 @@ public enum NotebookRuntime {
     static var continuesAfterFailedChecks: Bool { state.withLock { $0.continuesAfterFailedChecks } }
 
     /// The next figure's number, 1-based across the lesson.
-    static func nextFigureNumber() -> Int { state.withLock { $0.figureCount += 1; return $0.figureCount } }
+    static func nextFigureNumber() -> Int {
+        state.withLock {
+            $0.figureCount += 1
+            return $0.figureCount
+        }
+    }
 
     /// Line-buffered output, and an end when the runner is gone.
     public static func start() {
@@ -71,8 +79,10 @@ public enum NotebookRuntime {
             while true {
                 usleep(250_000)
                 guard let data = FileManager.default.contents(atPath: path),
-                      let share = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                      share >= 1, share != current else { continue }
+                    let share = Int(
+                        String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+                    share >= 1, share != current
+                else { continue }
                 current = share
                 apply(share)
             }
@@ -95,7 +105,10 @@ public enum NotebookRuntime {
     /// Ends the previous cell and starts cell `n`.
     public static func cell(_ n: Int) {
         endCell()
-        state.withLock { $0.currentCell = n; $0.cellStart = DispatchTime.now() }
+        state.withLock {
+            $0.currentCell = n
+            $0.cellStart = DispatchTime.now()
+        }
         Channel.sendOnBothStreams(.cellStart(cell: n))
     }
 

@@ -15,7 +15,11 @@ public func display<T>(_ value: T) {
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional {
             // `as Any` keeps the wrapped value's dynamic type, so an Optional tensor is a tensor.
-            if let wrapped = mirror.children.first?.value { display(wrapped) } else { Channel.send(.display(text: "nil")) }
+            if let wrapped = mirror.children.first?.value {
+                display(wrapped)
+            } else {
+                Channel.send(.display(text: "nil"))
+            }
         } else {
             Channel.send(.display(text: String(describing: value)))
         }
@@ -41,8 +45,14 @@ func displayTensor(_ t: Tensor) {
         let body = (0..<rows).map { r in (0..<columns).map { c in Tensor.formatValue(t.scalars[r * columns + c]) } }
         Channel.send(.table(TableOutput(caption: "Tensor \(t.shape)", rows: body, numeric: true)))
     } else if let (rows, columns) = matrix, rows <= 400, columns <= 400 {
-        Channel.send(.display(text: "Tensor \(t.shape), min \(Tensor.formatValue(t.min())), max \(Tensor.formatValue(t.max())), mean \(Tensor.formatValue(t.mean()))"))
-        show(Heatmap(t.reshaped([rows, columns]), showValues: false), caption: "Tensor \(t.shape) as a heatmap", alt: "Heatmap of a \(rows) by \(columns) tensor")
+        Channel.send(
+            .display(
+                text:
+                    "Tensor \(t.shape), min \(Tensor.formatValue(t.min())), max \(Tensor.formatValue(t.max())), mean \(Tensor.formatValue(t.mean()))"
+            ))
+        show(
+            Heatmap(t.reshaped([rows, columns]), showValues: false), caption: "Tensor \(t.shape) as a heatmap",
+            alt: "Heatmap of a \(rows) by \(columns) tensor")
     } else {
         Channel.send(.display(text: t.description))
     }
@@ -53,8 +63,13 @@ func displayHistory(_ h: History) {
         let order = ["loss", "accuracy", "val_loss", "val_accuracy"]
         return (order.firstIndex(of: a) ?? 9, a) < (order.firstIndex(of: b) ?? 9, b)
     }
-    let rows = h.epochs.indices.map { i in ["\(h.epochs[i] + 1)"] + names.map { Tensor.formatValue(h.metrics[$0]![i]) } + [String(format: "%.1f s", h.epochSeconds[i])] }
-    Channel.send(.table(TableOutput(caption: "History", header: ["epoch"] + names + ["time"], rows: rows, numeric: true)))
+    let rows = h.epochs.indices.map { i in
+        ["\(h.epochs[i] + 1)"] + names.map { Tensor.formatValue(h.metrics[$0]![i]) } + [
+            String(format: "%.1f s", h.epochSeconds[i])
+        ]
+    }
+    Channel.send(
+        .table(TableOutput(caption: "History", header: ["epoch"] + names + ["time"], rows: rows, numeric: true)))
 }
 
 /// A table under the cell: a header row and rows of cells (shown HTML-escaped). Floats are
@@ -73,7 +88,9 @@ func tableCell(_ cell: Any) -> String {
 
 extension Tensor {
     /// Up to four significant decimals, as the tensor description prints values.
-    public static func formatValue(_ v: Float) -> String { String(describing: Tensor(scalar: v)).split(separator: "\n").last.map(String.init) ?? "\(v)" }
+    public static func formatValue(_ v: Float) -> String {
+        String(describing: Tensor(scalar: v)).split(separator: "\n").last.map(String.init) ?? "\(v)"
+    }
 }
 
 extension NotebookRuntime {

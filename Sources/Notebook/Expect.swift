@@ -11,7 +11,9 @@ public func expect(_ condition: @autoclosure () -> Bool, _ claim: String, line: 
 }
 
 /// `expect` for numbers: |actual - expected| <= tolerance, with both values in the message.
-public func expect<T: BinaryFloatingPoint>(_ actual: T, equals expected: T, tolerance: T = 1e-5, _ claim: String, line: Int = #line) {
+public func expect<T: BinaryFloatingPoint>(
+    _ actual: T, equals expected: T, tolerance: T = 1e-5, _ claim: String, line: Int = #line
+) {
     let passed = abs(actual - expected) <= tolerance
     check(passed, claim, found: "\(Double(actual)), expected \(Double(expected)) ± \(Double(tolerance))", line: line)
 }
@@ -62,7 +64,10 @@ public final class Progress: Callback {
         self.every = max(1, every)
     }
 
-    public func onTrainBegin(epochs: Int, stepsPerEpoch: Int) { self.epochs = epochs; self.steps = stepsPerEpoch }
+    public func onTrainBegin(epochs: Int, stepsPerEpoch: Int) {
+        self.epochs = epochs
+        self.steps = stepsPerEpoch
+    }
 
     public func onBatchEnd(_ batch: Int, logs: [String: Float]) {
         guard (batch + 1) % every == 0 && batch + 1 < steps else { return }
@@ -70,6 +75,8 @@ public final class Progress: Callback {
     }
 
     public func onEpochEnd(_ epoch: Int, logs: [String: Float]) {
-        Channel.send(.progress(text: "\(label): epoch \(epoch + 1)/\(epochs) - \(steps)/\(steps) - \(formatLogs(logs))", step: .epoch))
+        Channel.send(
+            .progress(
+                text: "\(label): epoch \(epoch + 1)/\(epochs) - \(steps)/\(steps) - \(formatLogs(logs))", step: .epoch))
     }
 }

@@ -15,8 +15,12 @@ public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
         let dark = try Theme.$current.withValue(.dark) { try figure.render() }
         try write(rendered.png(source: source), name: base + ".png")
         try write(dark.png(source: source), name: base + "-dark.png")
-        Channel.send(.figure(FigureOutput(file: base + ".png", caption: caption, alt: alt, notes: rendered.notes, darkFile: base + "-dark.png",
-                                          width: rendered.displayWidth, height: rendered.displayHeight)))
+        Channel.send(
+            .figure(
+                FigureOutput(
+                    file: base + ".png", caption: caption, alt: alt, notes: rendered.notes,
+                    darkFile: base + "-dark.png",
+                    width: rendered.displayWidth, height: rendered.displayHeight)))
     } catch {
         fail("show: \(error)")
     }
@@ -24,10 +28,13 @@ public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
 
 /// Shows a tensor as a picture: an image for [H, W, 1 or 3] (or one-image batches) with values in
 /// [0, 1], otherwise a heatmap of a 2-D tensor (values printed when small).
-public func show(_ tensor: Tensor, title: String? = nil, caption: String? = nil, alt: String? = nil, colorMap: ColorMap? = nil) {
+public func show(
+    _ tensor: Tensor, title: String? = nil, caption: String? = nil, alt: String? = nil, colorMap: ColorMap? = nil
+) {
     var t = tensor
     if t.rank == 4 && t.shape[0] == 1 { t = t.item(0) }
-    let isImage = t.rank == 3 && (t.shape[2] == 3 || (t.shape[2] == 1 && t.min() >= 0 && t.max() <= 1 && t.shape[0] >= 8))
+    let isImage =
+        t.rank == 3 && (t.shape[2] == 3 || (t.shape[2] == 1 && t.min() >= 0 && t.max() <= 1 && t.shape[0] >= 8))
     if isImage && colorMap == nil {
         show(ImagePicture(t, title: title), caption: caption, alt: alt)
     } else {
@@ -39,24 +46,33 @@ public func show(_ tensor: Tensor, title: String? = nil, caption: String? = nil,
 /// Shows a convolution or pooling diagram as an animation (APNG, plays in the page) with its
 /// frames to step through, each in the light and the dark theme; a reader who asks for reduced
 /// motion sees the first step instead of the animation.
-public func animate(_ diagram: ConvolutionDiagram, caption: String? = nil, alt: String? = nil, delayMilliseconds: Int = 700) {
+public func animate(
+    _ diagram: ConvolutionDiagram, caption: String? = nil, alt: String? = nil, delayMilliseconds: Int = 700
+) {
     let base = "figure-\(NotebookRuntime.nextFigureNumber())"
     do {
         let source = "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"
         let frames = try Theme.$current.withValue(.light) { try diagram.frames() }
         let darkFrames = try Theme.$current.withValue(.dark) { try diagram.frames() }
         try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: source), name: base + ".png")
-        try write(APNG.encode(darkFrames, delayMilliseconds: delayMilliseconds, source: source), name: base + "-dark.png")
-        var names: [String] = [], darkNames: [String] = []
+        try write(
+            APNG.encode(darkFrames, delayMilliseconds: delayMilliseconds, source: source), name: base + "-dark.png")
+        var names: [String] = []
+        var darkNames: [String] = []
         for (i, (frame, darkFrame)) in zip(frames, darkFrames).enumerated() {
-            let name = "\(base)-step-\(i + 1).png", darkName = "\(base)-step-\(i + 1)-dark.png"
+            let name = "\(base)-step-\(i + 1).png"
+            let darkName = "\(base)-step-\(i + 1)-dark.png"
             try write(frame.png(), name: name)
             try write(darkFrame.png(), name: darkName)
-            names.append(name); darkNames.append(darkName)
+            names.append(name)
+            darkNames.append(darkName)
         }
-        Channel.send(.figure(FigureOutput(file: base + ".png", caption: caption, alt: alt, frames: names,
-                                          darkFile: base + "-dark.png", darkFrames: darkNames,
-                                          width: frames[0].displayWidth, height: frames[0].displayHeight)))
+        Channel.send(
+            .figure(
+                FigureOutput(
+                    file: base + ".png", caption: caption, alt: alt, frames: names,
+                    darkFile: base + "-dark.png", darkFrames: darkNames,
+                    width: frames[0].displayWidth, height: frames[0].displayHeight)))
     } catch {
         fail("animate: \(error)")
     }

@@ -11,9 +11,12 @@ import Foundation
 struct CNNBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnn-bench",
-        abstract: "Measures training and inference speed of the tutorials' CNNs (models A and B) and a small residual network (R) on MNIST.")
+        abstract:
+            "Measures training and inference speed of the tutorials' CNNs (models A and B) and a small residual network (R) on MNIST."
+    )
 
-    @Argument(help: "Folder with the MNIST IDX files (default: $MNIST_DIR, else the full set shipped in Lessons/data/mnist).")
+    @Argument(
+        help: "Folder with the MNIST IDX files (default: $MNIST_DIR, else the full set shipped in Lessons/data/mnist).")
     var directory: String?
 
     @Option(help: "Models to run: any of A, B and R (a small residual network, functional API), such as AB or BR.")
@@ -47,7 +50,9 @@ struct CNNBench: ParsableCommand {
         guard !models.isEmpty, models.uppercased().allSatisfy({ "ABR".contains($0) }) else {
             throw ValidationError("--models takes letters of A, B and R (AB, R, BR, ...)")
         }
-        guard trainEpochs >= 1, warmup >= 0 else { throw ValidationError("--train-epochs must be at least 1 and --warmup at least 0") }
+        guard trainEpochs >= 1, warmup >= 0 else {
+            throw ValidationError("--train-epochs must be at least 1 and --warmup at least 0")
+        }
         if let trainImages, trainImages < 1 { throw ValidationError("--train-images must be at least 1") }
         if let testImages, testImages < 1 { throw ValidationError("--test-images must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -64,10 +69,14 @@ struct CNNBench: ParsableCommand {
         let peak = cpu.peakGFLOPs(cores: min(Runtime.threads, cpu.logicalProcessors))
         if !json {
             print("data: \(mnist.source)")
-            print(String(format: "cpu: %@, %d logical processors at %.2f GHz measured (%.2f GHz nominal), flags %@; oneDNN kernels %@; %d FLOPs/cycle/core, peak %.1f GFLOP/s on %d threads",
-                         cpu.modelName, cpu.logicalProcessors, cpu.gigahertz, cpu.nominalGigahertz, cpu.vectorFlags.joined(separator: " "),
-                         cpu.kernelInstructionSet,
-                         cpu.flopsPerCycle, peak, Runtime.threads))
+            print(
+                String(
+                    format:
+                        "cpu: %@, %d logical processors at %.2f GHz measured (%.2f GHz nominal), flags %@; oneDNN kernels %@; %d FLOPs/cycle/core, peak %.1f GFLOP/s on %d threads",
+                    cpu.modelName, cpu.logicalProcessors, cpu.gigahertz, cpu.nominalGigahertz,
+                    cpu.vectorFlags.joined(separator: " "),
+                    cpu.kernelInstructionSet,
+                    cpu.flopsPerCycle, peak, Runtime.threads))
         }
         var reports: [[String: Any]] = []
         for letter in models.uppercased() {
@@ -95,15 +104,19 @@ struct CNNBench: ParsableCommand {
         let model = spec.make()
         model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
         if !json { print("model \(spec.rawValue), batch \(spec.batchSize), \(epochs) epochs") }
-        let history = model.fit(mnist.trainImages, mnist.trainLabels, epochs: epochs, batchSize: spec.batchSize,
-                                validationData: (mnist.testImages, mnist.testLabels), verbose: !json)
+        let history = model.fit(
+            mnist.trainImages, mnist.trainLabels, epochs: epochs, batchSize: spec.batchSize,
+            validationData: (mnist.testImages, mnist.testLabels), verbose: !json)
         let test = model.evaluate(mnist.testImages, mnist.testLabels, batchSize: 1000)
         let accuracy = Double(test["accuracy"] ?? 0)
         if !json {
-            print("model \(spec.rawValue): test accuracy \(String(format: "%.2f%%", accuracy * 100)), epoch times " +
-                  history.epochSeconds.map { String(format: "%.1fs", $0) }.joined(separator: ", "))
+            print(
+                "model \(spec.rawValue): test accuracy \(String(format: "%.2f%%", accuracy * 100)), epoch times "
+                    + history.epochSeconds.map { String(format: "%.1fs", $0) }.joined(separator: ", "))
         }
-        return ["model": spec.rawValue, "epochs": epochs, "test_accuracy": accuracy, "epoch_seconds": history.epochSeconds]
+        return [
+            "model": spec.rawValue, "epochs": epochs, "test_accuracy": accuracy, "epoch_seconds": history.epochSeconds,
+        ]
     }
 
     /// Whole training epochs as `fit` runs them (shuffle, gather, step, metrics; no validation),
@@ -111,11 +124,13 @@ struct CNNBench: ParsableCommand {
     func benchmark(_ spec: TutorialModel, _ mnist: MNIST, peak: Double) -> [String: Any] {
         let model = spec.make()
         model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
-        let n = min(trainImages ?? mnist.trainImages.shape[0], mnist.trainImages.shape[0]), b = spec.batchSize
+        let n = min(trainImages ?? mnist.trainImages.shape[0], mnist.trainImages.shape[0])
+        let b = spec.batchSize
         let x = n == mnist.trainImages.shape[0] ? mnist.trainImages : mnist.trainImages.batch(0..<n)
         let y = n == mnist.trainLabels.shape[0] ? mnist.trainLabels : mnist.trainLabels.batch(0..<n)
         for step in 0..<warmup {
-            let start = (step * b) % max(n - b, 1), end = min(start + b, n)
+            let start = (step * b) % max(n - b, 1)
+            let end = min(start + b, n)
             model.trainStep(x.batch(start..<end), y.batch(start..<end))
         }
         let history = model.fit(x, y, epochs: trainEpochs, batchSize: b, verbose: false)
@@ -135,11 +150,18 @@ struct CNNBench: ParsableCommand {
         let inferenceGFLOPs = spec.trainingFlopsPerImage / 3 * inferenceRate / 1e9
         let memory = peakMemoryMB()
         if !json {
-            print(String(format: "model %@ (batch %d): train %.0f images/s (%d epoch(s) of %d images, %@), %.1f GFLOP/s = %.1f%% of peak",
-                         spec.rawValue, b, trainRate, epochSeconds.count, n,
-                         epochSeconds.map { String(format: "%.2fs", $0) }.joined(separator: ", "), trainGFLOPs, trainGFLOPs / peak * 100))
-            print(String(format: "model %@: inference %.0f images/s at batch 1000 (%.1f GFLOP/s = %.1f%% of peak), latency %.3f ms at batch 1, peak memory so far %.0f MB",
-                         spec.rawValue, inferenceRate, inferenceGFLOPs, inferenceGFLOPs / peak * 100, latencyMs, memory))
+            print(
+                String(
+                    format:
+                        "model %@ (batch %d): train %.0f images/s (%d epoch(s) of %d images, %@), %.1f GFLOP/s = %.1f%% of peak",
+                    spec.rawValue, b, trainRate, epochSeconds.count, n,
+                    epochSeconds.map { String(format: "%.2fs", $0) }.joined(separator: ", "), trainGFLOPs,
+                    trainGFLOPs / peak * 100))
+            print(
+                String(
+                    format:
+                        "model %@: inference %.0f images/s at batch 1000 (%.1f GFLOP/s = %.1f%% of peak), latency %.3f ms at batch 1, peak memory so far %.0f MB",
+                    spec.rawValue, inferenceRate, inferenceGFLOPs, inferenceGFLOPs / peak * 100, latencyMs, memory))
         }
         return [
             "model": spec.rawValue, "batch": b, "threads": Runtime.threads,
@@ -162,6 +184,8 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// The tutorials' models, as the core's issue defines them, and R, a small residual network.
 enum TutorialModel: String {
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // The models' names in the tutorials and on the command line (--models AB).
     case A, B, R
 
     var batchSize: Int { self == .A ? 128 : 64 }

@@ -42,7 +42,9 @@ struct Processor {
 
     static func current() -> Processor {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        var model = "unknown", count = 0, megahertz = 0.0
+        var model = "unknown"
+        var count = 0
+        var megahertz = 0.0
         var flags: [String] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -52,14 +54,17 @@ struct Processor {
             case "model name": model = parts[1]
             case "cpu MHz": megahertz = max(megahertz, Double(parts[1]) ?? 0)
             case "flags" where flags.isEmpty:
-                let wanted: Set<String> = ["sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
-                                           "avx512dq", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile"]
+                let wanted: Set<String> = [
+                    "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
+                    "avx512dq", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile",
+                ]
                 flags = parts[1].split(separator: " ").map(String.init).filter(wanted.contains)
             default: break
             }
         }
-        return Processor(modelName: model, logicalProcessors: max(count, 1), nominalGigahertz: megahertz / 1000,
-                         gigahertz: measureClock(), vectorFlags: flags, kernelInstructionSet: Runtime.oneDNNInstructionSet)
+        return Processor(
+            modelName: model, logicalProcessors: max(count, 1), nominalGigahertz: megahertz / 1000,
+            gigahertz: measureClock(), vectorFlags: flags, kernelInstructionSet: Runtime.oneDNNInstructionSet)
     }
 
     /// The clock of the calling thread's core, in GHz: the best of five timings of a chain of
@@ -79,16 +84,20 @@ struct Processor {
     }
 
     var json: [String: Any] {
-        ["model_name": modelName, "logical_processors": logicalProcessors, "ghz": gigahertz, "nominal_ghz": nominalGigahertz,
-         "flags": vectorFlags, "flops_per_cycle": flopsPerCycle,
-         "onednn_isa": kernelInstructionSet]
+        [
+            "model_name": modelName, "logical_processors": logicalProcessors, "ghz": gigahertz,
+            "nominal_ghz": nominalGigahertz,
+            "flags": vectorFlags, "flops_per_cycle": flopsPerCycle,
+            "onednn_isa": kernelInstructionSet,
+        ]
     }
 }
 
 /// The process's peak resident memory (VmHWM), in MB.
 func peakMemoryMB() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
     let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
     return kb / 1024
 }

@@ -13,8 +13,10 @@ enum Interrupt {
     /// Installs the handler for `interruption`. `stop` ends what else the command runs (the
     /// preview's server) and returns its last words; the command then exits with `status`
     /// (130, as shells expect after Ctrl-C; a preview, which Ctrl-C is how one stops, 0).
-    static func handle(_ interruption: Interruption, reporter: TerminalReporter, status: Int32 = 130,
-                       stop: @escaping @Sendable () -> String? = { nil }) {
+    static func handle(
+        _ interruption: Interruption, reporter: TerminalReporter, status: Int32 = 130,
+        stop: @escaping @Sendable () -> String? = { nil }
+    ) {
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)
             // Made inside the lock, so that the source belongs to the list that holds it.
@@ -26,7 +28,8 @@ enum Interrupt {
                     reporter.setStatus([])
                     var text = "\n"
                     if closing == nil || !removed.isEmpty {
-                        text += "Interrupted: stopped the running lessons and removed \(removed.count) unfinished folder\(removed.count == 1 ? "" : "s"); published pages are as they were.\n"
+                        text +=
+                            "Interrupted: stopped the running lessons and removed \(removed.count) unfinished folder\(removed.count == 1 ? "" : "s"); published pages are as they were.\n"
                     }
                     reporter.write(text + (closing.map { $0 + "\n" } ?? ""), toStandardError: true)
                     exit(status)

@@ -26,7 +26,8 @@ struct Folders: ParsableArguments {
     var title: String?
 
     func settings() throws -> CourseSettings {
-        var settings = try CourseSettings.read(URL(fileURLWithPath: course ?? (lessons as NSString).appendingPathComponent(CourseSettings.fileName)))
+        var settings = try CourseSettings.read(
+            URL(fileURLWithPath: course ?? (lessons as NSString).appendingPathComponent(CourseSettings.fileName)))
         if let title { settings.title = title }
         return settings
     }
@@ -40,15 +41,18 @@ struct Folders: ParsableArguments {
         // Listed once for the whole command: names are resolved in it and the build walks it.
         let course = try LessonList.files(in: URL(fileURLWithPath: lessons))
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return CoursePublisher(lessonsDirectory: URL(fileURLWithPath: lessons), output: output,
-                               toolchain: try Toolchain.locate(packageRoot: root), settings: try settings(), course: course)
+        return CoursePublisher(
+            lessonsDirectory: URL(fileURLWithPath: lessons), output: output,
+            toolchain: try Toolchain.locate(packageRoot: root), settings: try settings(), course: course)
     }
 }
 
 /// Runs `body`; a machinery failure is its own one-line message on stderr and exit status 2, a
 /// request the course cannot meet (a file for --lessons, an unknown lesson) status 64 with the
 /// command's usage when a lesson name was wrong (a failed lesson is status 1).
-func reportingMachineryErrors(_ reporter: TerminalReporter, usage command: ParsableCommand.Type? = nil, _ body: () throws -> Void) throws {
+func reportingMachineryErrors(
+    _ reporter: TerminalReporter, usage command: ParsableCommand.Type? = nil, _ body: () throws -> Void
+) throws {
     do {
         try body()
     } catch let error as MachineryError {
@@ -74,7 +78,8 @@ func failedBuildStatus(_ outcomes: [LessonOutcome]) -> ExitCode {
 
 extension Lessons {
     struct Build: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Build lessons into the output folder (all of them unless slugs are given).")
+        static let configuration = CommandConfiguration(
+            abstract: "Build lessons into the output folder (all of them unless slugs are given).")
 
         @Argument(help: "Lessons to build, by slug (05-pooling), number (5) or name (pooling).")
         var slugs: [String] = []
@@ -84,8 +89,9 @@ extension Lessons {
         @Flag(help: "Run every lesson even when nothing changed since its last build.")
         var force = false
 
-        @Option(name: [.customShort("j", allowingJoined: true), .long], parsing: .unconditional,
-                help: "Lessons run at once; the cores are shared between them, each getting cores / jobs threads.")
+        @Option(
+            name: [.customShort("j", allowingJoined: true), .long], parsing: .unconditional,
+            help: "Lessons run at once; the cores are shared between them, each getting cores / jobs threads.")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
@@ -108,17 +114,21 @@ extension Lessons {
                 let progress = BuildProgress(reporter: reporter, order: order)
                 let start = Date()
                 let outcomes = try progress.running {
-                    try publisher.build(files, onProgress: { _, _, outcome in progress.finished(outcome) },
-                                        onStatus: { status in progress.update(status) })
+                    try publisher.build(
+                        files, onProgress: { _, _, outcome in progress.finished(outcome) },
+                        onStatus: { status in progress.update(status) })
                 }
-                reporter.write("Built into \(publisher.output.url.path)/index.html in \(String(format: "%.1f s", Date().timeIntervalSince(start))).\n")
+                reporter.write(
+                    "Built into \(publisher.output.url.path)/index.html in \(String(format: "%.1f s", Date().timeIntervalSince(start))).\n"
+                )
                 if !reporter.summarise(outcomes) { throw failedBuildStatus(outcomes) }
             }
         }
     }
 
     struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run one lesson, streaming each cell's output, and write its page.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run one lesson, streaming each cell's output, and write its page.")
 
         @Argument(help: "A lesson's slug (05-pooling), its number (5) or name (pooling), or the path of a .md file.")
         var lesson: String
@@ -136,10 +146,13 @@ extension Lessons {
                 let file = try publisher.resolve(lesson)
                 let path = publisher.displayPath(file)
                 let output = publisher.output
-                let outcomes = try publisher.build([file], onProgress: { _, _, outcome in
-                    reporter.notRun(outcome)
-                    reporter.lessonRan(outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
-                }, onEvent: { event in reporter.show(event, path: path) })
+                let outcomes = try publisher.build(
+                    [file],
+                    onProgress: { _, _, outcome in
+                        reporter.notRun(outcome)
+                        reporter.lessonRan(
+                            outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
+                    }, onEvent: { event in reporter.show(event, path: path) })
                 // A cell's failure was said under the cell; only the others are said again.
                 if !reporter.summarise(outcomes, skippingCellFailures: true) { throw failedBuildStatus(outcomes) }
             }
@@ -147,7 +160,8 @@ extension Lessons {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the lessons with their titles and last results.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the lessons with their titles and last results.")
         @OptionGroup var folders: Folders
 
         func run() throws {
@@ -155,17 +169,23 @@ extension Lessons {
             try reportingMachineryErrors(reporter) {
                 let publisher = try folders.publisher()
                 let output = publisher.output
-                let stale = try LessonList.staleness(lessons: publisher.lessonsDirectory, output: output, toolchain: publisher.toolchain, settings: publisher.settings)
+                let stale = try LessonList.staleness(
+                    lessons: publisher.lessonsDirectory, output: output, toolchain: publisher.toolchain,
+                    settings: publisher.settings)
                 for entry in try LessonList.read(lessons: URL(fileURLWithPath: folders.lessons), output: output) {
-                    let result = entry.record.map { $0.passed ? "passed" : "failed (\($0.failures.count))" } ?? "not built"
-                    print("\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)\(stale[entry.slug].map { "; stale: \($0)" } ?? "; up to date")")
+                    let result =
+                        entry.record.map { $0.passed ? "passed" : "failed (\($0.failures.count))" } ?? "not built"
+                    print(
+                        "\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)\(stale[entry.slug].map { "; stale: \($0)" } ?? "; up to date")"
+                    )
                 }
             }
         }
     }
 
     struct Clean: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove what the runner generated in the output folder (nothing else), and say what is left.")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove what the runner generated in the output folder (nothing else), and say what is left.")
         @OptionGroup var folders: Folders
 
         func run() throws {
@@ -173,10 +193,13 @@ extension Lessons {
             try reportingMachineryErrors(reporter) {
                 let cleaning = try folders.outputFolder().clean()
                 let folder = folders.out.hasSuffix("/") ? folders.out : folders.out + "/"
-                var text = cleaning.removed.isEmpty ? "Nothing to remove.\n"
+                var text =
+                    cleaning.removed.isEmpty
+                    ? "Nothing to remove.\n"
                     : "Removed \(cleaning.removed.count) item\(cleaning.removed.count == 1 ? "" : "s") from \(folders.out).\n"
                 if !cleaning.left.isEmpty {
-                    text += "Left \(cleaning.left.count) item\(cleaning.left.count == 1 ? "" : "s") lessons did not make:\n"
+                    text +=
+                        "Left \(cleaning.left.count) item\(cleaning.left.count == 1 ? "" : "s") lessons did not make:\n"
                     text += cleaning.left.map { "  \(folder)\($0)\n" }.joined()
                 }
                 reporter.write(text)

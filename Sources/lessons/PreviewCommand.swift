@@ -8,7 +8,9 @@ extension Lessons {
     /// the core) changes, and let the open page reload itself.
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the pages on 127.0.0.1 and rebuild a lesson when its .md or the core changes; the open page reloads itself.")
+            abstract:
+                "Serve the pages on 127.0.0.1 and rebuild a lesson when its .md or the core changes; the open page reloads itself."
+        )
 
         @Argument(help: "The lesson to open and watch (05-pooling); every lesson when omitted.")
         var lesson: String?
@@ -26,7 +28,8 @@ extension Lessons {
                 let files = try lesson.map { [try publisher.resolve($0)] } ?? publisher.lessonFiles()
                 let server: PreviewServer
                 do { server = try PreviewServer(root: publisher.output.url, port: port) } catch {
-                    reporter.write("error: \(error)\n", toStandardError: true); throw ExitCode(2)
+                    reporter.write("error: \(error)\n", toStandardError: true)
+                    throw ExitCode(2)
                 }
                 // Ctrl-C, even in the middle of a rebuild: the build's compilers, program and
                 // folders go as in every command, then the server stops listening.
@@ -40,7 +43,9 @@ extension Lessons {
                 func rebuild(_ targets: [URL]) {
                     let start = Date()
                     do {
-                        let outcomes = try publisher.build(targets) { i, n, outcome in reporter.lessonFinished(i, of: n, outcome) }
+                        let outcomes = try publisher.build(targets) { i, n, outcome in
+                            reporter.lessonFinished(i, of: n, outcome)
+                        }
                         _ = reporter.summarise(outcomes)
                         // Failed cells are on the page itself; failures of the machinery are added to it.
                         server.published(errors: outcomes.compactMap(\.error).map(\.description))
@@ -52,11 +57,15 @@ extension Lessons {
                 }
                 rebuild(files)
                 server.start()
-                let page = files.count == 1 && lesson != nil ? "\(files[0].deletingPathExtension().lastPathComponent)/index.html" : "index.html"
+                let page =
+                    files.count == 1 && lesson != nil
+                    ? "\(files[0].deletingPathExtension().lastPathComponent)/index.html" : "index.html"
                 reporter.write("Preview: http://127.0.0.1:\(server.port)/\(page) (Ctrl-C stops)\n")
 
                 // Polls the lessons' modification times and the core's fingerprint.
-                func stamp(_ file: URL) -> Date? { (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date }
+                func stamp(_ file: URL) -> Date? {
+                    (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+                }
                 var seen = Dictionary(uniqueKeysWithValues: files.map { ($0, stamp($0)) })
                 var core = try? publisher.toolchain.coreFingerprint()
                 var tick = 0
@@ -70,7 +79,8 @@ extension Lessons {
                         reporter.write("The core changed: rebuilding.\n")
                         rebuild(files)
                     } else if !changed.isEmpty {
-                        reporter.write("Changed: \(changed.map { publisher.displayPath($0) }.joined(separator: ", "))\n")
+                        reporter.write(
+                            "Changed: \(changed.map { publisher.displayPath($0) }.joined(separator: ", "))\n")
                         rebuild(changed)
                     }
                 }

@@ -43,15 +43,17 @@ final class TerminalReporter: Sendable {
     /// One finished lesson of a build: "[3/11] 03-stride: ok 1.2 s".
     func lessonFinished(_ i: Int, of n: Int, _ outcome: LessonOutcome) {
         let state = outcome.passed ? paint("ok", "32") : paint("FAILED", "31;1")
-        var text = "[\(i)/\(n)] \(outcome.slug): \(state)\(outcome.cached ? " (unchanged, not rerun)" : outcome.frozen ? " (cells unchanged: re-rendered from the stored run)" : "") \(String(format: "%.1f s", outcome.seconds))\n"
+        var text =
+            "[\(i)/\(n)] \(outcome.slug): \(state)\(outcome.cached ? " (unchanged, not rerun)" : outcome.frozen ? " (cells unchanged: re-rendered from the stored run)" : "") \(String(format: "%.1f s", outcome.seconds))\n"
         text += warnings(outcome, indent: "  ")
         write(text)
     }
 
     /// The one lesson of `lessons run`, finished.
     func lessonRan(_ outcome: LessonOutcome, page: URL) {
-        write("\(outcome.slug): \(outcome.passed ? paint("ok", "32") : paint("FAILED", "31;1")) in \(String(format: "%.1f s", outcome.seconds)); page: \(page.path)\n"
-              + warnings(outcome, indent: ""))
+        write(
+            "\(outcome.slug): \(outcome.passed ? paint("ok", "32") : paint("FAILED", "31;1")) in \(String(format: "%.1f s", outcome.seconds)); page: \(page.path)\n"
+                + warnings(outcome, indent: ""))
     }
 
     private func warnings(_ outcome: LessonOutcome, indent: String) -> String {
@@ -61,23 +63,27 @@ final class TerminalReporter: Sendable {
     /// A running lesson's cells, as they happen, each headed by its number and source line.
     func show(_ event: RunEvent, path: String) {
         switch event {
-        case let .cellStarted(cell):
+        case .cellStarted(let cell):
             write(paint("── In [\(cell.number)] \(path):\(cell.firstLine)", "36;1") + "\n")
-        case let .output(cell, output):
+        case .output(let cell, let output):
             switch output {
-            case let .text(t): write(t)
-            case let .errorText(t):
-                if state.withLock({ $0.endedCells.contains(cell.number) }) { write(paint(t, "31"), toStandardError: true) }
-            case let .display(t): write(paint("Out: ", "35") + t + "\n")
-            case let .check(passed, claim, _, _): write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
-            case let .figure(f): write(paint("[figure \(f.file)\(f.caption.map { ": \($0)" } ?? "")]", "34") + "\n")
-            case let .table(t): write(paint("[table\(t.caption.map { ": \($0)" } ?? ""), \(t.rows.count) rows]", "34") + "\n")
-            case let .progress(lines): write(lines.joined(separator: "\n") + "\n")
-            case let .inlineValue(index, text):
+            case .text(let t): write(t)
+            case .errorText(let t):
+                if state.withLock({ $0.endedCells.contains(cell.number) }) {
+                    write(paint(t, "31"), toStandardError: true)
+                }
+            case .display(let t): write(paint("Out: ", "35") + t + "\n")
+            case .check(let passed, let claim, _, _):
+                write((passed ? paint("✓ \(claim)", "32") : paint("✗ \(claim)", "31;1")) + "\n")
+            case .figure(let f): write(paint("[figure \(f.file)\(f.caption.map { ": \($0)" } ?? "")]", "34") + "\n")
+            case .table(let t):
+                write(paint("[table\(t.caption.map { ": \($0)" } ?? ""), \(t.rows.count) rows]", "34") + "\n")
+            case .progress(let lines): write(lines.joined(separator: "\n") + "\n")
+            case .inlineValue(let index, let text):
                 let expression = cell.inlineValues.first { $0.index == index }?.expression ?? "#\(index)"
                 write(paint("{swift} \(expression) = ", "35") + text + "\n")
             }
-        case let .liveProgress(_, line):
+        case .liveProgress(_, let line):
             // On a terminal the line rewrites itself; in a log each is kept.
             if terminal {
                 state.withLock { $0.progressLine = true }
@@ -85,16 +91,18 @@ final class TerminalReporter: Sendable {
             } else {
                 write(line + "\n")
             }
-        case let .cellFinished(result):
+        case .cellFinished(let result):
             let time = result.seconds.map { String(format: "%.2f s", $0) } ?? ""
             state.withLock { _ = $0.endedCells.insert(result.cell.number) }
             // What the cell wrote on stderr so far (a crashed cell's is shortened already).
-            let stderr = result.outputs.map { if case let .errorText(t) = $0 { return t } else { return "" } }.joined()
+            let stderr = result.outputs.map { if case .errorText(let t) = $0 { return t } else { return "" } }.joined()
             switch result.status {
-            case let .failed(failure):
-                write(paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n"
-                      + details(of: failure, stderr: stderr).map { paint($0, "31") + "\n" }.joined(), toStandardError: false)
-            case let .failedAsExpected(message):
+            case .failed(let failure):
+                write(
+                    paint("✗ \(LessonError(file: path, failure: failure).description)", "31;1") + "\n"
+                        + details(of: failure, stderr: stderr).map { paint($0, "31") + "\n" }.joined(),
+                    toStandardError: false)
+            case .failedAsExpected(let message):
                 // The failure asked for: its message, not its backtrace.
                 let first = message.split(separator: "\n").first.map { ": \($0)" } ?? ""
                 write(paint("✓ failed as expected\(first) \(time)", "32") + "\n")
@@ -115,9 +123,9 @@ final class TerminalReporter: Sendable {
     func details(of failure: CellFailure, stderr: String) -> [String] {
         let lines: [String]
         switch failure.kind {
-        case let .compileError(diagnostics):
+        case .compileError(let diagnostics):
             lines = diagnostics.map(\.description)
-        case let .trap(crash), let .thrownError(crash):
+        case .trap(let crash), .thrownError(let crash):
             lines = crash.stderr.components(separatedBy: "\n") + crash.frames.map { "  at \($0)" }
         case .expectation, .programError, .timeout, .unexpectedSuccess, .protocolError:
             lines = stderr.components(separatedBy: "\n")
@@ -141,7 +149,11 @@ final class TerminalReporter: Sendable {
         let errors = outcomes.compactMap(\.error)
         if !all.isEmpty && failures.isEmpty && errors.isEmpty { return false }
         if failures.isEmpty && errors.isEmpty {
-            write(paint(outcomes.count == 1 ? "1 lesson built; no cell failed." : "All \(outcomes.count) lessons built; no cell failed.", "32") + "\n")
+            write(
+                paint(
+                    outcomes.count == 1
+                        ? "1 lesson built; no cell failed." : "All \(outcomes.count) lessons built; no cell failed.",
+                    "32") + "\n")
             return true
         }
         var text = ""
@@ -150,7 +162,8 @@ final class TerminalReporter: Sendable {
             text += failures.map { $0.description + "\n" }.joined()
         }
         if !errors.isEmpty {
-            text += paint("\(errors.count) lesson\(errors.count == 1 ? "" : "s") could not be published:", "31;1") + "\n"
+            text +=
+                paint("\(errors.count) lesson\(errors.count == 1 ? "" : "s") could not be published:", "31;1") + "\n"
             text += errors.map { $0.description + "\n" }.joined()
         }
         write(text)
@@ -179,7 +192,9 @@ final class TerminalReporter: Sendable {
         let width = TerminalReporter.width()
         let cut = lines.map { $0.count < width ? $0 : String($0.prefix(max(1, width - 2))) + "…" }
         state.withLock { s in
-            emit(TerminalReporter.erase(s.status.count) + cut.map { paint($0, "2") + "\n" }.joined(), toStandardError: true)
+            emit(
+                TerminalReporter.erase(s.status.count) + cut.map { paint($0, "2") + "\n" }.joined(),
+                toStandardError: true)
             s.status = cut.map { paint($0, "2") }
         }
     }

@@ -1,5 +1,6 @@
 import CBLAS
 import XCTest
+
 @testable import CNN
 
 final class ConvolutionTests: XCTestCase {
@@ -24,18 +25,24 @@ final class ConvolutionTests: XCTestCase {
 
     /// o = floor((i + p_before + p_after - k) / s) + 1 against the core, for many sizes.
     func testOutputSizesFollowTheFormula() {
-        for i in 1...12 { for k in 1...min(i, 5) { for s in 1...3 { for p in 0...2 {
-            let x = Tensor(zeros: [1, i, i + 1, 1])
-            let y = conv2d(x, kernel: Tensor(zeros: [k, k, 1, 1]), strides: (s, s), padding: .uniform(p))
-            XCTAssertEqual(y.shape[1], (i + 2 * p - k) / s + 1, "i=\(i) k=\(k) s=\(s) p=\(p)")
-            XCTAssertEqual(y.shape[2], (i + 1 + 2 * p - k) / s + 1)
-            let v = conv2d(x, kernel: Tensor(zeros: [k, k, 1, 1]), strides: (s, s), padding: .valid)
-            XCTAssertEqual(v.shape[1], (i - k) / s + 1)
-            // Keras 'same': ceil(i / s) whatever the kernel.
-            let same = conv2d(x, kernel: Tensor(zeros: [k, k, 1, 1]), strides: (s, s), padding: .same)
-            XCTAssertEqual(same.shape[1], (i + s - 1) / s)
-            XCTAssertEqual(same.shape[2], (i + 1 + s - 1) / s)
-        } } } }
+        for i in 1...12 {
+            for k in 1...min(i, 5) {
+                for s in 1...3 {
+                    for p in 0...2 {
+                        let x = Tensor(zeros: [1, i, i + 1, 1])
+                        let y = conv2d(x, kernel: Tensor(zeros: [k, k, 1, 1]), strides: (s, s), padding: .uniform(p))
+                        XCTAssertEqual(y.shape[1], (i + 2 * p - k) / s + 1, "i=\(i) k=\(k) s=\(s) p=\(p)")
+                        XCTAssertEqual(y.shape[2], (i + 1 + 2 * p - k) / s + 1)
+                        let v = conv2d(x, kernel: Tensor(zeros: [k, k, 1, 1]), strides: (s, s), padding: .valid)
+                        XCTAssertEqual(v.shape[1], (i - k) / s + 1)
+                        // Keras 'same': ceil(i / s) whatever the kernel.
+                        let same = conv2d(x, kernel: Tensor(zeros: [k, k, 1, 1]), strides: (s, s), padding: .same)
+                        XCTAssertEqual(same.shape[1], (i + s - 1) / s)
+                        XCTAssertEqual(same.shape[2], (i + 1 + s - 1) / s)
+                    }
+                }
+            }
+        }
         // The ambiguity with stride: k=3, s=2, p=1 maps both 5 and 6 to 3.
         XCTAssertEqual(outputSize(input: 5, kernel: 3, stride: 2, paddingBefore: 1, paddingAfter: 1), 3)
         XCTAssertEqual(outputSize(input: 6, kernel: 3, stride: 2, paddingBefore: 1, paddingAfter: 1), 3)
@@ -61,7 +68,8 @@ final class ConvolutionTests: XCTestCase {
         ]
         for (shape, k, f, s, p) in cases {
             let x = Tensor.normal(shape, generator: &g)
-            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g), b = Tensor.normal([f], generator: &g)
+            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
+            let b = Tensor.normal([f], generator: &g)
             let fast = conv2d(x, kernel: w, bias: b, strides: s, padding: p)
             let slow = naiveConv2d(x, kernel: w, bias: b, strides: s, padding: p)
             XCTAssertEqual(fast.shape, slow.shape)
@@ -70,10 +78,14 @@ final class ConvolutionTests: XCTestCase {
     }
 
     func testPoolingByHand() {
-        let x = Tensor(shape: [1, 4, 4, 1], scalars: [1, 3, 2, 1,
-                                                      4, 2, 0, 1,
-                                                      5, 6, 1, 2,
-                                                      7, 8, 3, 0])
+        let x = Tensor(
+            shape: [1, 4, 4, 1],
+            scalars: [
+                1, 3, 2, 1,
+                4, 2, 0, 1,
+                5, 6, 1, 2,
+                7, 8, 3, 0,
+            ])
         XCTAssertEqual(maxPool2d(x).scalars, [4, 2, 8, 3])
         XCTAssertEqual(avgPool2d(x).scalars, [2.5, 1, 6.5, 1.5])
         // Max pooling's gradient goes only to the winner of each window.
@@ -95,12 +107,16 @@ final class RuntimeTests: XCTestCase {
     func testThreadCountChangesNoResult() {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
-        let x = Tensor.normal([8, 20, 20, 8], seed: 1), w = Tensor.normal([3, 3, 8, 16], seed: 2)
-        let a = Tensor.normal([300, 200], seed: 3), b = Tensor.normal([200, 150], seed: 4)
+        let x = Tensor.normal([8, 20, 20, 8], seed: 1)
+        let w = Tensor.normal([3, 3, 8, 16], seed: 2)
+        let a = Tensor.normal([300, 200], seed: 3)
+        let b = Tensor.normal([200, 150], seed: 4)
         func run() -> [Tensor] {
             let y = conv2d(x, kernel: w, padding: .same)
             let grads = conv2dBackward(input: x, kernel: w, outputGradient: y, padding: .same)
-            return [y, grads.input, grads.kernel, grads.bias, matmul(a, b), matmul(a, a, transposeA: true), maxPool2d(y)]
+            return [
+                y, grads.input, grads.kernel, grads.bias, matmul(a, b), matmul(a, a, transposeA: true), maxPool2d(y),
+            ]
         }
         Runtime.configure(threads: 1)
         XCTAssertEqual(Runtime.threads, 1)
@@ -111,7 +127,9 @@ final class RuntimeTests: XCTestCase {
         for (i, (p, q)) in zip(parallel, serial).enumerated() {
             XCTAssertEqual(p.shape, q.shape)
             let differing = zip(p.scalars, q.scalars).filter { $0 != $1 }
-            XCTAssertTrue(differing.isEmpty, "result \(i): \(differing.count) of \(p.count) values differ, e.g. \(differing.prefix(3))")
+            XCTAssertTrue(
+                differing.isEmpty,
+                "result \(i): \(differing.count) of \(p.count) values differ, e.g. \(differing.prefix(3))")
         }
         Runtime.configure(threads: 0)
         XCTAssertEqual(Runtime.threads, 1, "clamped to at least one")
@@ -120,12 +138,14 @@ final class RuntimeTests: XCTestCase {
     /// Library calls change nothing process-wide: building, training and evaluating a model leave
     /// OpenBLAS's thread count and the core's own as the program set them.
     func testModelsLeaveTheProcessAlone() {
-        let savedBLAS = openblas_get_num_threads(), savedThreads = Runtime.threads
+        let savedBLAS = openblas_get_num_threads()
+        let savedThreads = Runtime.threads
         defer { openblas_set_num_threads(savedBLAS) }
         openblas_set_num_threads(3)
         let model = Sequential.tutorialModelB(seed: 5)
         model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
-        let x = Tensor.uniform([16, 28, 28, 1], seed: 6), y = Tensor((0..<16).map { Float($0 % 10) })
+        let x = Tensor.uniform([16, 28, 28, 1], seed: 6)
+        let y = Tensor((0..<16).map { Float($0 % 10) })
         model.fit(x, y, epochs: 1, batchSize: 8, verbose: false)
         _ = model.evaluate(x, y)
         XCTAssertEqual(openblas_get_num_threads(), 3, "OpenBLAS keeps the program's setting")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import CNN
 
 final class DataTests: XCTestCase {
@@ -14,7 +15,9 @@ final class DataTests: XCTestCase {
 
     func idx(_ magicDims: UInt8, _ dims: [Int], _ values: [UInt8]) -> Data {
         var d = Data([0, 0, 8, magicDims])
-        for v in dims { d.append(contentsOf: [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]) }
+        for v in dims {
+            d.append(contentsOf: [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)])
+        }
         d.append(contentsOf: values)
         return d
     }
@@ -25,7 +28,10 @@ final class DataTests: XCTestCase {
     }
 
     func fault(_ body: () throws -> Void) -> String {
-        do { try body(); return "no error" } catch { return "\(error)" }
+        do {
+            try body()
+            return "no error"
+        } catch { return "\(error)" }
     }
 
     func testShippedSetLoadsByDefaultAndIsTheFullSet() throws {
@@ -61,36 +67,47 @@ final class DataTests: XCTestCase {
     func testWrongMagic() throws {
         try writePair(images: idx(1, [2, 2, 2], [UInt8](repeating: 0, count: 8)), labels: idx(1, [2], [0, 0]))
         let message = fault { _ = try MNIST.readPair(folder, "train-images-idx3-ubyte", "train-labels-idx1-ubyte") }
-        XCTAssertEqual(message, "train-images-idx3-ubyte: wrong magic number 0x00000801, expected 0x00000803 (unsigned bytes, 3 dimensions)")
+        XCTAssertEqual(
+            message,
+            "train-images-idx3-ubyte: wrong magic number 0x00000801, expected 0x00000803 (unsigned bytes, 3 dimensions)"
+        )
     }
 
     func testTruncated() throws {
         try writePair(images: idx(3, [2, 2, 2], [1, 2, 3]), labels: idx(1, [2], [0, 0]))
-        XCTAssertEqual(fault { _ = try MNIST.readPair(folder, "train-images-idx3-ubyte", "train-labels-idx1-ubyte") },
-                       "train-images-idx3-ubyte: truncated: shape [2, 2, 2] needs 8 values, file has 3")
+        XCTAssertEqual(
+            fault { _ = try MNIST.readPair(folder, "train-images-idx3-ubyte", "train-labels-idx1-ubyte") },
+            "train-images-idx3-ubyte: truncated: shape [2, 2, 2] needs 8 values, file has 3")
         try Data([0, 0, 8]).write(to: folder.appendingPathComponent("x"))
-        XCTAssertTrue(fault { _ = try IDX.read(folder.appendingPathComponent("x"), dimensions: 1) }.contains("truncated"))
+        XCTAssertTrue(
+            fault { _ = try IDX.read(folder.appendingPathComponent("x"), dimensions: 1) }.contains("truncated"))
         // A gzip file cut in half.
         let gz = try Data(contentsOf: MNIST.shippedDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
         try gz.prefix(gz.count / 2).write(to: folder.appendingPathComponent("cut.gz"))
-        XCTAssertEqual(fault { _ = try IDX.read(folder.appendingPathComponent("cut.gz"), dimensions: 1) }, "cut.gz: gzip stream is truncated")
+        XCTAssertEqual(
+            fault { _ = try IDX.read(folder.appendingPathComponent("cut.gz"), dimensions: 1) },
+            "cut.gz: gzip stream is truncated")
     }
 
     func testCountMismatch() throws {
         try writePair(images: idx(3, [2, 1, 1], [1, 2]), labels: idx(1, [3], [0, 1, 2]))
         let message = fault { _ = try MNIST.readPair(folder, "train-images-idx3-ubyte", "train-labels-idx1-ubyte") }
-        XCTAssertTrue(message.hasSuffix("train-labels-idx1-ubyte: count mismatch: 3 labels for 2 images in train-images-idx3-ubyte"), message)
+        XCTAssertTrue(
+            message.hasSuffix(
+                "train-labels-idx1-ubyte: count mismatch: 3 labels for 2 images in train-images-idx3-ubyte"), message)
     }
 
     func testLabelOutOfRange() throws {
         try writePair(images: idx(3, [2, 1, 1], [1, 2]), labels: idx(1, [2], [4, 12]))
         let message = fault { _ = try MNIST.readPair(folder, "train-images-idx3-ubyte", "train-labels-idx1-ubyte") }
-        XCTAssertTrue(message.hasSuffix("train-labels-idx1-ubyte: label out of range: label 1 is 12, expected 0-9"), message)
+        XCTAssertTrue(
+            message.hasSuffix("train-labels-idx1-ubyte: label out of range: label 1 is 12, expected 0-9"), message)
     }
 
     func testMissingFile() {
         let message = fault { _ = try MNIST.load(directory: folder) }
-        XCTAssertTrue(message.contains("missing (neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte"), message)
+        XCTAssertTrue(
+            message.contains("missing (neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte"), message)
     }
 
     func testSafetensorsRoundTripAndByteLayout() throws {
@@ -119,10 +136,12 @@ final class DataTests: XCTestCase {
         try Safetensors.write(["a": Tensor([1, 2, 3])], to: url)
         let good = try Data(contentsOf: url)
         try good.prefix(good.count - 4).write(to: url)
-        XCTAssertTrue(fault { _ = try Safetensors.read(url) }.contains("fall outside"), fault { _ = try Safetensors.read(url) })
+        XCTAssertTrue(
+            fault { _ = try Safetensors.read(url) }.contains("fall outside"), fault { _ = try Safetensors.read(url) })
         try Data([1, 2, 3]).write(to: url)
         XCTAssertTrue(fault { _ = try Safetensors.read(url) }.contains("truncated"))
-        var junk = Data([8, 0, 0, 0, 0, 0, 0, 0]); junk.append(contentsOf: Array("not json".utf8))
+        var junk = Data([8, 0, 0, 0, 0, 0, 0, 0])
+        junk.append(contentsOf: Array("not json".utf8))
         try junk.write(to: url)
         XCTAssertTrue(fault { _ = try Safetensors.read(url) }.contains("not a JSON object"))
         // A file for another model.

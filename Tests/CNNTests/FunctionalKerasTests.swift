@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import CNN
 
 /// Differential tests against Keras 3.15.1 / TensorFlow 2.21 (CPU): the numbers in
@@ -14,21 +15,28 @@ import XCTest
 final class FunctionalKerasTests: XCTestCase {
     /// Read afresh on each use (a stored static of `Any` values would not be Sendable).
     static var fixtures: [String: Any] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/keras_functional.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/keras_functional.json")
         let data = try! Data(contentsOf: url)
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
     static func tensor(_ json: Any?) -> Tensor {
         let object = json as! [String: Any]
-        return Tensor(shape: (object["shape"] as! [NSNumber]).map(\.intValue), scalars: (object["values"] as! [NSNumber]).map(\.floatValue))
+        return Tensor(
+            shape: (object["shape"] as! [NSNumber]).map(\.intValue),
+            scalars: (object["values"] as! [NSNumber]).map(\.floatValue))
     }
 
     /// The largest |a - e| / max(1, |e|), with the tolerance asserted.
     @discardableResult
-    func compare(_ actual: Tensor, _ expected: Tensor, _ tolerance: Float, _ what: String, file: StaticString = #filePath, line: UInt = #line) -> Float {
+    func compare(
+        _ actual: Tensor, _ expected: Tensor, _ tolerance: Float, _ what: String, file: StaticString = #filePath,
+        line: UInt = #line
+    ) -> Float {
         XCTAssertEqual(actual.shape, expected.shape, what, file: file, line: line)
-        let worst = zip(actual.scalars, expected.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
+        let worst =
+            zip(actual.scalars, expected.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
         XCTAssertLessThanOrEqual(worst, tolerance, what, file: file, line: line)
         return worst
     }
@@ -44,24 +52,33 @@ final class FunctionalKerasTests: XCTestCase {
 
     /// Runs one fixture case: forward, loss and gradients, three fit steps. Returns the largest
     /// differences (forward, gradients, after training).
-    func check(_ key: String, model: Model, layers: [String: Layer], optimizer: Optimizer,
-               tolerances: (forward: Float, gradient: Float, trained: Float)) {
+    func check(
+        _ key: String, model: Model, layers: [String: Layer], optimizer: Optimizer,
+        tolerances: (forward: Float, gradient: Float, trained: Float)
+    ) {
         let fixture = Self.fixtures[key] as! [String: Any]
-        let x = Self.tensor(fixture["x"]), y = Self.tensor(fixture["y"])
+        let x = Self.tensor(fixture["x"])
+        let y = Self.tensor(fixture["y"])
         setWeights(layers, fixture["weights"])
         model.compile(optimizer: optimizer, loss: .sparseCategoricalCrossentropy)
-        let forward = compare(model.predict(x), Self.tensor(fixture["prediction"]), tolerances.forward, "\(key): prediction")
+        let forward = compare(
+            model.predict(x), Self.tensor(fixture["prediction"]), tolerances.forward, "\(key): prediction")
 
         // The training loss and gradients (batch statistics), then the weights put back: the
         // training pass moved the running statistics, as Keras' did before it put them back.
         let start = model.getWeights()
         let (loss, _) = model.computeGradients(x, y)
         var gradient = Swift.abs(loss - (fixture["loss"] as! NSNumber).floatValue)
-        XCTAssertEqual(model.regularizationLoss, (fixture["penalty"] as! NSNumber).floatValue, accuracy: 1e-6, "\(key): penalty")
+        XCTAssertEqual(
+            model.regularizationLoss, (fixture["penalty"] as! NSNumber).floatValue, accuracy: 1e-6, "\(key): penalty")
         for (name, parameters) in fixture["gradients"] as! [String: [String: Any]] {
             for (parameterName, expected) in parameters {
                 let parameter = layers[name]!.parameter(parameterName)!
-                gradient = Swift.max(gradient, compare(parameter.gradient, Self.tensor(expected), tolerances.gradient, "\(key): d/d \(name)/\(parameterName)"))
+                gradient = Swift.max(
+                    gradient,
+                    compare(
+                        parameter.gradient, Self.tensor(expected), tolerances.gradient,
+                        "\(key): d/d \(name)/\(parameterName)"))
             }
         }
         XCTAssertLessThanOrEqual(gradient, tolerances.gradient, "\(key): loss")
@@ -73,13 +90,18 @@ final class FunctionalKerasTests: XCTestCase {
             trained = Swift.max(trained, Swift.abs(ours - keras) / Swift.max(1, Swift.abs(keras)))
         }
         XCTAssertLessThanOrEqual(trained, tolerances.trained, "\(key): history loss \(history["loss"])")
-        for (ours, keras) in zip(history["learning_rate"], (fixture["learning_rates"] as! [NSNumber]).map(\.floatValue)) {
+        for (ours, keras) in zip(history["learning_rate"], (fixture["learning_rates"] as! [NSNumber]).map(\.floatValue))
+        {
             XCTAssertEqual(ours, keras, accuracy: 1e-9 + 1e-6 * keras, "\(key): learning rate")
         }
         for (name, parameters) in fixture["trained"] as! [String: [String: Any]] {
             for (parameterName, expected) in parameters {
                 let parameter = layers[name]!.parameter(parameterName)!
-                trained = Swift.max(trained, compare(parameter.value, Self.tensor(expected), tolerances.trained, "\(key): trained \(name)/\(parameterName)"))
+                trained = Swift.max(
+                    trained,
+                    compare(
+                        parameter.value, Self.tensor(expected), tolerances.trained,
+                        "\(key): trained \(name)/\(parameterName)"))
             }
         }
         print("\(key): max |diff| forward \(forward), loss and gradients \(gradient), after 3 fit steps \(trained)")
@@ -89,10 +111,13 @@ final class FunctionalKerasTests: XCTestCase {
     /// joined by Concatenate, L2 on a convolution and L1 on the head; AdamW (weight decay 0.05)
     /// with ExponentialDecay(0.01, 2, 0.5).
     func testResidualBlockWithAdamWAndExponentialDecay() {
-        let convA = Conv2D(4, kernelSize: 3, padding: .same, useBias: false), bnA = BatchNormalization()
-        let convB = Conv2D(4, kernelSize: 3, padding: .same, useBias: false, kernelRegularizer: .l2(1e-2)), bnB = BatchNormalization()
+        let convA = Conv2D(4, kernelSize: 3, padding: .same, useBias: false)
+        let bnA = BatchNormalization()
+        let convB = Conv2D(4, kernelSize: 3, padding: .same, useBias: false, kernelRegularizer: .l2(1e-2))
+        let bnB = BatchNormalization()
         let shortcut = Conv2D(4, kernelSize: 1)
-        let branch1 = Conv2D(3, kernelSize: 3, activation: .relu), branch2 = Conv2D(2, kernelSize: 3)
+        let branch1 = Conv2D(3, kernelSize: 3, activation: .relu)
+        let branch2 = Conv2D(2, kernelSize: 3)
         let head = Dense(3, activation: .softmax, kernelRegularizer: .l1(1e-2))
         let inputs = Input(shape: [6, 6, 2])
         let h = bnB(convB(Activation(.relu)(bnA(convA(inputs)))))
@@ -100,12 +125,16 @@ final class FunctionalKerasTests: XCTestCase {
         let p = ZeroPadding2D(padding: ((1, 0), (0, 1)))(r)
         let outputs = head(Flatten()(Concatenate(axis: -1)([branch1(p), branch2(p)])))
         let model = Model(inputs: inputs, outputs: outputs)
-        let layers: [String: Layer] = ["conv_a": convA, "bn_a": bnA, "conv_b": convB, "bn_b": bnB, "shortcut": shortcut,
-                                       "branch_1": branch1, "branch_2": branch2, "head": head]
-        let optimizer = AdamW(learningRate: ExponentialDecay(initialLearningRate: 0.01, decaySteps: 2, decayRate: 0.5), weightDecay: 0.05)
+        let layers: [String: Layer] = [
+            "conv_a": convA, "bn_a": bnA, "conv_b": convB, "bn_b": bnB, "shortcut": shortcut,
+            "branch_1": branch1, "branch_2": branch2, "head": head,
+        ]
+        let optimizer = AdamW(
+            learningRate: ExponentialDecay(initialLearningRate: 0.01, decaySteps: 2, decayRate: 0.5), weightDecay: 0.05)
         // Measured: forward 1.2e-7, loss and gradients 1.9e-6, after 3 steps 4.7e-6.
-        check("residual_adamw_exponential", model: model, layers: layers, optimizer: optimizer,
-              tolerances: (forward: 1e-5, gradient: 1e-4, trained: 1e-4))
+        check(
+            "residual_adamw_exponential", model: model, layers: layers, optimizer: optimizer,
+            tolerances: (forward: 1e-5, gradient: 1e-4, trained: 1e-4))
     }
 
     /// One Dense layer called twice (shared weights; its input and output read again by Add), L1 on
@@ -116,19 +145,22 @@ final class FunctionalKerasTests: XCTestCase {
             let shared = Dense(3, activation: .tanh, kernelRegularizer: .l1(1e-2))
             let head = Dense(2, activation: .softmax, kernelRegularizer: .l2(1e-2))
             let inputs = Input(shape: [3])
-            let h1 = shared(inputs), h2 = shared(h1)
+            let h1 = shared(inputs)
+            let h2 = shared(h1)
             return (Model(inputs: inputs, outputs: head(Add()([h2, inputs, h1]))), ["shared": shared, "head": head])
         }
         let (cosineModel, cosineLayers) = build()
         // Measured: forward 6e-8, loss and gradients 3e-8, after 3 steps 8.6e-7.
-        check("shared_adamw_cosine", model: cosineModel, layers: cosineLayers,
-              optimizer: AdamW(learningRate: CosineDecay(initialLearningRate: 0.05, decaySteps: 4, alpha: 0.1)),
-              tolerances: (forward: 1e-5, gradient: 1e-5, trained: 1e-5))
+        check(
+            "shared_adamw_cosine", model: cosineModel, layers: cosineLayers,
+            optimizer: AdamW(learningRate: CosineDecay(initialLearningRate: 0.05, decaySteps: 4, alpha: 0.1)),
+            tolerances: (forward: 1e-5, gradient: 1e-5, trained: 1e-5))
         let (piecewiseModel, piecewiseLayers) = build()
         // Measured: forward 1.2e-7, loss and gradients 6e-8, after 3 steps 6e-8.
-        check("shared_sgd_piecewise", model: piecewiseModel, layers: piecewiseLayers,
-              optimizer: SGD(learningRate: PiecewiseConstantDecay(boundaries: [1], values: [0.1, 0.02]), momentum: 0.9),
-              tolerances: (forward: 1e-5, gradient: 1e-5, trained: 1e-5))
+        check(
+            "shared_sgd_piecewise", model: piecewiseModel, layers: piecewiseLayers,
+            optimizer: SGD(learningRate: PiecewiseConstantDecay(boundaries: [1], values: [0.1, 0.02]), momentum: 0.9),
+            tolerances: (forward: 1e-5, gradient: 1e-5, trained: 1e-5))
     }
 
     /// The schedules at steps 0..12 and AdamW's defaults, against Keras'.
@@ -136,14 +168,16 @@ final class FunctionalKerasTests: XCTestCase {
         let table = Self.fixtures["schedules"] as! [String: [NSNumber]]
         let schedules: [String: any LearningRateSchedule] = [
             "exponential": ExponentialDecay(initialLearningRate: 0.1, decaySteps: 3, decayRate: 0.5),
-            "exponential_staircase": ExponentialDecay(initialLearningRate: 0.1, decaySteps: 3, decayRate: 0.5, staircase: true),
+            "exponential_staircase": ExponentialDecay(
+                initialLearningRate: 0.1, decaySteps: 3, decayRate: 0.5, staircase: true),
             "cosine": CosineDecay(initialLearningRate: 0.1, decaySteps: 10, alpha: 0.2),
             "piecewise": PiecewiseConstantDecay(boundaries: [2, 5], values: [1, 0.5, 0.1]),
         ]
         XCTAssertEqual(Set(table.keys), Set(schedules.keys))
         for (name, values) in table {
             for (step, keras) in values.map(\.floatValue).enumerated() {
-                XCTAssertEqual(schedules[name]!.learningRate(at: step), keras, accuracy: 1e-6 * keras, "\(name) at step \(step)")
+                XCTAssertEqual(
+                    schedules[name]!.learningRate(at: step), keras, accuracy: 1e-6 * keras, "\(name) at step \(step)")
             }
         }
         let defaults = Self.fixtures["adamw_defaults"] as! [String: NSNumber]

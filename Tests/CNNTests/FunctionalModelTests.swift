@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import CNN
 
 /// The functional API: symbolic tensors, merge layers, `Model(inputs:outputs:)`, its summary and
@@ -37,9 +38,13 @@ final class FunctionalModelTests: XCTestCase {
         XCTAssertEqual("\(h)", "<KerasTensor shape=(None, 28, 28, 16), from Conv2D>")
 
         let model = Self.residualNetwork()
-        XCTAssertEqual(model.layers.map(\.name), ["conv2d", "batch_normalization", "activation", "conv2d_1", "batch_normalization_1",
-                                                  "add", "activation_1", "zero_padding2d", "conv2d_2", "max_pooling2d", "concatenate",
-                                                  "flatten", "dense"])
+        XCTAssertEqual(
+            model.layers.map(\.name),
+            [
+                "conv2d", "batch_normalization", "activation", "conv2d_1", "batch_normalization_1",
+                "add", "activation_1", "zero_padding2d", "conv2d_2", "max_pooling2d", "concatenate",
+                "flatten", "dense",
+            ])
         XCTAssertEqual(model.outputShapes.last, [3])
         XCTAssertTrue(model.layer(named: "conv2d_2") is Conv2D)
         XCTAssertNil(model.layer(named: "conv2d_9"))
@@ -60,7 +65,8 @@ final class FunctionalModelTests: XCTestCase {
         XCTAssertTrue(lines[2].hasSuffix("Connected to"), lines[2])
         XCTAssertTrue(text.contains("input_layer (InputLayer)"), text)
         let conv = lines.first { $0.hasPrefix("conv2d (Conv2D)") }!
-        XCTAssertTrue(conv.contains("(None, 6, 6, 2)") && conv.contains("38") && conv.hasSuffix("input_layer[0][0]"), conv)
+        XCTAssertTrue(
+            conv.contains("(None, 6, 6, 2)") && conv.contains("38") && conv.hasSuffix("input_layer[0][0]"), conv)
         // A shared layer's second call reads its first; Add lists one input per line.
         let convIndex = lines.firstIndex(of: conv)!
         XCTAssertTrue(lines[convIndex + 1].hasSuffix("conv2d[0][0]"), lines[convIndex + 1])
@@ -77,30 +83,43 @@ final class FunctionalModelTests: XCTestCase {
     /// entry points stop at the caller's line with these messages).
     func testErrorsNameTheProblem() {
         let inputs = Input(shape: [6, 6, 2])
-        let h = Conv2D(3, kernelSize: 3)(inputs)                                   // [4, 4, 3]
-        XCTAssertEqual(Add().inputShapesProblem([h.shape, inputs.shape]),
-                       "add: Add needs inputs of one shape, got (None, 4, 4, 3) and (None, 6, 6, 2)")
-        XCTAssertEqual(Concatenate().inputShapesProblem([h.shape, inputs.shape]),
-                       "concatenate: Concatenate(axis: -1) needs inputs that match except along axis -1, got (None, 4, 4, 3) and (None, 6, 6, 2)")
+        let h = Conv2D(3, kernelSize: 3)(inputs)  // [4, 4, 3]
+        XCTAssertEqual(
+            Add().inputShapesProblem([h.shape, inputs.shape]),
+            "add: Add needs inputs of one shape, got (None, 4, 4, 3) and (None, 6, 6, 2)")
+        XCTAssertEqual(
+            Concatenate().inputShapesProblem([h.shape, inputs.shape]),
+            "concatenate: Concatenate(axis: -1) needs inputs that match except along axis -1, got (None, 4, 4, 3) and (None, 6, 6, 2)"
+        )
         XCTAssertNil(Concatenate().inputShapesProblem([[4, 4, 3], [4, 4, 1]]))
         XCTAssertNotNil(Concatenate(axis: 0).inputShapesProblem([[4, 4, 3], [4, 4, 3]]))
-        XCTAssertEqual(Dense(3).inputShapeProblem([4, 4, 3]), "dense: Dense takes flat [features] inputs, got [4, 4, 3]; add Flatten() before it")
-        XCTAssertEqual(Conv2D(3, kernelSize: 5).inputShapeProblem([4, 4, 3]),
-                       "conv2d: a 5x5 window does not fit a 4x4 input with padding valid")
-        XCTAssertEqual(MaxPooling2D(2).inputShapeProblem([12]), "max_pooling2d: MaxPooling2D takes [H, W, C] inputs, got [12]")
+        XCTAssertEqual(
+            Dense(3).inputShapeProblem([4, 4, 3]),
+            "dense: Dense takes flat [features] inputs, got [4, 4, 3]; add Flatten() before it")
+        XCTAssertEqual(
+            Conv2D(3, kernelSize: 5).inputShapeProblem([4, 4, 3]),
+            "conv2d: a 5x5 window does not fit a 4x4 input with padding valid")
+        XCTAssertEqual(
+            MaxPooling2D(2).inputShapeProblem([12]), "max_pooling2d: MaxPooling2D takes [H, W, C] inputs, got [12]")
         // A layer with weights called on a tensor of another channel count (shared weights).
         let conv = Conv2D(2, kernelSize: 1)
         _ = Model(inputs: inputs, outputs: conv(inputs))
-        XCTAssertEqual(conv.inputShapeProblem([4, 4, 3]),
-                       "conv2d: input has 3 channels but the kernel expects 2 (a layer called twice shares its weights)")
+        XCTAssertEqual(
+            conv.inputShapeProblem([4, 4, 3]),
+            "conv2d: input has 3 channels but the kernel expects 2 (a layer called twice shares its weights)")
 
         func problem(_ inputs: KerasTensor, _ outputs: KerasTensor) -> String? {
-            do { _ = try ModelGraph.between(inputs, outputs); return nil } catch { return error.message }
+            do {
+                _ = try ModelGraph.between(inputs, outputs)
+                return nil
+            } catch { return error.message }
         }
         // Outputs from another model's input.
         let other = Input(shape: [6, 6, 2])
-        XCTAssertEqual(problem(inputs, Flatten()(other)),
-                       "Model: the outputs depend on an Input of shape (None, 6, 6, 2) that is not this model's input (a tensor of another model?); build the model from that Input, or call the layers on this one")
+        XCTAssertEqual(
+            problem(inputs, Flatten()(other)),
+            "Model: the outputs depend on an Input of shape (None, 6, 6, 2) that is not this model's input (a tensor of another model?); build the model from that Input, or call the layers on this one"
+        )
         XCTAssertEqual(problem(inputs, inputs), "Model: the outputs are the inputs; call a layer on the input first")
         // A cycle (only the core can make one: tensors are immutable to a lesson).
         let first = Activation(.relu)(inputs)
@@ -109,9 +128,12 @@ final class FunctionalModelTests: XCTestCase {
         XCTAssertEqual(problem(inputs, second), "Model: the graph has a cycle through activation (Activation)")
         // A shared layer on two shapes.
         let flat = Flatten()
-        let a = flat(inputs), b = flat(h)
-        XCTAssertEqual(problem(inputs, Concatenate()([a, b])),
-                       "Model: a Flatten is called on inputs of different shapes (None, 6, 6, 2) and (None, 4, 4, 3); its one set of weights fits one")
+        let a = flat(inputs)
+        let b = flat(h)
+        XCTAssertEqual(
+            problem(inputs, Concatenate()([a, b])),
+            "Model: a Flatten is called on inputs of different shapes (None, 6, 6, 2) and (None, 4, 4, 3); its one set of weights fits one"
+        )
     }
 
     /// A layer called twice has one set of weights; its gradient is the sum over the calls.
@@ -125,7 +147,8 @@ final class FunctionalModelTests: XCTestCase {
         XCTAssertEqual(model.getWeights().count, 4)
         // Its output equals the layer applied twice by hand.
         let x = Tensor.normal([4, 3], seed: 2)
-        let byHand = (model.layers[2] as! Dense).forward(shared.forward(shared.forward(x, mode: .inference), mode: .inference) + x, mode: .inference)
+        let byHand = (model.layers[2] as! Dense).forward(
+            shared.forward(shared.forward(x, mode: .inference), mode: .inference) + x, mode: .inference)
         XCTAssertEqual(model(x), byHand)
     }
 
@@ -133,19 +156,24 @@ final class FunctionalModelTests: XCTestCase {
     /// layers and seed, through the one training loop.
     func testSequentialAndFunctionalChainTrainAlike() {
         func layers() -> [Layer] {
-            [Conv2D(4, kernelSize: 3, activation: .relu), MaxPooling2D(2), Conv2D(4, kernelSize: 3, padding: .same),
-             BatchNormalization(), Activation(.relu), Flatten(), Dense(3, activation: .softmax)]
+            [
+                Conv2D(4, kernelSize: 3, activation: .relu), MaxPooling2D(2), Conv2D(4, kernelSize: 3, padding: .same),
+                BatchNormalization(), Activation(.relu), Flatten(), Dense(3, activation: .softmax),
+            ]
         }
         let sequential = Sequential(layers(), inputShape: [10, 10, 1], seed: 9)
         let chain = layers()
         let inputs = Input(shape: [10, 10, 1])
         let functional = Model(inputs: inputs, outputs: chain.dropFirst().reduce(chain[0](inputs)) { $1($0) }, seed: 9)
-        let x = Tensor.normal([12, 10, 10, 1], seed: 4), y = Tensor((0..<12).map { Float($0 % 3) })
+        let x = Tensor.normal([12, 10, 10, 1], seed: 4)
+        let y = Tensor((0..<12).map { Float($0 % 3) })
         // Weights from the same generator, in the same order.
         XCTAssertEqual(sequential.getWeights(), functional.getWeights())
         for model in [sequential, functional] as [Model] {
-            model.compile(optimizer: AdamW(learningRate: ExponentialDecay(initialLearningRate: 0.01, decaySteps: 2, decayRate: 0.5)),
-                          loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+            model.compile(
+                optimizer: AdamW(
+                    learningRate: ExponentialDecay(initialLearningRate: 0.01, decaySteps: 2, decayRate: 0.5)),
+                loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
         }
         let h1 = sequential.fit(x, y, epochs: 2, batchSize: 5, verbose: false)
         let h2 = functional.fit(x, y, epochs: 2, batchSize: 5, verbose: false)
@@ -157,9 +185,11 @@ final class FunctionalModelTests: XCTestCase {
     }
 
     func testWeightsRoundTripThroughSafetensors() throws {
-        let model = Self.residualNetwork(seed: 1), copy = Self.residualNetwork(seed: 2)
+        let model = Self.residualNetwork(seed: 1)
+        let copy = Self.residualNetwork(seed: 2)
         XCTAssertNotEqual(model.getWeights(), copy.getWeights())
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("functional-\(UUID().uuidString).safetensors")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "functional-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try model.saveWeights(to: url)
         try copy.loadWeights(from: url)
@@ -171,18 +201,23 @@ final class FunctionalModelTests: XCTestCase {
     /// fit with callbacks and validation, evaluate and inputGradient on a functional model.
     func testFunctionalModelTrains() {
         let model = Self.residualNetwork(seed: 5, regularizer: .l2(1e-3))
-        model.compile(optimizer: AdamW(learningRate: CosineDecay(initialLearningRate: 0.01, decaySteps: 20)),
-                      loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+        model.compile(
+            optimizer: AdamW(learningRate: CosineDecay(initialLearningRate: 0.01, decaySteps: 20)),
+            loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
         var generator = RandomGenerator(seed: 6)
         let x = Tensor.normal([48, 8, 8, 1], generator: &generator)
         // A learnable rule: which third of the image is brightest.
-        let y = Tensor((0..<48).map { n in
-            let rows = (0..<3).map { third in (0..<64).filter { $0 / 8 * 3 / 8 == third }.map { x.scalars[n * 64 + $0] }.reduce(0, +) }
-            return Float(rows.indices.max { rows[$0] < rows[$1] }!)
-        })
+        let y = Tensor(
+            (0..<48).map { n in
+                let rows = (0..<3).map { third in
+                    (0..<64).filter { $0 / 8 * 3 / 8 == third }.map { x.scalars[n * 64 + $0] }.reduce(0, +)
+                }
+                return Float(rows.indices.max { rows[$0] < rows[$1] }!)
+            })
         var epochsSeen = 0
-        let history = model.fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.25, verbose: false,
-                                callbacks: [LambdaCallback(onEpochEnd: { _, _ in epochsSeen += 1 })])
+        let history = model.fit(
+            x, y, epochs: 4, batchSize: 8, validationSplit: 0.25, verbose: false,
+            callbacks: [LambdaCallback(onEpochEnd: { _, _ in epochsSeen += 1 })])
         XCTAssertEqual(epochsSeen, 4)
         XCTAssertLessThan(history["loss"][3], history["loss"][0])
         XCTAssertEqual(history["val_loss"].count, 4)
@@ -198,20 +233,24 @@ final class FunctionalModelTests: XCTestCase {
     func testConvolutionPathsAndThreadCountIndependence() throws {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
-        let x = Tensor.normal([10, 12, 12, 1], seed: 7), y = Tensor((0..<10).map { Float($0 % 3) })
+        let x = Tensor.normal([10, 12, 12, 1], seed: 7)
+        let y = Tensor((0..<10).map { Float($0 % 3) })
         func train(threads: Int) -> (weights: [[Float]], paths: [String?]) {
             Runtime.configure(threads: threads)
             let inputs = Input(shape: [12, 12, 1])
-            let stem = MaxPooling2D(2)(Conv2D(8, kernelSize: 3, activation: .relu)(inputs))            // fused pair
+            let stem = MaxPooling2D(2)(Conv2D(8, kernelSize: 3, activation: .relu)(inputs))  // fused pair
             let y1 = Conv2D(8, kernelSize: 3, padding: .same, activation: .relu)(stem)
             let y2 = BatchNormalization()(Conv2D(8, kernelSize: 3, padding: .same, useBias: false)(y1))
             let block = Activation(.relu)(Add()([stem, y2]))
             let outputs = Dense(3, activation: .softmax)(Flatten()(block))
             let model = Model(inputs: inputs, outputs: outputs, seed: 8)
-            model.compile(optimizer: AdamW(learningRate: PiecewiseConstantDecay(boundaries: [1], values: [0.01, 0.005])),
-                          loss: .sparseCategoricalCrossentropy)
+            model.compile(
+                optimizer: AdamW(learningRate: PiecewiseConstantDecay(boundaries: [1], values: [0.01, 0.005])),
+                loss: .sparseCategoricalCrossentropy)
             for _ in 0..<3 { model.trainStep(x, y) }
-            return (model.parameters.map(\.value.scalars), model.layers.compactMap { $0 as? Conv2D }.map(\.lastForwardPath))
+            return (
+                model.parameters.map(\.value.scalars), model.layers.compactMap { $0 as? Conv2D }.map(\.lastForwardPath)
+            )
         }
         let one = train(threads: 1)
         XCTAssertEqual(one.paths, ["oneDNN + pooling", "oneDNN", "oneDNN"])

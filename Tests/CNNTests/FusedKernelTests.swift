@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import CNN
 
 /// The fused fast paths against their naive twins, and under the shared gradient checker.
@@ -18,14 +19,16 @@ final class FusedKernelTests: XCTestCase {
         var g = RandomGenerator(seed: 21)
         for (shape, k, f, s, p) in Self.cases {
             let x = Tensor.normal(shape, generator: &g)
-            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g), b = Tensor.normal([f], generator: &g)
+            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
+            let b = Tensor.normal([f], generator: &g)
             let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
             var cols: [Float] = []
             let fused = conv2dForward(x, kernel: w, bias: b, geometry: geometry, cols: &cols, relu: true)
             let slow = relu(naiveConv2d(x, kernel: w, bias: b, strides: s, padding: p))
             XCTAssertEqual(fused.shape, slow.shape)
             for (a, e) in zip(fused.scalars, slow.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
-            XCTAssertTrue(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "both sides of the kink are exercised")
+            XCTAssertTrue(
+                fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "both sides of the kink are exercised")
             let noBias = conv2dForward(x, kernel: w, bias: nil, geometry: geometry, cols: &cols, relu: false)
             let slowNoBias = naiveConv2d(x, kernel: w, strides: s, padding: p)
             for (a, e) in zip(noBias.scalars, slowNoBias.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
@@ -40,7 +43,8 @@ final class FusedKernelTests: XCTestCase {
             var g = RandomGenerator(seed: 5)
             layer.build(inputShape: [9, 9, 3], generator: &g)
             layer.bias!.value = Tensor.normal([6], seed: 8)
-            let x = Tensor.normal([3, 9, 9, 3], seed: 6), dy = Tensor.normal([3, 9, 9, 6], seed: 7)
+            let x = Tensor.normal([3, 9, 9, 3], seed: 6)
+            let dy = Tensor.normal([3, 9, 9, 6], seed: 7)
             let fusedY = layer.forward(x, mode: .training)
             XCTAssertNil(layer.preActivation, "the fused pass keeps only y")
             let fusedDx = layer.backward(dy)
@@ -64,14 +68,17 @@ final class FusedKernelTests: XCTestCase {
         var g = RandomGenerator(seed: 9)
         layer.build(inputShape: [5, 5, 2], generator: &g)
         let x = Tensor.normal([2, 5, 5, 2], seed: 10)
-        let w = layer.kernel!.value, b = Tensor.normal([3], seed: 11)
+        let w = layer.kernel!.value
+        let b = Tensor.normal([3], seed: 11)
         func run(_ xs: [Tensor]) -> Tensor {
             layer.kernel!.value = xs[1]
             layer.bias!.value = xs[2]
             return layer.forward(xs[0], mode: .training)
         }
-        let result = checkGradients("Conv2D relu (fused)", inputs: [("x", x), ("kernel", w), ("bias", b)],
-            forward: run, backward: { xs, dy in
+        let result = checkGradients(
+            "Conv2D relu (fused)", inputs: [("x", x), ("kernel", w), ("bias", b)],
+            forward: run,
+            backward: { xs, dy in
                 _ = run(xs)
                 let dx = layer.backward(dy)
                 return [dx, layer.kernel!.gradient, layer.bias!.gradient]
@@ -87,8 +94,8 @@ final class FastPoolingTests: XCTestCase {
         let cases: [([Int], (Int, Int), (Int, Int), Padding)] = [
             ([2, 26, 26, 32], (2, 2), (2, 2), .valid),
             ([1, 11, 11, 64], (2, 2), (2, 2), .valid),  // odd size: the last row and column dropped
-            ([3, 9, 6, 21], (2, 2), (2, 2), .valid),    // the 2x2 kernel's channel tail, an odd height
-            ([2, 4, 7, 5], (2, 2), (2, 2), .valid),     // no full vector of channels, an odd width
+            ([3, 9, 6, 21], (2, 2), (2, 2), .valid),  // the 2x2 kernel's channel tail, an odd height
+            ([2, 4, 7, 5], (2, 2), (2, 2), .valid),  // no full vector of channels, an odd width
             ([2, 7, 6, 3], (3, 3), (2, 2), .same),
             ([1, 5, 5, 2], (2, 3), (1, 2), .explicit(top: 1, bottom: 0, left: 2, right: 1)),
         ]
@@ -109,7 +116,8 @@ final class FastPoolingTests: XCTestCase {
             // The layer, which keeps the winners (2x2) or x and y (any other window) between its passes.
             let layer = MaxPooling2D(poolSize: k, strides: s, padding: p)
             XCTAssertEqual(layer.forward(x, mode: .training).scalars.map(\.bitPattern), twinY.scalars.map(\.bitPattern))
-            XCTAssertEqual(layer.backward(dy).scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
+            XCTAssertEqual(
+                layer.backward(dy).scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
             // The general pair on the same window (the 2x2 windows take their own kernels above).
             let generalDx = maxPool2dBackward(input: x, output: twinY, outputGradient: dy, g)
             XCTAssertEqual(generalDx.scalars.map(\.bitPattern), twinDx.scalars.map(\.bitPattern), "\(shape) \(p)")
@@ -124,25 +132,31 @@ final class OneDNNConvolutionTests: XCTestCase {
     func testOneDNNMatchesNaiveTwin() throws {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
-        for threads in [1, 3] { Runtime.configure(threads: threads); try forwardMatchesNaiveTwin() }
+        for threads in [1, 3] {
+            Runtime.configure(threads: threads)
+            try forwardMatchesNaiveTwin()
+        }
     }
 
     func forwardMatchesNaiveTwin() throws {
         var g = RandomGenerator(seed: 31)
         for (shape, k, f, s, p) in FusedKernelTests.cases + [([3, 13, 13, 32], (3, 3), 64, (1, 1), .valid)] {
             let x = Tensor.normal(shape, generator: &g)
-            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g), b = Tensor.normal([f], generator: &g)
+            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
+            let b = Tensor.normal([f], generator: &g)
             let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
             for (hasBias, relu) in [(true, true), (false, false), (true, false)] {
                 let conv = DNNLConvolutionPlan(filters: f, hasBias: hasBias, relu: relu)
-                let fast = try XCTUnwrap(conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry),
-                                         "oneDNN refuses \(shape) k\(k) s\(s) \(p)")
+                let fast = try XCTUnwrap(
+                    conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry),
+                    "oneDNN refuses \(shape) k\(k) s\(s) \(p)")
                 let plain = naiveConv2d(x, kernel: w, bias: hasBias ? b : nil, strides: s, padding: p)
                 let slow = relu ? CNN.relu(plain) : plain
                 XCTAssertEqual(fast.shape, slow.shape)
                 for (a, e) in zip(fast.scalars, slow.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4) }
                 // The same call gives the same bits.
-                XCTAssertEqual(conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry)?.scalars, fast.scalars)
+                XCTAssertEqual(
+                    conv.forward(x, kernel: w, bias: hasBias ? b : nil, geometry: geometry)?.scalars, fast.scalars)
             }
         }
     }
@@ -154,14 +168,18 @@ final class OneDNNConvolutionTests: XCTestCase {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
         var g = RandomGenerator(seed: 53)
-        let x = Tensor.normal([37, 12, 12, 8], generator: &g), w = Tensor.normal([3, 3, 8, 16], generator: &g)
-        let b = Tensor.normal([16], generator: &g), dz = Tensor.normal([37, 10, 10, 16], generator: &g)
-        let geometry = WindowGeometry(inputShape: x.shape, kernelSize: (3, 3), strides: (1, 1), padding: .valid, operation: "test")
+        let x = Tensor.normal([37, 12, 12, 8], generator: &g)
+        let w = Tensor.normal([3, 3, 8, 16], generator: &g)
+        let b = Tensor.normal([16], generator: &g)
+        let dz = Tensor.normal([37, 10, 10, 16], generator: &g)
+        let geometry = WindowGeometry(
+            inputShape: x.shape, kernelSize: (3, 3), strides: (1, 1), padding: .valid, operation: "test")
         func pass(threads: Int) throws -> [[Float]] {
             Runtime.configure(threads: threads)
             let conv = DNNLConvolutionPlan(filters: 16, hasBias: true, relu: true)
             let y = try XCTUnwrap(conv.forward(x, kernel: w, bias: b, geometry: geometry))
-            let back = try XCTUnwrap(conv.backward(input: x, kernel: w, outputGradient: dz, geometry: geometry, computesInputGradient: true))
+            let back = try XCTUnwrap(
+                conv.backward(input: x, kernel: w, outputGradient: dz, geometry: geometry, computesInputGradient: true))
             return [y.scalars, back.input.scalars, back.kernel.scalars]
         }
         let one = try pass(threads: 1)
@@ -173,20 +191,25 @@ final class OneDNNConvolutionTests: XCTestCase {
     func testOneDNNBackwardMatchesTwin() throws {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
-        for threads in [1, 3] { Runtime.configure(threads: threads); try backwardMatchesTwin() }
+        for threads in [1, 3] {
+            Runtime.configure(threads: threads)
+            try backwardMatchesTwin()
+        }
     }
 
     func backwardMatchesTwin() throws {
         var g = RandomGenerator(seed: 41)
         for (shape, k, f, s, p) in FusedKernelTests.cases + [([3, 13, 13, 32], (3, 3), 64, (1, 1), .valid)] {
-            let x = Tensor.normal(shape, generator: &g), w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
+            let x = Tensor.normal(shape, generator: &g)
+            let w = Tensor.normal([k.0, k.1, shape[3], f], generator: &g)
             let geometry = WindowGeometry(inputShape: x.shape, kernelSize: k, strides: s, padding: p, operation: "test")
             let dz = Tensor.normal([geometry.batch, geometry.outputHeight, geometry.outputWidth, f], generator: &g)
             let twin = conv2dBackward(input: x, kernel: w, outputGradient: dz, strides: s, padding: p)
             for needInput in [true, false] {
                 let conv = DNNLConvolutionPlan(filters: f, hasBias: false, relu: false)
                 func run() -> (input: Tensor, kernel: Tensor)? {
-                    conv.backward(input: x, kernel: w, outputGradient: dz, geometry: geometry, computesInputGradient: needInput)
+                    conv.backward(
+                        input: x, kernel: w, outputGradient: dz, geometry: geometry, computesInputGradient: needInput)
                 }
                 let fast = try XCTUnwrap(run())
                 XCTAssertEqual(fast.kernel.shape, twin.kernel.shape)
@@ -211,7 +234,8 @@ final class OneDNNConvolutionTests: XCTestCase {
         var g = RandomGenerator(seed: 12)
         layer.build(inputShape: [10, 10, 4], generator: &g)
         layer.bias!.value = Tensor.normal([8], seed: 13)
-        let x = Tensor.normal([5, 10, 10, 4], seed: 14), dy = Tensor.normal([5, 8, 8, 8], seed: 15)
+        let x = Tensor.normal([5, 10, 10, 4], seed: 14)
+        let dy = Tensor.normal([5, 8, 8, 8], seed: 15)
         func pass() -> [Tensor] { [layer.forward(x, mode: .training), layer.backward(dy)] + layer.gradients }
         Runtime.configure(threads: saved, oneDNN: true)
         let fast = pass()
@@ -230,7 +254,8 @@ final class OneDNNConvolutionTests: XCTestCase {
 final class ReluMaskTests: XCTestCase {
     func testMaskedGradientAndBiasSumsMatchTwins() {
         for f in [16, 6, 64] {
-            let y = relu(Tensor.normal([3, 5, 4, f], seed: UInt64(f))), dy = Tensor.normal([3, 5, 4, f], seed: 99)
+            let y = relu(Tensor.normal([3, 5, 4, f], seed: UInt64(f)))
+            let dy = Tensor.normal([3, 5, 4, f], seed: 99)
             let (dz, dBias) = preActivationAndBiasGradients(dy, reluOutput: y, positions: 60, filters: f)
             let twin = reluBackward(input: y, outputGradient: dy)
             XCTAssertEqual(dz.scalars, twin.scalars, "F = \(f)")
@@ -248,14 +273,15 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
     /// convolution, 14x13 after the second) leave cells in no window; the second convolution has
     /// 'same' padding and no bias.
     func makeModel(seed: UInt64 = 11, inputShape: [Int] = [30, 29, 3]) -> Sequential {
-        let model = Sequential([
-            Conv2D(20, kernelSize: 3, activation: .relu, inputShape: inputShape),
-            MaxPooling2D(2),
-            Conv2D(16, kernelSize: 2, padding: .same, activation: .relu, useBias: false),
-            MaxPooling2D(2),
-            Flatten(),
-            Dense(4, activation: .softmax),
-        ], seed: seed)
+        let model = Sequential(
+            [
+                Conv2D(20, kernelSize: 3, activation: .relu, inputShape: inputShape),
+                MaxPooling2D(2),
+                Conv2D(16, kernelSize: 2, padding: .same, activation: .relu, useBias: false),
+                MaxPooling2D(2),
+                Flatten(),
+                Dense(4, activation: .softmax),
+            ], seed: seed)
         model.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
         return model
     }
@@ -272,10 +298,15 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
     func fusedPassesMatchLayerByLayer() throws {
         let model = makeModel()
         // 37 images: several slices (6 images each for the first pair) and a shorter last one.
-        let x = Tensor.normal([37, 30, 29, 3], seed: 12), y = Tensor((0..<37).map { Float($0 % 4) })
-        let layers = model.layers, last = try XCTUnwrap(layers.last as? Dense)
-        XCTAssertEqual(DNNLConvolutionPlan.imagesPerSlice(
-            WindowGeometry(inputShape: [37, 30, 29, 3], kernelSize: (3, 3), strides: (1, 1), padding: .valid, operation: "test"), filters: 20), 6)
+        let x = Tensor.normal([37, 30, 29, 3], seed: 12)
+        let y = Tensor((0..<37).map { Float($0 % 4) })
+        let layers = model.layers
+        let last = try XCTUnwrap(layers.last as? Dense)
+        XCTAssertEqual(
+            DNNLConvolutionPlan.imagesPerSlice(
+                WindowGeometry(
+                    inputShape: [37, 30, 29, 3], kernelSize: (3, 3), strides: (1, 1), padding: .valid, operation: "test"
+                ), filters: 20), 6)
 
         // The twin: each layer's own forward and backward pass, in order.
         let hidden = layers.dropLast().reduce(x) { $1.forward($0, mode: .training) }
@@ -288,9 +319,13 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
         let (fusedLoss, predictions) = model.computeGradients(x, y)  // the fused pairs
         XCTAssertEqual(fusedLoss, twinLoss, accuracy: 1e-6)
         for (a, e) in zip(predictions.scalars, output.scalars) { XCTAssertEqual(a, e, accuracy: 1e-6) }
-        for (parameter, (fused, expected)) in zip(model.parameters.map(\.name), zip(model.parameters.map(\.gradient), twin)) {
+        for (parameter, (fused, expected)) in zip(
+            model.parameters.map(\.name), zip(model.parameters.map(\.gradient), twin))
+        {
             XCTAssertEqual(fused.shape, expected.shape)
-            for (a, e) in zip(fused.scalars, expected.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e)), parameter) }
+            for (a, e) in zip(fused.scalars, expected.scalars) {
+                XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e)), parameter)
+            }
         }
         // Inference, and the input gradient (the first convolution's backward data pass).
         let plain = layers.reduce(x) { $1.forward($0, mode: .inference) }
@@ -300,11 +335,14 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
         first.computesInputGradient = true
         defer { first.computesInputGradient = false }
         _ = layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }
-        _ = last.forwardWithPreActivation(layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }, mode: .inferenceForBackward)
+        _ = last.forwardWithPreActivation(
+            layers.dropLast().reduce(x) { $1.forward($0, mode: .inferenceForBackward) }, mode: .inferenceForBackward)
         var twinInput = last.backward(preActivationGradient: dLogits)
         for layer in layers.dropLast().reversed() { twinInput = layer.backward(twinInput) }
         XCTAssertEqual(fusedInput.shape, twinInput.shape)
-        for (a, e) in zip(fusedInput.scalars, twinInput.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e))) }
+        for (a, e) in zip(fusedInput.scalars, twinInput.scalars) {
+            XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e)))
+        }
     }
 
     /// No images and one image: the same as the layers' own passes.
@@ -320,16 +358,22 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
     /// The gradients are those of the loss: finite differences through the fused passes.
     func testFusedGradientsAreTheLoss() {
         let model = makeModel(seed: 13, inputShape: [13, 12, 3])
-        let x = Tensor.normal([5, 13, 12, 3], seed: 14), y = Tensor([0, 1, 2, 3, 1])
+        let x = Tensor.normal([5, 13, 12, 3], seed: 14)
+        let y = Tensor([0, 1, 2, 3, 1])
         // The checker's tolerance: a step can cross a kink of ReLU or a change of winner.
-        for (parameter, error) in model.checkGradients(x, y, step: 1e-3) { XCTAssertLessThan(error, 2e-2, "\(parameter)") }
+        for (parameter, error) in model.checkGradients(x, y, step: 1e-3) {
+            XCTAssertLessThan(error, 2e-2, "\(parameter)")
+        }
     }
 
     /// A convolution whose every output is 0 (ReLU of a very negative bias) passes nothing back:
     /// windows whose maximum is 0 give no gradient, as ReLU's own mask would not.
     func testNonPositiveWindowsPassNothing() throws {
-        let model = Sequential([Conv2D(16, kernelSize: 3, activation: .relu, inputShape: [6, 6, 1]), MaxPooling2D(2),
-                                Flatten(), Dense(2, activation: .softmax)], seed: 3)
+        let model = Sequential(
+            [
+                Conv2D(16, kernelSize: 3, activation: .relu, inputShape: [6, 6, 1]), MaxPooling2D(2),
+                Flatten(), Dense(2, activation: .softmax),
+            ], seed: 3)
         model.compile(optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
         let conv = try XCTUnwrap(model.layers[0] as? Conv2D)
         conv.bias!.value = Tensor(repeating: -100, shape: [16])
@@ -347,7 +391,8 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
         let model = makeModel()
         let x = Tensor.normal([3, 30, 29, 3], seed: 2)
         _ = model.forward(x, mode: .training)
-        let conv = try XCTUnwrap(model.layers[0] as? Conv2D), pool = try XCTUnwrap(model.layers[1] as? MaxPooling2D)
+        let conv = try XCTUnwrap(model.layers[0] as? Conv2D)
+        let pool = try XCTUnwrap(model.layers[1] as? MaxPooling2D)
         XCTAssertNotNil(conv.backward(Tensor(zeros: [3, 14, 13, 20]), pooledBy: pool))
         // A plain forward pass of the convolution replaces the fused cache.
         _ = conv.forward(x, mode: .training)
@@ -360,18 +405,20 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
     func testTrainingIsTheSameOnAnyThreadCount() {
         let saved = Runtime.threads
         defer { Runtime.configure(threads: saved) }
-        let x = Tensor.normal([40, 14, 14, 1], seed: 21), y = Tensor((0..<40).map { Float($0 % 10) })
+        let x = Tensor.normal([40, 14, 14, 1], seed: 21)
+        let y = Tensor((0..<40).map { Float($0 % 10) })
         func train(threads: Int) -> [[Float]] {
             Runtime.configure(threads: threads)
-            let model = Sequential([
-                Conv2D(16, kernelSize: 3, activation: .relu, inputShape: [14, 14, 1]),
-                MaxPooling2D(2),
-                Conv2D(32, kernelSize: 3, activation: .relu),
-                MaxPooling2D(2),
-                Flatten(),
-                Dense(24, activation: .relu),
-                Dense(10, activation: .softmax),
-            ], seed: 22)
+            let model = Sequential(
+                [
+                    Conv2D(16, kernelSize: 3, activation: .relu, inputShape: [14, 14, 1]),
+                    MaxPooling2D(2),
+                    Conv2D(32, kernelSize: 3, activation: .relu),
+                    MaxPooling2D(2),
+                    Flatten(),
+                    Dense(24, activation: .relu),
+                    Dense(10, activation: .softmax),
+                ], seed: 22)
             model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy)
             for _ in 0..<3 { model.trainStep(x, y) }
             return model.parameters.map(\.value.scalars)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import CNN
 
 /// The tutorials' two CNNs, the core's issue defines them; the layer-by-layer test below pins their shape.
@@ -7,7 +8,8 @@ func modelB(seed: UInt64 = 42) -> Sequential { .tutorialModelB(seed: seed) }
 
 final class ModelTests: XCTestCase {
     func testSummariesMatchKerasCounts() {
-        let a = modelA(), b = modelB()
+        let a = modelA()
+        let b = modelB()
         XCTAssertEqual(a.parameterCount, 225_034)
         XCTAssertEqual(b.parameterCount, 104_202)
         XCTAssertEqual(a.layers.map(\.parameterCount), [320, 0, 18_496, 0, 0, 204_928, 1_290])
@@ -35,19 +37,24 @@ final class ModelTests: XCTestCase {
     }
 
     func testKnownLossValues() {
-        let p = Tensor([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]), labels = Tensor([0, 1])
+        let p = Tensor([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+        let labels = Tensor([0, 1])
         XCTAssertEqual(Loss.sparseCategoricalCrossentropy(p, labels), -(logf(0.7) + logf(0.8)) / 2, accuracy: 1e-6)
         let y = Tensor([[1, 0, 0], [0, 1, 0]])
         XCTAssertEqual(Loss.categoricalCrossentropy(p, y), -(logf(0.7) + logf(0.8)) / 2, accuracy: 1e-6)
         XCTAssertEqual(Loss.meanSquaredError(p, y), (0.09 + 0.04 + 0.01 + 0.01 + 0.04 + 0.01) / 6, accuracy: 1e-6)
         XCTAssertEqual(Loss.meanAbsoluteError(p, y), (0.3 + 0.2 + 0.1 + 0.1 + 0.2 + 0.1) / 6, accuracy: 1e-6)
-        XCTAssertEqual(Loss.binaryCrossentropy(Tensor([0.9, 0.2]), Tensor([1, 0])), -(logf(0.9) + logf(0.8)) / 2, accuracy: 1e-6)
+        XCTAssertEqual(
+            Loss.binaryCrossentropy(Tensor([0.9, 0.2]), Tensor([1, 0])), -(logf(0.9) + logf(0.8)) / 2, accuracy: 1e-6)
     }
 
     func testOptimiserStepsFollowKerasFormulas() {
         func step(_ optimizer: Optimizer, _ g: Float, times: Int = 1) -> Float {
             let p = Parameter(name: "w", value: Tensor([1]))
-            for _ in 0..<times { p.gradient = Tensor([g]); optimizer.apply(to: [p]) }
+            for _ in 0..<times {
+                p.gradient = Tensor([g])
+                optimizer.apply(to: [p])
+            }
             return p.value.scalars[0]
         }
         XCTAssertEqual(step(SGD(learningRate: 0.1), 2), 0.8, accuracy: 1e-6)
@@ -74,9 +81,11 @@ final class ModelTests: XCTestCase {
     /// bit for bit (two steps over 37 values: two vectors and a tail of 5).
     func testRMSpropVectorsAreTheScalarFormula() {
         let optimizer = RMSprop(learningRate: 0.01)
-        let start = Tensor.normal([37], seed: 8), gradients = [Tensor.normal([37], seed: 9), Tensor.normal([37], seed: 10)]
+        let start = Tensor.normal([37], seed: 8)
+        let gradients = [Tensor.normal([37], seed: 9), Tensor.normal([37], seed: 10)]
         let p = Parameter(name: "w", value: start)
-        var w = start.scalars, v = [Float](repeating: 0, count: 37)
+        var w = start.scalars
+        var v = [Float](repeating: 0, count: 37)
         for g in gradients {
             p.gradient = g
             optimizer.apply(to: [p])
@@ -96,7 +105,9 @@ final class ModelTests: XCTestCase {
             p.gradient = Tensor(repeating: 0.5, shape: [1000])
             optimizer.apply(to: [p])
             func addresses() -> [UnsafeRawPointer?] {
-                optimizer.slots[ObjectIdentifier(p)]!.map { $0.scalars.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+                optimizer.slots[ObjectIdentifier(p)]!.map {
+                    $0.scalars.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                }
             }
             let before = addresses()
             optimizer.apply(to: [p])
@@ -105,7 +116,8 @@ final class ModelTests: XCTestCase {
     }
 
     func testInitialisersAreSeededAndScaled() {
-        var g1 = RandomGenerator(seed: 1), g2 = RandomGenerator(seed: 1)
+        var g1 = RandomGenerator(seed: 1)
+        var g2 = RandomGenerator(seed: 1)
         let a = Initializer.glorotUniform.make([3, 3, 32, 64], generator: &g1)
         XCTAssertEqual(a, Initializer.glorotUniform.make([3, 3, 32, 64], generator: &g2))
         let limit = (6 / Float(9 * 32 + 9 * 64)).squareRoot()
@@ -118,23 +130,27 @@ final class ModelTests: XCTestCase {
 
     func testShortTrainingOnShippedDataLowersTheLossAndIsDeterministic() throws {
         let mnist = try MNIST.load(directory: MNIST.shippedDirectory)
-        let x = mnist.trainImages.batch(0..<1024), y = mnist.trainLabels.batch(0..<1024)
+        let x = mnist.trainImages.batch(0..<1024)
+        let y = mnist.trainLabels.batch(0..<1024)
         func train() -> History {
-            let model = Sequential([
-                Conv2D(8, kernelSize: 3, activation: .relu, inputShape: [28, 28, 1]),
-                MaxPooling2D(2),
-                Flatten(),
-                Dropout(0.2),
-                Dense(10, activation: .softmax),
-            ], seed: 7)
+            let model = Sequential(
+                [
+                    Conv2D(8, kernelSize: 3, activation: .relu, inputShape: [28, 28, 1]),
+                    MaxPooling2D(2),
+                    Flatten(),
+                    Dropout(0.2),
+                    Dense(10, activation: .softmax),
+                ], seed: 7)
             model.compile(optimizer: RMSprop(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
             var batches = 0
             let counter = LambdaCallback(onBatchEnd: { _, _ in batches += 1 })
-            let history = model.fit(x, y, epochs: 3, batchSize: 64, validationSplit: 0.25, verbose: false, callbacks: [counter])
+            let history = model.fit(
+                x, y, epochs: 3, batchSize: 64, validationSplit: 0.25, verbose: false, callbacks: [counter])
             XCTAssertEqual(batches, 3 * 12)  // 768 training images / 64
             return history
         }
-        let first = train(), second = train()
+        let first = train()
+        let second = train()
         XCTAssertEqual(first["loss"], second["loss"], "same seed, same numbers")
         XCTAssertLessThan(first["loss"][2], first["loss"][0])
         XCTAssertLessThan(first["val_loss"][2], first["val_loss"][0])
@@ -150,7 +166,11 @@ final class ModelTests: XCTestCase {
         model.fit(x, y, epochs: 2, batchSize: 16, validationData: (x, y), log: { lines.append($0) })
         XCTAssertEqual(lines.count, 4)
         XCTAssertEqual(lines[0], "Epoch 1/2")
-        XCTAssertNotNil(lines[1].range(of: #"^3/3 - \d+s - \d+ms/step - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d+\.\d{4} - val_accuracy: \d\.\d{4}$"#, options: .regularExpression), lines[1])
+        XCTAssertNotNil(
+            lines[1].range(
+                of:
+                    #"^3/3 - \d+s - \d+ms/step - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d+\.\d{4} - val_accuracy: \d\.\d{4}$"#,
+                options: .regularExpression), lines[1])
         XCTAssertEqual(model.predict(x, batchSize: 7).shape, [40, 3])
         XCTAssertEqual(Set(model.evaluate(x, y).keys), ["loss", "accuracy"])
         XCTAssertEqual(model.activations(x).map(\.layer), ["flatten", "dense"])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import CNN
 
 /// Seeded, bounded fuzzing of the readers that take outside bytes: IDX (raw and gzip) and
@@ -7,8 +8,10 @@ import XCTest
 /// fails the run. The same seed gives the same inputs on every run.
 final class ReaderFuzzTests: XCTestCase {
     /// Runs `read` on `bytes`: a decoded value, or a DataError naming `file` with a one-line fault.
-    func expectValueOrClearError<T>(_ bytes: Data, file: String = "fuzz.bin", _ read: (Data) throws -> T,
-                                    sourceFile: StaticString = #filePath, line: UInt = #line) -> T? {
+    func expectValueOrClearError<T>(
+        _ bytes: Data, file: String = "fuzz.bin", _ read: (Data) throws -> T,
+        sourceFile: StaticString = #filePath, line: UInt = #line
+    ) -> T? {
         do {
             return try read(bytes)
         } catch let error as DataError {
@@ -55,7 +58,10 @@ final class ReaderFuzzTests: XCTestCase {
             }
         }
         // Sizes whose product overflows Int, and sizes far beyond the file.
-        for sizes: [UInt32] in [[0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], [0x8000_0000, 0x8000_0000, 4], [1, 1, 0xFFFF_FFFF], [0, 0xFFFF_FFFF, 0xFFFF_FFFF]] {
+        for sizes: [UInt32] in [
+            [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], [0x8000_0000, 0x8000_0000, 4], [1, 1, 0xFFFF_FFFF],
+            [0, 0xFFFF_FFFF, 0xFFFF_FFFF],
+        ] {
             var bytes = Data([0, 0, 8, 3])
             for s in sizes { withUnsafeBytes(of: s.bigEndian) { bytes.append(contentsOf: $0) } }
             bytes.append(contentsOf: [1, 2, 3])
@@ -113,21 +119,24 @@ final class ReaderFuzzTests: XCTestCase {
     func testSafetensorsRandomTruncatedAndLyingHeaders() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
-        try Safetensors.write(["a": Tensor([1, 2, 3]), "b/kernel": Tensor([[1, 2], [3, 4]])], metadata: ["format": "pt"], to: url)
+        try Safetensors.write(
+            ["a": Tensor([1, 2, 3]), "b/kernel": Tensor([[1, 2], [3, 4]])], metadata: ["format": "pt"], to: url)
         let good = try Data(contentsOf: url)
         XCTAssertEqual(safetensors(good)?["b/kernel"], Tensor([[1, 2], [3, 4]]))
         for length in 0..<good.count { XCTAssertNil(safetensors(good.prefix(length)), "prefix \(length)") }
         var generator = RandomGenerator(seed: 303)
         for round in 0..<2000 {
-            let input = round % 2 == 0 ? randomBytes(Int(generator.next() % 96), &generator) : flipped(good, flips: 1 + round % 3, &generator)
+            let input =
+                round % 2 == 0
+                ? randomBytes(Int(generator.next() % 96), &generator) : flipped(good, flips: 1 + round % 3, &generator)
             if let tensors = safetensors(input) {
                 for t in tensors.values { XCTAssertEqual(t.count, t.shape.reduce(1, *)) }
             }
         }
         // Headers that lie about sizes and offsets.
         let lies = [
-            #"{"t":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}"#,                      // no data behind it
-            #"{"t":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#,   // size overflows
+            #"{"t":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}"#,  // no data behind it
+            #"{"t":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#,  // size overflows
             #"{"t":{"dtype":"F32","shape":[2147483648,2147483648,2147483648],"data_offsets":[0,4]}}"#,
             #"{"t":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}"#,
             #"{"t":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#,
@@ -148,6 +157,8 @@ final class ReaderFuzzTests: XCTestCase {
         withUnsafeBytes(of: UInt64.max.littleEndian) { huge.append(contentsOf: $0) }
         XCTAssertNil(safetensors(huge + Data([0x7B, 0x7D])))
         // One that tells the truth decodes.
-        XCTAssertEqual(safetensors(header(#"{"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 128, 63]))?["t"], Tensor([1]))
+        XCTAssertEqual(
+            safetensors(header(#"{"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 128, 63]))?[
+                "t"], Tensor([1]))
     }
 }

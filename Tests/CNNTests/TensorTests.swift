@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import CNN
 
 final class TensorTests: XCTestCase {
@@ -25,8 +26,10 @@ final class TensorTests: XCTestCase {
     func testMatmulMatchesNaiveTwin() {
         var g = RandomGenerator(seed: 1)
         for (m, k, n) in [(1, 1, 1), (3, 5, 2), (17, 33, 9), (64, 128, 10)] {
-            let a = Tensor.normal([m, k], generator: &g), b = Tensor.normal([k, n], generator: &g)
-            let fast = matmul(a, b), slow = naiveMatmul(a, b)
+            let a = Tensor.normal([m, k], generator: &g)
+            let b = Tensor.normal([k, n], generator: &g)
+            let fast = matmul(a, b)
+            let slow = naiveMatmul(a, b)
             XCTAssertEqual(fast.shape, [m, n])
             for (x, y) in zip(fast.scalars, slow.scalars) { XCTAssertEqual(x, y, accuracy: 1e-4 * max(1, abs(y))) }
             XCTAssertEqual(matmul(a.transposed, b, transposeA: true).scalars, fast.scalars)
@@ -36,7 +39,8 @@ final class TensorTests: XCTestCase {
     /// Products large enough to be split by rows across workers, in every transpose combination.
     func testSplitMatmulMatchesNaiveTwin() {
         var g = RandomGenerator(seed: 2)
-        let a = Tensor.normal([300, 257], generator: &g), b = Tensor.normal([257, 70], generator: &g)
+        let a = Tensor.normal([300, 257], generator: &g)
+        let b = Tensor.normal([257, 70], generator: &g)
         XCTAssertGreaterThanOrEqual(300 * 257 * 70, 1 << 18, "large enough to take the split path")
         let slow = naiveMatmul(a, b)
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {

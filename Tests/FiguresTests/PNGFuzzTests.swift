@@ -1,6 +1,7 @@
 import CNN
 import Foundation
 import XCTest
+
 @testable import Figures
 
 /// Seeded, bounded fuzzing of `PNG.decode`: random bytes, every prefix of a real file, bit flips
@@ -75,7 +76,9 @@ final class PNGFuzzTests: XCTestCase {
         let good = try goodPNG()
         XCTAssertNotNil(decodeOrClearError(good))
         // The last 12 bytes are the IEND chunk, which the decoder need not read.
-        for length in 0..<(good.count - 12) { XCTAssertNil(decodeOrClearError(good.prefix(length)), "prefix \(length)") }
+        for length in 0..<(good.count - 12) {
+            XCTAssertNil(decodeOrClearError(good.prefix(length)), "prefix \(length)")
+        }
     }
 
     func testBitFlipsWithAndWithoutRepairedCRCs() throws {
@@ -99,14 +102,18 @@ final class PNGFuzzTests: XCTestCase {
         let good = [UInt8](try goodPNG())
         let ihdr = chunks(good)[0]
         XCTAssertEqual(String(decoding: good[(ihdr.offset + 4)..<(ihdr.offset + 8)], as: UTF8.self), "IHDR")
-        for (width, height) in [(1_000_000, 1_000_000), (0x7FFF_FFFF, 1), (16384, 16384), (0, 5), (37, 100_000), (38, 23), (1, 1)] as [(UInt32, UInt32)] {
+        for (width, height) in [
+            (1_000_000, 1_000_000), (0x7FFF_FFFF, 1), (16384, 16384), (0, 5), (37, 100_000), (38, 23), (1, 1),
+        ] as [(UInt32, UInt32)] {
             var bytes = good
             for i in 0..<4 {
                 bytes[ihdr.offset + 8 + i] = UInt8(truncatingIfNeeded: width >> (24 - 8 * UInt32(i)))
                 bytes[ihdr.offset + 12 + i] = UInt8(truncatingIfNeeded: height >> (24 - 8 * UInt32(i)))
             }
             let image = decodeOrClearError(Data(repairingCRCs(bytes)))
-            if let image { XCTAssertLessThanOrEqual(image.width * image.height, 38 * 23, "only sizes the data can fill decode") }
+            if let image {
+                XCTAssertLessThanOrEqual(image.width * image.height, 38 * 23, "only sizes the data can fill decode")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import CNN
 import Foundation
 import XCTest
+
 @testable import Figures
 
 /// Labels a reader sees: tick labels, bar labels, colour bar labels.
@@ -26,7 +27,10 @@ final class LabelTests: XCTestCase {
 
     /// The old labels printed "2e+05" for both 150,000 and 200,000; no axis may repeat a label.
     func testNoAxisRepeatsALabel() {
-        for (low, high) in [(0.0, 150_000.0), (140_000, 160_000), (1.0, 1.0001), (0, 3e-6), (99_990, 100_010), (-2e7, 3e7), (0.999, 1.003)] {
+        for (low, high) in [
+            (0.0, 150_000.0), (140_000, 160_000), (1.0, 1.0001), (0, 3e-6), (99_990, 100_010), (-2e7, 3e7),
+            (0.999, 1.003),
+        ] {
             let ticks = niceTicks(low, high)
             let labels = tickLabels(ticks)
             XCTAssertEqual(Set(labels).count, ticks.count, "\(low)...\(high): \(labels)")
@@ -76,10 +80,15 @@ final class LabelTests: XCTestCase {
         let canvas = try Canvas(width: 640, height: 380)
         let axes = Axes(canvas: canvas, xRange: (0, 1), yRange: (0, 157_500), title: nil, xLabel: nil, yLabel: "count")
         XCTAssertEqual(axes.yTicks.map(\.label), ["0", "25k", "50k", "75k", "100k", "125k", "150k"])
-        let log = Axes(canvas: canvas, xRange: (0, 1), yRange: (1e-4, 1), logY: true, title: nil, xLabel: nil, yLabel: nil)
+        let log = Axes(
+            canvas: canvas, xRange: (0, 1), yRange: (1e-4, 1), logY: true, title: nil, xLabel: nil, yLabel: nil)
         XCTAssertEqual(log.yTicks.map(\.label), ["1e-4", "0.001", "0.01", "0.1", "1"])
-        XCTAssertEqual(colorBarLabels(map: .viridis, range: colorRange(.viridis, values: [0.2, 0.3], fixed: 0...1)), ["1", "0.5", "0"])
-        XCTAssertEqual(colorBarLabels(map: .diverging, range: colorRange(.diverging, values: [0.2], fixed: -0.5...2e-4)), ["0.5", "0", "-0.5"])
+        XCTAssertEqual(
+            colorBarLabels(map: .viridis, range: colorRange(.viridis, values: [0.2, 0.3], fixed: 0...1)),
+            ["1", "0.5", "0"])
+        XCTAssertEqual(
+            colorBarLabels(map: .diverging, range: colorRange(.diverging, values: [0.2], fixed: -0.5...2e-4)),
+            ["0.5", "0", "-0.5"])
         XCTAssertEqual(colorBarLabels(map: .viridis, range: (0, 3.2e-4)), ["3.2e-4", "1.6e-4", "0"])
     }
 }
@@ -126,7 +135,10 @@ final class LegendTests: XCTestCase {
 /// Styles that keep curves apart, fixed colour ranges, indices.
 final class StyleTests: XCTestCase {
     func testSeriesCycleColoursAndDashesUnlessGiven() {
-        let plot = LinePlot([Series("a", [1, 2]), Series("b", [1, 2]), Series("c", [1, 2]), Series("d", [1, 2], dashed: false, color: .red)])
+        let plot = LinePlot([
+            Series("a", [1, 2]), Series("b", [1, 2]), Series("c", [1, 2]),
+            Series("d", [1, 2], dashed: false, color: .red),
+        ])
         let styles = plot.styles
         XCTAssertEqual(styles[0].dash, [])
         XCTAssertNotEqual(styles[1].dash, [])
@@ -141,14 +153,16 @@ final class StyleTests: XCTestCase {
     func testIdenticalCurvesBothShow() throws {
         let y = [1.0, 2, 3, 4]
         let image = try LinePlot([Series("", y), Series("", y)]).render().image
-        let colors = Set(stride(from: 0, to: image.pixels.count, by: 3).map { image.pixels[$0..<($0 + 3)] }.map { Array($0) })
+        let colors = Set(
+            stride(from: 0, to: image.pixels.count, by: 3).map { image.pixels[$0..<($0 + 3)] }.map { Array($0) })
         XCTAssertTrue(colors.contains(Color.series[0].bytes), "first series visible")
         XCTAssertTrue(colors.contains(Color.series[1].bytes), "second series visible")
     }
 
     func testMarkersDrawCircles() throws {
         var plain = LinePlot([Series("few", x: [0, 1, 2], y: [0, 1, 0])])
-        plain.width = 200; plain.height = 150
+        plain.width = 200
+        plain.height = 150
         var marked = plain
         marked.series[0].marker = true
         XCTAssertNotEqual(try plain.render().image, try marked.render().image)
@@ -163,7 +177,8 @@ final class StyleTests: XCTestCase {
         var fixed = Heatmap(t, colorMap: .viridis, showValues: false, displayWidth: 20, range: 0...1)
         fixed.colorBar = false
         XCTAssertEqual(try own.render().image[36, 20], [0xFD, 0xE7, 0x25], "own scale: the top colour")
-        assertClose(try fixed.render().image[36, 20], ColorMap.viridis.color(0.5).bytes, "fixed scale: the middle colour")
+        assertClose(
+            try fixed.render().image[36, 20], ColorMap.viridis.color(0.5).bytes, "fixed scale: the middle colour")
         XCTAssertEqual(try fixed.render().image[16, 20], [0x44, 0x01, 0x54])
     }
 
@@ -179,7 +194,8 @@ final class StyleTests: XCTestCase {
     func testValuesOutsideAFixedRangeAreNoted() throws {
         let t = Tensor(shape: [1, 3], scalars: [-2, 0.5, 3])
         let figure = try Heatmap(t, colorMap: .viridis, range: 0...1).render()
-        XCTAssertEqual(figure.notes, ["2 values outside the colour range [0, 1] drawn in its end colours (1 below, 1 above)."])
+        XCTAssertEqual(
+            figure.notes, ["2 values outside the colour range [0, 1] drawn in its end colours (1 below, 1 above)."])
     }
 
     func testIndicesAreDrawnAndMakeRoom() throws {
@@ -197,13 +213,16 @@ final class StyleTests: XCTestCase {
     }
 
     func testImageGridWithColorMapSharesOneScale() throws {
-        let a = Tensor(shape: [2, 2], scalars: [-1, 0, 0, 1]), b = Tensor(shape: [2, 2], scalars: [0.5, 0, 0, 0])
+        let a = Tensor(shape: [2, 2], scalars: [-1, 0, 0, 1])
+        let b = Tensor(shape: [2, 2], scalars: [0.5, 0, 0, 0])
         let grid = ImageGrid([a, b], columns: 2, cellSize: 20, colorMap: .diverging, range: -1...1)
         let image = try grid.render().image
         // Image 2's first pixel (0.5) is three quarters up the diverging scale, not its top.
-        let x = Int((8 + 20 + 8 + 5) * 2), y = Int((4 + 5) * 2)
+        let x = Int((8 + 20 + 8 + 5) * 2)
+        let y = Int((4 + 5) * 2)
         assertClose(image[x, y], ColorMap.diverging.color(0.75).bytes)
-        XCTAssertGreaterThan(image.width, try ImageGrid([a, b], columns: 2, cellSize: 20).render().image.width, "a colour bar")
+        XCTAssertGreaterThan(
+            image.width, try ImageGrid([a, b], columns: 2, cellSize: 20).render().image.width, "a colour bar")
         XCTAssertThrowsError(try ImageGrid([Tensor(zeros: [2, 2, 3])], colorMap: .viridis).render())
         XCTAssertEqual(grid.scale?.range.low, -1)
     }
@@ -215,9 +234,11 @@ extension Color {
 }
 
 /// Pixels equal up to Cairo's rounding of a colour to 8 bits (one unit per channel).
-func assertClose(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: StaticString = #filePath, line: UInt = #line)
+{
     XCTAssertEqual(a.count, b.count, message, file: file, line: line)
-    XCTAssertTrue(zip(a, b).allSatisfy { abs(Int($0) - Int($1)) <= 1 }, "\(a) is not \(b) \(message)", file: file, line: line)
+    XCTAssertTrue(
+        zip(a, b).allSatisfy { abs(Int($0) - Int($1)) <= 1 }, "\(a) is not \(b) \(message)", file: file, line: line)
 }
 
 final class OverlapTests: XCTestCase {
@@ -233,7 +254,9 @@ final class OverlapTests: XCTestCase {
     }
 
     func testTickCountsStayReadable() {
-        for (low, high) in [(-1.45, 4.25), (-0.00063, 0.00231), (0.0, 157_500), (0.3, 0.31), (-4.0, 4.0), (1.0, 1_000.0)] {
+        for (low, high) in [
+            (-1.45, 4.25), (-0.00063, 0.00231), (0.0, 157_500), (0.3, 0.31), (-4.0, 4.0), (1.0, 1_000.0),
+        ] {
             let n = niceTicks(low, high).count
             XCTAssertTrue((4...7).contains(n), "\(low)...\(high): \(n) ticks")
         }
@@ -277,24 +300,28 @@ final class LayoutTests: XCTestCase {
     func testKernelStackShowsEverySlice() throws {
         let two = try KernelStack(Tensor(repeating: 1, shape: [3, 3, 2])).render().image
         var fourValues = [Float](repeating: 0, count: 36)
-        for i in 0..<9 { fourValues[i * 4 + 3] = 1 }                // only the last slice, c3, is non-zero
+        for i in 0..<9 { fourValues[i * 4 + 3] = 1 }  // only the last slice, c3, is non-zero
         let four = try KernelStack(Tensor(shape: [3, 3, 4], scalars: fourValues)).render().image
         XCTAssertGreaterThan(four.width, two.width + 60)
         // The centre of the last slice (26-pixel cells, 16-pixel gaps, starting at x = 10; two image pixels per unit).
         let x: Int = (10 + 3 * (78 + 16) + 39) * 2
         let y: Int = (8 + 39) * 2
         let o = (y * four.width + x) * four.channels
-        XCTAssertLessThan(Int(four.pixels[o + 2]), 120, "the last slice, all 1, is drawn dark red, not hidden: \(Array(four.pixels[o..<(o + 3)]))")
+        XCTAssertLessThan(
+            Int(four.pixels[o + 2]), 120,
+            "the last slice, all 1, is drawn dark red, not hidden: \(Array(four.pixels[o..<(o + 3)]))")
     }
 
     func testDiscreteMapSetsZeroApart() {
         let map = ColorMap.discrete(levels: 9)
         XCTAssertEqual(map.color(0, range: (0, 9)), ColorMap.discreteZero)
-        let one = map.color(1, range: (0, 9)), nine = map.color(9, range: (0, 9))
+        let one = map.color(1, range: (0, 9))
+        let nine = map.color(9, range: (0, 9))
         XCTAssertLessThan(one.luminance, 0.3, "1 is dark")
         XCTAssertGreaterThan(ColorMap.discreteZero.luminance, 0.8, "0 is light")
         XCTAssertNotEqual(one, nine)
-        XCTAssertEqual(Set((0...9).map { "\(map.color(Float($0), range: (0, 9)))" }).count, 10, "ten counts, ten colours")
+        XCTAssertEqual(
+            Set((0...9).map { "\(map.color(Float($0), range: (0, 9)))" }).count, 10, "ten counts, ten colours")
     }
 
     func testHeatmapCellLabelsAndIndexOffsets() throws {
@@ -311,7 +338,8 @@ final class LayoutTests: XCTestCase {
     }
 
     func testImageGridOwnScalesShowsAFaintMap() throws {
-        let strong = Tensor(repeating: 5, shape: [4, 4]), faint = Tensor(repeating: 0.5, shape: [4, 4])
+        let strong = Tensor(repeating: 5, shape: [4, 4])
+        let faint = Tensor(repeating: 0.5, shape: [4, 4])
         var grid = ImageGrid([strong, faint], columns: 2, cellSize: 40, colorMap: .diverging)
         let shared = try grid.render().image
         grid.ownScales = true
@@ -332,11 +360,14 @@ final class LayoutTests: XCTestCase {
         XCTAssertNoThrow(try chart.render())
         XCTAssertThrowsError(try BarChart(labels: ["a"], values: [0], logY: true).render(), "no zero on a log axis")
         let twoLines = try BarChart(labels: ["conv 1\nkernel", "dense\nbias"], values: [1, 2]).render().image
-        XCTAssertGreaterThan(twoLines.height, try BarChart(labels: ["a", "b"], values: [1, 2]).render().image.height, "room for the second line")
+        XCTAssertGreaterThan(
+            twoLines.height, try BarChart(labels: ["a", "b"], values: [1, 2]).render().image.height,
+            "room for the second line")
     }
 
     func testConvolutionDiagramTakesNames() throws {
-        var diagram = ConvolutionDiagram(input: Tensor(repeating: 1, shape: [4, 4]), kernel: Tensor(repeating: 1, shape: [2, 2]))
+        var diagram = ConvolutionDiagram(
+            input: Tensor(repeating: 1, shape: [4, 4]), kernel: Tensor(repeating: 1, shape: [2, 2]))
         let plain = try diagram.render().image
         (diagram.inputName, diagram.kernelName, diagram.outputName) = ("x", "δ", "dL/dK")
         XCTAssertNotEqual(try diagram.render().image, plain)

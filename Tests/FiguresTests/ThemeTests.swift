@@ -1,6 +1,7 @@
 import CNN
-@testable import Figures
 import XCTest
+
+@testable import Figures
 
 /// Figures drawn in the dark theme: dark background and light text, the same colour map.
 final class ThemeTests: XCTestCase {
@@ -18,10 +19,16 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(pixel(dark.image, 1, 1), [0x0F, 0x11, 0x15])
         // The colour map is the same: find the pixels that are viridis' ends in the light image;
         // the dark image has them at the same places.
-        var sameData = 0, differentFrame = 0
-        let light3 = stride(from: 0, to: light.image.pixels.count, by: light.image.channels).map { Array(light.image.pixels[$0..<($0 + 3)]) }
-        let dark3 = stride(from: 0, to: dark.image.pixels.count, by: dark.image.channels).map { Array(dark.image.pixels[$0..<($0 + 3)]) }
-        let low = [UInt8(0x44), 0x01, 0x54], high = [UInt8(0xFD), 0xE7, 0x25]
+        var sameData = 0
+        var differentFrame = 0
+        let light3 = stride(from: 0, to: light.image.pixels.count, by: light.image.channels).map {
+            Array(light.image.pixels[$0..<($0 + 3)])
+        }
+        let dark3 = stride(from: 0, to: dark.image.pixels.count, by: dark.image.channels).map {
+            Array(dark.image.pixels[$0..<($0 + 3)])
+        }
+        let low = [UInt8(0x44), 0x01, 0x54]
+        let high = [UInt8(0xFD), 0xE7, 0x25]
         for (a, b) in zip(light3, dark3) {
             if a == low || a == high { if a == b { sameData += 1 } }
             if a == [255, 255, 255] && b != a { differentFrame += 1 }
@@ -37,7 +44,9 @@ final class ThemeTests: XCTestCase {
         func contrast(_ a: Color, _ b: Color) -> Double {
             func l(_ c: Color) -> Double {
                 func f(_ x: Double) -> Double { x <= 0.04045 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4) }
-                let r: Double = f(c.r), g: Double = f(c.g), b: Double = f(c.b)
+                let r: Double = f(c.r)
+                let g: Double = f(c.g)
+                let b: Double = f(c.b)
                 return 0.2126 * r + 0.7152 * g + 0.0722 * b
             }
             return (max(l(a), l(b)) + 0.05) / (min(l(a), l(b)) + 0.05)

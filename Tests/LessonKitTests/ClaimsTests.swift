@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 /// Claims that hold on every machine: inline values in prose, and `lessons audit`.
@@ -27,7 +28,8 @@ final class ClaimsTests: XCTestCase {
     }
 
     func testInlineValueIsTheRunsValueEscaped() throws {
-        try write("""
+        try write(
+            """
             ---
             title: Values
             ---
@@ -47,15 +49,20 @@ final class ClaimsTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         let html = try page("01-values")
         XCTAssertTrue(html.contains("Above every cell: <span class=\"inline-value\">42</span>"), html)
-        XCTAssertTrue(html.contains("<span class=\"inline-value\">&lt;b&gt;bold&lt;/b&gt; &amp; co</span>"), "escaped, never markup")
+        XCTAssertTrue(
+            html.contains("<span class=\"inline-value\">&lt;b&gt;bold&lt;/b&gt; &amp; co</span>"),
+            "escaped, never markup")
         XCTAssertFalse(html.contains("<b>bold</b>"))
         XCTAssertTrue(html.contains("<span class=\"inline-value\">98.77</span>%"))
         XCTAssertTrue(html.contains("<span class=\"inline-value\">nil</span>"))
-        XCTAssertTrue(html.contains("<code>not {swift} a value</code>"), "a code span that does not start with {swift} stays code")
+        XCTAssertTrue(
+            html.contains("<code>not {swift} a value</code>"), "a code span that does not start with {swift} stays code"
+        )
     }
 
     func testBrokenInlineValueFailsAtItsLine() throws {
-        try write("""
+        try write(
+            """
             ---
             title: Broken
             ---
@@ -67,7 +74,8 @@ final class ClaimsTests: XCTestCase {
             Fine: `{swift} x`.
             Broken: `{swift} x + undefinedThing`.
             """, as: "01-broken.md")
-        try write("""
+        try write(
+            """
             ---
             title: Trap
             ---
@@ -80,7 +88,10 @@ final class ClaimsTests: XCTestCase {
             """, as: "02-trap.md")
         let result = try build()
         XCTAssertEqual(result.status, 1, result.output)
-        XCTAssertTrue(result.output.contains("01-broken.md:10: compile error: in the inline value 'x + undefinedThing': cannot find 'undefinedThing' in scope"), result.output)
+        XCTAssertTrue(
+            result.output.contains(
+                "01-broken.md:10: compile error: in the inline value 'x + undefinedThing': cannot find 'undefinedThing' in scope"
+            ), result.output)
         XCTAssertTrue(result.output.contains("02-trap.md:9: Index out of range"), result.output)
     }
 
@@ -104,12 +115,18 @@ final class ClaimsTests: XCTestCase {
 
             Now fine: `{swift} later.count`.
             """
-        XCTAssertThrowsError(try LessonParser.parse(text, file: URL(fileURLWithPath: "/x/01-order.md"), displayPath: "01-order.md")) { error in
-            XCTAssertEqual((error as? LessonError)?.description,
-                           "01-order.md:9: inline value 'String(a + later.count)' uses 'later', which the cell at line 12 below it defines: move the value below that cell")
+        XCTAssertThrowsError(
+            try LessonParser.parse(text, file: URL(fileURLWithPath: "/x/01-order.md"), displayPath: "01-order.md")
+        ) { error in
+            XCTAssertEqual(
+                (error as? LessonError)?.description,
+                "01-order.md:9: inline value 'String(a + later.count)' uses 'later', which the cell at line 12 below it defines: move the value below that cell"
+            )
         }
         let fixed = text.replacingOccurrences(of: " Too early: `{swift} String(a + later.count)`.", with: "")
-        XCTAssertEqual(try LessonParser.parse(fixed, file: URL(fileURLWithPath: "/x/01-order.md"), displayPath: "01-order.md").inlineValues.count, 2)
+        XCTAssertEqual(
+            try LessonParser.parse(fixed, file: URL(fileURLWithPath: "/x/01-order.md"), displayPath: "01-order.md")
+                .inlineValues.count, 2)
     }
 
     func testInlineValuesSurviveAFreezeAndAreCode() throws {
@@ -132,7 +149,9 @@ final class ClaimsTests: XCTestCase {
             The answer is `{swift} \(expression)`.
             """
         }
-        func runs() throws -> Int { try String(contentsOf: ledger, encoding: .utf8).components(separatedBy: "ran").count - 1 }
+        func runs() throws -> Int {
+            try String(contentsOf: ledger, encoding: .utf8).components(separatedBy: "ran").count - 1
+        }
         try write(lesson(prose: "First words.", expression: "answer"), as: "01-frozen.md")
         XCTAssertEqual(try build().status, 0)
         XCTAssertTrue(try page("01-frozen").contains("The answer is <span class=\"inline-value\">42</span>"))
@@ -143,7 +162,8 @@ final class ClaimsTests: XCTestCase {
         XCTAssertTrue(frozen.output.contains("re-rendered from the stored run"), frozen.output)
         XCTAssertEqual(try runs(), 1)
         let html = try page("01-frozen")
-        XCTAssertTrue(html.contains("Other words") && html.contains("The answer is <span class=\"inline-value\">42</span>"), html)
+        XCTAssertTrue(
+            html.contains("Other words") && html.contains("The answer is <span class=\"inline-value\">42</span>"), html)
 
         // The expression is code: editing it runs the lesson again.
         try write(lesson(prose: "Other words.", expression: "answer + 1"), as: "01-frozen.md")
@@ -155,7 +175,8 @@ final class ClaimsTests: XCTestCase {
     /// A claim that holds only for its own seed's weights fails the audit under another seed; a
     /// claim about the method holds in every variant. The output folder is not touched.
     func testAuditFlagsAClaimThatHoldsForOneSeedOnly() throws {
-        try write("""
+        try write(
+            """
             ---
             title: Weights
             ---
@@ -172,19 +193,25 @@ final class ClaimsTests: XCTestCase {
         let result = try LessonsBinary.run(["audit", "--lessons", lessons.path, "--runs", "2", "--json", json.path])
         XCTAssertEqual(result.status, 1, result.output)
         XCTAssertTrue(result.output.contains("1 claim failed in some variant"), result.output)
-        XCTAssertTrue(result.output.contains("01-weights.md:9 ") && result.output.contains("✓✓✓✓  4/4  the first weight is within Glorot's limit"), result.output)
+        XCTAssertTrue(
+            result.output.contains("01-weights.md:9 ")
+                && result.output.contains("✓✓✓✓  4/4  the first weight is within Glorot's limit"), result.output)
         XCTAssertTrue(result.output.contains("✓✓✗✗  2/4  the first weight is 0.68325"), result.output)
         XCTAssertTrue(result.output.contains("variant 3 (seed+1 best 1t): "), result.output)
         let report = try JSONDecoder().decode(LessonAuditor.Report.self, from: Data(contentsOf: json))
         XCTAssertEqual(report.variants.count, 4)
         let fragile = try XCTUnwrap(report.claims.first { $0.claim == "the first weight is 0.68325" })
         XCTAssertEqual(fragile.observations.map(\.held), [true, true, false, false])
-        XCTAssertTrue(fragile.observations[2].found?.contains("needs 0.68324...0.68326") ?? false, "\(fragile.observations)")
+        XCTAssertTrue(
+            fragile.observations[2].found?.contains("needs 0.68324...0.68326") ?? false, "\(fragile.observations)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: site.path), "the audit writes no pages")
 
         // Without the fragile claim the audit passes.
-        try write(String(contentsOf: lessons.appendingPathComponent("01-weights.md"), encoding: .utf8)
-            .replacingOccurrences(of: "expect(first, in: 0.68324...0.68326, \"the first weight is 0.68325\")\n", with: ""), as: "01-weights.md")
+        try write(
+            String(contentsOf: lessons.appendingPathComponent("01-weights.md"), encoding: .utf8)
+                .replacingOccurrences(
+                    of: "expect(first, in: 0.68324...0.68326, \"the first weight is 0.68325\")\n", with: ""),
+            as: "01-weights.md")
         let robust = try LessonsBinary.run(["audit", "--lessons", lessons.path, "--runs", "2", "--json", json.path])
         XCTAssertEqual(robust.status, 0, robust.output)
         XCTAssertTrue(robust.output.contains("every claim held in every variant"), robust.output)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 /// The `lessons` command as a user meets it: what `clean` removes and leaves, bad folders refused
@@ -12,7 +13,10 @@ final class CliTests: XCTestCase {
     override func setUpWithError() throws {
         out = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        if case let .failure(why) = EndToEndTests.built { XCTFail(why.message); throw why }
+        if case .failure(let why) = EndToEndTests.built {
+            XCTFail(why.message)
+            throw why
+        }
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: out) }
@@ -24,7 +28,8 @@ final class CliTests: XCTestCase {
     }
 
     func normalised(_ text: String) -> String {
-        text.replacingOccurrences(of: out.path, with: "OUT").replacingOccurrences(of: #"\d+\.\d+ s"#, with: "T", options: .regularExpression)
+        text.replacingOccurrences(of: out.path, with: "OUT").replacingOccurrences(
+            of: #"\d+\.\d+ s"#, with: "T", options: .regularExpression)
     }
 
     /// Every file and folder under `folder`, relative, folders ending in "/".
@@ -45,11 +50,13 @@ final class CliTests: XCTestCase {
         let site = out.appendingPathComponent("site")
         XCTAssertEqual(try lessons(["build", "01-state", "--lessons", good, "--out", site.path]).status, 0)
         try "mine".write(to: site.appendingPathComponent("01-state/mine.txt"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: site.appendingPathComponent("extra"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: site.appendingPathComponent("extra"), withIntermediateDirectories: true)
         try "theirs".write(to: site.appendingPathComponent("extra/notes.txt"), atomically: true, encoding: .utf8)
         // A rebuild swaps the page in, and what someone else put beside it moves along.
         XCTAssertEqual(try lessons(["build", "01-state", "--force", "--lessons", good, "--out", site.path]).status, 0)
-        XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("01-state/mine.txt"), encoding: .utf8), "mine")
+        XCTAssertEqual(
+            try String(contentsOf: site.appendingPathComponent("01-state/mine.txt"), encoding: .utf8), "mine")
 
         let clean = try lessons(["clean", "--out", site.path])
         XCTAssertEqual(clean.status, 0, clean.output)
@@ -57,7 +64,9 @@ final class CliTests: XCTestCase {
         // business; the tree below says exactly what is left.
         let said = clean.output.replacingOccurrences(of: site.path, with: "SITE")
             .replacingOccurrences(of: #"^Removed \d+ items"#, with: "Removed N items", options: .regularExpression)
-        XCTAssertEqual(said, """
+        XCTAssertEqual(
+            said,
+            """
             Removed N items from SITE.
             Left 2 items lessons did not make:
               SITE/01-state/mine.txt
@@ -66,7 +75,9 @@ final class CliTests: XCTestCase {
             """)
         XCTAssertEqual(tree(site), ["01-state/", "01-state/mine.txt", "extra/", "extra/notes.txt"])
         let again = try lessons(["clean", "--out", site.path])
-        XCTAssertEqual(again.output.replacingOccurrences(of: site.path, with: "SITE"), """
+        XCTAssertEqual(
+            again.output.replacingOccurrences(of: site.path, with: "SITE"),
+            """
             Nothing to remove.
             Left 2 items lessons did not make:
               SITE/01-state/
@@ -79,7 +90,8 @@ final class CliTests: XCTestCase {
         let site = out.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
         try "<p>my own page</p>".write(to: site.appendingPathComponent("about.html"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: site.appendingPathComponent(".staging-01-x-ABC"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: site.appendingPathComponent(".staging-01-x-ABC"), withIntermediateDirectories: true)
         let cleaning = try OutputFolder(site).clean()
         XCTAssertEqual(cleaning, OutputFolder.Cleaning(removed: [".staging-01-x-ABC/"], left: ["about.html"]))
     }
@@ -89,23 +101,30 @@ final class CliTests: XCTestCase {
     func testBadFoldersAreOneLineErrorsThatWriteNothing() throws {
         let site = out.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        try "previous contents page".write(to: site.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        try "previous contents page".write(
+            to: site.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         let empty = out.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
 
         let file = try lessons(["build", "--lessons", "\(good)/01-state.md", "--out", site.path])
         XCTAssertEqual(file.status, 64)
-        XCTAssertEqual(file.output, "error: --lessons \(good)/01-state.md is a file, not a folder: pass the folder (--lessons \(good)) and the lesson's slug, or run the file with `lessons run \(good)/01-state.md`\n")
+        XCTAssertEqual(
+            file.output,
+            "error: --lessons \(good)/01-state.md is a file, not a folder: pass the folder (--lessons \(good)) and the lesson's slug, or run the file with `lessons run \(good)/01-state.md`\n"
+        )
         let none = try lessons(["build", "--lessons", empty.path, "--out", site.path])
         XCTAssertEqual(none.status, 64)
         XCTAssertEqual(none.output, "error: no lessons in \(empty.path): a lesson is a file named like 01-intro.md\n")
         for command in ["build", "run 01-state", "list", "clean"] {
             let noOut = try lessons(command.split(separator: " ").map(String.init) + ["--lessons", good, "--out", ""])
             XCTAssertEqual(noOut.status, 64, command)
-            XCTAssertEqual(noOut.output, "error: --out is empty: name the folder the pages go to (default: output)\n", command)
+            XCTAssertEqual(
+                noOut.output, "error: --out is empty: name the folder the pages go to (default: output)\n", command)
         }
         XCTAssertEqual(tree(site), ["index.html"])
-        XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8), "previous contents page")
+        XCTAssertEqual(
+            try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8), "previous contents page"
+        )
         XCTAssertEqual(tree(empty), [])
     }
 
@@ -118,7 +137,9 @@ final class CliTests: XCTestCase {
         let notBuilt = try String(contentsOf: site.appendingPathComponent("01-state/index.html"), encoding: .utf8)
         XCTAssertTrue(notBuilt.contains("This lesson is not built yet."), notBuilt)
         XCTAssertTrue(notBuilt.contains("swift run lessons build 01-state"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: site.appendingPathComponent("01-state/.lesson.json").path), "no record: list says not built")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: site.appendingPathComponent("01-state/.lesson.json").path),
+            "no record: list says not built")
         XCTAssertTrue(try lessons(["list", "--lessons", good, "--out", site.path]).output.contains("not built"))
         // Every local link of every page points at a file that is there.
         var links = 0
@@ -127,15 +148,21 @@ final class CliTests: XCTestCase {
             let regex = try NSRegularExpression(pattern: ##"(?:href|src)="([^"#]+)"##)
             for match in regex.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
                 let target = String(html[Range(match.range(at: 1), in: html)!])
-                let resolved = site.appendingPathComponent(page).deletingLastPathComponent().appendingPathComponent(target).standardizedFileURL
-                XCTAssertTrue(FileManager.default.fileExists(atPath: resolved.path), "\(page) links to \(target), which is not there")
+                let resolved = site.appendingPathComponent(page).deletingLastPathComponent().appendingPathComponent(
+                    target
+                ).standardizedFileURL
+                XCTAssertTrue(
+                    FileManager.default.fileExists(atPath: resolved.path),
+                    "\(page) links to \(target), which is not there")
                 links += 1
             }
         }
         XCTAssertGreaterThan(links, 4)
         // Building the lesson replaces its placeholder.
         XCTAssertEqual(try lessons(["build", "01-state", "--lessons", good, "--out", site.path]).status, 0)
-        XCTAssertFalse(try String(contentsOf: site.appendingPathComponent("01-state/index.html"), encoding: .utf8).contains("not built yet"))
+        XCTAssertFalse(
+            try String(contentsOf: site.appendingPathComponent("01-state/index.html"), encoding: .utf8).contains(
+                "not built yet"))
     }
 
     // MARK: 4. progress
@@ -146,8 +173,10 @@ final class CliTests: XCTestCase {
         let lines = normalised(result.output).components(separatedBy: "\n")
         // In a log (stderr is not a terminal) each change is one plain line, no escapes.
         XCTAssertFalse(result.output.contains("\u{1B}"), result.output)
-        for expected in ["01-state: compiling (T)", "01-state: cell 1 of 15 (T)", "01-state: cell 15 of 15 (T)",
-                         "02-bytes: compiling (T)", "02-bytes: cell 1 of 1 (T)"] {
+        for expected in [
+            "01-state: compiling (T)", "01-state: cell 1 of 15 (T)", "01-state: cell 15 of 15 (T)",
+            "02-bytes: compiling (T)", "02-bytes: cell 1 of 1 (T)",
+        ] {
             XCTAssertTrue(lines.contains(expected), "\(expected) in\n\(result.output)")
         }
         let first = try XCTUnwrap(lines.firstIndex(of: "[1/2] 01-state: ok T"), result.output)
@@ -164,7 +193,9 @@ final class CliTests: XCTestCase {
         func onTerminal(_ noColor: Bool) throws -> String {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: script)
-            let command = [EndToEndTests.binary.path, "build", "--force", "--lessons", good, "--out", out.path, "-j", "2"].joined(separator: " ")
+            let command = [
+                EndToEndTests.binary.path, "build", "--force", "--lessons", good, "--out", out.path, "-j", "2",
+            ].joined(separator: " ")
             process.arguments = ["-qec", command, "/dev/null"]
             process.currentDirectoryURL = EndToEndTests.root
             var environment = ProcessInfo.processInfo.environment
@@ -182,10 +213,12 @@ final class CliTests: XCTestCase {
         let coloured = try onTerminal(false)
         XCTAssertTrue(coloured.contains("\u{1B}[32mok\u{1B}[0m"), coloured)
         XCTAssertTrue(coloured.contains("01-state: cell 15 of 15"), coloured)
-        XCTAssertTrue(coloured.contains("\u{1B}[1A\r\u{1B}[J"), "status lines are taken away before a result: \(coloured)")
+        XCTAssertTrue(
+            coloured.contains("\u{1B}[1A\r\u{1B}[J"), "status lines are taken away before a result: \(coloured)")
         XCTAssertFalse(coloured.contains("\n01-state: cell"), "no plain log lines on a terminal")
         let plain = try onTerminal(true)
-        XCTAssertNil(plain.range(of: "\u{1B}\\[[0-9;]*m", options: .regularExpression), "no colour with NO_COLOR: \(plain)")
+        XCTAssertNil(
+            plain.range(of: "\u{1B}\\[[0-9;]*m", options: .regularExpression), "no colour with NO_COLOR: \(plain)")
         XCTAssertTrue(plain.contains("\u{1B}[1A\r\u{1B}[J") && plain.contains("[1/2] 01-state: ok"), plain)
     }
 
@@ -194,7 +227,9 @@ final class CliTests: XCTestCase {
     func testACrashIsSaidOnceUnderItsCellWithTheLessonsFramesAndTheCellsItStopped() throws {
         let result = try lessons(["run", "Tests/LessonKitTests/Fixtures/failures/01-trap.md", "--out", out.path])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(normalised(result.output), """
+        XCTAssertEqual(
+            normalised(result.output),
+            """
             ── In [1] Tests/LessonKitTests/Fixtures/failures/01-trap.md:7
             before the trap
               (T)
@@ -211,7 +246,9 @@ final class CliTests: XCTestCase {
     func testEveryCompileErrorOfACellIsSaidInItsPlace() throws {
         let result = try lessons(["run", "Tests/LessonKitTests/Fixtures/cli/01-three-errors.md", "--out", out.path])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(normalised(result.output), """
+        XCTAssertEqual(
+            normalised(result.output),
+            """
             ── In [1] Tests/LessonKitTests/Fixtures/cli/01-three-errors.md:4
             a is 1
               (T)
@@ -225,7 +262,11 @@ final class CliTests: XCTestCase {
 
             """)
         let page = try String(contentsOf: out.appendingPathComponent("01-three-errors/index.html"), encoding: .utf8)
-        for line in ["9:14: error: cannot convert value of type &#39;String&#39;", "10:17: error: cannot convert value of type &#39;Int&#39;", "11:9: error: cannot find &#39;undefinedName&#39;"] {
+        for line in [
+            "9:14: error: cannot convert value of type &#39;String&#39;",
+            "10:17: error: cannot convert value of type &#39;Int&#39;",
+            "11:9: error: cannot find &#39;undefinedName&#39;",
+        ] {
             XCTAssertTrue(page.contains(line), line)
         }
     }
@@ -234,21 +275,27 @@ final class CliTests: XCTestCase {
         let result = try lessons(["run", "\(good)/01-state.md", "--out", out.path])
         XCTAssertEqual(result.status, 0, result.output)
         let text = normalised(result.output)
-        XCTAssertTrue(text.contains("""
-            ── In [9] Tests/LessonKitTests/Fixtures/good/01-state.md:52
-            ✓ failed as expected: Tensor: index [9, 9] out of range for shape [2, 2] T
-            ── In [11]
-            """), text)
+        XCTAssertTrue(
+            text.contains(
+                """
+                ── In [9] Tests/LessonKitTests/Fixtures/good/01-state.md:52
+                ✓ failed as expected: Tensor: index [9, 9] out of range for shape [2, 2] T
+                ── In [11]
+                """), text)
         XCTAssertFalse(text.contains("Backtrac"), "no backtrace for a failure that was asked for")
         XCTAssertFalse(text.contains("Fatal error"), text)
-        XCTAssertTrue(text.contains("[output cut here: the cell printed more than 200 kB]\n  (output cut: the cell printed more than the page keeps)\n"), text)
+        XCTAssertTrue(
+            text.contains(
+                "[output cut here: the cell printed more than 200 kB]\n  (output cut: the cell printed more than the page keeps)\n"
+            ), text)
     }
 
     func testCtrlCLeavesNoProgramTemporaryFolderOrHalfPageBehind() throws {
         let slug = "01-interrupt\(UInt32.random(in: 0...UInt32.max))"
         let folder = out.appendingPathComponent("src")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try "# Slow\n\n```swift\nprint(\"started\")\nsleep(120)\n```\n".write(to: folder.appendingPathComponent("\(slug).md"), atomically: true, encoding: .utf8)
+        try "# Slow\n\n```swift\nprint(\"started\")\nsleep(120)\n```\n".write(
+            to: folder.appendingPathComponent("\(slug).md"), atomically: true, encoding: .utf8)
         let site = out.appendingPathComponent("site")
         let process = Process()
         process.executableURL = EndToEndTests.binary
@@ -262,20 +309,33 @@ final class CliTests: XCTestCase {
         try process.run()
         // Wait until the lesson's program runs its cell: compiled, in its temporary folder.
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\(slug): cell 1 of 1") { usleep(100_000) }
-        let temporary = { (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? [] }
-        XCTAssertEqual(temporary().filter { $0.hasPrefix("lesson-\(slug)-") }.count, 1, "the lesson runs from its temporary folder")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.hasPrefix(".staging-") }.count, 1)
+        while Date() < deadline,
+            !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\(slug): cell 1 of 1")
+        { usleep(100_000) }
+        let temporary = {
+            (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? []
+        }
+        XCTAssertEqual(
+            temporary().filter { $0.hasPrefix("lesson-\(slug)-") }.count, 1, "the lesson runs from its temporary folder"
+        )
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.hasPrefix(".staging-") }.count, 1
+        )
         process.interrupt()
         process.waitUntilExit()
         try handle.close()
         XCTAssertEqual(process.terminationStatus, 130)
-        XCTAssertTrue(try String(contentsOf: log, encoding: .utf8).contains("Interrupted: stopped the running lessons and removed 2 unfinished folders; published pages are as they were.\n"))
+        XCTAssertTrue(
+            try String(contentsOf: log, encoding: .utf8).contains(
+                "Interrupted: stopped the running lessons and removed 2 unfinished folders; published pages are as they were.\n"
+            ))
         XCTAssertEqual(temporary().filter { $0.hasPrefix("lesson-\(slug)-") }, [], "no /tmp/lesson-* left")
         XCTAssertEqual(tree(site), [], "no staging folder, no half page, no contents page")
         // No process runs the lesson's program any more.
-        let programs = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }.filter { pid in
-            (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? "").contains("lesson-\(slug)-")
+        let programs = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }.filter {
+            pid in
+            (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) }
+                ?? "").contains("lesson-\(slug)-")
         }
         XCTAssertEqual(programs, [])
     }
@@ -283,35 +343,51 @@ final class CliTests: XCTestCase {
     // MARK: 6. names
 
     func testLessonNamesNumbersDuplicatesAndAmbiguity() throws {
-        let result = try lessons(["build", "2", "02-bytes", "bytes", "BYT", "-j1", "--lessons", good, "--out", out.path])
+        let result = try lessons([
+            "build", "2", "02-bytes", "bytes", "BYT", "-j1", "--lessons", good, "--out", out.path,
+        ])
         XCTAssertEqual(result.status, 0, result.output)
         let text = normalised(result.output)
-        XCTAssertEqual(text.components(separatedBy: "02-bytes: compiling").count - 1, 1, "named four times, run once:\n\(text)")
-        XCTAssertTrue(text.hasSuffix("[1/1] 02-bytes: ok T\nBuilt into OUT/index.html in T.\n1 lesson built; no cell failed.\n"), text)
+        XCTAssertEqual(
+            text.components(separatedBy: "02-bytes: compiling").count - 1, 1, "named four times, run once:\n\(text)")
+        XCTAssertTrue(
+            text.hasSuffix("[1/1] 02-bytes: ok T\nBuilt into OUT/index.html in T.\n1 lesson built; no cell failed.\n"),
+            text)
 
         let folder = out.appendingPathComponent("src")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for name in ["01-pool", "02-pooling", "03-padding"] {
             try "# \(name)\n".write(to: folder.appendingPathComponent("\(name).md"), atomically: true, encoding: .utf8)
         }
-        XCTAssertEqual(CoursePublisher.candidates(for: "pool", in: ["01-pool", "02-pooling", "03-padding"]), ["01-pool"], "a whole name wins over a prefix")
-        XCTAssertEqual(CoursePublisher.candidates(for: "3", in: ["01-pool", "02-pooling", "03-padding"]), ["03-padding"])
-        XCTAssertEqual(CoursePublisher.candidates(for: "p", in: ["01-pool", "02-pooling", "03-padding"]), ["01-pool", "02-pooling", "03-padding"])
+        XCTAssertEqual(
+            CoursePublisher.candidates(for: "pool", in: ["01-pool", "02-pooling", "03-padding"]), ["01-pool"],
+            "a whole name wins over a prefix")
+        XCTAssertEqual(
+            CoursePublisher.candidates(for: "3", in: ["01-pool", "02-pooling", "03-padding"]), ["03-padding"])
+        XCTAssertEqual(
+            CoursePublisher.candidates(for: "p", in: ["01-pool", "02-pooling", "03-padding"]),
+            ["01-pool", "02-pooling", "03-padding"])
         let ambiguous = try lessons(["run", "poo", "--lessons", folder.path, "--out", out.path])
         XCTAssertEqual(ambiguous.status, 64)
-        XCTAssertEqual(ambiguous.output, """
+        XCTAssertEqual(
+            ambiguous.output,
+            """
             error: lesson 'poo' is ambiguous; it could be: 01-pool, 02-pooling
             Usage: lessons run <lesson> [--lessons <lessons>] [--out <out>] [--course <course>] [--title <title>]
 
             """)
         let unknown = try lessons(["build", "nosuch", "--lessons", folder.path, "--out", out.path])
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertEqual(unknown.output, """
+        XCTAssertEqual(
+            unknown.output,
+            """
             error: unknown lesson 'nosuch'; available: 01-pool, 02-pooling, 03-padding
             Usage: lessons build [<slugs> ...] [--lessons <lessons>] [--out <out>] [--course <course>] [--title <title>] [--force] [--jobs <jobs>]
 
             """)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("01-pool").path), "a wrong name writes nothing")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("01-pool").path),
+            "a wrong name writes nothing")
     }
 
     // MARK: 7. flags
@@ -327,7 +403,9 @@ final class CliTests: XCTestCase {
         for bad in [["-j", "-3"], ["--jobs", "-3"], ["--jobs=0"]] {
             let result = try lessons(["build"] + bad + ["--lessons", good, "--out", out.path])
             XCTAssertEqual(result.status, 64, bad.joined(separator: " "))
-            XCTAssertTrue(result.output.hasPrefix("Error: --jobs must be at least 1 (got \(bad.count == 2 ? "-3" : "0"))\n"), result.output)
+            XCTAssertTrue(
+                result.output.hasPrefix("Error: --jobs must be at least 1 (got \(bad.count == 2 ? "-3" : "0"))\n"),
+                result.output)
         }
         XCTAssertEqual(tree(out), [], "nothing written")
     }

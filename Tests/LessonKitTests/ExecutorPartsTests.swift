@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import LessonWire
+import XCTest
+
 @testable import LessonKit
 
 /// The executor's parts, each on its own: no compiler, no child process.
@@ -9,21 +10,25 @@ final class CellRecorderTests: XCTestCase {
     let path = "/x/01-demo.md"
 
     func cells(_ specs: [(fence: Int, code: String, options: CellOptions)]) -> [Cell] {
-        specs.enumerated().map { Cell(number: $0.offset + 1, fenceLine: $0.element.fence, code: $0.element.code, options: $0.element.options) }
+        specs.enumerated().map {
+            Cell(number: $0.offset + 1, fenceLine: $0.element.fence, code: $0.element.code, options: $0.element.options)
+        }
     }
 
     func recorder(_ cells: [Cell], timeout: Double = 600) -> CellRecorder {
         CellRecorder(cells: cells, framing: framing, sourcePath: path, defaultTimeout: timeout)
     }
 
-    func send(_ r: inout CellRecorder, _ event: WireEvent, stream: CellRecorder.Stream = .standardOutput) -> [RunEvent] {
+    func send(_ r: inout CellRecorder, _ event: WireEvent, stream: CellRecorder.Stream = .standardOutput) -> [RunEvent]
+    {
         r.feed(framing.encode(event), from: stream)
     }
 
     func testOutputGoesToTheCellThatIsRunning() {
         let c = cells([(1, "print(1)", CellOptions()), (5, "print(2)", CellOptions())])
         var r = recorder(c)
-        _ = send(&r, .cellStart(cell: 1)); _ = send(&r, .cellStart(cell: 1), stream: .standardError)
+        _ = send(&r, .cellStart(cell: 1))
+        _ = send(&r, .cellStart(cell: 1), stream: .standardError)
         _ = r.feed("one", from: .standardOutput)
         _ = r.feed("warn", from: .standardError)
         _ = r.feed("two", from: .standardOutput)
@@ -42,7 +47,8 @@ final class CellRecorderTests: XCTestCase {
     func testAMalformedOrUnknownEventFailsItsCell() {
         let c = cells([(1, "a", CellOptions()), (4, "b", CellOptions())])
         var r = recorder(c)
-        _ = send(&r, .cellStart(cell: 1)); _ = send(&r, .cellEnd(cell: 1, seconds: 0))
+        _ = send(&r, .cellStart(cell: 1))
+        _ = send(&r, .cellEnd(cell: 1, seconds: 0))
         _ = send(&r, .cellStart(cell: 2))
         _ = r.feed(framing.prefix + #"{"sparkle":{}}"#, from: .standardOutput)
         _ = send(&r, .cellEnd(cell: 2, seconds: 0))
@@ -50,17 +56,21 @@ final class CellRecorderTests: XCTestCase {
         guard let failure = r.ordered[1].status.failure else { return XCTFail("an unknown event must fail its cell") }
         XCTAssertEqual(failure.cell, 2)
         XCTAssertEqual(failure.line, 5)
-        XCTAssertTrue(failure.message.hasPrefix("cell 2: unreadable message from the lesson program (unknown event"), failure.message)
+        XCTAssertTrue(
+            failure.message.hasPrefix("cell 2: unreadable message from the lesson program (unknown event"),
+            failure.message)
     }
 
     func testEventsOutsideAnyCellOrForUnknownCellsAreErrors() {
         let c = cells([(1, "a", CellOptions())])
         var r = recorder(c)
         _ = send(&r, .display(text: "early"))
-        XCTAssertEqual(r.ordered[0].status.failure?.message, "the lesson program sent display(text: \"early\") outside any cell")
+        XCTAssertEqual(
+            r.ordered[0].status.failure?.message, "the lesson program sent display(text: \"early\") outside any cell")
         var s = recorder(c)
         _ = send(&s, .cellStart(cell: 9))
-        XCTAssertEqual(s.ordered[0].status.failure?.message, "the lesson program started cell 9, which it does not have")
+        XCTAssertEqual(
+            s.ordered[0].status.failure?.message, "the lesson program started cell 9, which it does not have")
     }
 
     func testProgressKeepsOneLinePerEpochAndStreamsSteps() {
@@ -68,7 +78,7 @@ final class CellRecorderTests: XCTestCase {
         var r = recorder(c)
         _ = send(&r, .cellStart(cell: 1))
         let live = send(&r, .progress(text: "50/100", step: .batch))
-        guard case let .liveProgress(_, text)? = live.first else { return XCTFail("a step line is streamed") }
+        guard case .liveProgress(_, let text)? = live.first else { return XCTFail("a step line is streamed") }
         XCTAssertEqual(text, "50/100")
         _ = send(&r, .progress(text: "epoch 1/2", step: .epoch))
         _ = send(&r, .progress(text: "75/100", step: .batch))
@@ -83,7 +93,9 @@ final class CellRecorderTests: XCTestCase {
         var r = recorder(cells([(1, "show(x)", options)]))
         _ = send(&r, .cellStart(cell: 1))
         _ = send(&r, .figure(FigureOutput(file: "f.png", caption: "own", width: 1, height: 1)))
-        XCTAssertEqual(r.ordered[0].outputs, [.figure(FigureOutput(file: "f.png", caption: "own", alt: "alt from options", width: 1, height: 1))])
+        XCTAssertEqual(
+            r.ordered[0].outputs,
+            [.figure(FigureOutput(file: "f.png", caption: "own", alt: "alt from options", width: 1, height: 1))])
     }
 
     func testErrorEventKeepsItsLineInsideTheCell() {
@@ -92,7 +104,9 @@ final class CellRecorderTests: XCTestCase {
         _ = send(&r, .expect(passed: false, claim: "two", line: 12, found: "1"))
         _ = send(&r, .error(message: "expectation failed: two (found 1)", line: 12))
         _ = r.finish(.exited(3), timedOut: nil)
-        XCTAssertEqual(r.ordered[0].status, .failed(CellFailure(cell: r.ordered[0].cell, line: 12, kind: .expectation(claim: "two", found: "1"))))
+        XCTAssertEqual(
+            r.ordered[0].status,
+            .failed(CellFailure(cell: r.ordered[0].cell, line: 12, kind: .expectation(claim: "two", found: "1"))))
         XCTAssertEqual(r.ordered[0].status.failure?.message, "expectation failed: two (found 1)")
         XCTAssertEqual(r.ordered[0].status.failure?.cellLines, 11...12)
     }
@@ -108,20 +122,37 @@ final class CellRecorderTests: XCTestCase {
     }
 
     func testCrashIsReadOnceFromTheCellsStderr() {
-        let c = cells([(6, "print(1)", CellOptions()), (10, "print(\"x\")\nlet v = values[7]", CellOptions()), (14, "never", CellOptions())])
+        let c = cells([
+            (6, "print(1)", CellOptions()), (10, "print(\"x\")\nlet v = values[7]", CellOptions()),
+            (14, "never", CellOptions()),
+        ])
         var r = recorder(c)
-        _ = send(&r, .cellStart(cell: 1)); _ = send(&r, .cellEnd(cell: 1, seconds: 0))
-        _ = send(&r, .cellStart(cell: 2)); _ = send(&r, .cellStart(cell: 2), stream: .standardError)
-        for line in ["x", "Fatal error: Index out of range", "swift-runtime: failed to suspend thread 7", "",
-                     "💣 Program crashed: Illegal instruction at 0x1", "Thread 0 crashed:", "0 [ra] 0x2 in lesson at /x/01-demo.md:12:15", "1 [ra] 0x3 in libswiftCore"] {
+        _ = send(&r, .cellStart(cell: 1))
+        _ = send(&r, .cellEnd(cell: 1, seconds: 0))
+        _ = send(&r, .cellStart(cell: 2))
+        _ = send(&r, .cellStart(cell: 2), stream: .standardError)
+        for line in [
+            "x", "Fatal error: Index out of range", "swift-runtime: failed to suspend thread 7", "",
+            "💣 Program crashed: Illegal instruction at 0x1", "Thread 0 crashed:",
+            "0 [ra] 0x2 in lesson at /x/01-demo.md:12:15", "1 [ra] 0x3 in libswiftCore",
+        ] {
             _ = r.feed(line, from: .standardError)
         }
         let events = r.finish(.signal(4), timedOut: nil)
         let crashed = r.ordered[1]
-        XCTAssertEqual(crashed.status.failure, CellFailure(cell: c[1], line: 12, column: 15, kind: .trap(Crash(
-            message: "Index out of range", frames: [SourceLocation(file: "01-demo.md", line: 12, column: 15)], stderr: "x\n"))))
+        XCTAssertEqual(
+            crashed.status.failure,
+            CellFailure(
+                cell: c[1], line: 12, column: 15,
+                kind: .trap(
+                    Crash(
+                        message: "Index out of range",
+                        frames: [SourceLocation(file: "01-demo.md", line: 12, column: 15)], stderr: "x\n"))))
         XCTAssertEqual(crashed.status.failure?.text, "Index out of range (column 15)")
-        XCTAssertEqual(crashed.outputs, [.errorText("x\nFatal error: Index out of range\nBacktrace, the lesson's frames:\n  at 01-demo.md:12:15\n")])
+        XCTAssertEqual(
+            crashed.outputs,
+            [.errorText("x\nFatal error: Index out of range\nBacktrace, the lesson's frames:\n  at 01-demo.md:12:15\n")]
+        )
         XCTAssertEqual(r.ordered[2].status, .notRun)
         guard case .cellFinished? = events.first else { return XCTFail("the crashed cell is reported finished") }
     }
@@ -136,7 +167,9 @@ final class CellRecorderTests: XCTestCase {
         let overdue = r.clock.overdue(at: start.addingTimeInterval(1.5))
         XCTAssertEqual(overdue?.cell, 1)
         _ = r.finish(.signal(9), timedOut: overdue)
-        XCTAssertEqual(r.ordered[0].status.failure?.message, "timed out after 1.00 s (cell 1; raise it with '//| timeout: <seconds>')")
+        XCTAssertEqual(
+            r.ordered[0].status.failure?.message,
+            "timed out after 1.00 s (cell 1; raise it with '//| timeout: <seconds>')")
         XCTAssertEqual(r.ordered[0].status.failure?.line, 4)
     }
 
@@ -144,14 +177,17 @@ final class CellRecorderTests: XCTestCase {
         var options = CellOptions()
         options.expect = .error
         var r = recorder(cells([(1, "t[9, 9]", options), (4, "print(2)", options)]))
-        _ = send(&r, .cellStart(cell: 1)); _ = send(&r, .cellStart(cell: 1), stream: .standardError)
+        _ = send(&r, .cellStart(cell: 1))
+        _ = send(&r, .cellStart(cell: 1), stream: .standardError)
         _ = r.feed("CNN/Tensor.swift:50: Fatal error: index out of range", from: .standardError)
         _ = send(&r, .cellEnd(cell: 1, seconds: 0))
         _ = send(&r, .cellStart(cell: 2))
         _ = send(&r, .unexpectedSuccess)
         _ = r.finish(.exited(3), timedOut: nil)
         XCTAssertEqual(r.ordered[0].status, .failedAsExpected("index out of range"))
-        XCTAssertEqual(r.ordered[1].status.failure?.message, "the cell was expected to fail ('expect: error') but ran without error")
+        XCTAssertEqual(
+            r.ordered[1].status.failure?.message,
+            "the cell was expected to fail ('expect: error') but ran without error")
     }
 }
 
@@ -168,10 +204,16 @@ final class ExecutorPartTests: XCTestCase {
         let report = CrashReport(stderr: "", sourcePath: "/x/a.md", lines: 3...4, termination: .signal(11))
         XCTAssertEqual(report.message, "crashed with signal 11 (SIGSEGV)")
         XCTAssertNil(report.line)
-        XCTAssertEqual(CrashReport(stderr: "", sourcePath: "/x/a.md", lines: 3...4, termination: .exited(7)).message, "the program exited with status 7")
+        XCTAssertEqual(
+            CrashReport(stderr: "", sourcePath: "/x/a.md", lines: 3...4, termination: .exited(7)).message,
+            "the program exited with status 7")
         // A frame outside the cell is not the cell's line.
-        XCTAssertNil(CrashReport(stderr: "0 in f at /x/a.md:40:2", sourcePath: "/x/a.md", lines: 3...4, termination: .signal(4)).line)
-        XCTAssertEqual(CrashReport.message(in: "Error raised at top level: lesson.Oops()\n"), "Error raised at top level: lesson.Oops()")
+        XCTAssertNil(
+            CrashReport(stderr: "0 in f at /x/a.md:40:2", sourcePath: "/x/a.md", lines: 3...4, termination: .signal(4))
+                .line)
+        XCTAssertEqual(
+            CrashReport.message(in: "Error raised at top level: lesson.Oops()\n"),
+            "Error raised at top level: lesson.Oops()")
         XCTAssertEqual(CrashReport.shortened("plain\ntext\n"), "plain\ntext\n")
     }
 
@@ -230,39 +272,45 @@ final class ExecutorTests: XCTestCase {
         func record(_ event: RunEvent) {
             let text: String
             switch event {
-            case let .cellStarted(cell): text = "start \(cell.number)"
-            case let .output(cell, output): text = "output \(cell.number) \(output)"
-            case let .liveProgress(cell, line): text = "live \(cell.number) \(line)"
-            case let .cellFinished(result): text = "finished \(result.cell.number)"
+            case .cellStarted(let cell): text = "start \(cell.number)"
+            case .output(let cell, let output): text = "output \(cell.number) \(output)"
+            case .liveProgress(let cell, let line): text = "live \(cell.number) \(line)"
+            case .cellFinished(let result): text = "finished \(result.cell.number)"
             }
             events.withLock { $0.append(text) }
         }
     }
 
     func testEventsTextCrashAndOrderThroughRealPipes() throws {
-        let program = try script("""
-        both '{"cellStart":{"cell":1}}'
-        echo "hello"
-        echo "to stderr" >&2
-        event '{"display":{"text":"42"}}'
-        event '{"progress":{"text":"5/10","step":"batch"}}'
-        both '{"cellEnd":{"cell":1,"seconds":0.5}}'
-        both '{"cellStart":{"cell":2}}'
-        event '{"display":{"text":"unterminated'
-        echo "Fatal error: Index out of range" >&2
-        kill -ILL $$
-        """)
+        let program = try script(
+            """
+            both '{"cellStart":{"cell":1}}'
+            echo "hello"
+            echo "to stderr" >&2
+            event '{"display":{"text":"42"}}'
+            event '{"progress":{"text":"5/10","step":"batch"}}'
+            both '{"cellEnd":{"cell":1,"seconds":0.5}}'
+            both '{"cellStart":{"cell":2}}'
+            event '{"display":{"text":"unterminated'
+            echo "Fatal error: Index out of range" >&2
+            kill -ILL $$
+            """)
         let heard = Heard()
-        let executor = Executor(cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "1"])
+        let executor = Executor(
+            cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "1"])
         let results = executor.run(program, figureDirectory: folder, workingDirectory: folder, onEvent: heard.record)
         XCTAssertEqual(results[0].status, .passed)
         // Each stream keeps its order; how the two interleave depends on the two reader threads.
-        XCTAssertEqual(results[0].outputs.filter { if case .errorText = $0 { return false } else { return true } }, [.text("hello\n"), .display("42")])
+        XCTAssertEqual(
+            results[0].outputs.filter { if case .errorText = $0 { return false } else { return true } },
+            [.text("hello\n"), .display("42")])
         XCTAssertTrue(results[0].outputs.contains(.errorText("to stderr\n")))
         XCTAssertEqual(results[0].seconds, 0.5)
         // The malformed line is the cell's first failure; the crash after it does not replace it.
         XCTAssertEqual(results[1].status.failure?.cell, 2)
-        XCTAssertTrue(results[1].status.failure?.message.hasPrefix("cell 2: unreadable message from the lesson program (not JSON)") == true, "\(results[1].status)")
+        XCTAssertTrue(
+            results[1].status.failure?.message.hasPrefix(
+                "cell 2: unreadable message from the lesson program (not JSON)") == true, "\(results[1].status)")
         XCTAssertEqual(results[2].status, .notRun)
         let events = heard.events.withLock { $0 }
         XCTAssertEqual(events.first { !$0.contains("errorText") }, "start 1")
@@ -272,10 +320,11 @@ final class ExecutorTests: XCTestCase {
     }
 
     func testACrashWithoutMessagesNamesTheSignal() throws {
-        let program = try script("""
-        both '{"cellStart":{"cell":1}}'
-        kill -SEGV $$
-        """)
+        let program = try script(
+            """
+            both '{"cellStart":{"cell":1}}'
+            kill -SEGV $$
+            """)
         let results = Executor(cells: cells(1), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [:])
             .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
         XCTAssertEqual(results[0].status.failure?.message, "crashed with signal 11 (SIGSEGV)")
@@ -283,28 +332,36 @@ final class ExecutorTests: XCTestCase {
     }
 
     func testATimedOutCellIsKilledAndNamed() throws {
-        let program = try script("""
-        both '{"cellStart":{"cell":1}}'
-        echo "looping"
-        sleep 30
-        """)
+        let program = try script(
+            """
+            both '{"cellStart":{"cell":1}}'
+            echo "looping"
+            sleep 30
+            """)
         let start = Date()
-        let results = Executor(cells: cells(1, timeout: 0.5), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [:])
-            .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
+        let results = Executor(
+            cells: cells(1, timeout: 0.5), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [:]
+        )
+        .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
         // `sleep` is the script's own child: it is killed with it, or it would hold the pipes.
         XCTAssertLessThan(Date().timeIntervalSince(start), 10, "the program was killed, not waited for")
-        XCTAssertEqual(results[0].status.failure?.message, "timed out after 0.50 s (cell 1; raise it with '//| timeout: <seconds>')")
+        XCTAssertEqual(
+            results[0].status.failure?.message,
+            "timed out after 0.50 s (cell 1; raise it with '//| timeout: <seconds>')")
         XCTAssertEqual(results[0].outputs, [.text("looping\n")])
     }
 
     func testTheProgramSeesItsEnvironment() throws {
-        let program = try script("""
-        both '{"cellStart":{"cell":1}}'
-        echo "threads=$LESSON_THREADS source=$LESSON_SOURCE figures=$LESSON_FIGURE_DIR"
-        both '{"cellEnd":{"cell":1,"seconds":0}}'
-        """)
-        let results = Executor(cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "3"])
-            .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
+        let program = try script(
+            """
+            both '{"cellStart":{"cell":1}}'
+            echo "threads=$LESSON_THREADS source=$LESSON_SOURCE figures=$LESSON_FIGURE_DIR"
+            both '{"cellEnd":{"cell":1,"seconds":0}}'
+            """)
+        let results = Executor(
+            cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "3"]
+        )
+        .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
         XCTAssertEqual(results[0].outputs, [.text("threads=3 source=01-a.md figures=\(folder.path)\n")])
     }
 }
@@ -312,7 +369,8 @@ final class ExecutorTests: XCTestCase {
 final class LinkFileListTests: XCTestCase {
     /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew.
     func testTheListIsReadOnceUntilItChanges() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("link-\(UUID().uuidString).LinkFileList")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "link-\(UUID().uuidString).LinkFileList")
         defer { try? FileManager.default.removeItem(at: file) }
         let list = LinkFileList()
         XCTAssertNil(list.objects(in: file), "no list: nothing linked yet")
@@ -324,7 +382,8 @@ final class LinkFileListTests: XCTestCase {
         try "\"/b/CNN.build/c.o\"\n".write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
         XCTAssertEqual(list.objects(in: file)?.count, 2)
-        try FileManager.default.setAttributes([.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
         XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o"])
     }
 }

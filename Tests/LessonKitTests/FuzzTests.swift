@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 /// Random and truncated lessons: the parser answers with a lesson or one `LessonError` naming a
@@ -53,7 +54,8 @@ final class FuzzTests: XCTestCase {
             let lesson = try LessonParser.parse(text, file: file, displayPath: "01-fuzz.md")
             for cell in lesson.cells { XCTAssertTrue(cell.firstLine >= 1 && cell.firstLine <= lineCount + 1, context) }
         } catch {
-            XCTAssertTrue(error.line >= 0 && error.line <= lineCount + 1, "\(context): line \(error.line) of \(lineCount)")
+            XCTAssertTrue(
+                error.line >= 0 && error.line <= lineCount + 1, "\(context): line \(error.line) of \(lineCount)")
             XCTAssertFalse(error.message.isEmpty, context)
             XCTAssertFalse(error.message.contains("\n"), "one line: \(error.message)")
         }
@@ -84,24 +86,34 @@ final class FuzzTests: XCTestCase {
     func testRandomBytes() {
         var random = SeededRandom(state: 7)
         for round in 0..<300 {
-            let bytes = (0..<Int.random(in: 0...400, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let bytes = (0..<Int.random(in: 0...400, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             check(String(decoding: bytes, as: UTF8.self), "random bytes, round \(round)")
         }
     }
 
     func testRandomCellOptions() {
         var random = SeededRandom(state: 3)
-        let keys = ["echo", "output", "eval", "label", "fig-cap", "fig-alt", "timeout", "expect", "eco", "", " ", "timeout "]
-        let values = ["true", "false", "2", "-1", "0", "nan", "inf", "1e999", "error", "compile-error", "success", "\"\"", "\"", "", ":", "x: y"]
+        let keys = [
+            "echo", "output", "eval", "label", "fig-cap", "fig-alt", "timeout", "expect", "eco", "", " ", "timeout ",
+        ]
+        let values = [
+            "true", "false", "2", "-1", "0", "nan", "inf", "1e999", "error", "compile-error", "success", "\"\"", "\"",
+            "", ":", "x: y",
+        ]
         for round in 0..<1000 {
             let lines = (0..<Int.random(in: 1...4, using: &random)).map { _ -> String in
-                let key = keys.randomElement(using: &random)!, value = values.randomElement(using: &random)!
+                let key = keys.randomElement(using: &random)!
+                let value = values.randomElement(using: &random)!
                 return Bool.random(using: &random) ? "//| \(key): \(value)" : "//|\(key)\(value)"
             }
             let code = (lines + ["x"]).joined(separator: "\n")
             do {
                 let options = try CellOptions.parse(code, firstLine: 10, file: "f.md")
-                if let timeout = options.timeout { XCTAssertTrue(timeout > 0 && timeout.isFinite, "round \(round): timeout \(timeout)") }
+                if let timeout = options.timeout {
+                    XCTAssertTrue(timeout > 0 && timeout.isFinite, "round \(round): timeout \(timeout)")
+                }
             } catch {
                 XCTAssertTrue((10..<(10 + lines.count)).contains(error.line), "round \(round): \(error)")
             }

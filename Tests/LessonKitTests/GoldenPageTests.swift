@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 /// The built pages of the fixture course in `Fixtures/golden`, compared whole with the committed
@@ -20,7 +21,8 @@ final class GoldenPageTests: XCTestCase {
 
     func testBuiltPagesMatchTheGoldenPages() throws {
         // A copy, so that a prose edit can send the lessons down the stored run's path.
-        let source = out.appendingPathComponent("src"), site = out.appendingPathComponent("site")
+        let source = out.appendingPathComponent("src")
+        let site = out.appendingPathComponent("site")
         try FileManager.default.copyItem(at: Self.lessons, to: source)
         let arguments = ["build", "--lessons", source.path, "--out", site.path, "--title", "Golden"]
         let built = try LessonsBinary.run(arguments)
@@ -33,7 +35,9 @@ final class GoldenPageTests: XCTestCase {
         }
         let frozen = try LessonsBinary.run(arguments)
         XCTAssertEqual(frozen.status, 1, frozen.output)
-        XCTAssertEqual(frozen.output.components(separatedBy: "re-rendered from the stored run").count, Self.pages.count + 1, frozen.output)
+        XCTAssertEqual(
+            frozen.output.components(separatedBy: "re-rendered from the stored run").count, Self.pages.count + 1,
+            frozen.output)
         try compare(site: site, source: source)
     }
 
@@ -41,7 +45,8 @@ final class GoldenPageTests: XCTestCase {
         let update = ProcessInfo.processInfo.environment["LESSONS_UPDATE_GOLDEN"] == "1"
         for page in Self.pages + ["index"] {
             let built = site.appendingPathComponent(page == "index" ? "index.html" : "\(page)/index.html")
-            let html = Self.normalised(try String(contentsOf: built, encoding: .utf8), paths: [site.path: "SITE", source.path: "LESSONS"])
+            let html = Self.normalised(
+                try String(contentsOf: built, encoding: .utf8), paths: [site.path: "SITE", source.path: "LESSONS"])
             let file = Self.expected.appendingPathComponent(page + ".html")
             if update {
                 try FileManager.default.createDirectory(at: Self.expected, withIntermediateDirectories: true)
@@ -52,24 +57,36 @@ final class GoldenPageTests: XCTestCase {
             guard html != golden else { continue }
             let (a, b) = (html.components(separatedBy: "\n"), golden.components(separatedBy: "\n"))
             let k = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
-            XCTFail("\(page) differs from \(file.lastPathComponent) at line \(k + 1):\n built:  \(k < a.count ? a[k] : "(end)")\n golden: \(k < b.count ? b[k] : "(end)")")
+            XCTFail(
+                "\(page) differs from \(file.lastPathComponent) at line \(k + 1):\n built:  \(k < a.count ? a[k] : "(end)")\n golden: \(k < b.count ? b[k] : "(end)")"
+            )
         }
     }
 
     /// What changes from build to build, replaced by fixed words.
     static func normalised(_ html: String, paths: [String: String]) -> String {
         paths.reduce(html) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
-            .replacingOccurrences(of: #"<style>[\s\S]*?</style>"#, with: "<style>CSS</style>", options: .regularExpression)
-            .replacingOccurrences(of: #"<span class="time">[^<]*</span>"#, with: #"<span class="time">T</span>"#, options: .regularExpression)
-            .replacingOccurrences(of: #"with [^<]* on \d{4}-\d\d-\d\dT[0-9:]+Z; cells ran for [0-9.]+ s in all"#,
-                                  with: "with SWIFT on DATE; cells ran for T in all", options: .regularExpression)
+            .replacingOccurrences(
+                of: #"<style>[\s\S]*?</style>"#, with: "<style>CSS</style>", options: .regularExpression
+            )
+            .replacingOccurrences(
+                of: #"<span class="time">[^<]*</span>"#, with: #"<span class="time">T</span>"#,
+                options: .regularExpression
+            )
+            .replacingOccurrences(
+                of: #"with [^<]* on \d{4}-\d\d-\d\dT[0-9:]+Z; cells ran for [0-9.]+ s in all"#,
+                with: "with SWIFT on DATE; cells ran for T in all", options: .regularExpression
+            )
             .replacingOccurrences(of: #"</span> · [0-9.]+ s"#, with: "</span> · T", options: .regularExpression)
     }
 
     /// The normalisation keeps what a page says and takes only what moves.
     func testNormalisationTakesOnlyWhatMoves() {
-        let page = #"<style>a{}</style><span class="time">0.25 s</span><footer>with Swift version 6.3 (swift-6.3-RELEASE) on 2026-12-01T21:50:43Z; cells ran for 1.20 s in all.</footer><span class="result ok">✓ all cells ran</span> · 3.1 s"#
-        XCTAssertEqual(Self.normalised(page, paths: ["/tmp/x": "SITE"]),
-                       #"<style>CSS</style><span class="time">T</span><footer>with SWIFT on DATE; cells ran for T in all.</footer><span class="result ok">✓ all cells ran</span> · T"#)
+        let page =
+            #"<style>a{}</style><span class="time">0.25 s</span><footer>with Swift version 6.3 (swift-6.3-RELEASE) on 2026-12-01T21:50:43Z; cells ran for 1.20 s in all.</footer><span class="result ok">✓ all cells ran</span> · 3.1 s"#
+        XCTAssertEqual(
+            Self.normalised(page, paths: ["/tmp/x": "SITE"]),
+            #"<style>CSS</style><span class="time">T</span><footer>with SWIFT on DATE; cells ran for T in all.</footer><span class="result ok">✓ all cells ran</span> · T"#
+        )
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import XCTest
+
 @testable import LessonKit
 
 /// Runs the built `lessons` binary (built by `EndToEndTests.built` when missing) from the package
@@ -10,13 +11,17 @@ enum LessonsBinary {
 
     /// Runs `lessons args` to its end; `environment` is added to this process's.
     @discardableResult
-    static func run(_ args: [String], currentDirectory: URL = root, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        if case let .failure(why) = EndToEndTests.built { throw why }
+    static func run(_ args: [String], currentDirectory: URL = root, environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
+        if case .failure(let why) = EndToEndTests.built { throw why }
         let process = Process()
         process.executableURL = EndToEndTests.binary
         process.arguments = args
         process.currentDirectoryURL = currentDirectory
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -29,7 +34,7 @@ enum LessonsBinary {
     /// Starts `lessons args` (a `--watch` or `preview` that runs until stopped); what it prints
     /// collects in `output` as it comes.
     static func start(_ args: [String]) throws -> (process: Process, output: LiveOutput) {
-        if case let .failure(why) = EndToEndTests.built { throw why }
+        if case .failure(let why) = EndToEndTests.built { throw why }
         let process = Process()
         process.executableURL = EndToEndTests.binary
         process.arguments = args

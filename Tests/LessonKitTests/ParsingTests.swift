@@ -1,39 +1,46 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 final class ParsingTests: XCTestCase {
     let file = URL(fileURLWithPath: "/tmp/05-pooling.md")
 
-    func parse(_ text: String) throws -> Lesson { try LessonParser.parse(text, file: file, displayPath: "Lessons/05-pooling.md") }
+    func parse(_ text: String) throws -> Lesson {
+        try LessonParser.parse(text, file: file, displayPath: "Lessons/05-pooling.md")
+    }
 
     func message(_ text: String) -> String {
-        do { _ = try parse(text); return "no error" } catch { return "\(error)" }
+        do {
+            _ = try parse(text)
+            return "no error"
+        } catch { return "\(error)" }
     }
 
     func testFrontMatterCellsAndProse() throws {
-        let lesson = try parse("""
-        ---
-        title: Pooling
-        summary: "Max and average."
-        ---
-        # Pooling
+        let lesson = try parse(
+            """
+            ---
+            title: Pooling
+            summary: "Max and average."
+            ---
+            # Pooling
 
-        Prose.
+            Prose.
 
-        ```swift
-        //| label: first
-        let x = 1
-        ```
+            ```swift
+            //| label: first
+            let x = 1
+            ```
 
-        ```text
-        not a cell
-        ```
+            ```text
+            not a cell
+            ```
 
-        ```swift
-        x
-        ```
-        """)
+            ```swift
+            x
+            ```
+            """)
         XCTAssertEqual(lesson.slug, "05-pooling")
         XCTAssertEqual(lesson.title, "Pooling")
         XCTAssertEqual(lesson.summary, "Max and average.")
@@ -43,24 +50,26 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(lesson.cells[0].options.label, "first")
         XCTAssertEqual(lesson.cells[0].displayCode, "let x = 1")
         XCTAssertEqual(lesson.cells[1].code, "x")
-        guard case let .prose(text, _) = lesson.blocks[2] else { return XCTFail("expected prose with the text fence") }
+        guard case .prose(let text, _) = lesson.blocks[2] else { return XCTFail("expected prose with the text fence") }
         XCTAssertTrue(text.contains("not a cell"))
     }
 
     func testOptions() throws {
-        let cell = try parse("""
-        # T
-        ```swift
-        //| echo: false
-        //| output: false
-        //| eval: false
-        //| fig-cap: "A caption: with a colon"
-        //| fig-alt: Alt text
-        //| timeout: 2.5
-        //| expect: compile-error
-        x
-        ```
-        """).cells[0]
+        let cell = try parse(
+            """
+            # T
+            ```swift
+            //| echo: false
+            //| output: false
+            //| eval: false
+            //| fig-cap: "A caption: with a colon"
+            //| fig-alt: Alt text
+            //| timeout: 2.5
+            //| expect: compile-error
+            x
+            ```
+            """
+        ).cells[0]
         XCTAssertFalse(cell.options.echo)
         XCTAssertFalse(cell.options.output)
         XCTAssertFalse(cell.options.eval)
@@ -71,18 +80,29 @@ final class ParsingTests: XCTestCase {
     }
 
     func testBadInputIsALineAndAMessage() {
-        XCTAssertEqual(message("# T\n\n```swift\n//| eco: false\n```\n"),
-                       "Lessons/05-pooling.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect, exercise, check)")
-        XCTAssertEqual(message("# T\n```swift\n//| timeout: soon\n```\n"), "Lessons/05-pooling.md:3: cell option 'timeout' takes a number of seconds, not 'soon'")
-        XCTAssertEqual(message("# T\n```swift\n//| expect: maybe\n```\n"), "Lessons/05-pooling.md:3: cell option 'expect' takes error or compile-error, not 'maybe'")
-        XCTAssertEqual(message("# T\n\n```swift\nprint(1)\n"), "Lessons/05-pooling.md:3: code fence opened here is never closed")
+        XCTAssertEqual(
+            message("# T\n\n```swift\n//| eco: false\n```\n"),
+            "Lessons/05-pooling.md:4: unknown cell option 'eco' (known: echo, output, eval, label, fig-cap, fig-alt, timeout, expect, exercise, check)"
+        )
+        XCTAssertEqual(
+            message("# T\n```swift\n//| timeout: soon\n```\n"),
+            "Lessons/05-pooling.md:3: cell option 'timeout' takes a number of seconds, not 'soon'")
+        XCTAssertEqual(
+            message("# T\n```swift\n//| expect: maybe\n```\n"),
+            "Lessons/05-pooling.md:3: cell option 'expect' takes error or compile-error, not 'maybe'")
+        XCTAssertEqual(
+            message("# T\n\n```swift\nprint(1)\n"), "Lessons/05-pooling.md:3: code fence opened here is never closed")
         XCTAssertEqual(message(""), "Lessons/05-pooling.md:1: the lesson is empty")
-        XCTAssertEqual(message("---\ntitle: x\n"), "Lessons/05-pooling.md:1: front matter opened with '---' is never closed")
+        XCTAssertEqual(
+            message("---\ntitle: x\n"), "Lessons/05-pooling.md:1: front matter opened with '---' is never closed")
     }
 
     func testMissingLibraryIsOneLineSayingWhatToInstall() {
-        let message = Toolchain.missingLibrary(in: "error: link command failed\n/usr/bin/ld: cannot find -lopenblas: No such file or directory")
-        XCTAssertEqual(message?.description, "the linker cannot find libopenblas: install it with `apt-get install libopenblas-dev`")
+        let message = Toolchain.missingLibrary(
+            in: "error: link command failed\n/usr/bin/ld: cannot find -lopenblas: No such file or directory")
+        XCTAssertEqual(
+            message?.description,
+            "the linker cannot find libopenblas: install it with `apt-get install libopenblas-dev`")
         XCTAssertNil(Toolchain.missingLibrary(in: "error: cannot convert value"))
     }
 
@@ -100,7 +120,8 @@ final class ParsingTests: XCTestCase {
         let folder = try LessonsBinary.temporaryFolder("fake-pkg-config")
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = folder.appendingPathComponent("pkg-config")
-        try "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = zlib ] && exit 1; done\necho -lx\n".write(to: script, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = zlib ] && exit 1; done\necho -lx\n".write(
+            to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         setenv("PATH", folder.path, 1)
@@ -118,7 +139,9 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(LastExpression.wrapped("let y = 3"), "let y = 3")
         XCTAssertEqual(LastExpression.wrapped("if a { b() }"), "if a { b() }")
         XCTAssertEqual(LastExpression.wrapped("for i in 0..<3 { print(i) }"), "for i in 0..<3 { print(i) }")
-        XCTAssertEqual(LastExpression.wrapped("model.summary() // shows the table"), "displayLast(model.summary()) // shows the table")
+        XCTAssertEqual(
+            LastExpression.wrapped("model.summary() // shows the table"),
+            "displayLast(model.summary()) // shows the table")
         XCTAssertEqual(LastExpression.wrapped("a == b"), "displayLast(a == b)")
         XCTAssertEqual(LastExpression.wrapped("try load()"), "displayLast(try load())")
         // A string containing '=' or a multi-line call is still one expression.
@@ -134,41 +157,57 @@ final class RenderingTests: XCTestCase {
         let lesson = try LessonParser.parse(source, file: URL(fileURLWithPath: "/tmp/01-x.md"), displayPath: "01-x.md")
         let document = ProseRenderer.document(of: lesson.blocks).components(separatedBy: "\n")
         let lines = source.components(separatedBy: "\n")
-        for (k, line) in lines.enumerated() where !line.isEmpty && !lesson.cells[0].lines.contains(k + 1) && k + 1 != lesson.cells[0].fenceLine
-            && k + 1 != lesson.cells[0].lines.upperBound + 1 && k >= 4 {
+        for (k, line) in lines.enumerated()
+        where !line.isEmpty && !lesson.cells[0].lines.contains(k + 1) && k + 1 != lesson.cells[0].fenceLine
+            && k + 1 != lesson.cells[0].lines.upperBound + 1 && k >= 4
+        {
             XCTAssertEqual(document[k], line, "line \(k + 1)")
         }
-        let executed = ExecutedLesson(lesson: lesson, results: [CellResult(cell: lesson.cells[0], status: .passed, outputs: [.display("1")])],
-                                      swiftVersion: "6", builtAt: Date())
-        let page = PageRenderer.render(executed, displayPath: "01-x.md", neighbours: CourseNeighbours(number: 1), courseTitle: "C")
+        let executed = ExecutedLesson(
+            lesson: lesson, results: [CellResult(cell: lesson.cells[0], status: .passed, outputs: [.display("1")])],
+            swiftVersion: "6", builtAt: Date())
+        let page = PageRenderer.render(
+            executed, displayPath: "01-x.md", neighbours: CourseNeighbours(number: 1), courseTitle: "C")
         XCTAssertEqual(page.warnings.map(\.description), ["01-x.md:8: math opened with '$$' is never closed"])
         XCTAssertTrue(page.html.contains("<p>Text.</p>\n<section class=\"cell\" id=\"cell-1\">"), page.html)
         XCTAssertTrue(page.html.contains("</section>\n<p>After, <math"), page.html)
     }
 
     func testEscaping() {
-        XCTAssertEqual(HTML.escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
+        XCTAssertEqual(
+            HTML.escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
         XCTAssertEqual(HTML.escape("a\u{1}b"), "a\u{FFFD}b")
         XCTAssertEqual(HTML.slug("Max pooling, step by step!"), "max-pooling-step-by-step")
     }
 
     func testMathML() throws {
-        XCTAssertEqual(try MathML.render("x_i^2", display: false),
-                       "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msubsup><mi>x</mi><mrow><mi>i</mi></mrow><mrow><mn>2</mn></mrow></msubsup></mrow></math>")
+        XCTAssertEqual(
+            try MathML.render("x_i^2", display: false),
+            "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msubsup><mi>x</mi><mrow><mi>i</mi></mrow><mrow><mn>2</mn></mrow></msubsup></mrow></math>"
+        )
         let frac = try MathML.render("\\frac{\\partial L}{\\partial w}", display: true)
         XCTAssertTrue(frac.contains("display=\"block\""))
-        XCTAssertTrue(frac.contains("<mfrac><mrow><mo>∂</mo><mi>L</mi></mrow><mrow><mo>∂</mo><mi>w</mi></mrow></mfrac>"), frac)
+        XCTAssertTrue(
+            frac.contains("<mfrac><mrow><mo>∂</mo><mi>L</mi></mrow><mrow><mo>∂</mo><mi>w</mi></mrow></mfrac>"), frac)
         XCTAssertTrue(try MathML.render("\\sqrt{x + 1}", display: false).contains("<msqrt>"))
-        XCTAssertTrue(try MathML.render("\\left\\lfloor \\frac{a}{b} \\right\\rfloor", display: false).contains("<mo stretchy=\"true\">⌊</mo>"))
+        XCTAssertTrue(
+            try MathML.render("\\left\\lfloor \\frac{a}{b} \\right\\rfloor", display: false).contains(
+                "<mo stretchy=\"true\">⌊</mo>"))
         XCTAssertTrue(try MathML.render("\\text{if } x > 0", display: false).contains("<mtext>if </mtext>"))
-        XCTAssertThrowsError(try MathML.render("\\nosuch{x}", display: false)) { XCTAssertEqual(($0 as? MathML.Failure)?.message, "unknown TeX command \\nosuch") }
+        XCTAssertThrowsError(try MathML.render("\\nosuch{x}", display: false)) {
+            XCTAssertEqual(($0 as? MathML.Failure)?.message, "unknown TeX command \\nosuch")
+        }
         XCTAssertThrowsError(try MathML.render("{x", display: false))
     }
 
     func testProseKeepsMathOutOfMarkdownAndWarnsOnBadMath() {
-        var ids: Set<String> = [], next = 0
-        let (html, headings, warnings, _) = ProseRenderer.render("## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10, usedIds: &ids,
-                                                                 references: [:], inlineValues: [:], nextInline: &next)
+        var ids: Set<String> = []
+        var next = 0
+        let (html, headings, warnings, _) = ProseRenderer.render(
+            "## Sizes\n\nThe size $o_{k} = i*s$ and `$not math$`.\n\n$$\n\\bad\n$$\n", file: "L.md", line: 10,
+            usedIds: &ids,
+            references: [:], inlineValues: [:], nextInline: &next)
         XCTAssertTrue(html.contains("<h2 id=\"sizes\">"))
         XCTAssertEqual(headings.map(\.text), ["Sizes"])
         XCTAssertTrue(html.contains("<msub><mi>o</mi>"), html)
@@ -180,28 +219,39 @@ final class RenderingTests: XCTestCase {
     /// A formula, a reference and an inline value are nodes of cmark's tree: TeX stays TeX, and
     /// the apostrophe after one is an apostrophe, as after a word.
     func testMathReferencesAndInlineValuesAreNodesOfTheTree() {
-        var ids: Set<String> = [], next = 3
+        var ids: Set<String> = []
+        var next = 3
         let (html, _, warnings, errors) = ProseRenderer.render(
             "Channel $c$'s window, @fig-a's picture and `{swift} n`'s value; *$a_1 * b$* and @fig-nope.\n",
-            file: "L.md", line: 7, usedIds: &ids, references: ["fig-a": CrossReference(text: "Figure 1", anchor: "figure-1")],
+            file: "L.md", line: 7, usedIds: &ids,
+            references: ["fig-a": CrossReference(text: "Figure 1", anchor: "figure-1")],
             inlineValues: [3: "<42>"], nextInline: &next)
-        XCTAssertEqual(html, "<p>Channel <math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><mi>c</mi></mrow></math>’s window, "
-            + "<a class=\"xref\" href=\"#figure-1\">Figure 1</a>’s picture and <span class=\"inline-value\">&lt;42&gt;</span>’s value; "
-            + "<em><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msub><mi>a</mi><mrow><mn>1</mn></mrow></msub><mo>∗</mo><mi>b</mi></mrow></math></em> "
-            + "and <code class=\"math-error\">@fig-nope</code>.</p>\n")
+        XCTAssertEqual(
+            html,
+            "<p>Channel <math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><mi>c</mi></mrow></math>’s window, "
+                + "<a class=\"xref\" href=\"#figure-1\">Figure 1</a>’s picture and <span class=\"inline-value\">&lt;42&gt;</span>’s value; "
+                + "<em><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><msub><mi>a</mi><mrow><mn>1</mn></mrow></msub><mo>∗</mo><mi>b</mi></mrow></math></em> "
+                + "and <code class=\"math-error\">@fig-nope</code>.</p>\n")
         XCTAssertEqual(next, 4)
         XCTAssertEqual(warnings, [])
-        XCTAssertEqual(errors.map(\.description), ["L.md:7: unknown cross-reference @fig-nope: no cell has '//| label: fig-nope' with a figure"])
+        XCTAssertEqual(
+            errors.map(\.description),
+            ["L.md:7: unknown cross-reference @fig-nope: no cell has '//| label: fig-nope' with a figure"])
     }
 
     func testHeadingIdsComeFromCmarksTree() {
-        var ids: Set<String> = ["taken"], next = 0
-        let (html, headings, _, _) = ProseRenderer.render("# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
-                                                          file: "L.md", line: 1, usedIds: &ids, references: [:], inlineValues: [:], nextInline: &next)
+        var ids: Set<String> = ["taken"]
+        var next = 0
+        let (html, headings, _, _) = ProseRenderer.render(
+            "# A *b* & `c`\n\n## A b & c\n\n> ### Taken\n\n## Size $x_1$\n\n<h2>raw html</h2>\n\n##### five\n",
+            file: "L.md", line: 1, usedIds: &ids, references: [:], inlineValues: [:], nextInline: &next)
         XCTAssertEqual(headings.map(\.text), ["A b & c", "A b & c", "Taken", "Size x_1"])
         XCTAssertEqual(headings.map(\.id), ["a-b-c", "a-b-c-2", "taken-2", "size-x-1"])
         XCTAssertEqual(headings.map(\.level), [1, 2, 3, 2])
-        XCTAssertTrue(html.contains("<h1 id=\"a-b-c\"><a class=\"anchor\" href=\"#a-b-c\">A <em>b</em> &amp; <code>c</code></a></h1>"), html)
+        XCTAssertTrue(
+            html.contains(
+                "<h1 id=\"a-b-c\"><a class=\"anchor\" href=\"#a-b-c\">A <em>b</em> &amp; <code>c</code></a></h1>"), html
+        )
         XCTAssertTrue(html.contains("<blockquote>\n<h3 id=\"taken-2\">"), html)
         XCTAssertTrue(html.contains("<h2 id=\"size-x-1\"><a class=\"anchor\" href=\"#size-x-1\">Size <math"), html)
         XCTAssertTrue(html.contains("<h2>raw html</h2>"), "an author's own HTML is left alone")
@@ -219,27 +269,39 @@ final class RenderingTests: XCTestCase {
 
     func testHighlightingFollowsTheParser() {
         // A raw string is one string, quotes inside and '#' delimiters included.
-        XCTAssertEqual(SwiftHighlighter.html(##"let s = #"a "b" // c"#"##),
-                       #"<span class="kw">let</span> s = <span class="st">#&quot;a &quot;b&quot; // c&quot;#</span>"#)
+        XCTAssertEqual(
+            SwiftHighlighter.html(##"let s = #"a "b" // c"#"##),
+            #"<span class="kw">let</span> s = <span class="st">#&quot;a &quot;b&quot; // c&quot;#</span>"#)
         // Interpolated code is code; a multi-line string keeps its lines (indentation is not string).
-        XCTAssertEqual(SwiftHighlighter.html(#""n = \(n + 1)""#),
-                       #"<span class="st">&quot;n = </span>\(n + <span class="nu">1</span>)<span class="st">&quot;</span>"#)
+        XCTAssertEqual(
+            SwiftHighlighter.html(#""n = \(n + 1)""#),
+            #"<span class="st">&quot;n = </span>\(n + <span class="nu">1</span>)<span class="st">&quot;</span>"#)
         let multi = "let t = \"\"\"\n  line \"one\"\n  \"\"\"\nlet u = 2.5e-3 /* done */"
-        XCTAssertEqual(SwiftHighlighter.html(multi),
-                       "<span class=\"kw\">let</span> t = <span class=\"st\">&quot;&quot;&quot;</span>\n  <span class=\"st\">line &quot;one&quot;</span>\n  <span class=\"st\">&quot;&quot;&quot;</span>\n"
-                       + "<span class=\"kw\">let</span> u = <span class=\"nu\">2.5e-3</span> <span class=\"cm\">/* done */</span>")
-        XCTAssertEqual(SwiftHighlighter.html("@MainActor func f(x: Int) {}"),
-                       "<span class=\"at\">@MainActor</span> <span class=\"kw\">func</span> <span class=\"fn\">f</span>(x: <span class=\"ty\">Int</span>) {}")
+        XCTAssertEqual(
+            SwiftHighlighter.html(multi),
+            "<span class=\"kw\">let</span> t = <span class=\"st\">&quot;&quot;&quot;</span>\n  <span class=\"st\">line &quot;one&quot;</span>\n  <span class=\"st\">&quot;&quot;&quot;</span>\n"
+                + "<span class=\"kw\">let</span> u = <span class=\"nu\">2.5e-3</span> <span class=\"cm\">/* done */</span>"
+        )
+        XCTAssertEqual(
+            SwiftHighlighter.html("@MainActor func f(x: Int) {}"),
+            "<span class=\"at\">@MainActor</span> <span class=\"kw\">func</span> <span class=\"fn\">f</span>(x: <span class=\"ty\">Int</span>) {}"
+        )
         // Code that does not parse is still shown whole.
         let broken = "let = = ) \u{1} \"open"
-        XCTAssertEqual(SwiftHighlighter.html(broken).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression), HTML.escape(broken))
+        XCTAssertEqual(
+            SwiftHighlighter.html(broken).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression),
+            HTML.escape(broken))
     }
 }
 
 final class MathEnvironmentTests: XCTestCase {
     func testCasesAndBlackboardBold() throws {
-        let cases = try MathML.render("f(z) = \\begin{cases} z & z > 0 \\\\ \\alpha z & z \\le 0 \\end{cases}", display: true)
-        XCTAssertTrue(cases.contains("<mo stretchy=\"true\">{</mo><mtable columnalign=\"left\"><mtr><mtd><mrow><mi>z</mi></mrow></mtd>"), cases)
+        let cases = try MathML.render(
+            "f(z) = \\begin{cases} z & z > 0 \\\\ \\alpha z & z \\le 0 \\end{cases}", display: true)
+        XCTAssertTrue(
+            cases.contains(
+                "<mo stretchy=\"true\">{</mo><mtable columnalign=\"left\"><mtr><mtd><mrow><mi>z</mi></mrow></mtd>"),
+            cases)
         XCTAssertEqual(cases.components(separatedBy: "<mtr>").count - 1, 2)
         XCTAssertTrue(try MathML.render("W \\in \\mathbb{R}^{n}", display: false).contains("ℝ"))
         XCTAssertThrowsError(try MathML.render("\\begin{cases} x", display: false))

@@ -1,12 +1,14 @@
 import Foundation
-import XCTest
 import LessonWire
+import XCTest
+
 @testable import LessonKit
 
 /// Issue 21: code that wraps instead of being cut, long lines warned about, maths spaced and
 /// sized right, the keyboard's first stop, section numbers, the practice box, and search.
 final class ReadingTests: XCTestCase {
-    let lesson = try! LessonParser.parse("""
+    let lesson = try! LessonParser.parse(
+        """
         ---
         title: Pooling
         ---
@@ -37,27 +39,38 @@ final class ReadingTests: XCTestCase {
 
     func page(_ results: [CellResult]? = nil) -> PageRenderer.Page {
         let results = results ?? lesson.cells.map { CellResult(cell: $0, status: .passed) }
-        let executed = ExecutedLesson(lesson: lesson, results: results, swiftVersion: "Swift 6.3", builtAt: Date(timeIntervalSince1970: 0))
-        return PageRenderer.render(executed, displayPath: "Lessons/05-pooling.md", neighbours: CourseNeighbours(number: 5), courseTitle: "C")
+        let executed = ExecutedLesson(
+            lesson: lesson, results: results, swiftVersion: "Swift 6.3", builtAt: Date(timeIntervalSince1970: 0))
+        return PageRenderer.render(
+            executed, displayPath: "Lessons/05-pooling.md", neighbours: CourseNeighbours(number: 5), courseTitle: "C")
     }
 
     func testEachLineIsAWrappingLineAndASpanOverALineBreakIsSplit() {
-        XCTAssertEqual(CodeLines.wrap("a\n  b\n"), "<span class=\"line\">a\n</span><span class=\"line i2\">  b\n</span>")
+        XCTAssertEqual(
+            CodeLines.wrap("a\n  b\n"), "<span class=\"line\">a\n</span><span class=\"line i2\">  b\n</span>")
         XCTAssertEqual(CodeLines.wrap("x"), "<span class=\"line\">x\n</span>")
         XCTAssertEqual(CodeLines.wrap(""), "<span class=\"line\">\n</span>", "an empty output is one empty line")
-        XCTAssertEqual(CodeLines.wrap("<span class=\"cm\">/* a\n   b */</span> x"),
-                       "<span class=\"line\"><span class=\"cm\">/* a</span>\n</span><span class=\"line\"><span class=\"cm\">   b */</span> x\n</span>")
+        XCTAssertEqual(
+            CodeLines.wrap("<span class=\"cm\">/* a\n   b */</span> x"),
+            "<span class=\"line\"><span class=\"cm\">/* a</span>\n</span><span class=\"line\"><span class=\"cm\">   b */</span> x\n</span>"
+        )
         let html = page().html
-        XCTAssertTrue(html.contains("<pre class=\"source\"><code class=\"language-swift\"><span class=\"line\"><span class=\"kw\">let</span>"), html)
+        XCTAssertTrue(
+            html.contains(
+                "<pre class=\"source\"><code class=\"language-swift\"><span class=\"line\"><span class=\"kw\">let</span>"
+            ), html)
         // The text of the code is unchanged once the tags are dropped.
-        let code = html.components(separatedBy: "<code class=\"language-swift\">")[1].components(separatedBy: "</code>")[0]
+        let code = html.components(separatedBy: "<code class=\"language-swift\">")[1].components(
+            separatedBy: "</code>")[0]
         let text = code.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
         XCTAssertEqual(text, HTML.escape(lesson.cells[0].displayCode) + "\n")
     }
 
     func testALongCellLineIsAWarningAtItsLineButNotInThePage() {
         let p = page()
-        XCTAssertEqual(p.warnings.map(\.description), ["Lessons/05-pooling.md:14: line of 108 columns (at most 90 fit the page's code column; longer ones wrap)"])
+        XCTAssertEqual(
+            p.warnings.map(\.description),
+            ["Lessons/05-pooling.md:14: line of 108 columns (at most 90 fit the page's code column; longer ones wrap)"])
         XCTAssertFalse(p.html.contains("<strong>Warnings</strong>"), "the author's to fix, not the reader's to read")
     }
 
@@ -65,16 +78,24 @@ final class ReadingTests: XCTestCase {
         let html = page().html
         let body = html.components(separatedBy: "<body>")[1]
         let firstLink = body.range(of: "<a ")!.lowerBound
-        XCTAssertEqual(body.range(of: "<a class=\"skip\" href=\"#content\">")?.lowerBound, firstLink, "no link before the skip link")
+        XCTAssertEqual(
+            body.range(of: "<a class=\"skip\" href=\"#content\">")?.lowerBound, firstLink,
+            "no link before the skip link")
         XCTAssertTrue(html.contains("<main id=\"content\" tabindex=\"-1\">"))
         XCTAssertLessThan(html.range(of: "<nav class=\"phone\"")!.lowerBound, html.range(of: "<main")!.lowerBound)
-        XCTAssertTrue(html.contains("<li class=\"h2\"><a href=\"#first-part\">5.1 First part</a></li><li class=\"h3\"><a href=\"#a-detail\">5.1.1 A detail</a></li>"), html)
+        XCTAssertTrue(
+            html.contains(
+                "<li class=\"h2\"><a href=\"#first-part\">5.1 First part</a></li><li class=\"h3\"><a href=\"#a-detail\">5.1.1 A detail</a></li>"
+            ), html)
         XCTAssertFalse(html.contains("tabindex=\"1"), "no positive tabindex reorders the page")
     }
 
     func testSectionsAreNumberedInTheText() {
         let html = page().html
-        XCTAssertTrue(html.contains("<h2 id=\"first-part\"><a class=\"anchor\" href=\"#first-part\"><span class=\"secno\">5.1</span>First part</a></h2>"), html)
+        XCTAssertTrue(
+            html.contains(
+                "<h2 id=\"first-part\"><a class=\"anchor\" href=\"#first-part\"><span class=\"secno\">5.1</span>First part</a></h2>"
+            ), html)
         XCTAssertTrue(html.contains("<span class=\"secno\">5.1.1</span>A detail"))
         XCTAssertTrue(html.contains("<span class=\"secno\">5.2</span>Second part"))
         // @sec- names a section by its anchor, before or after it.
@@ -84,46 +105,70 @@ final class ReadingTests: XCTestCase {
 
     func testThePractiseBoxGivesTheCommand() {
         XCTAssertTrue(page().html.contains("<code>swift run lessons practice 05-pooling</code>"))
-        let none = try! LessonParser.parse("---\ntitle: T\n---\nNo exercises.\n", file: URL(fileURLWithPath: "/tmp/01-a.md"), displayPath: "a.md")
+        let none = try! LessonParser.parse(
+            "---\ntitle: T\n---\nNo exercises.\n", file: URL(fileURLWithPath: "/tmp/01-a.md"), displayPath: "a.md")
         XCTAssertEqual(PageChrome.practiceBox(none), "")
     }
 
     func testAFailedCellSaysItsMessageOnce() {
         let cells = lesson.cells
-        let failure = CellFailure(cell: cells[0], line: 14, kind: .trap(Crash(message: "Fatal error: Index out of range")))
-        let html = page([CellResult(cell: cells[0], status: .failed(failure), outputs: [.errorText("Fatal error: Index out of range\nat line 14\n")]),
-                         CellResult(cell: cells[1], status: .notRun)]).html
-        let cell = html.components(separatedBy: "<section class=\"cell failed\"")[1].components(separatedBy: "</section>")[0]
+        let failure = CellFailure(
+            cell: cells[0], line: 14, kind: .trap(Crash(message: "Fatal error: Index out of range")))
+        let html = page([
+            CellResult(
+                cell: cells[0], status: .failed(failure),
+                outputs: [.errorText("Fatal error: Index out of range\nat line 14\n")]),
+            CellResult(cell: cells[1], status: .notRun),
+        ]).html
+        let cell = html.components(separatedBy: "<section class=\"cell failed\"")[1].components(
+            separatedBy: "</section>")[0]
         XCTAssertEqual(cell.components(separatedBy: "Index out of range").count - 1, 1, cell)
         // Without the error text, the message is said under the cell.
-        let bare = page([CellResult(cell: cells[0], status: .failed(failure)), CellResult(cell: cells[1], status: .notRun)]).html
+        let bare = page([
+            CellResult(cell: cells[0], status: .failed(failure)), CellResult(cell: cells[1], status: .notRun),
+        ]).html
         XCTAssertTrue(bare.contains("<p class=\"error\">Lessons/05-pooling.md:14: Fatal error: Index out of range</p>"))
     }
 
     func testNumbersInTablesAreRightAligned() {
-        let html = OutputRenderer(displayPath: "a.md").table(TableOutput(header: ["name", "n"], rows: [["relu", "1,024"], ["tanh", "-0.5"], ["x", "98.7%"]]))
-        XCTAssertTrue(html.contains("<tr><td>relu</td><td class=\"num\">1,024</td></tr><tr><td>tanh</td><td class=\"num\">-0.5</td></tr><tr><td>x</td><td class=\"num\">98.7%</td></tr>"), html)
+        let html = OutputRenderer(displayPath: "a.md").table(
+            TableOutput(header: ["name", "n"], rows: [["relu", "1,024"], ["tanh", "-0.5"], ["x", "98.7%"]]))
+        XCTAssertTrue(
+            html.contains(
+                "<tr><td>relu</td><td class=\"num\">1,024</td></tr><tr><td>tanh</td><td class=\"num\">-0.5</td></tr><tr><td>x</td><td class=\"num\">98.7%</td></tr>"
+            ), html)
     }
 
     func testASignIsAPrefixAndPlainBracketsDoNotStretch() throws {
         let m = try MathML.render("f(-2) = -8 - x, \\hat{y} - y, e^{-z}", display: false)
-        XCTAssertTrue(m.contains("<mo stretchy=\"false\">(</mo><mo form=\"prefix\">−</mo><mn>2</mn><mo stretchy=\"false\">)</mo>"), m)
+        XCTAssertTrue(
+            m.contains(
+                "<mo stretchy=\"false\">(</mo><mo form=\"prefix\">−</mo><mn>2</mn><mo stretchy=\"false\">)</mo>"), m)
         XCTAssertTrue(m.contains("<mo>=</mo><mo form=\"prefix\">−</mo><mn>8</mn><mo>−</mo><mi>x</mi>"), m)
         XCTAssertTrue(m.contains("</mover><mo>−</mo><mi>y</mi>"), "after ŷ a minus subtracts: \(m)")
-        XCTAssertTrue(m.contains("<msup><mi>e</mi><mrow><mrow><mo form=\"prefix\">−</mo><mi>z</mi></mrow></mrow></msup>"), m)
+        XCTAssertTrue(
+            m.contains("<msup><mi>e</mi><mrow><mrow><mo form=\"prefix\">−</mo><mi>z</mi></mrow></mrow></msup>"), m)
         // \left and \right still stretch, \lceil alone does not.
-        XCTAssertTrue(try MathML.render("\\left\\lceil x \\right\\rceil \\lceil y \\rceil", display: false)
-            .contains("<mo stretchy=\"true\">⌈</mo><mi>x</mi><mo stretchy=\"true\">⌉</mo><mo stretchy=\"false\">⌈</mo>"))
+        XCTAssertTrue(
+            try MathML.render("\\left\\lceil x \\right\\rceil \\lceil y \\rceil", display: false)
+                .contains(
+                    "<mo stretchy=\"true\">⌈</mo><mi>x</mi><mo stretchy=\"true\">⌉</mo><mo stretchy=\"false\">⌈</mo>"))
         XCTAssertFalse(Stylesheet.css.contains("overflow-y: hidden"), "a display formula's ink is not shaved")
     }
 
     func testSearchIndexesEachSectionOfThePublishedPages() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("search-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        try FileManager.default.createDirectory(at: out.appendingPathComponent("05-pooling"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: out.appendingPathComponent("05-pooling"), withIntermediateDirectories: true)
         try Data(page().html.utf8).write(to: out.appendingPathComponent("05-pooling/index.html"))
         let entries = SearchIndex.entries(output: out, lessons: [("01-missing", "Missing"), ("05-pooling", "Pooling")])
-        XCTAssertEqual(entries.map(\.u), ["05-pooling/index.html", "05-pooling/index.html#first-part", "05-pooling/index.html#a-detail", "05-pooling/index.html#second-part"])
+        XCTAssertEqual(
+            entries.map(\.u),
+            [
+                "05-pooling/index.html", "05-pooling/index.html#first-part", "05-pooling/index.html#a-detail",
+                "05-pooling/index.html#second-part",
+            ])
         XCTAssertEqual(entries[1].h, "5.1 First part")
         XCTAssertEqual(entries[1].l, "Lesson 2 · Pooling")
         XCTAssertTrue(entries[2].t.contains("let aVeryLongName"), entries[2].t)
@@ -131,7 +176,9 @@ final class ReadingTests: XCTestCase {
         let script = try SearchIndex.script(entries)
         XCTAssertTrue(script.hasPrefix("// The course's text by section"))
         XCTAssertTrue(script.contains("window.LESSON_SEARCH = [{"))
-        XCTAssertTrue(page().html.contains("<script src=\"../search-index.js\" defer></script><script src=\"../course.js\" defer></script>"))
+        XCTAssertTrue(
+            page().html.contains(
+                "<script src=\"../search-index.js\" defer></script><script src=\"../course.js\" defer></script>"))
     }
 
     func testTheBuildsFilesLiveBesideThePublishedFolderAndCleanRemovesThem() throws {
@@ -148,10 +195,15 @@ final class ReadingTests: XCTestCase {
             try output.publish(stage, as: "01-a")
         }
         try output.writeAtomically("contents", to: "index.html")
-        XCTAssertEqual(OutputFolder.files(under: output.url), ["01-a/index.html", "index.html"], "only what a reader reads is published")
+        XCTAssertEqual(
+            OutputFolder.files(under: output.url), ["01-a/index.html", "index.html"],
+            "only what a reader reads is published")
         let state = base.appendingPathComponent(".site.lessons-build")
-        XCTAssertEqual(OutputFolder.files(under: state), ["." + "lessons-manifest", "01-a/.executed.json", "01-a/.lesson.json", "01-a/.lessons-manifest"])
-        XCTAssertEqual(OutputFolder.manifest(of: output.lessonFolder("01-a")), [".executed.json", ".lesson.json", "index.html"])
+        XCTAssertEqual(
+            OutputFolder.files(under: state),
+            ["." + "lessons-manifest", "01-a/.executed.json", "01-a/.lesson.json", "01-a/.lessons-manifest"])
+        XCTAssertEqual(
+            OutputFolder.manifest(of: output.lessonFolder("01-a")), [".executed.json", ".lesson.json", "index.html"])
         let cleaning = try output.clean()
         XCTAssertEqual(cleaning.left, [])
         XCTAssertFalse(fm.fileExists(atPath: state.path), "clean removes the build's files too")

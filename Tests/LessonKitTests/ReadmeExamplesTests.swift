@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 /// The README's examples stay true: every top-level Swift block compiles and links against the
@@ -10,20 +11,40 @@ final class ReadmeExamplesTests: XCTestCase {
 
     /// The fenced blocks of `info` at the top level of the README (not inside another fence).
     static func blocks(_ info: String, fence: String = "```") throws -> [String] {
-        var blocks: [String] = [], current: [String]?, outer: String?
+        var blocks: [String] = []
+        var current: [String]?
+        var outer: String?
         for line in try String(contentsOf: readme, encoding: .utf8).components(separatedBy: "\n") {
-            if let o = outer { if line == o { outer = nil }; continue }
-            if current == nil, line.hasPrefix("~~~"), fence != "~~~" { outer = "~~~"; continue }
-            if current == nil, line == fence + info { current = []; continue }
+            if let o = outer {
+                if line == o { outer = nil }
+                continue
+            }
+            if current == nil, line.hasPrefix("~~~"), fence != "~~~" {
+                outer = "~~~"
+                continue
+            }
+            if current == nil, line == fence + info {
+                current = []
+                continue
+            }
             if var c = current {
-                if line == fence { blocks.append(c.joined(separator: "\n")); current = nil } else { c.append(line); current = c }
+                if line == fence {
+                    blocks.append(c.joined(separator: "\n"))
+                    current = nil
+                } else {
+                    c.append(line)
+                    current = c
+                }
             }
         }
         return blocks
     }
 
     func testEverySwiftExampleCompilesAsWritten() throws {
-        if case let .failure(why) = EndToEndTests.built { XCTFail(why.message); throw why }
+        if case .failure(let why) = EndToEndTests.built {
+            XCTFail(why.message)
+            throw why
+        }
         let examples = try Self.blocks("swift")
         XCTAssertFalse(examples.isEmpty, "the README has no Swift example to check")
         let toolchain = try Toolchain.locate(packageRoot: EndToEndTests.root)
@@ -39,7 +60,10 @@ final class ReadmeExamplesTests: XCTestCase {
     }
 
     func testTheExampleLessonRunsWithEveryCellPassing() throws {
-        if case let .failure(why) = EndToEndTests.built { XCTFail(why.message); throw why }
+        if case .failure(let why) = EndToEndTests.built {
+            XCTFail(why.message)
+            throw why
+        }
         let lessons = try Self.blocks("markdown", fence: "~~~")
         XCTAssertEqual(lessons.count, 1, "the README should show one example lesson")
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("readme-lesson-\(UUID().uuidString)")
@@ -48,7 +72,9 @@ final class ReadmeExamplesTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("01-example.md")
         try (lessons[0] + "\n").write(to: file, atomically: true, encoding: .utf8)
-        let run = try LessonsBinary.run(["run", file.path, "--lessons", folder.path, "--out", work.appendingPathComponent("out").path])
+        let run = try LessonsBinary.run([
+            "run", file.path, "--lessons", folder.path, "--out", work.appendingPathComponent("out").path,
+        ])
         XCTAssertEqual(run.status, 0, run.output)
         XCTAssertTrue(run.output.contains("no cell failed"), run.output)
         let page = try String(contentsOf: work.appendingPathComponent("out/01-example/index.html"), encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LessonKit
 
 /// The build shares the cores among the lessons running at once, and a lesson's share grows as
@@ -7,7 +8,8 @@ import XCTest
 final class ThreadShareTests: XCTestCase {
     func testSharesAreRewrittenAsProgramsJoinAndLeave() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("share-\(UUID().uuidString)")
-        let a = folder.appendingPathComponent("a"), b = folder.appendingPathComponent("b")
+        let a = folder.appendingPathComponent("a")
+        let b = folder.appendingPathComponent("b")
         try FileManager.default.createDirectory(at: a, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: b, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,7 +32,8 @@ final class ThreadShareTests: XCTestCase {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         try XCTSkipIf(cores < 2, "one core: no share to grow")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("share-lessons-\(UUID().uuidString)")
-        let lessons = folder.appendingPathComponent("lessons"), out = folder.appendingPathComponent("out")
+        let lessons = folder.appendingPathComponent("lessons")
+        let out = folder.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: lessons, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try """

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import LessonWire
+import XCTest
 
 final class WireTests: XCTestCase {
     let framing = WireFraming(tag: "t1")
@@ -9,10 +9,15 @@ final class WireTests: XCTestCase {
         let events: [WireEvent] = [
             .cellStart(cell: 3), .cellEnd(cell: 3, seconds: 0.25), .display(text: "Optional \"quoted\"\nline"),
             .table(TableOutput(caption: "c", header: ["a"], rows: [["1"], ["<2>"]], numeric: true)),
-            .figure(FigureOutput(file: "figure-1.png", caption: nil, alt: "alt", notes: ["n"], frames: ["f1.png"], width: 640, height: 400)),
-            .expect(passed: false, claim: "sums to 7", line: 12, found: nil), .expect(passed: false, claim: "at least 0.9", line: 14, found: "0.8, needs ≥ 0.9"),
+            .figure(
+                FigureOutput(
+                    file: "figure-1.png", caption: nil, alt: "alt", notes: ["n"], frames: ["f1.png"], width: 640,
+                    height: 400)),
+            .expect(passed: false, claim: "sums to 7", line: 12, found: nil),
+            .expect(passed: false, claim: "at least 0.9", line: 14, found: "0.8, needs ≥ 0.9"),
             .inlineValue(index: 2, text: "42"), .progress(text: "epoch 1/2", step: .epoch),
-            .progress(text: "10/100", step: .batch), .error(message: "boom", line: nil), .error(message: "at", line: 4), .unexpectedSuccess,
+            .progress(text: "10/100", step: .batch), .error(message: "boom", line: nil), .error(message: "at", line: 4),
+            .unexpectedSuccess,
         ]
         for event in events {
             let line = framing.encode(event)
@@ -31,7 +36,10 @@ final class WireTests: XCTestCase {
 
     func testMalformedAndUnknownEventsAreErrors() {
         func reason(_ body: String) -> String? {
-            do { _ = try framing.decode(framing.prefix + body); return nil } catch { return error.reason }
+            do {
+                _ = try framing.decode(framing.prefix + body)
+                return nil
+            } catch { return error.reason }
         }
         XCTAssertEqual(reason("{not json"), "not JSON")
         XCTAssertEqual(reason(""), "not JSON")

@@ -2,7 +2,9 @@ import CZlib
 import Foundation
 
 /// Whether bytes start with gzip's magic number 1f 8b.
-func isGzip(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B }
+func isGzip(_ data: Data) -> Bool {
+    data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
+}
 
 /// Inflates a gzip stream with zlib. Throws a `DataError` naming `file` when it is damaged, cut
 /// short, or inflates past `limit` bytes (a few kilobytes of gzip can claim gigabytes).
@@ -27,11 +29,18 @@ func gunzip(_ data: Data, file: String, limit: Int = 1 << 30) throws -> Data {
                 status = inflate(&stream, Z_NO_FLUSH)
                 guard status == Z_OK || status == Z_STREAM_END else {
                     let reason = stream.msg.map { String(cString: $0) } ?? "status \(status)"
-                    throw DataError(file: file, fault: status == Z_BUF_ERROR ? "gzip stream is truncated" : "gzip stream is corrupt (\(reason))")
+                    throw DataError(
+                        file: file,
+                        fault: status == Z_BUF_ERROR ? "gzip stream is truncated" : "gzip stream is corrupt (\(reason))"
+                    )
                 }
                 output.append(out.baseAddress!, count: chunk - Int(stream.avail_out))
                 guard output.count <= limit else {
-                    throw DataError(file: file, fault: "gzip stream inflates to more than \(groupedThousands(limit)) bytes, more than any data file this course reads")
+                    throw DataError(
+                        file: file,
+                        fault:
+                            "gzip stream inflates to more than \(groupedThousands(limit)) bytes, more than any data file this course reads"
+                    )
                 }
             }
         } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)

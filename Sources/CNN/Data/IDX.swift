@@ -4,7 +4,10 @@ import Foundation
 public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     public let file: String
     public let fault: String
-    public init(file: String, fault: String) { self.file = file; self.fault = fault }
+    public init(file: String, fault: String) {
+        self.file = file
+        self.fault = fault
+    }
     public var description: String { "\(file): \(fault)" }
 }
 
@@ -23,7 +26,11 @@ public enum IDX {
         let name = url.lastPathComponent
         let raw: Data
         do { raw = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, fault: "cannot be read (\(FileManager.default.fileExists(atPath: url.path) ? "permission or I/O error" : "no such file"))")
+            throw DataError(
+                file: url.path,
+                fault:
+                    "cannot be read (\(FileManager.default.fileExists(atPath: url.path) ? "permission or I/O error" : "no such file"))"
+            )
         }
         return try decode(raw, dimensions: dimensions, file: name)
     }
@@ -38,23 +45,39 @@ public enum IDX {
         require(dimensions >= 1 && dimensions <= 255, "IDX.parse: dimensions must be in 1...255, got \(dimensions)")
         let bytes = [UInt8](data)
         let headerSize = 4 + 4 * dimensions
-        guard bytes.count >= 4 else { throw DataError(file: file, fault: "truncated: \(bytes.count) bytes, too short for an IDX header") }
+        guard bytes.count >= 4 else {
+            throw DataError(file: file, fault: "truncated: \(bytes.count) bytes, too short for an IDX header")
+        }
         let magic = bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let expected = UInt32(0x0800) | UInt32(dimensions)
         guard magic == expected else {
-            throw DataError(file: file, fault: "wrong magic number 0x\(hex(magic)), expected 0x\(hex(expected)) (unsigned bytes, \(dimensions) dimension\(dimensions == 1 ? "" : "s"))")
+            throw DataError(
+                file: file,
+                fault:
+                    "wrong magic number 0x\(hex(magic)), expected 0x\(hex(expected)) (unsigned bytes, \(dimensions) dimension\(dimensions == 1 ? "" : "s"))"
+            )
         }
-        guard bytes.count >= headerSize else { throw DataError(file: file, fault: "truncated: header needs \(headerSize) bytes, file has \(bytes.count)") }
+        guard bytes.count >= headerSize else {
+            throw DataError(file: file, fault: "truncated: header needs \(headerSize) bytes, file has \(bytes.count)")
+        }
         let shape = (0..<dimensions).map { d in bytes[(4 + 4 * d)..<(8 + 4 * d)].reduce(0) { $0 << 8 | Int($1) } }
         // Each size is below 2^32, so a product of three can overflow Int: checked, not trapped.
         guard let count = checkedProduct(shape), count <= bytes.count else {
-            throw DataError(file: file, fault: "truncated: shape \(shape) needs more values than the file's \(bytes.count - headerSize)")
+            throw DataError(
+                file: file,
+                fault: "truncated: shape \(shape) needs more values than the file's \(bytes.count - headerSize)")
         }
         guard bytes.count - headerSize >= count else {
-            throw DataError(file: file, fault: "truncated: shape \(shape) needs \(count) values, file has \(bytes.count - headerSize)")
+            throw DataError(
+                file: file,
+                fault: "truncated: shape \(shape) needs \(count) values, file has \(bytes.count - headerSize)")
         }
         guard bytes.count - headerSize == count else {
-            throw DataError(file: file, fault: "\(bytes.count - headerSize - count) bytes of unexpected data after the \(count) values of shape \(shape)")
+            throw DataError(
+                file: file,
+                fault:
+                    "\(bytes.count - headerSize - count) bytes of unexpected data after the \(count) values of shape \(shape)"
+            )
         }
         return IDXArray(shape: shape, bytes: Array(bytes[headerSize...]))
     }
@@ -67,7 +90,11 @@ public enum IDX {
     /// Writes an IDX file of unsigned bytes (how the project's MNIST subset was cut).
     public static func write(_ array: IDXArray, to url: URL) throws {
         var data = Data([0, 0, 0x08, UInt8(array.shape.count)])
-        for d in array.shape { data.append(contentsOf: [UInt8(d >> 24 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF)]) }
+        for d in array.shape {
+            data.append(contentsOf: [
+                UInt8(d >> 24 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF),
+            ])
+        }
         data.append(contentsOf: array.bytes)
         try data.write(to: url)
     }

@@ -18,12 +18,16 @@ public struct MNIST: Sendable {
     /// "the MNIST set shipped with the course (60,000 training, 10,000 test images)", or where else
     /// the files came from.
     public var source: String {
-        let sizes = "\(groupedThousands(trainImages.shape[0])) training, \(groupedThousands(testImages.shape[0])) test images"
-        return isShipped ? "the MNIST set shipped with the course (\(sizes))" : "MNIST from \(directory.path) (\(sizes))"
+        let sizes =
+            "\(groupedThousands(trainImages.shape[0])) training, \(groupedThousands(testImages.shape[0])) test images"
+        return isShipped
+            ? "the MNIST set shipped with the course (\(sizes))" : "MNIST from \(directory.path) (\(sizes))"
     }
 
-    public static let fileNames = (trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
-                                   testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
+    public static let fileNames = (
+        trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
+        testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte"
+    )
 
     /// The full set shipped with the course (60,000 training and 10,000 test images, 11 MB of gzip),
     /// so that a fresh clone reproduces the tutorials' numbers.
@@ -45,8 +49,9 @@ public struct MNIST: Sendable {
         let directory = directory ?? defaultDirectory
         let (trainX, trainY) = try readPair(directory, fileNames.trainImages, fileNames.trainLabels)
         let (testX, testY) = try readPair(directory, fileNames.testImages, fileNames.testLabels)
-        return MNIST(trainImages: trainX, trainLabels: trainY, testImages: testX, testLabels: testY, directory: directory,
-                     isShipped: directory.standardized.path == shippedDirectory.standardized.path)
+        return MNIST(
+            trainImages: trainX, trainLabels: trainY, testImages: testX, testLabels: testY, directory: directory,
+            isShipped: directory.standardized.path == shippedDirectory.standardized.path)
     }
 
     /// The file `base` in `directory`, gzip-compressed (`base.gz`) or raw.
@@ -55,19 +60,29 @@ public struct MNIST: Sendable {
             let url = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) { return url }
         }
-        throw DataError(file: directory.appendingPathComponent(base + ".gz").path, fault: "missing (neither \(base).gz nor \(base) is in \(directory.path))")
+        throw DataError(
+            file: directory.appendingPathComponent(base + ".gz").path,
+            fault: "missing (neither \(base).gz nor \(base) is in \(directory.path))")
     }
 
     /// Reads one images file and its labels file and checks that they agree.
-    public static func readPair(_ directory: URL, _ imagesName: String, _ labelsName: String) throws -> (images: Tensor, labels: Tensor) {
-        let imagesURL = try locate(directory, imagesName), labelsURL = try locate(directory, labelsName)
+    public static func readPair(_ directory: URL, _ imagesName: String, _ labelsName: String) throws -> (
+        images: Tensor, labels: Tensor
+    ) {
+        let imagesURL = try locate(directory, imagesName)
+        let labelsURL = try locate(directory, labelsName)
         let images = try IDX.read(imagesURL, dimensions: 3)
         let labels = try IDX.read(labelsURL, dimensions: 1)
         guard labels.shape[0] == images.shape[0] else {
-            throw DataError(file: labelsURL.path, fault: "count mismatch: \(labels.shape[0]) labels for \(images.shape[0]) images in \(imagesURL.lastPathComponent)")
+            throw DataError(
+                file: labelsURL.path,
+                fault:
+                    "count mismatch: \(labels.shape[0]) labels for \(images.shape[0]) images in \(imagesURL.lastPathComponent)"
+            )
         }
         if let bad = labels.bytes.firstIndex(where: { $0 > 9 }) {
-            throw DataError(file: labelsURL.path, fault: "label out of range: label \(bad) is \(labels.bytes[bad]), expected 0-9")
+            throw DataError(
+                file: labelsURL.path, fault: "label out of range: label \(bad) is \(labels.bytes[bad]), expected 0-9")
         }
         let imageTensor = Tensor(shape: images.shape + [1], scalars: images.bytes.map { Float($0) / 255 })
         return (imageTensor, Tensor(labels.bytes.map(Float.init)))

@@ -12,7 +12,8 @@ public enum Safetensors {
         let names = tensors.keys.sorted()
         for name in names {
             let t = tensors[name]!
-            header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + t.count * 4]] as [String: Any]
+            header[name] =
+                ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + t.count * 4]] as [String: Any]
             offset += t.count * 4
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
@@ -40,15 +41,23 @@ public enum Safetensors {
 
     /// Decodes the bytes of a safetensors file; `file` names them in errors. Every size and offset
     /// in the header is checked against the data before anything is read.
-    public static func decode(_ data: Data, file: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    public static func decode(_ data: Data, file: String) throws -> (
+        tensors: [String: Tensor], metadata: [String: String]
+    ) {
         let bytes = [UInt8](data)
-        guard bytes.count >= 8 else { throw DataError(file: file, fault: "truncated: \(bytes.count) bytes, too short for a safetensors header") }
+        guard bytes.count >= 8 else {
+            throw DataError(file: file, fault: "truncated: \(bytes.count) bytes, too short for a safetensors header")
+        }
         let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(bytes.count - 8) else {
-            throw DataError(file: file, fault: "header length \(headerLength) exceeds the file's \(bytes.count - 8) remaining bytes")
+            throw DataError(
+                file: file, fault: "header length \(headerLength) exceeds the file's \(bytes.count - 8) remaining bytes"
+            )
         }
         let headerEnd = 8 + Int(headerLength)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])), let header = object as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])),
+            let header = object as? [String: Any]
+        else {
             throw DataError(file: file, fault: "header is not a JSON object")
         }
         let buffer = bytes.count - headerEnd
@@ -56,23 +65,39 @@ public enum Safetensors {
         var tensors: [String: Tensor] = [:]
         for (name, value) in header {
             if name == "__metadata__" {
-                guard let m = value as? [String: String] else { throw DataError(file: file, fault: "__metadata__ must map strings to strings") }
+                guard let m = value as? [String: String] else {
+                    throw DataError(file: file, fault: "__metadata__ must map strings to strings")
+                }
                 metadata = m
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = integers(entry["shape"]), let offsets = integers(entry["data_offsets"]), offsets.count == 2 else {
-                throw DataError(file: file, fault: "tensor \"\(name)\" lacks a dtype, an integer shape or two integer data_offsets")
+                let shape = integers(entry["shape"]), let offsets = integers(entry["data_offsets"]), offsets.count == 2
+            else {
+                throw DataError(
+                    file: file, fault: "tensor \"\(name)\" lacks a dtype, an integer shape or two integer data_offsets")
             }
-            guard dtype == "F32" else { throw DataError(file: file, fault: "tensor \"\(name)\" has dtype \(dtype); only F32 is supported") }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw DataError(file: file, fault: "tensor \"\(name)\" has a negative size in shape \(shape)") }
+            guard dtype == "F32" else {
+                throw DataError(file: file, fault: "tensor \"\(name)\" has dtype \(dtype); only F32 is supported")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }) else {
+                throw DataError(file: file, fault: "tensor \"\(name)\" has a negative size in shape \(shape)")
+            }
             guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= buffer else {
-                throw DataError(file: file, fault: "tensor \"\(name)\" data_offsets \(offsets) fall outside the \(buffer)-byte data section (file truncated?)")
+                throw DataError(
+                    file: file,
+                    fault:
+                        "tensor \"\(name)\" data_offsets \(offsets) fall outside the \(buffer)-byte data section (file truncated?)"
+                )
             }
             // The size is checked before it is multiplied out: a header can claim sizes whose product overflows.
             guard let byteCount = checkedProduct(shape + [4]), byteCount == offsets[1] - offsets[0] else {
                 let needed = checkedProduct(shape + [4]).map { "\($0) bytes" } ?? "more bytes than memory holds"
-                throw DataError(file: file, fault: "tensor \"\(name)\" of shape \(shape) needs \(needed), data_offsets give \(offsets[1] - offsets[0])")
+                throw DataError(
+                    file: file,
+                    fault:
+                        "tensor \"\(name)\" of shape \(shape) needs \(needed), data_offsets give \(offsets[1] - offsets[0])"
+                )
             }
             let count = byteCount / 4
             var scalars = [Float](repeating: 0, count: count)
@@ -94,7 +119,8 @@ private func integers(_ value: Any?) -> [Int]? {
     var result: [Int] = []
     for item in array {
         guard let number = item as? NSNumber, let exact = Int(exactly: number.doubleValue),
-              number.doubleValue.magnitude < 9e15 else { return nil }
+            number.doubleValue.magnitude < 9e15
+        else { return nil }
         result.append(exact)
     }
     return result
@@ -106,7 +132,8 @@ extension Model {
         ensureBuilt()
         var tensors: [String: Tensor] = [:]
         for layer in layers { for p in layer.parameters { tensors["\(layer.name)/\(p.name)"] = p.value } }
-        try Safetensors.write(tensors, metadata: ["format": "pt", "model": name, "layout": "keras channels-last"], to: url)
+        try Safetensors.write(
+            tensors, metadata: ["format": "pt", "model": name, "layout": "keras channels-last"], to: url)
     }
 
     /// Loads weights saved by `saveWeights`. Every parameter must be present with its exact shape;
@@ -118,9 +145,13 @@ extension Model {
         for layer in layers {
             for p in layer.parameters {
                 let key = "\(layer.name)/\(p.name)"
-                guard let t = tensors[key] else { throw DataError(file: url.path, fault: "no tensor \"\(key)\" (the file does not match this model)") }
+                guard let t = tensors[key] else {
+                    throw DataError(file: url.path, fault: "no tensor \"\(key)\" (the file does not match this model)")
+                }
                 guard t.shape == p.value.shape else {
-                    throw DataError(file: url.path, fault: "tensor \"\(key)\" has shape \(t.shape), the model needs \(p.value.shape)")
+                    throw DataError(
+                        file: url.path,
+                        fault: "tensor \"\(key)\" has shape \(t.shape), the model needs \(p.value.shape)")
                 }
                 updates.append((p, t))
             }

@@ -33,10 +33,12 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     public private(set) var preActivation: Tensor?
     private var output: Tensor?
 
-    public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
-                activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil) {
+    public init(
+        _ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+        activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+        kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil
+    ) {
         require(filters >= 1, "Conv2D: filters must be at least 1, got \(filters)")
         self.filters = filters
         self.kernelSize = kernelSize
@@ -51,13 +53,16 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     }
 
     /// A square kernel and stride: `Conv2D(32, kernelSize: 3, activation: .relu)`.
-    public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
-                            activation: ActivationFunction = .linear, useBias: Bool = true,
-                            kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                            kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil) {
-        self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
-                  activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                  biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, inputShape: inputShape)
+    public convenience init(
+        _ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+        activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+        kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil
+    ) {
+        self.init(
+            filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
+            activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
+            biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, inputShape: inputShape)
     }
 
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
@@ -70,11 +75,14 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     }
 
     public func inputShapeProblem(_ inputShape: [Int]) -> String? {
-        if let problem = windowProblem(name, typeName, inputShape: inputShape, kernelSize: kernelSize, strides: strides, padding: padding) {
+        if let problem = windowProblem(
+            name, typeName, inputShape: inputShape, kernelSize: kernelSize, strides: strides, padding: padding)
+        {
             return problem
         }
         if let kernel, kernel.value.shape[2] != inputShape[2] {
-            return "\(name): input has \(inputShape[2]) channels but the kernel expects \(kernel.value.shape[2]) (a layer called twice shares its weights)"
+            return
+                "\(name): input has \(inputShape[2]) channels but the kernel expects \(kernel.value.shape[2]) (a layer called twice shares its weights)"
         }
         return nil
     }
@@ -82,32 +90,45 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     /// Every field a backward pass reads, for a model that calls this layer at several places.
     private struct Cache {
         var cols: [Float], colsInput: Tensor?, geometry: WindowGeometry?, inputShape: [Int]
-        var preActivation: Tensor?, output: Tensor?, pooledCache: (cache: ConvolutionPoolingCache, pool: ObjectIdentifier)?
+        var preActivation: Tensor?, output: Tensor?,
+            pooledCache: (cache: ConvolutionPoolingCache, pool: ObjectIdentifier)?
     }
 
     public func takeCache() -> Any? {
-        let cache = Cache(cols: cols, colsInput: colsInput, geometry: geometry, inputShape: inputShape,
-                          preActivation: preActivation, output: output, pooledCache: pooledCache)
+        let cache = Cache(
+            cols: cols, colsInput: colsInput, geometry: geometry, inputShape: inputShape,
+            preActivation: preActivation, output: output, pooledCache: pooledCache)
         clearCache()
         return cache
     }
 
     public func restoreCache(_ cache: Any?) {
-        guard let cache = cache as? Cache else { clearCache(); return }
-        cols = cache.cols; colsInput = cache.colsInput; geometry = cache.geometry; inputShape = cache.inputShape
-        preActivation = cache.preActivation; output = cache.output; pooledCache = cache.pooledCache
+        guard let cache = cache as? Cache else {
+            clearCache()
+            return
+        }
+        cols = cache.cols
+        colsInput = cache.colsInput
+        geometry = cache.geometry
+        inputShape = cache.inputShape
+        preActivation = cache.preActivation
+        output = cache.output
+        pooledCache = cache.pooledCache
     }
 
     public func outputShape(inputShape: [Int]) -> [Int] {
-        let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: [1] + inputShape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
         return [g.outputHeight, g.outputWidth, filters]
     }
 
     public func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor) {
         let kernel = requireBuilt(kernel, name)
-        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
         var localCols: [Float] = []
-        let z = mode.keepsCache
+        let z =
+            mode.keepsCache
             ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols)
             : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols)
         let y = activation(z)
@@ -126,18 +147,24 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     /// oneDNN when `Runtime.usesOneDNN` (bias and ReLU as its post-op; the backward pass then runs
     /// through oneDNN too), else im2col + GEMM with bias and ReLU applied per block of the product.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        guard activation == .relu || activation == .linear else { return forwardWithPreActivation(x, mode: mode).output }
+        guard activation == .relu || activation == .linear else {
+            return forwardWithPreActivation(x, mode: mode).output
+        }
         let kernel = requireBuilt(kernel, name)
-        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
         var localCols: [Float] = []
         let relu = activation == .relu
         let y: Tensor
-        if Runtime.usesOneDNN, let fast = oneDNNPlan(relu: relu).forward(x, kernel: kernel.value, bias: bias?.value, geometry: g) {
+        if Runtime.usesOneDNN,
+            let fast = oneDNNPlan(relu: relu).forward(x, kernel: kernel.value, bias: bias?.value, geometry: g)
+        {
             y = fast
             // The backward pass lays x out as columns itself.
             colsInput = mode.keepsCache ? x : nil
         } else {
-            y = mode.keepsCache
+            y =
+                mode.keepsCache
                 ? conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &cols, relu: relu)
                 : conv2dForward(x, kernel: kernel.value, bias: bias?.value, geometry: g, cols: &localCols, relu: relu)
             if mode.keepsCache { colsInput = nil }
@@ -179,7 +206,10 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
 
     /// A backward pass of this layer alone after the model ran it together with its pooling.
     private func requireOwnPass() {
-        require(pooledCache == nil, "\(name): its last forward pass ran together with the max pooling after it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward")
+        require(
+            pooledCache == nil,
+            "\(name): its last forward pass ran together with the max pooling after it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward"
+        )
     }
 
     /// From the last caching pass through `forward(_:pooledBy:mode:)`, and the pooling it ran with.
@@ -190,12 +220,17 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     /// convolution through oneDNN, a 2x2 window with stride 2 and no padding) or oneDNN refuses
     /// the shape; the caller then runs the two layers one after the other.
     func forward(_ x: Tensor, pooledBy pool: MaxPooling2D, mode: ForwardMode) -> Tensor? {
-        guard activation == .relu, Runtime.usesOneDNN, pool.poolSize == (2, 2), pool.strides == (2, 2), pool.padding == .valid else { return nil }
+        guard activation == .relu, Runtime.usesOneDNN, pool.poolSize == (2, 2), pool.strides == (2, 2),
+            pool.padding == .valid
+        else { return nil }
         let kernel = requireBuilt(kernel, name)
-        let g = WindowGeometry(inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: x.shape, kernelSize: kernelSize, strides: strides, padding: padding, operation: name)
         guard g.outputHeight >= 2, g.outputWidth >= 2,
-              let (pooled, cache) = oneDNNPlan(relu: true).forwardPooled(x, kernel: kernel.value, bias: bias?.value, geometry: g,
-                                                                         keepCache: mode.keepsCache) else { return nil }
+            let (pooled, cache) = oneDNNPlan(relu: true).forwardPooled(
+                x, kernel: kernel.value, bias: bias?.value, geometry: g,
+                keepCache: mode.keepsCache)
+        else { return nil }
         if mode.keepsCache, let cache {
             // Only the pair's cache: a backward pass of either layer alone would have nothing to
             // start from, and says so, instead of using an older pass.
@@ -212,8 +247,11 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
     func backward(_ dy: Tensor, pooledBy pool: MaxPooling2D) -> Tensor? {
         guard let (cache, ranWith) = pooledCache, ranWith == ObjectIdentifier(pool) else { return nil }
         let kernel = requireBuilt(kernel, name)
-        guard let grads = oneDNNPlan(relu: true).backwardPooled(cache, kernel: kernel.value, outputGradient: dy,
-                                                                computesInputGradient: computesInputGradient) else {
+        guard
+            let grads = oneDNNPlan(relu: true).backwardPooled(
+                cache, kernel: kernel.value, outputGradient: dy,
+                computesInputGradient: computesInputGradient)
+        else {
             fatalError("\(name): oneDNN ran the forward pass but refuses its backward pass")
         }
         kernel.gradient = grads.kernel
@@ -240,12 +278,16 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
 
     /// From dL/dz, or from dL/dy and y when `reluOutput` is y of the fused ReLU pass.
     private func backwardFromOutput(_ gradient: Tensor, reluOutput: Tensor?) -> Tensor {
-        let kernel = requireBuilt(kernel, name), g = requireForward(geometry, name)
+        let kernel = requireBuilt(kernel, name)
+        let g = requireForward(geometry, name)
         if let x = colsInput {
             // The forward pass ran through oneDNN: so do both backward passes, if oneDNN takes them.
-            let (dz, dBias) = preActivationAndBiasGradients(gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
-            if let grads = oneDNNPlan(relu: activation == .relu).backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: g,
-                                                                            computesInputGradient: computesInputGradient) {
+            let (dz, dBias) = preActivationAndBiasGradients(
+                gradient, reluOutput: reluOutput, positions: g.positions, filters: filters)
+            if let grads = oneDNNPlan(relu: activation == .relu).backward(
+                input: x, kernel: kernel.value, outputGradient: dz, geometry: g,
+                computesInputGradient: computesInputGradient)
+            {
                 kernel.gradient = grads.kernel
                 bias?.gradient = dBias
                 return grads.input
@@ -257,8 +299,9 @@ public final class Conv2D: ActivatedLayer, RegularizedLayer, ShareableLayer {
             }
             colsInput = nil
         }
-        let grads = conv2dBackward(cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: gradient, geometry: g,
-                                   needInputGradient: computesInputGradient, reluOutput: reluOutput)
+        let grads = conv2dBackward(
+            cols: cols, inputShape: inputShape, kernel: kernel.value, outputGradient: gradient, geometry: g,
+            needInputGradient: computesInputGradient, reluOutput: reluOutput)
         kernel.gradient = grads.kernel
         bias?.gradient = grads.bias
         return grads.input

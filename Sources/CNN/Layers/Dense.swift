@@ -18,9 +18,11 @@ public final class Dense: ActivatedLayer, RegularizedLayer, ShareableLayer {
     public private(set) var preActivation: Tensor?
     private var output: Tensor?
 
-    public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil) {
+    public init(
+        _ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+        kernelRegularizer: Regularizer? = nil, inputShape: [Int]? = nil
+    ) {
         require(units >= 1, "Dense: units must be at least 1, got \(units)")
         self.units = units
         self.activation = activation
@@ -34,23 +36,33 @@ public final class Dense: ActivatedLayer, RegularizedLayer, ShareableLayer {
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) {
-        require(inputShape.count == 1, "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it")
-        kernel = Parameter(name: "kernel", value: kernelInitializer.make([inputShape[0], units], generator: &generator))
+        require(
+            inputShape.count == 1,
+            "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it")
+        kernel = Parameter(
+            name: "kernel", value: kernelInitializer.make([inputShape[0], units], generator: &generator))
         bias = useBias ? Parameter(name: "bias", value: biasInitializer.make([units], generator: &generator)) : nil
     }
 
     public func outputShape(inputShape: [Int]) -> [Int] { [units] }
 
     public func inputShapeProblem(_ inputShape: [Int]) -> String? {
-        guard inputShape.count == 1 else { return "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it" }
+        guard inputShape.count == 1 else {
+            return "\(name): Dense takes flat [features] inputs, got \(inputShape); add Flatten() before it"
+        }
         if let kernel, kernel.value.shape[0] != inputShape[0] {
-            return "\(name): input has \(inputShape[0]) features but the kernel expects \(kernel.value.shape[0]) (a layer called twice shares its weights)"
+            return
+                "\(name): input has \(inputShape[0]) features but the kernel expects \(kernel.value.shape[0]) (a layer called twice shares its weights)"
         }
         return nil
     }
 
     public func takeCache() -> Any? {
-        defer { input = nil; preActivation = nil; output = nil }
+        defer {
+            input = nil
+            preActivation = nil
+            output = nil
+        }
         return (input, preActivation, output)
     }
 
@@ -63,17 +75,23 @@ public final class Dense: ActivatedLayer, RegularizedLayer, ShareableLayer {
         let kernel = requireBuilt(kernel, name)
         let z = dense(x, weights: kernel.value, bias: bias?.value)
         let y = activation(z)
-        if mode.keepsCache { input = x; preActivation = z; output = y }
+        if mode.keepsCache {
+            input = x
+            preActivation = z
+            output = y
+        }
         return (y, z)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let z = requireForward(preActivation, name), y = requireForward(output, name)
+        let z = requireForward(preActivation, name)
+        let y = requireForward(output, name)
         return backward(preActivationGradient: activation.backward(input: z, output: y, outputGradient: dy))
     }
 
     public func backward(preActivationGradient dz: Tensor) -> Tensor {
-        let kernel = requireBuilt(kernel, name), x = requireForward(input, name)
+        let kernel = requireBuilt(kernel, name)
+        let x = requireForward(input, name)
         let grads = denseBackward(input: x, weights: kernel.value, outputGradient: dz)
         kernel.gradient = grads.weights
         bias?.gradient = grads.bias

@@ -36,9 +36,9 @@ public enum Initializer: Equatable, Sendable {
             return Tensor(zeros: shape)
         case .ones:
             return Tensor(repeating: 1, shape: shape)
-        case let .constant(v):
+        case .constant(let v):
             return Tensor(repeating: v, shape: shape)
-        case let .randomNormal(std):
+        case .randomNormal(let std):
             return Tensor(shape: shape, scalars: (0..<n).map { _ in generator.normal(std: std) })
         }
     }
@@ -47,11 +47,13 @@ public enum Initializer: Equatable, Sendable {
     /// divided by 0.8796..., the std of a unit normal truncated at ±2, so the result has `std`.
     private func truncatedNormal(_ shape: [Int], std: Float, generator: inout RandomGenerator) -> Tensor {
         let scaled = std / 0.879_625_7
-        return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
-            while true {
-                let v = generator.normal()
-                if Swift.abs(v) <= 2 { return v * scaled }
-            }
-        })
+        return Tensor(
+            shape: shape,
+            scalars: (0..<shape.reduce(1, *)).map { _ in
+                while true {
+                    let v = generator.normal()
+                    if Swift.abs(v) <= 2 { return v * scaled }
+                }
+            })
     }
 }

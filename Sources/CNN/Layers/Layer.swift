@@ -110,14 +110,20 @@ public protocol RegularizedLayer: Layer {
 }
 
 /// Why a window (convolution or pooling) cannot slide over [H, W, C] inputs of `inputShape`, or nil.
-func windowProblem(_ layer: String, _ typeName: String, inputShape: [Int], kernelSize: (Int, Int), strides: (Int, Int), padding: Padding) -> String? {
+func windowProblem(
+    _ layer: String, _ typeName: String, inputShape: [Int], kernelSize: (Int, Int), strides: (Int, Int),
+    padding: Padding
+) -> String? {
     guard inputShape.count == 3 else { return "\(layer): \(typeName) takes [H, W, C] inputs, got \(inputShape)" }
     let py = padding.amounts(input: inputShape[0], kernel: kernelSize.0, stride: strides.0, axis: 0)
     let px = padding.amounts(input: inputShape[1], kernel: kernelSize.1, stride: strides.1, axis: 1)
-    let oh = outputSize(input: inputShape[0], kernel: kernelSize.0, stride: strides.0, paddingBefore: py.before, paddingAfter: py.after)
-    let ow = outputSize(input: inputShape[1], kernel: kernelSize.1, stride: strides.1, paddingBefore: px.before, paddingAfter: px.after)
+    let oh = outputSize(
+        input: inputShape[0], kernel: kernelSize.0, stride: strides.0, paddingBefore: py.before, paddingAfter: py.after)
+    let ow = outputSize(
+        input: inputShape[1], kernel: kernelSize.1, stride: strides.1, paddingBefore: px.before, paddingAfter: px.after)
     guard oh >= 1, ow >= 1 else {
-        return "\(layer): a \(kernelSize.0)x\(kernelSize.1) window does not fit a \(inputShape[0])x\(inputShape[1]) input with padding \(padding)"
+        return
+            "\(layer): a \(kernelSize.0)x\(kernelSize.1) window does not fit a \(inputShape[0])x\(inputShape[1]) input with padding \(padding)"
     }
     return nil
 }

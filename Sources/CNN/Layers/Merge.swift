@@ -15,7 +15,9 @@ extension MergeLayer {
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor { forward([x], mode: mode) }
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let grads = backward(merged: outputGradient)
-        require(grads.count == 1, "\(name): \(typeName) merges \(grads.count) tensors; take its gradients through the model")
+        require(
+            grads.count == 1, "\(name): \(typeName) merges \(grads.count) tensors; take its gradients through the model"
+        )
         return grads[0]
     }
 }
@@ -32,7 +34,8 @@ public final class Add: MergeLayer {
     public func inputShapesProblem(_ inputShapes: [[Int]]) -> String? {
         guard inputShapes.count >= 2 else { return "\(name): Add merges at least 2 tensors, got \(inputShapes.count)" }
         guard inputShapes.allSatisfy({ $0 == inputShapes[0] }) else {
-            return "\(name): Add needs inputs of one shape, got " + inputShapes.map(kerasShape).joined(separator: " and ")
+            return "\(name): Add needs inputs of one shape, got "
+                + inputShapes.map(kerasShape).joined(separator: " and ")
         }
         return nil
     }
@@ -40,8 +43,9 @@ public final class Add: MergeLayer {
     public func outputShape(inputShapes: [[Int]]) -> [Int] { inputShapes[0] }
 
     public func forward(_ inputs: [Tensor], mode: ForwardMode) -> Tensor {
-        require(inputs.count >= 2 && inputs.allSatisfy { $0.shape == inputs[0].shape },
-                "\(name): Add needs at least 2 inputs of one shape, got \(inputs.map(\.shape))")
+        require(
+            inputs.count >= 2 && inputs.allSatisfy { $0.shape == inputs[0].shape },
+            "\(name): Add needs at least 2 inputs of one shape, got \(inputs.map(\.shape))")
         if mode.keepsCache { inputCount = inputs.count }
         // Summed left to right, as Keras' Add (out = x0; out += x_i).
         var sum = inputs[0].scalars
@@ -58,7 +62,10 @@ public final class Add: MergeLayer {
         return Array(repeating: dy, count: inputCount)
     }
 
-    public func takeCache() -> Any? { defer { inputCount = 0 }; return inputCount }
+    public func takeCache() -> Any? {
+        defer { inputCount = 0 }
+        return inputCount
+    }
     public func restoreCache(_ cache: Any?) { inputCount = cache as? Int ?? 0 }
 }
 
@@ -80,13 +87,21 @@ public final class Concatenate: MergeLayer {
     }
 
     public func inputShapesProblem(_ inputShapes: [[Int]]) -> String? {
-        guard inputShapes.count >= 2 else { return "\(name): Concatenate joins at least 2 tensors, got \(inputShapes.count)" }
+        guard inputShapes.count >= 2 else {
+            return "\(name): Concatenate joins at least 2 tensors, got \(inputShapes.count)"
+        }
         let rank = inputShapes[0].count + 1
         guard inputShapes.allSatisfy({ $0.count + 1 == rank }) else {
-            return "\(name): Concatenate needs inputs of one rank, got " + inputShapes.map(kerasShape).joined(separator: " and ")
+            return "\(name): Concatenate needs inputs of one rank, got "
+                + inputShapes.map(kerasShape).joined(separator: " and ")
         }
-        guard let a = resolvedAxis(rank: rank) else { return "\(name): axis \(axis) is not an axis of inputs \(kerasShape(inputShapes[0])) other than the batch" }
-        for shape in inputShapes where zip(shape, inputShapes[0]).enumerated().contains(where: { $0.offset != a - 1 && $0.element.0 != $0.element.1 }) {
+        guard let a = resolvedAxis(rank: rank) else {
+            return "\(name): axis \(axis) is not an axis of inputs \(kerasShape(inputShapes[0])) other than the batch"
+        }
+        for shape in inputShapes
+        where zip(shape, inputShapes[0]).enumerated().contains(where: {
+            $0.offset != a - 1 && $0.element.0 != $0.element.1
+        }) {
             return "\(name): Concatenate(axis: \(axis)) needs inputs that match except along axis \(axis), got "
                 + inputShapes.map(kerasShape).joined(separator: " and ")
         }
@@ -103,11 +118,15 @@ public final class Concatenate: MergeLayer {
     public func forward(_ inputs: [Tensor], mode: ForwardMode) -> Tensor {
         let shapes = inputs.map { Array($0.shape.dropFirst()) }
         if let problem = inputShapesProblem(shapes) { fatalError(problem) }
-        require(inputs.allSatisfy { $0.shape[0] == inputs[0].shape[0] }, "\(name): inputs of different batch sizes \(inputs.map(\.shape))")
+        require(
+            inputs.allSatisfy { $0.shape[0] == inputs[0].shape[0] },
+            "\(name): inputs of different batch sizes \(inputs.map(\.shape))")
         let a = resolvedAxis(rank: inputs[0].rank)!
         // Each input is [outer, size_i * inner]; the output takes each input's block per outer index.
-        let outer = inputs[0].shape[..<a].reduce(1, *), inner = inputs[0].shape[(a + 1)...].reduce(1, *)
-        let blocks = inputs.map { $0.shape[a] * inner }, total = blocks.reduce(0, +)
+        let outer = inputs[0].shape[..<a].reduce(1, *)
+        let inner = inputs[0].shape[(a + 1)...].reduce(1, *)
+        let blocks = inputs.map { $0.shape[a] * inner }
+        let total = blocks.reduce(0, +)
         var out = [Float](repeating: 0, count: outer * total)
         var offset = 0
         for (input, block) in zip(inputs, blocks) {
@@ -124,7 +143,8 @@ public final class Concatenate: MergeLayer {
     public func backward(merged dy: Tensor) -> [Tensor] {
         require(!sizes.isEmpty, "\(name): backward called before a forward pass in training mode")
         let a = resolvedAxis(rank: dy.rank)!
-        let outer = dy.shape[..<a].reduce(1, *), inner = dy.shape[(a + 1)...].reduce(1, *)
+        let outer = dy.shape[..<a].reduce(1, *)
+        let inner = dy.shape[(a + 1)...].reduce(1, *)
         let total = dy.shape[a] * inner
         var offset = 0
         return sizes.map { size in
@@ -138,7 +158,10 @@ public final class Concatenate: MergeLayer {
         }
     }
 
-    public func takeCache() -> Any? { defer { sizes = [] }; return sizes }
+    public func takeCache() -> Any? {
+        defer { sizes = [] }
+        return sizes
+    }
     public func restoreCache(_ cache: Any?) { sizes = cache as? [Int] ?? [] }
 }
 

@@ -34,34 +34,54 @@ public final class MaxPooling2D: ShareableLayer {
     }
 
     public func restoreCache(_ cache: Any?) {
-        guard let cache = cache as? ([Float]?, Tensor?, Tensor?, WindowGeometry?, Bool) else { clearCache(); return }
+        guard let cache = cache as? ([Float]?, Tensor?, Tensor?, WindowGeometry?, Bool) else {
+            clearCache()
+            return
+        }
         (winners, input, output, geometry, ranWithConvolution) = cache
     }
 
     public func outputShape(inputShape: [Int]) -> [Int] {
-        let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
         return [g.outputHeight, g.outputWidth, inputShape[2]]
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let g = WindowGeometry(inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
         if g.isTwoByTwoValid {
             let (y, winners) = maxPool2x2Forward(x, g, keepWinners: mode.keepsCache)
-            if mode.keepsCache { clearCache(); self.winners = winners; geometry = g }
+            if mode.keepsCache {
+                clearCache()
+                self.winners = winners
+                geometry = g
+            }
             return y
         }
         let y = maxPool2dForward(x, g)
-        if mode.keepsCache { clearCache(); input = x; output = y; geometry = g }
+        if mode.keepsCache {
+            clearCache()
+            input = x
+            output = y
+            geometry = g
+        }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        require(!ranWithConvolution, "\(name): its last forward pass ran together with the convolution before it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward")
+        require(
+            !ranWithConvolution,
+            "\(name): its last forward pass ran together with the convolution before it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward"
+        )
         let g = requireForward(geometry, name)
-        require(dy.shape == [g.batch, g.outputHeight, g.outputWidth, g.channels],
-                "\(name): output gradient \(dy.shape) does not match the output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(g.channels)]")
+        require(
+            dy.shape == [g.batch, g.outputHeight, g.outputWidth, g.channels],
+            "\(name): output gradient \(dy.shape) does not match the output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(g.channels)]"
+        )
         if let winners { return maxPool2x2Backward(winners: winners, outputGradient: dy, g) }
-        return maxPool2dBackward(input: requireForward(input, name), output: requireForward(output, name), outputGradient: dy, g)
+        return maxPool2dBackward(
+            input: requireForward(input, name), output: requireForward(output, name), outputGradient: dy, g)
     }
 
     /// Whether the last caching pass was the convolution's fused one (`Conv2D.forward(_:pooledBy:mode:)`).
@@ -100,11 +120,15 @@ public final class AveragePooling2D: ShareableLayer {
         windowProblem(name, typeName, inputShape: inputShape, kernelSize: poolSize, strides: strides, padding: padding)
     }
 
-    public func takeCache() -> Any? { defer { inputShape = [] }; return inputShape }
+    public func takeCache() -> Any? {
+        defer { inputShape = [] }
+        return inputShape
+    }
     public func restoreCache(_ cache: Any?) { inputShape = cache as? [Int] ?? [] }
 
     public func outputShape(inputShape: [Int]) -> [Int] {
-        let g = WindowGeometry(inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
+        let g = WindowGeometry(
+            inputShape: [1] + inputShape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
         return [g.outputHeight, g.outputWidth, inputShape[2]]
     }
 
@@ -115,7 +139,8 @@ public final class AveragePooling2D: ShareableLayer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         require(!inputShape.isEmpty, "\(name): backward called before a forward pass in training mode")
-        return avgPool2dBackward(inputShape: inputShape, outputGradient: dy, poolSize: poolSize, strides: strides, padding: padding)
+        return avgPool2dBackward(
+            inputShape: inputShape, outputGradient: dy, poolSize: poolSize, strides: strides, padding: padding)
     }
 }
 
@@ -128,7 +153,10 @@ public final class GlobalAveragePooling2D: ShareableLayer {
     public func inputShapeProblem(_ inputShape: [Int]) -> String? {
         inputShape.count == 3 ? nil : "\(name): GlobalAveragePooling2D takes [H, W, C] inputs, got \(inputShape)"
     }
-    public func takeCache() -> Any? { defer { inputShape = [] }; return inputShape }
+    public func takeCache() -> Any? {
+        defer { inputShape = [] }
+        return inputShape
+    }
     public func restoreCache(_ cache: Any?) { inputShape = cache as? [Int] ?? [] }
     public func outputShape(inputShape: [Int]) -> [Int] { [inputShape[2]] }
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {

@@ -8,17 +8,21 @@ public enum Regularizer: Equatable, Sendable, CustomStringConvertible {
 
     var factors: (l1: Float, l2: Float) {
         switch self {
-        case let .l1(l1): return (l1, 0)
-        case let .l2(l2): return (0, l2)
-        case let .l1l2(l1, l2): return (l1, l2)
+        case .l1(let l1): return (l1, 0)
+        case .l2(let l2): return (0, l2)
+        case .l1l2(let l1, let l2): return (l1, l2)
         }
     }
 
     /// The penalty on weights `w`: l1·Σ|w| + l2·Σw², summed in Double.
     public func penalty(_ w: Tensor) -> Float {
         let (l1, l2) = factors
-        var absolute = 0.0, squares = 0.0
-        for v in w.scalars { absolute += Double(Swift.abs(v)); squares += Double(v) * Double(v) }
+        var absolute = 0.0
+        var squares = 0.0
+        for v in w.scalars {
+            absolute += Double(Swift.abs(v))
+            squares += Double(v) * Double(v)
+        }
         return Float(Double(l1) * absolute + Double(l2) * squares)
     }
 
@@ -33,9 +37,9 @@ public enum Regularizer: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .l1(l1): return "L1(\(l1))"
-        case let .l2(l2): return "L2(\(l2))"
-        case let .l1l2(l1, l2): return "L1L2(l1: \(l1), l2: \(l2))"
+        case .l1(let l1): return "L1(\(l1))"
+        case .l2(let l2): return "L2(\(l2))"
+        case .l1l2(let l1, let l2): return "L1L2(l1: \(l1), l2: \(l2))"
         }
     }
 }

@@ -6,7 +6,10 @@ public final class Flatten: ShareableLayer {
     private var inputShape: [Int] = []
     public init(inputShape: [Int]? = nil) { declaredInputShape = inputShape }
     public func outputShape(inputShape: [Int]) -> [Int] { [inputShape.reduce(1, *)] }
-    public func takeCache() -> Any? { defer { inputShape = [] }; return inputShape }
+    public func takeCache() -> Any? {
+        defer { inputShape = [] }
+        return inputShape
+    }
     public func restoreCache(_ cache: Any?) { inputShape = cache as? [Int] ?? [] }
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         if mode.keepsCache { inputShape = x.shape }
@@ -23,16 +26,26 @@ public final class Activation: ActivatedLayer, ShareableLayer {
     public private(set) var preActivation: Tensor?
     private var output: Tensor?
     public init(_ activation: ActivationFunction) { self.activation = activation }
-    public func takeCache() -> Any? { defer { preActivation = nil; output = nil }; return (preActivation, output) }
+    public func takeCache() -> Any? {
+        defer {
+            preActivation = nil
+            output = nil
+        }
+        return (preActivation, output)
+    }
     public func restoreCache(_ cache: Any?) { (preActivation, output) = cache as? (Tensor?, Tensor?) ?? (nil, nil) }
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
     public func forwardWithPreActivation(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, preActivation: Tensor) {
         let y = activation(x)
-        if mode.keepsCache { preActivation = x; output = y }
+        if mode.keepsCache {
+            preActivation = x
+            output = y
+        }
         return (y, x)
     }
     public func backward(_ dy: Tensor) -> Tensor {
-        activation.backward(input: requireForward(preActivation, name), output: requireForward(output, name), outputGradient: dy)
+        activation.backward(
+            input: requireForward(preActivation, name), output: requireForward(output, name), outputGradient: dy)
     }
     public func backward(preActivationGradient dz: Tensor) -> Tensor { dz }
 }
@@ -53,7 +66,10 @@ public final class Dropout: ShareableLayer {
     }
 
     public func build(inputShape: [Int], generator: inout RandomGenerator) { self.generator = generator.split() }
-    public func takeCache() -> Any? { defer { mask = nil }; return mask }
+    public func takeCache() -> Any? {
+        defer { mask = nil }
+        return mask
+    }
     public func restoreCache(_ cache: Any?) { mask = cache as? Tensor }
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
@@ -105,22 +121,39 @@ public final class BatchNormalization: ShareableLayer {
     public func outputShape(inputShape: [Int]) -> [Int] { inputShape }
 
     public func inputShapeProblem(_ inputShape: [Int]) -> String? {
-        guard !inputShape.isEmpty else { return "\(name): BatchNormalization needs at least a channel axis, got \(inputShape)" }
+        guard !inputShape.isEmpty else {
+            return "\(name): BatchNormalization needs at least a channel axis, got \(inputShape)"
+        }
         if let gamma, gamma.value.count != inputShape.last! {
-            return "\(name): input has \(inputShape.last!) channels but the layer normalises \(gamma.value.count) (a layer called twice shares its weights)"
+            return
+                "\(name): input has \(inputShape.last!) channels but the layer normalises \(gamma.value.count) (a layer called twice shares its weights)"
         }
         return nil
     }
 
-    public func takeCache() -> Any? { defer { cache = nil; inferenceInput = nil }; return (cache, inferenceInput) }
-    public func restoreCache(_ saved: Any?) { (cache, inferenceInput) = saved as? (BatchNormCache?, Tensor?) ?? (nil, nil) }
+    public func takeCache() -> Any? {
+        defer {
+            cache = nil
+            inferenceInput = nil
+        }
+        return (cache, inferenceInput)
+    }
+    public func restoreCache(_ saved: Any?) {
+        (cache, inferenceInput) = saved as? (BatchNormCache?, Tensor?) ?? (nil, nil)
+    }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let gamma = requireBuilt(gamma, name), beta = requireBuilt(beta, name)
-        let mean = requireBuilt(movingMean, name), variance = requireBuilt(movingVariance, name)
+        let gamma = requireBuilt(gamma, name)
+        let beta = requireBuilt(beta, name)
+        let mean = requireBuilt(movingMean, name)
+        let variance = requireBuilt(movingVariance, name)
         guard mode.isTraining else {
-            if mode.keepsCache { cache = nil; inferenceInput = x }
-            return batchNormInference(x, gamma: gamma.value, beta: beta.value, mean: mean.value, variance: variance.value, epsilon: epsilon)
+            if mode.keepsCache {
+                cache = nil
+                inferenceInput = x
+            }
+            return batchNormInference(
+                x, gamma: gamma.value, beta: beta.value, mean: mean.value, variance: variance.value, epsilon: epsilon)
         }
         let (y, cache) = batchNormTraining(x, gamma: gamma.value, beta: beta.value, epsilon: epsilon)
         self.cache = cache
@@ -133,9 +166,11 @@ public final class BatchNormalization: ShareableLayer {
     public func backward(_ dy: Tensor) -> Tensor {
         let gamma = requireBuilt(gamma, name)
         if let x = inferenceInput {
-            let mean = requireBuilt(movingMean, name), variance = requireBuilt(movingVariance, name)
-            let grads = batchNormInferenceBackward(input: x, outputGradient: dy, gamma: gamma.value, mean: mean.value,
-                                                   variance: variance.value, epsilon: epsilon)
+            let mean = requireBuilt(movingMean, name)
+            let variance = requireBuilt(movingVariance, name)
+            let grads = batchNormInferenceBackward(
+                input: x, outputGradient: dy, gamma: gamma.value, mean: mean.value,
+                variance: variance.value, epsilon: epsilon)
             gamma.gradient = grads.gamma
             beta?.gradient = grads.beta
             return grads.input

@@ -50,6 +50,9 @@ public final class ZeroPadding2D: ShareableLayer {
         return zeroPad2dBackward(outputGradient: dy, top: top, bottom: bottom, left: left, right: right)
     }
 
-    public func takeCache() -> Any? { defer { ran = false }; return ran }
+    public func takeCache() -> Any? {
+        defer { ran = false }
+        return ran
+    }
     public func restoreCache(_ cache: Any?) { ran = cache as? Bool ?? false }
 }

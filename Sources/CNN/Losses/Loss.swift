@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A loss function with its gradient, Keras' names, formulas and reduction: the mean over the
@@ -48,11 +48,17 @@ public struct Loss: Hashable, Sendable, CustomStringConvertible {
     public static let sparseCategoricalCrossentropy = Loss(.sparseCategoricalCrossentropy)
 
     /// From logits z: mean(max(z, 0) - z y + log(1 + e^-|z|)), which is binary cross-entropy of sigmoid(z).
-    public static func binaryCrossentropy(fromLogits: Bool) -> Loss { Loss(.binaryCrossentropy, fromLogits: fromLogits) }
+    public static func binaryCrossentropy(fromLogits: Bool) -> Loss {
+        Loss(.binaryCrossentropy, fromLogits: fromLogits)
+    }
     /// From logits z: mean over samples of -sum_k y_k log softmax(z)_k.
-    public static func categoricalCrossentropy(fromLogits: Bool) -> Loss { Loss(.categoricalCrossentropy, fromLogits: fromLogits) }
+    public static func categoricalCrossentropy(fromLogits: Bool) -> Loss {
+        Loss(.categoricalCrossentropy, fromLogits: fromLogits)
+    }
     /// From logits z: mean over samples of -log softmax(z)[label].
-    public static func sparseCategoricalCrossentropy(fromLogits: Bool) -> Loss { Loss(.sparseCategoricalCrossentropy, fromLogits: fromLogits) }
+    public static func sparseCategoricalCrossentropy(fromLogits: Bool) -> Loss {
+        Loss(.sparseCategoricalCrossentropy, fromLogits: fromLogits)
+    }
 
     /// Keras' name: "sparse_categorical_crossentropy".
     public var name: String { kind.rawValue }
@@ -92,8 +98,10 @@ public struct Loss: Hashable, Sendable, CustomStringConvertible {
         case (.meanAbsoluteError, _):
             check(p, y)
             let n = Float(p.count)
-            return (Float((p - y).scalars.reduce(0.0) { $0 + Double(Swift.abs($1)) }) / n,
-                    (p - y).map { $0 > 0 ? 1 / n : ($0 < 0 ? -1 / n : 0) })
+            return (
+                Float((p - y).scalars.reduce(0.0) { $0 + Double(Swift.abs($1)) }) / n,
+                (p - y).map { $0 > 0 ? 1 / n : ($0 < 0 ? -1 / n : 0) }
+            )
         case (.binaryCrossentropy, false):
             check(p, y)
             return binaryCrossentropyOnProbabilities(p, y)
@@ -120,11 +128,14 @@ public struct Loss: Hashable, Sendable, CustomStringConvertible {
 /// Keras' binary cross-entropy on probabilities: p clipped to [eps, 1 - eps]; the clip passes no
 /// gradient (as `clip_by_value`), so a clipped value gets none. Gradient with respect to p.
 private func binaryCrossentropyOnProbabilities(_ p: Tensor, _ y: Tensor) -> (loss: Float, gradient: Tensor) {
-    let eps = Loss.epsilon, n = Float(p.count)
+    let eps = Loss.epsilon
+    let n = Float(p.count)
     var total = 0.0
     var grad = [Float](repeating: 0, count: p.count)
     for i in 0..<p.count {
-        let raw = p.scalars[i], q = Swift.min(Swift.max(raw, eps), 1 - eps), t = y.scalars[i]
+        let raw = p.scalars[i]
+        let q = Swift.min(Swift.max(raw, eps), 1 - eps)
+        let t = y.scalars[i]
         total -= Double(t * logf(q) + (1 - t) * logf(1 - q))
         grad[i] = (raw == q) ? (q - t) / (q * (1 - q)) / n : 0
     }
@@ -136,7 +147,8 @@ private func binaryCrossentropyOnProbabilities(_ p: Tensor, _ y: Tensor) -> (los
 /// clipped), dL/dp_j = (g_j - sum_k g_k q_k) / S. Rows of [N, ..., K] over the last axis.
 private func categoricalCrossentropyOnProbabilities(_ p: Tensor, _ y: Tensor) -> (loss: Float, gradient: Tensor) {
     let eps = Loss.epsilon
-    let classes = p.shape.last ?? 1, rows = classes == 0 ? 0 : p.count / classes
+    let classes = p.shape.last ?? 1
+    let rows = classes == 0 ? 0 : p.count / classes
     var total = 0.0
     var grad = [Float](repeating: 0, count: p.count)
     for row in 0..<rows {
@@ -145,7 +157,9 @@ private func categoricalCrossentropyOnProbabilities(_ p: Tensor, _ y: Tensor) ->
         for k in 0..<classes { sum += p.scalars[base + k] }
         var dot: Float = 0  // sum_k g_k q_k
         for k in 0..<classes {
-            let raw = p.scalars[base + k] / sum, q = Swift.min(Swift.max(raw, eps), 1 - eps), t = y.scalars[base + k]
+            let raw = p.scalars[base + k] / sum
+            let q = Swift.min(Swift.max(raw, eps), 1 - eps)
+            let t = y.scalars[base + k]
             guard t != 0 else { continue }
             total -= Double(t * logf(q))
             if raw == q {
@@ -164,7 +178,8 @@ private func categoricalCrossentropyOnProbabilities(_ p: Tensor, _ y: Tensor) ->
 /// sum to 1). dL/dp_j = 1/S - [j = label] / c_j where unclipped, 0 where clipped.
 private func sparseCategoricalCrossentropyOnProbabilities(_ p: Tensor, _ y: Tensor) -> (loss: Float, gradient: Tensor) {
     let eps = Loss.epsilon
-    let classes = p.shape.last ?? 1, rows = classes == 0 ? 0 : p.count / classes
+    let classes = p.shape.last ?? 1
+    let rows = classes == 0 ? 0 : p.count / classes
     let labels = sparseLabels(y, rows: rows, classes: classes)
     var total = 0.0
     var grad = [Float](repeating: 0, count: p.count)
@@ -175,7 +190,8 @@ private func sparseCategoricalCrossentropyOnProbabilities(_ p: Tensor, _ y: Tens
         let c = Swift.min(Swift.max(p.scalars[base + label], eps), 1 - eps)
         total -= Double(logf(c) - logf(sum))
         for k in 0..<classes {
-            let raw = p.scalars[base + k], ck = Swift.min(Swift.max(raw, eps), 1 - eps)
+            let raw = p.scalars[base + k]
+            let ck = Swift.min(Swift.max(raw, eps), 1 - eps)
             guard raw == ck else { continue }
             grad[base + k] = (1 / sum - (k == label ? 1 / ck : 0)) / Float(rows)
         }
@@ -187,7 +203,9 @@ private func sparseCategoricalCrossentropyOnProbabilities(_ p: Tensor, _ y: Tens
 func sparseLabels(_ y: Tensor, rows: Int, classes: Int) -> [Int] {
     require(y.count == rows, "sparse labels: \(y.count) labels for \(rows) predictions")
     return y.scalars.map { v in
-        require(v.isFinite && v >= 0 && v < Float(classes) && v == v.rounded(), "sparse labels: \(v) is not a class index in 0..<\(classes)")
+        require(
+            v.isFinite && v >= 0 && v < Float(classes) && v == v.rounded(),
+            "sparse labels: \(v) is not a class index in 0..<\(classes)")
         return Int(v)
     }
 }
@@ -197,7 +215,8 @@ func sparseLabels(_ y: Tensor, rows: Int, classes: Int) -> [Int] {
 /// or rows summing to 1). Targets as in `Loss`: class indices when `sparse`, otherwise rows of
 /// probabilities, used as they are (Keras' `softmax_cross_entropy_with_logits`).
 public func softmaxCrossEntropy(logits z: Tensor, targets y: Tensor, sparse: Bool) -> (loss: Float, gradient: Tensor) {
-    let classes = z.shape.last ?? 1, rows = classes == 0 ? 0 : z.count / classes
+    let classes = z.shape.last ?? 1
+    let rows = classes == 0 ? 0 : z.count / classes
     let logP = logSoftmax(z)
     let p = softmax(z)
     var grad = p
@@ -208,7 +227,8 @@ public func softmaxCrossEntropy(logits z: Tensor, targets y: Tensor, sparse: Boo
             grad.scalars[row * classes + label] -= 1
         }
     } else {
-        require(z.shape == y.shape, "categorical_crossentropy: logits \(z.shape) and targets \(y.shape) differ in shape")
+        require(
+            z.shape == y.shape, "categorical_crossentropy: logits \(z.shape) and targets \(y.shape) differ in shape")
         for row in 0..<rows {
             let base = row * classes
             var mass: Float = 0
@@ -232,7 +252,8 @@ public func sigmoidCrossEntropy(logits z: Tensor, targets y: Tensor) -> (loss: F
     var total = 0.0
     var grad = [Float](repeating: 0, count: z.count)
     for i in 0..<z.count {
-        let v = z.scalars[i], t = y.scalars[i]
+        let v = z.scalars[i]
+        let t = y.scalars[i]
         total += Double(Swift.max(v, 0) - v * t + log1pf(expf(-Swift.abs(v))))
         let s = v >= 0 ? 1 / (1 + expf(-v)) : expf(v) / (1 + expf(v))
         grad[i] = (s - t) / n

@@ -9,10 +9,12 @@ extension Model {
     /// With `verbose` it prints Keras' lines: "Epoch 1/5", then
     /// "469/469 - 4s - loss: 0.0743 - accuracy: 0.9782 - val_loss: ... - val_accuracy: ...".
     @discardableResult
-    public func fit(_ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
-                    validationData: (Tensor, Tensor)? = nil, validationSplit: Double = 0,
-                    shuffle: Bool = true, verbose: Bool = true, callbacks: [Callback] = [],
-                    log: (String) -> Void = { print($0) }) -> History {
+    public func fit(
+        _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
+        validationData: (Tensor, Tensor)? = nil, validationSplit: Double = 0,
+        shuffle: Bool = true, verbose: Bool = true, callbacks: [Callback] = [],
+        log: (String) -> Void = { print($0) }
+    ) -> History {
         require(epochs >= 0 && batchSize >= 1, "fit: epochs must be >= 0 and batchSize >= 1")
         require(x.shape[0] == y.shape[0], "fit: \(x.shape[0]) inputs but \(y.shape[0]) targets")
         require(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1)")
@@ -21,7 +23,8 @@ extension Model {
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if validation == nil && validationSplit > 0 {
-            let n = x.shape[0], split = trainingCount(samples: n, validationSplit: validationSplit)
+            let n = x.shape[0]
+            let split = trainingCount(samples: n, validationSplit: validationSplit)
             validation = (x.batch(split..<n), y.batch(split..<n))
             (trainX, trainY) = (x.batch(0..<split), y.batch(0..<split))
         }
@@ -29,26 +32,30 @@ extension Model {
         let n = trainX.shape[0]
         let steps = (n + batchSize - 1) / batchSize
         var history = History()
-        callbacks.forEach { $0.onTrainBegin(epochs: epochs, stepsPerEpoch: steps) }
+        for callback in callbacks { callback.onTrainBegin(epochs: epochs, stepsPerEpoch: steps) }
         for epoch in 0..<epochs {
-            callbacks.forEach { $0.onEpochBegin(epoch) }
+            for callback in callbacks { callback.onEpochBegin(epoch) }
             if verbose { log("Epoch \(epoch + 1)/\(epochs)") }
             let start = Date()
             let order = shuffle ? generator.permutation(n) : Array(0..<n)
             var lossSum = 0.0
             var correct = [Int](repeating: 0, count: metrics.count)
-            var seen = 0, judged = 0
+            var seen = 0
+            var judged = 0
             for step in 0..<steps {
                 let indices = Array(order[(step * batchSize)..<min((step + 1) * batchSize, n)])
-                let bx = trainX.gathering(indices), by = trainY.gathering(indices)
+                let bx = trainX.gathering(indices)
+                let by = trainY.gathering(indices)
                 let (batchLoss, predictions) = trainStep(bx, by)
                 lossSum += Double(batchLoss) * Double(indices.count)
                 seen += indices.count
                 judged += isBinary(predictions, loss: loss) ? predictions.count : indices.count
-                for (i, metric) in metrics.enumerated() { correct[i] += metric.correctCount(predictions, by, loss: outputLoss) }
+                for (i, metric) in metrics.enumerated() {
+                    correct[i] += metric.correctCount(predictions, by, loss: outputLoss)
+                }
                 var logs = ["loss": Float(lossSum / Double(seen))]
                 for (i, metric) in metrics.enumerated() { logs[metric.name] = Float(correct[i]) / Float(judged) }
-                callbacks.forEach { $0.onBatchEnd(step, logs: logs) }
+                for callback in callbacks { callback.onBatchEnd(step, logs: logs) }
             }
             var logs = ["loss": Float(lossSum / Double(max(seen, 1)))]
             for (i, metric) in metrics.enumerated() { logs[metric.name] = Float(correct[i]) / Float(max(judged, 1)) }
@@ -60,11 +67,13 @@ extension Model {
             history.learningRates.append(optimizer.learningRate)
             if verbose {
                 let perStep = seconds / Double(max(steps, 1)) * 1000
-                log("\(steps)/\(steps) - \(Int(seconds.rounded()))s - \(Int(perStep.rounded()))ms/step - \(formatLogs(logs))")
+                log(
+                    "\(steps)/\(steps) - \(Int(seconds.rounded()))s - \(Int(perStep.rounded()))ms/step - \(formatLogs(logs))"
+                )
             }
-            callbacks.forEach { $0.onEpochEnd(epoch, logs: logs) }
+            for callback in callbacks { callback.onEpochEnd(epoch, logs: logs) }
         }
-        callbacks.forEach { $0.onTrainEnd(history: history) }
+        for callback in callbacks { callback.onTrainEnd(history: history) }
         return history
     }
 }

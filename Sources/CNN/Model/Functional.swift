@@ -37,9 +37,13 @@ public final class KerasTensor: CustomStringConvertible {
 }
 
 /// A model's input of `shape` (batch axis excluded), as Keras' `keras.Input(shape=...)`.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// Keras' name: learners come from `keras.Input`.
 public func Input(shape: [Int], name: String? = nil, file: StaticString = #fileID, line: UInt = #line) -> KerasTensor {
-    require(!shape.isEmpty && shape.allSatisfy { $0 >= 1 }, "Input: shape \(shape) must have at least one axis, each at least 1",
-            file: file, line: line)
+    require(
+        !shape.isEmpty && shape.allSatisfy { $0 >= 1 },
+        "Input: shape \(shape) must have at least one axis, each at least 1",
+        file: file, line: line)
     return KerasTensor(shape: shape, origin: nil, inputName: name)
 }
 
@@ -48,9 +52,13 @@ extension Layer {
     /// called twice shares its weights, as in Keras. A shape the layer cannot take stops here,
     /// at the caller's line.
     public func callAsFunction(_ x: KerasTensor, file: StaticString = #fileID, line: UInt = #line) -> KerasTensor {
-        require(!(self is MergeLayer), "\(name): \(typeName) merges tensors: call it on a list, \(typeName)()([a, b])", file: file, line: line)
+        require(
+            !(self is MergeLayer), "\(name): \(typeName) merges tensors: call it on a list, \(typeName)()([a, b])",
+            file: file, line: line)
         if let declared = declaredInputShape {
-            require(declared == x.shape, "\(name): declared inputShape \(declared), called on \(kerasShape(x.shape))", file: file, line: line)
+            require(
+                declared == x.shape, "\(name): declared inputShape \(declared), called on \(kerasShape(x.shape))",
+                file: file, line: line)
         }
         if let problem = inputShapeProblem(x.shape) { require(false, problem, file: file, line: line) }
         return KerasTensor(shape: outputShape(inputShape: x.shape), origin: .init(layer: self, inputs: [x]))
@@ -74,10 +82,14 @@ extension Model {
     /// Stops at the caller's line when the outputs do not depend on `inputs`, depend on another
     /// `Input` (a tensor of another model), when the graph has a cycle, or a shared layer is
     /// called on inputs of different shapes.
-    public convenience init(inputs: KerasTensor, outputs: KerasTensor, name: String = "functional", seed: UInt64 = 42,
-                            file: StaticString = #fileID, line: UInt = #line) {
+    public convenience init(
+        inputs: KerasTensor, outputs: KerasTensor, name: String = "functional", seed: UInt64 = 42,
+        file: StaticString = #fileID, line: UInt = #line
+    ) {
         let graph: ModelGraph
-        do { graph = try ModelGraph.between(inputs, outputs) } catch { fatalError(error.message, file: file, line: line) }
+        do { graph = try ModelGraph.between(inputs, outputs) } catch {
+            fatalError(error.message, file: file, line: line)
+        }
         self.init(name: name, seed: seed)
         // Keras' names, counted per model in running order; then the weights, in the same order.
         var counts: [String: Int] = [:]
@@ -97,10 +109,14 @@ extension Model {
     }
 
     /// The model from arrays of inputs and outputs, as Keras accepts them; one of each for now.
-    public convenience init(inputs: [KerasTensor], outputs: [KerasTensor], name: String = "functional", seed: UInt64 = 42,
-                            file: StaticString = #fileID, line: UInt = #line) {
-        require(inputs.count == 1 && outputs.count == 1,
-                "Model: \(inputs.count) inputs and \(outputs.count) outputs; this core takes one of each", file: file, line: line)
+    public convenience init(
+        inputs: [KerasTensor], outputs: [KerasTensor], name: String = "functional", seed: UInt64 = 42,
+        file: StaticString = #fileID, line: UInt = #line
+    ) {
+        require(
+            inputs.count == 1 && outputs.count == 1,
+            "Model: \(inputs.count) inputs and \(outputs.count) outputs; this core takes one of each", file: file,
+            line: line)
         self.init(inputs: inputs[0], outputs: outputs[0], name: name, seed: seed, file: file, line: line)
     }
 }
@@ -121,37 +137,51 @@ extension ModelGraph {
             if tensor === inputs { return }
             switch marks[id] {
             case .done?: return
-            case .visiting?: throw ModelError("Model: the graph has a cycle through \(tensor.layer?.name ?? "an input") (\(tensor.layer?.typeName ?? "Input"))")
+            case .visiting?:
+                throw ModelError(
+                    "Model: the graph has a cycle through \(tensor.layer?.name ?? "an input") (\(tensor.layer?.typeName ?? "Input"))"
+                )
             case nil: break
             }
             guard let origin = tensor.origin else {
-                throw ModelError("Model: the outputs depend on an Input of shape \(kerasShape(tensor.shape)) that is not this model's input "
-                                 + "(a tensor of another model?); build the model from that Input, or call the layers on this one")
+                throw ModelError(
+                    "Model: the outputs depend on an Input of shape \(kerasShape(tensor.shape)) that is not this model's input "
+                        + "(a tensor of another model?); build the model from that Input, or call the layers on this one"
+                )
             }
             marks[id] = .visiting
             for input in origin.inputs { try visit(input) }
             marks[id] = .done
-            nodes.append(GraphNode(layer: origin.layer, inputs: origin.inputs.map { slots[ObjectIdentifier($0)]! },
-                                   inputShapes: origin.inputs.map(\.shape), outputShape: tensor.shape))
+            nodes.append(
+                GraphNode(
+                    layer: origin.layer, inputs: origin.inputs.map { slots[ObjectIdentifier($0)]! },
+                    inputShapes: origin.inputs.map(\.shape), outputShape: tensor.shape))
             slots[id] = nodes.count
         }
         try visit(outputs)
-        guard !nodes.isEmpty else { throw ModelError("Model: the outputs are the inputs; call a layer on the input first") }
+        guard !nodes.isEmpty else {
+            throw ModelError("Model: the outputs are the inputs; call a layer on the input first")
+        }
         // Some call must read the input (slot 0).
         guard nodes.contains(where: { $0.inputs.contains(0) }) else {
-            throw ModelError("Model: the outputs do not depend on the inputs \(kerasShape(inputs.shape)) (a tensor of another model?)")
+            throw ModelError(
+                "Model: the outputs do not depend on the inputs \(kerasShape(inputs.shape)) (a tensor of another model?)"
+            )
         }
         let graph = ModelGraph(inputShape: inputs.shape, inputName: inputs.inputName ?? "input_layer", nodes: nodes)
         // A shared layer: one cache per call, and one input shape for its one set of weights.
         for layer in graph.layers where graph.shared.contains(ObjectIdentifier(layer)) {
             guard layer is ShareableLayer else {
-                throw ModelError("Model: a \(layer.typeName) is called at several places but keeps one cache for its backward pass; "
-                                 + "make it a ShareableLayer or use one layer per call")
+                throw ModelError(
+                    "Model: a \(layer.typeName) is called at several places but keeps one cache for its backward pass; "
+                        + "make it a ShareableLayer or use one layer per call")
             }
             let shapes = graph.nodes.filter { $0.layer === layer }.map(\.inputShapes)
             guard shapes.allSatisfy({ $0 == shapes[0] }) else {
-                throw ModelError("Model: a \(layer.typeName) is called on inputs of different shapes "
-                                 + shapes.map { $0.map(kerasShape).joined(separator: ", ") }.joined(separator: " and ") + "; its one set of weights fits one")
+                throw ModelError(
+                    "Model: a \(layer.typeName) is called on inputs of different shapes "
+                        + shapes.map { $0.map(kerasShape).joined(separator: ", ") }.joined(separator: " and ")
+                        + "; its one set of weights fits one")
             }
         }
         return graph

@@ -48,8 +48,10 @@ struct ModelGraph {
         self.shared = shared
         fusable = nodes.indices.map { i in
             guard i + 1 < nodes.count, nodes[i].layer is Conv2D, nodes[i + 1].layer is MaxPooling2D,
-                  nodes[i + 1].inputs == [i + 1], consumers[i + 1] == 1 else { return false }
-            return !shared.contains(ObjectIdentifier(nodes[i].layer)) && !shared.contains(ObjectIdentifier(nodes[i + 1].layer))
+                nodes[i + 1].inputs == [i + 1], consumers[i + 1] == 1
+            else { return false }
+            return !shared.contains(ObjectIdentifier(nodes[i].layer))
+                && !shared.contains(ObjectIdentifier(nodes[i + 1].layer))
         }
     }
 

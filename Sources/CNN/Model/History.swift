@@ -41,7 +41,9 @@ extension Callback {
 public final class LambdaCallback: Callback {
     let batchEnd: ((Int, [String: Float]) -> Void)?
     let epochEnd: ((Int, [String: Float]) -> Void)?
-    public init(onBatchEnd: ((Int, [String: Float]) -> Void)? = nil, onEpochEnd: ((Int, [String: Float]) -> Void)? = nil) {
+    public init(
+        onBatchEnd: ((Int, [String: Float]) -> Void)? = nil, onEpochEnd: ((Int, [String: Float]) -> Void)? = nil
+    ) {
         batchEnd = onBatchEnd
         epochEnd = onEpochEnd
     }

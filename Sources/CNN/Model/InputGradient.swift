@@ -23,13 +23,17 @@ extension Model {
             checkInput(x)
             guard let last = graph.nodes.last?.layer else { return outputGradient }
             if beforeActivation, !(last is ActivatedLayer) {
-                fatalError("\(name): inputGradient(beforeActivation:) needs a last layer with an activation, not \(last.typeName)")
+                fatalError(
+                    "\(name): inputGradient(beforeActivation:) needs a last layer with an activation, not \(last.typeName)"
+                )
             }
             // Layer by layer (no fused pairs), as the model ran before fused passes existed.
             let (output, logits) = run(x, mode: .inferenceForBackward, logits: beforeActivation, fuses: false)
             let scored = beforeActivation ? logits! : output
-            require(outputGradient.shape == scored.shape,
-                    "\(name): outputGradient has shape \(outputGradient.shape), the \(beforeActivation ? "logits have" : "output has") \(scored.shape)")
+            require(
+                outputGradient.shape == scored.shape,
+                "\(name): outputGradient has shape \(outputGradient.shape), the \(beforeActivation ? "logits have" : "output has") \(scored.shape)"
+            )
             return backpropagate(outputGradient, throughLogits: beforeActivation)
         }
     }

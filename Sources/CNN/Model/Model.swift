@@ -38,7 +38,9 @@ public class Model {
     /// The graph, built.
     var graph: ModelGraph {
         ensureBuilt()
-        guard let builtGraph else { fatalError("\(name): unknown input shape; pass inputShape: to the first layer or the model") }
+        guard let builtGraph else {
+            fatalError("\(name): unknown input shape; pass inputShape: to the first layer or the model")
+        }
         return builtGraph
     }
 
@@ -60,7 +62,10 @@ public class Model {
     public var outputShapes: [[Int]] { graph.nodes.map(\.outputShape) }
 
     /// The number of values in all parameters (trainable or not), as `summary()` totals them.
-    public var parameterCount: Int { ensureBuilt(); return layers.map(\.parameterCount).reduce(0, +) }
+    public var parameterCount: Int {
+        ensureBuilt()
+        return layers.map(\.parameterCount).reduce(0, +)
+    }
 
     /// Whether `summary()` shows the input and Keras' "Connected to" column (a functional model's).
     var showsConnections: Bool { true }
@@ -92,8 +97,9 @@ public class Model {
     func checkInput(_ x: Tensor) {
         ensureBuilt(for: x)
         let inputShape = graph.inputShape
-        require(Array(x.shape.dropFirst()) == inputShape,
-                "\(name): expected inputs [N, \(inputShape.map(String.init).joined(separator: ", "))], got \(x.shape)")
+        require(
+            Array(x.shape.dropFirst()) == inputShape,
+            "\(name): expected inputs [N, \(inputShape.map(String.init).joined(separator: ", "))], got \(x.shape)")
     }
 
     /// x through the graph's nodes in order; with `logits`, the last node runs through
@@ -103,7 +109,8 @@ public class Model {
     /// the same values as the two layers one after the other). A value is dropped once its last
     /// reader has run.
     func run(_ x: Tensor, mode: ForwardMode, logits: Bool, fuses: Bool = true) -> (output: Tensor, logits: Tensor?) {
-        let graph = self.graph, nodes = graph.nodes
+        let graph = self.graph
+        let nodes = graph.nodes
         guard !nodes.isEmpty else { return (x, nil) }
         var values = [Tensor?](repeating: nil, count: nodes.count + 1)
         var readersLeft = graph.consumers
@@ -122,8 +129,9 @@ public class Model {
         while i < nodes.count {
             let node = nodes[i]
             if fuses, graph.fusable[i], !(logits && i + 1 == nodes.count - 1),
-               let conv = node.layer as? Conv2D, let pool = nodes[i + 1].layer as? MaxPooling2D,
-               let pooled = conv.forward(values[node.inputs[0]]!, pooledBy: pool, mode: mode) {
+                let conv = node.layer as? Conv2D, let pool = nodes[i + 1].layer as? MaxPooling2D,
+                let pooled = conv.forward(values[node.inputs[0]]!, pooledBy: pool, mode: mode)
+            {
                 _ = read(node.inputs)
                 values[i + 2] = pooled
                 i += 2
@@ -132,14 +140,18 @@ public class Model {
             let inputs = read(node.inputs)
             let y: Tensor
             if logits && i == nodes.count - 1 {
-                guard let last = node.layer as? ActivatedLayer else { fatalError("\(name): the last layer has no logits") }
+                guard let last = node.layer as? ActivatedLayer else {
+                    fatalError("\(name): the last layer has no logits")
+                }
                 (y, preActivation) = last.forwardWithPreActivation(inputs[0], mode: mode)
             } else if let merge = node.layer as? MergeLayer {
                 y = merge.forward(inputs, mode: mode)
             } else {
                 y = node.layer.forward(inputs[0], mode: mode)
             }
-            if mode.keepsCache, graph.shared.contains(ObjectIdentifier(node.layer)), let layer = node.layer as? ShareableLayer {
+            if mode.keepsCache, graph.shared.contains(ObjectIdentifier(node.layer)),
+                let layer = node.layer as? ShareableLayer
+            {
                 nodeCaches[i] = layer.takeCache()
             }
             values[i + 1] = y
@@ -153,7 +165,8 @@ public class Model {
     /// over its calls) and returning dL/dinput when `needsInputGradient` (else an empty tensor). A
     /// value read by several nodes gets the sum of their gradients, added in reverse node order.
     func backpropagate(_ gradient: Tensor, throughLogits: Bool, needsInputGradient: Bool = true) -> Tensor {
-        let graph = self.graph, nodes = graph.nodes
+        let graph = self.graph
+        let nodes = graph.nodes
         guard !nodes.isEmpty else { return gradient }
         var gradients = [Tensor?](repeating: nil, count: nodes.count + 1)
         gradients[graph.outputSlot] = gradient
@@ -166,20 +179,30 @@ public class Model {
         var i = nodes.count - 1
         while i >= 0 {
             let node = nodes[i]
-            guard let dy = gradients[i + 1] else { i -= 1; continue }
+            guard let dy = gradients[i + 1] else {
+                i -= 1
+                continue
+            }
             gradients[i + 1] = nil
             // A pair the forward pass ran together goes back together (see `run`).
-            if i > 0, graph.fusable[i - 1], let pool = node.layer as? MaxPooling2D, let conv = nodes[i - 1].layer as? Conv2D,
-               let dx = conv.backward(dy, pooledBy: pool) {
+            if i > 0, graph.fusable[i - 1], let pool = node.layer as? MaxPooling2D,
+                let conv = nodes[i - 1].layer as? Conv2D,
+                let dx = conv.backward(dy, pooledBy: pool)
+            {
                 accumulate(dx, into: nodes[i - 1].inputs[0])
                 i -= 2
                 continue
             }
-            let id = ObjectIdentifier(node.layer), isShared = graph.shared.contains(id)
-            if isShared, let layer = node.layer as? ShareableLayer { layer.restoreCache(nodeCaches.removeValue(forKey: i)) }
+            let id = ObjectIdentifier(node.layer)
+            let isShared = graph.shared.contains(id)
+            if isShared, let layer = node.layer as? ShareableLayer {
+                layer.restoreCache(nodeCaches.removeValue(forKey: i))
+            }
             let dxs: [Tensor]
             if throughLogits && i == nodes.count - 1 {
-                guard let last = node.layer as? ActivatedLayer else { fatalError("\(name): the last layer has no logits") }
+                guard let last = node.layer as? ActivatedLayer else {
+                    fatalError("\(name): the last layer has no logits")
+                }
                 dxs = [last.backward(preActivationGradient: dy)]
             } else if let merge = node.layer as? MergeLayer {
                 dxs = merge.backward(merged: dy)
@@ -207,7 +230,9 @@ public class Model {
         var values: [Tensor] = [x]
         return graph.nodes.map { node in
             let inputs = node.inputs.map { values[$0] }
-            let y = (node.layer as? MergeLayer)?.forward(inputs, mode: .inference) ?? node.layer.forward(inputs[0], mode: .inference)
+            let y =
+                (node.layer as? MergeLayer)?.forward(inputs, mode: .inference)
+                ?? node.layer.forward(inputs[0], mode: .inference)
             values.append(y)
             return (node.layer.name, y)
         }
@@ -221,7 +246,8 @@ public class Model {
     /// such a layer Keras also takes the logits (and warns); so does this.
     var logitsLayer: ActivatedLayer? {
         guard let activation = loss?.logitsActivation, let last = graph.nodes.last?.layer as? ActivatedLayer,
-              last.activation == activation else { return nil }
+            last.activation == activation
+        else { return nil }
         return last
     }
 
@@ -250,7 +276,8 @@ public class Model {
     var regularizedKernels: [(kernel: Parameter, regularizer: Regularizer)] {
         layers.compactMap { layer in
             guard let regularized = layer as? RegularizedLayer, let regularizer = regularized.kernelRegularizer,
-                  let kernel = regularized.kernel else { return nil }
+                let kernel = regularized.kernel
+            else { return nil }
             return (kernel, regularizer)
         }
     }
@@ -299,7 +326,9 @@ public class Model {
     /// parameter name ("dense/kernel"): how strongly each layer learns.
     public func gradientNorms(_ x: Tensor, _ y: Tensor) -> [(parameter: String, norm: Float)] {
         computeGradients(x, y)
-        return layers.flatMap { layer in layer.parameters.filter(\.trainable).map { ("\(layer.name)/\($0.name)", $0.gradient.norm()) } }
+        return layers.flatMap { layer in
+            layer.parameters.filter(\.trainable).map { ("\(layer.name)/\($0.name)", $0.gradient.norm()) }
+        }
     }
 
     func requireLoss() -> Loss {
@@ -314,7 +343,9 @@ public class Model {
         require(batchSize >= 1, "predict: batchSize must be at least 1")
         let n = x.shape[0]
         guard n > 0 else { return forward(x, training: false) }
-        let parts = stride(from: 0, to: n, by: batchSize).map { forward(x.batch($0..<min($0 + batchSize, n)), training: false) }
+        let parts = stride(from: 0, to: n, by: batchSize).map {
+            forward(x.batch($0..<min($0 + batchSize, n)), training: false)
+        }
         return Tensor.concatenated(parts)
     }
 
@@ -324,7 +355,10 @@ public class Model {
     public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) -> [String: Float] {
         require(batchSize >= 1, "evaluate: batchSize must be at least 1")
         let n = x.shape[0]
-        require(n >= 1 && y.shape.first == n, "evaluate: \(n) inputs and \(y.shape.first ?? 0) targets (need at least one of each, as many targets as inputs)")
+        require(
+            n >= 1 && y.shape.first == n,
+            "evaluate: \(n) inputs and \(y.shape.first ?? 0) targets (need at least one of each, as many targets as inputs)"
+        )
         var total = 0.0
         var parts: [Tensor] = []
         let penalty = regularizationLoss

@@ -62,8 +62,13 @@ public final class Sequential: Model {
 
     override func ensureBuilt(for x: Tensor? = nil) {
         if isBuilt { return }
-        if let inputShape { build(inputShape: inputShape); return }
-        guard let x else { fatalError("\(name): unknown input shape; pass inputShape: to the first layer or the model") }
+        if let inputShape {
+            build(inputShape: inputShape)
+            return
+        }
+        guard let x else {
+            fatalError("\(name): unknown input shape; pass inputShape: to the first layer or the model")
+        }
         build(inputShape: Array(x.shape.dropFirst()))
     }
 

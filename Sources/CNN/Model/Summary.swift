@@ -20,12 +20,19 @@ extension Model {
             rows = [("\(graph.inputName) (InputLayer)", kerasShape(graph.inputShape), "0", ["-"])]
             for layer in graph.layers {
                 let calls = graph.nodes.filter { $0.layer === layer }
-                rows.append(("\(layer.name) (\(layer.typeName))", kerasShape(calls[0].outputShape), groupedThousands(layer.parameterCount),
-                             calls.flatMap { $0.inputs.map { sources[$0] } }))
+                rows.append(
+                    (
+                        "\(layer.name) (\(layer.typeName))", kerasShape(calls[0].outputShape),
+                        groupedThousands(layer.parameterCount),
+                        calls.flatMap { $0.inputs.map { sources[$0] } }
+                    ))
             }
         } else {
             rows = graph.nodes.map { node in
-                ("\(node.layer.name) (\(node.layer.typeName))", kerasShape(node.outputShape), groupedThousands(node.layer.parameterCount), [])
+                (
+                    "\(node.layer.name) (\(node.layer.typeName))", kerasShape(node.outputShape),
+                    groupedThousands(node.layer.parameterCount), []
+                )
             }
         }
         let header: Row = ("Layer (type)", "Output Shape", "Param #", ["Connected to"])
@@ -78,8 +85,12 @@ public func groupedThousands(_ n: Int) -> String {
 /// Keras' size note: "879.04 KB".
 func byteSize(_ bytes: Int) -> String {
     let units = ["B", "KB", "MB", "GB"]
-    var value = Double(bytes), unit = 0
-    while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1024 && unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
     if unit == 0 { return "\(bytes) B" }
     let rounded = (value * 100).rounded() / 100
     var s = String(rounded)

@@ -12,11 +12,15 @@ extension Model {
         ensureBuilt()
         let targets = layers.flatMap { layer in layer.parameters.map { ("\(layer.name)/\($0.name)", $0) } }
         guard weights.count == targets.count else {
-            throw ModelError("\(name).setWeights: \(weights.count) arrays given, the model has \(targets.count) ("
-                             + targets.map(\.0).joined(separator: ", ") + ")")
+            throw ModelError(
+                "\(name).setWeights: \(weights.count) arrays given, the model has \(targets.count) ("
+                    + targets.map(\.0).joined(separator: ", ") + ")")
         }
-        for (i, ((key, parameter), value)) in zip(targets, weights).enumerated() where value.shape != parameter.value.shape {
-            throw ModelError("\(name).setWeights: array \(i) is \(key), which has shape \(parameter.value.shape), not \(value.shape)")
+        for (i, ((key, parameter), value)) in zip(targets, weights).enumerated()
+        where value.shape != parameter.value.shape {
+            throw ModelError(
+                "\(name).setWeights: array \(i) is \(key), which has shape \(parameter.value.shape), not \(value.shape)"
+            )
         }
         for ((_, parameter), value) in zip(targets, weights) { parameter.value = value }
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An elementwise non-linearity (or softmax over the last axis), with its derivative.
@@ -24,7 +24,7 @@ public enum ActivationFunction: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .linear: return "linear"
         case .relu: return "relu"
-        case let .leakyRelu(alpha): return "leaky_relu(\(Tensor.format(alpha)))"
+        case .leakyRelu(let alpha): return "leaky_relu(\(Tensor.format(alpha)))"
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
         case .softmax: return "softmax"
@@ -36,7 +36,7 @@ public enum ActivationFunction: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .linear: return x
         case .relu: return CNN.relu(x)
-        case let .leakyRelu(alpha): return CNN.leakyRelu(x, alpha: alpha)
+        case .leakyRelu(let alpha): return CNN.leakyRelu(x, alpha: alpha)
         case .sigmoid: return CNN.sigmoid(x)
         case .tanh: return CNN.tanh(x)
         case .softmax: return CNN.softmax(x)
@@ -48,7 +48,7 @@ public enum ActivationFunction: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .linear: return dy
         case .relu: return reluBackward(input: x, outputGradient: dy)
-        case let .leakyRelu(alpha): return x.zipWith(dy) { $0 > 0 ? $1 : alpha * $1 }
+        case .leakyRelu(let alpha): return x.zipWith(dy) { $0 > 0 ? $1 : alpha * $1 }
         case .sigmoid: return y.zipWith(dy) { s, d in d * s * (1 - s) }
         case .tanh: return y.zipWith(dy) { t, d in d * (1 - t * t) }
         case .softmax: return softmaxBackward(output: y, outputGradient: dy)
@@ -98,7 +98,10 @@ public func softmax(_ x: Tensor) -> Tensor {
         var top = -Float.infinity
         for j in 0..<width { top = max(top, out[base + j]) }
         var total: Float = 0
-        for j in 0..<width { out[base + j] = expf(out[base + j] - top); total += out[base + j] }
+        for j in 0..<width {
+            out[base + j] = expf(out[base + j] - top)
+            total += out[base + j]
+        }
         for j in 0..<width { out[base + j] /= total }
     }
     return Tensor(shape: x.shape, scalars: out)

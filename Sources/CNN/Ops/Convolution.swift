@@ -13,7 +13,8 @@ func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ cols: UnsafeMutabl
     let c = g.channels
     parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 4) { rows in
         for nOy in rows {
-            let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
+            let n = nOy / g.outputHeight
+            let oy = nOy % g.outputHeight
             for ox in 0..<g.outputWidth {
                 var dst = cols + ((nOy * g.outputWidth) + ox) * rowLength
                 let x0 = ox * g.strideX - g.left
@@ -74,17 +75,25 @@ func col2im(_ cols: UnsafePointer<Float>, _ g: WindowGeometry, _ dx: UnsafeMutab
 func checkConvolution(_ input: Tensor, _ kernel: Tensor, _ bias: Tensor?) {
     require(kernel.rank == 4, "conv2d: kernel must be [KH, KW, C_in, C_out], got \(kernel.shape)")
     require(input.rank == 4, "conv2d: input must be [N, H, W, C], got \(input.shape)")
-    require(input.shape[3] == kernel.shape[2],
-                 "conv2d: input has \(input.shape[3]) channels but the kernel expects \(kernel.shape[2]) (kernel \(kernel.shape))")
-    if let bias { require(bias.shape == [kernel.shape[3]], "conv2d: bias must be [\(kernel.shape[3])], got \(bias.shape)") }
+    require(
+        input.shape[3] == kernel.shape[2],
+        "conv2d: input has \(input.shape[3]) channels but the kernel expects \(kernel.shape[2]) (kernel \(kernel.shape))"
+    )
+    if let bias {
+        require(bias.shape == [kernel.shape[3]], "conv2d: bias must be [\(kernel.shape[3])], got \(bias.shape)")
+    }
 }
 
 /// The convolution of `input` [N, H, W, C] with `kernel` [KH, KW, C, F], plus `bias` [F]:
 /// y[n, oy, ox, f] = b[f] + sum over (ky, kx, c) of x[n, oy*sy + ky, ox*sx + kx, c] * k[ky, kx, c, f]
 /// (input indices shifted by the padding). Returns [N, OH, OW, F].
-public func conv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
+public func conv2d(
+    _ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid
+) -> Tensor {
     checkConvolution(input, kernel, bias)
-    let g = WindowGeometry(inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding, operation: "conv2d")
+    let g = WindowGeometry(
+        inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding,
+        operation: "conv2d")
     var cols = [Float](repeating: 0, count: g.positions * kernel.shape[0] * kernel.shape[1] * g.channels)
     return conv2dForward(input, kernel: kernel, bias: bias, geometry: g, cols: &cols)
 }
@@ -93,8 +102,11 @@ public func conv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides
 /// With `relu`, the output is max(0, z) instead of z, applied with the bias to each block of rows
 /// of the product as soon as it is computed (one pass over the output instead of three: seed
 /// with the bias, multiply, rectify).
-func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float], relu: Bool = false) -> Tensor {
-    let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
+func conv2dForward(
+    _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry, cols: inout [Float], relu: Bool = false
+) -> Tensor {
+    let k = kernel.shape[0] * kernel.shape[1] * g.channels
+    let f = kernel.shape[3]
     if cols.count != g.positions * k { cols = uninitializedFloats(g.positions * k) }  // im2col writes every value
     var out = uninitializedFloats(g.positions * f)  // written by GEMM with beta 0
     input.scalars.withUnsafeBufferPointer { x in
@@ -105,13 +117,17 @@ func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: W
         kernel.scalars.withUnsafeBufferPointer { w in
             out.withUnsafeMutableBufferPointer { y in
                 (bias?.scalars ?? zeros).withUnsafeBufferPointer { b in
-                    let y = y.baseAddress!, b = b.baseAddress!
+                    let y = y.baseAddress!
+                    let b = b.baseAddress!
                     gemm(m: g.positions, n: f, k: k, a: c.baseAddress!, b: w.baseAddress!, c: y) { rows in
                         // y[row, :] = (relu) (y[row, :] + b); rows of one block, still in cache.
                         for row in rows {
                             let r = y + row * f
                             if relu {
-                                for j in 0..<f { let v = r[j] + b[j]; r[j] = v > 0 ? v : 0 }
+                                for j in 0..<f {
+                                    let v = r[j] + b[j]
+                                    r[j] = v > 0 ? v : 0
+                                }
                             } else if bias != nil {
                                 for j in 0..<f { r[j] += b[j] }
                             }
@@ -126,34 +142,50 @@ func conv2dForward(_ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: W
 
 /// Gradients of a convolution given dL/dy [N, OH, OW, F]:
 /// dL/dkernel = colsᵀ · dy, dL/dbias = the sum of dy over N, OH, OW, dL/dx = col2im(dy · kernelᵀ).
-public func conv2dBackward(input: Tensor, kernel: Tensor, outputGradient: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid)
-    -> (input: Tensor, kernel: Tensor, bias: Tensor) {
+public func conv2dBackward(
+    input: Tensor, kernel: Tensor, outputGradient: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid
+)
+    -> (input: Tensor, kernel: Tensor, bias: Tensor)
+{
     checkConvolution(input, kernel, nil)
-    let g = WindowGeometry(inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding, operation: "conv2d")
+    let g = WindowGeometry(
+        inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding,
+        operation: "conv2d")
     var cols = [Float](repeating: 0, count: g.positions * kernel.shape[0] * kernel.shape[1] * g.channels)
     input.scalars.withUnsafeBufferPointer { x in
         cols.withUnsafeMutableBufferPointer { c in im2col(x.baseAddress!, g, c.baseAddress!) }
     }
-    return conv2dBackward(cols: cols, inputShape: input.shape, kernel: kernel, outputGradient: outputGradient, geometry: g, needInputGradient: true)
+    return conv2dBackward(
+        cols: cols, inputShape: input.shape, kernel: kernel, outputGradient: outputGradient, geometry: g,
+        needInputGradient: true)
 }
 
 /// The backward pass from the forward pass's im2col buffer. With `reluOutput` (y of the fused
 /// bias + ReLU forward pass), `outputGradient` is dL/dy and dL/dz = dL/dy where y > 0, else 0, is
 /// formed in the same pass as the bias gradient.
-func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient: Tensor, geometry g: WindowGeometry,
-                    needInputGradient: Bool, reluOutput: Tensor? = nil)
-    -> (input: Tensor, kernel: Tensor, bias: Tensor) {
-    let k = kernel.shape[0] * kernel.shape[1] * g.channels, f = kernel.shape[3]
-    require(outputGradient.shape == [g.batch, g.outputHeight, g.outputWidth, f],
-                 "conv2d backward: output gradient \(outputGradient.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]")
+func conv2dBackward(
+    cols: [Float], inputShape: [Int], kernel: Tensor, outputGradient: Tensor, geometry g: WindowGeometry,
+    needInputGradient: Bool, reluOutput: Tensor? = nil
+)
+    -> (input: Tensor, kernel: Tensor, bias: Tensor)
+{
+    let k = kernel.shape[0] * kernel.shape[1] * g.channels
+    let f = kernel.shape[3]
+    require(
+        outputGradient.shape == [g.batch, g.outputHeight, g.outputWidth, f],
+        "conv2d backward: output gradient \(outputGradient.shape) does not match output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(f)]"
+    )
     var dKernel = uninitializedFloats(k * f)  // written by GEMM with beta 0
     var dInput = [Float](repeating: 0, count: needInputGradient ? inputShape.reduce(1, *) : 0)
-    let (dy, dBias) = preActivationAndBiasGradients(outputGradient, reluOutput: reluOutput, positions: g.positions, filters: f)
+    let (dy, dBias) = preActivationAndBiasGradients(
+        outputGradient, reluOutput: reluOutput, positions: g.positions, filters: f)
     dy.scalars.withUnsafeBufferPointer { d in
         cols.withUnsafeBufferPointer { c in
             dKernel.withUnsafeMutableBufferPointer { dk in
                 // [K, M] x [M, F]
-                gemm(transposeA: true, m: k, n: f, k: g.positions, a: c.baseAddress!, b: d.baseAddress!, c: dk.baseAddress!)
+                gemm(
+                    transposeA: true, m: k, n: f, k: g.positions, a: c.baseAddress!, b: d.baseAddress!,
+                    c: dk.baseAddress!)
             }
         }
         if needInputGradient {
@@ -161,7 +193,9 @@ func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGrad
             kernel.scalars.withUnsafeBufferPointer { w in
                 dCols.withUnsafeMutableBufferPointer { dc in
                     // [M, F] x [F, K]
-                    gemm(transposeB: true, m: g.positions, n: k, k: f, a: d.baseAddress!, b: w.baseAddress!, c: dc.baseAddress!)
+                    gemm(
+                        transposeB: true, m: g.positions, n: k, k: f, a: d.baseAddress!, b: w.baseAddress!,
+                        c: dc.baseAddress!)
                 }
             }
             dCols.withUnsafeBufferPointer { dc in
@@ -169,25 +203,41 @@ func conv2dBackward(cols: [Float], inputShape: [Int], kernel: Tensor, outputGrad
             }
         }
     }
-    return (Tensor(shape: needInputGradient ? inputShape : [0], scalars: dInput), Tensor(shape: kernel.shape, scalars: dKernel), dBias)
+    return (
+        Tensor(shape: needInputGradient ? inputShape : [0], scalars: dInput),
+        Tensor(shape: kernel.shape, scalars: dKernel), dBias
+    )
 }
 
 /// The convolution written as its definition, seven nested loops: the reference the im2col + GEMM
 /// path is tested against, and the version a lesson can read.
-public func naiveConv2d(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
+public func naiveConv2d(
+    _ input: Tensor, kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid
+) -> Tensor {
     checkConvolution(input, kernel, bias)
-    let g = WindowGeometry(inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding, operation: "conv2d")
+    let g = WindowGeometry(
+        inputShape: input.shape, kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides, padding: padding,
+        operation: "conv2d")
     let f = kernel.shape[3]
     var out = Tensor(zeros: [g.batch, g.outputHeight, g.outputWidth, f])
-    for n in 0..<g.batch { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth { for fo in 0..<f {
-        var sum: Float = bias?.scalars[fo] ?? 0
-        for ky in 0..<g.kernelHeight { for kx in 0..<g.kernelWidth {
-            let iy = oy * g.strideY + ky - g.top, ix = ox * g.strideX + kx - g.left
-            guard iy >= 0 && iy < g.height && ix >= 0 && ix < g.width else { continue }
-            for c in 0..<g.channels { sum += input[n, iy, ix, c] * kernel[ky, kx, c, fo] }
-        } }
-        out[n, oy, ox, fo] = sum
-    } } } }
+    for n in 0..<g.batch {
+        for oy in 0..<g.outputHeight {
+            for ox in 0..<g.outputWidth {
+                for fo in 0..<f {
+                    var sum: Float = bias?.scalars[fo] ?? 0
+                    for ky in 0..<g.kernelHeight {
+                        for kx in 0..<g.kernelWidth {
+                            let iy = oy * g.strideY + ky - g.top
+                            let ix = ox * g.strideX + kx - g.left
+                            guard iy >= 0 && iy < g.height && ix >= 0 && ix < g.width else { continue }
+                            for c in 0..<g.channels { sum += input[n, iy, ix, c] * kernel[ky, kx, c, fo] }
+                        }
+                    }
+                    out[n, oy, ox, fo] = sum
+                }
+            }
+        }
+    }
     return out
 }
 
@@ -203,11 +253,16 @@ func uninitializedFloats(_ count: Int) -> [Float] {
 /// dL/dbias is the column sums of dL/dz viewed as [positions, F]. The rows are cut into parts by
 /// their count alone, each part summed on its own (vectorised over F, on whichever worker) and
 /// the parts' sums added in order: the same bits for any thread count.
-func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?, positions: Int, filters f: Int) -> (Tensor, Tensor) {
+func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?, positions: Int, filters f: Int) -> (
+    Tensor, Tensor
+) {
     if let reluOutput {
-        require(reluOutput.shape == outputGradient.shape, "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
+        require(
+            reluOutput.shape == outputGradient.shape,
+            "conv2d backward: output \(reluOutput.shape) and its gradient \(outputGradient.shape) differ")
     }
-    let parts = max(1, min(16, positions / 256)), rowsPerPart = (positions + parts - 1) / parts
+    let parts = max(1, min(16, positions / 256))
+    let rowsPerPart = (positions + parts - 1) / parts
     var partSums = [Float](repeating: 0, count: parts * f)
     var dz = reluOutput == nil ? [] : uninitializedFloats(outputGradient.count)  // every value written below
     outputGradient.scalars.withUnsafeBufferPointer { d in
@@ -216,12 +271,16 @@ func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?
                 partSums.withUnsafeMutableBufferPointer { sums in
                     // (An empty array's buffer may have an address: the mask is taken only with y.)
                     let masks = reluOutput != nil
-                    let d = d.baseAddress!, y = masks ? y.baseAddress : nil, dz = masks ? dz.baseAddress : nil, sums = sums.baseAddress!
+                    let d = d.baseAddress!
+                    let y = masks ? y.baseAddress : nil
+                    let dz = masks ? dz.baseAddress : nil
+                    let sums = sums.baseAddress!
                     parallelChunks(parts) { range in
                         for part in range {
                             let rows = (part * rowsPerPart)..<min(positions, (part + 1) * rowsPerPart)
                             guard !rows.isEmpty else { continue }
-                            let at = rows.lowerBound * f, partial = sums + part * f
+                            let at = rows.lowerBound * f
+                            let partial = sums + part * f
                             if let y, let dz {
                                 maskAndSum(d + at, y + at, dz + at, partial, rows: rows.count, filters: f)
                             } else {
@@ -241,12 +300,18 @@ func preActivationAndBiasGradients(_ outputGradient: Tensor, reluOutput: Tensor?
 
 /// dz = dy where y > 0, else 0, and sums[j] += dz[row, j] over `rows` rows of `filters` values;
 /// eight filters at a time in vector registers when F is a multiple of 8 (up to 256).
-private func maskAndSum(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dz: UnsafeMutablePointer<Float>,
-                        _ sums: UnsafeMutablePointer<Float>, rows: Int, filters f: Int) {
+private func maskAndSum(
+    _ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dz: UnsafeMutablePointer<Float>,
+    _ sums: UnsafeMutablePointer<Float>, rows: Int, filters f: Int
+) {
     guard f % 8 == 0 && f <= 256 else {
         for row in 0..<rows {
             let o = row * f
-            for j in 0..<f { let v = y[o + j] > 0 ? dy[o + j] : 0; dz[o + j] = v; sums[j] += v }
+            for j in 0..<f {
+                let v = y[o + j] > 0 ? dy[o + j] : 0
+                dz[o + j] = v
+                sums[j] += v
+            }
         }
         return
     }

@@ -44,7 +44,9 @@ final class DNNLConvolution {
             Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right),
             hasBias ? 1 : 0, relu ? 1 : 0)
         var stream: dnnl_stream_t?
-        guard status == dnnl_success, dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else {
+        guard status == dnnl_success,
+            dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success
+        else {
             if status == dnnl_success { cnn_dnnl_convolution_destroy(&conv) }
             return nil
         }
@@ -63,7 +65,10 @@ final class DNNLConvolution {
     /// y = (relu)(conv(x, kernel) + bias) for this primitive's images, on the calling thread
     /// alone (OpenMP is held to one thread: the batch is split across the core's own workers, see
     /// `DNNLConvolutionPlan`). False if oneDNN reports a failure.
-    func run(_ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) -> Bool {
+    func run(
+        _ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output y: UnsafeMutablePointer<Float>
+    ) -> Bool {
         guard let stream else { return false }
         omp_set_num_threads(1)
         return cnn_dnnl_convolution_run(&conv, stream, x, kernel, bias, y) == dnnl_success
@@ -86,17 +91,22 @@ final class DNNLConvolutionBackward {
         self.computesInputGradient = computesInputGradient
         omp_set_num_threads(1)
         let status = cnn_dnnl_convolution_backward_create(
-            &conv, engine, computesInputGradient ? 1 : 0, Int32(g.batch), Int32(g.height), Int32(g.width), Int32(g.channels),
+            &conv, engine, computesInputGradient ? 1 : 0, Int32(g.batch), Int32(g.height), Int32(g.width),
+            Int32(g.channels),
             Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(filters), Int32(g.outputHeight), Int32(g.outputWidth),
             Int32(g.strideY), Int32(g.strideX), Int32(g.top), Int32(g.left), Int32(g.bottom), Int32(g.right))
         var stream: dnnl_stream_t?
-        guard status == dnnl_success, dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success else {
+        guard status == dnnl_success,
+            dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success
+        else {
             if status == dnnl_success { cnn_dnnl_convolution_backward_destroy(&conv) }
             return nil
         }
         self.stream = stream
-        implementation = (conv.implementation_data.map { String(cString: $0) } ?? "",
-                          conv.implementation_weights.map { String(cString: $0) } ?? "")
+        implementation = (
+            conv.implementation_data.map { String(cString: $0) } ?? "",
+            conv.implementation_weights.map { String(cString: $0) } ?? ""
+        )
     }
 
     deinit {
@@ -109,21 +119,25 @@ final class DNNLConvolutionBackward {
     /// dL/dkernel [KH, KW, C, F] and, when made for it, dL/dx [N, H, W, C] for this primitive's
     /// images from x, the kernel and dL/dz [N, OH, OW, F], on the calling thread alone. False if
     /// oneDNN reports a failure.
-    func run(input x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, outputGradient dz: UnsafePointer<Float>,
-             kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) -> Bool {
+    func run(
+        input x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, outputGradient dz: UnsafePointer<Float>,
+        kernelGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
+    ) -> Bool {
         guard let stream else { return false }
         omp_set_num_threads(1)
-        return cnn_dnnl_convolution_backward_run(&conv, stream, x, dz, kernel, kernelGradient,
-                                                 computesInputGradient ? inputGradient : nil) == dnnl_success
+        return cnn_dnnl_convolution_backward_run(
+            &conv, stream, x, dz, kernel, kernelGradient,
+            computesInputGradient ? inputGradient : nil) == dnnl_success
     }
 }
 
 extension WindowGeometry {
     /// The same window over `batch` images.
     func withBatch(_ batch: Int) -> WindowGeometry {
-        WindowGeometry(inputShape: [batch, height, width, channels], kernelSize: (kernelHeight, kernelWidth),
-                       strides: (strideY, strideX), padding: .explicit(top: top, bottom: bottom, left: left, right: right),
-                       operation: "conv2d")
+        WindowGeometry(
+            inputShape: [batch, height, width, channels], kernelSize: (kernelHeight, kernelWidth),
+            strides: (strideY, strideX), padding: .explicit(top: top, bottom: bottom, left: left, right: right),
+            operation: "conv2d")
     }
 }
 
@@ -173,31 +187,44 @@ final class DNNLConvolutionPlan {
     static func perSlice(_ count: Int, workers: Int, _ body: (Int, Int) -> Void) {
         concurrentlyPerform(workers) { w in
             var p = w
-            while p < count { body(p, w); p += workers }
+            while p < count {
+                body(p, w)
+                p += workers
+            }
         }
     }
 
     /// For each worker, its forward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution. Made here, before the workers start.
     func forwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], workers: Int) -> [[Int: DNNLConvolution]]? {
-        DNNLConvolutionPlan.table(g, slices, workers: workers, kept: &forwards,
-                                  matches: { $0.geometry == $1 && $0.filters == filters && $0.hasBias == hasBias && $0.relu == relu },
-                                  make: { DNNLConvolution(geometry: $0, filters: filters, hasBias: hasBias, relu: relu) })
+        DNNLConvolutionPlan.table(
+            g, slices, workers: workers, kept: &forwards,
+            matches: { $0.geometry == $1 && $0.filters == filters && $0.hasBias == hasBias && $0.relu == relu },
+            make: { DNNLConvolution(geometry: $0, filters: filters, hasBias: hasBias, relu: relu) })
     }
 
     /// For each worker, its backward primitive for each slice size in `slices`; nil if oneDNN
     /// cannot run this convolution's backward passes.
-    func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], workers: Int, computesInputGradient: Bool) -> [[Int: DNNLConvolutionBackward]]? {
-        DNNLConvolutionPlan.table(g, slices, workers: workers, kept: &backwards,
-                                  matches: { $0.geometry == $1 && $0.filters == filters && $0.computesInputGradient == computesInputGradient },
-                                  make: { DNNLConvolutionBackward(geometry: $0, filters: filters, computesInputGradient: computesInputGradient) })
+    func backwardPrimitives(_ g: WindowGeometry, slices: [Range<Int>], workers: Int, computesInputGradient: Bool)
+        -> [[Int: DNNLConvolutionBackward]]?
+    {
+        DNNLConvolutionPlan.table(
+            g, slices, workers: workers, kept: &backwards,
+            matches: {
+                $0.geometry == $1 && $0.filters == filters && $0.computesInputGradient == computesInputGradient
+            },
+            make: {
+                DNNLConvolutionBackward(geometry: $0, filters: filters, computesInputGradient: computesInputGradient)
+            })
     }
 
     /// table[worker][slice size]: a kept primitive that `matches` (primitive, the slice's
     /// geometry), or one `make(geometry)` makes and keeps (the oldest dropped beyond `kept`); nil
     /// if one cannot be made.
-    private static func table<P>(_ g: WindowGeometry, _ slices: [Range<Int>], workers: Int, kept: inout [(worker: Int, primitive: P)],
-                                 matches: (P, WindowGeometry) -> Bool, make: (WindowGeometry) -> P?) -> [[Int: P]]? {
+    private static func table<P>(
+        _ g: WindowGeometry, _ slices: [Range<Int>], workers: Int, kept: inout [(worker: Int, primitive: P)],
+        matches: (P, WindowGeometry) -> Bool, make: (WindowGeometry) -> P?
+    ) -> [[Int: P]]? {
         let geometries = Dictionary(uniqueKeysWithValues: Set(slices.map(\.count)).map { ($0, g.withBatch($0)) })
         var table: [[Int: P]] = []
         for worker in 0..<workers {
@@ -219,20 +246,27 @@ final class DNNLConvolutionPlan {
 
     /// y = (relu)(conv(x, kernel) + bias), [N, OH, OW, F]; nil if oneDNN cannot run it.
     func forward(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry) -> Tensor? {
-        let parts = DNNLConvolutionPlan.slices(g.batch), workers = DNNLConvolutionPlan.workers(for: parts.count)
+        let parts = DNNLConvolutionPlan.slices(g.batch)
+        let workers = DNNLConvolutionPlan.workers(for: parts.count)
         guard let primitives = forwardPrimitives(g, slices: parts, workers: workers) else { return nil }
-        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        let inputStride = g.height * g.width * g.channels
+        let outputStride = g.outputHeight * g.outputWidth * filters
         var out = uninitializedFloats(g.positions * filters)  // oneDNN writes every value
         let failures = Atomic<Int>(0)
         x.scalars.withUnsafeBufferPointer { xp in
             kernel.scalars.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { yp in
                     (bias?.scalars ?? []).withUnsafeBufferPointer { bp in
-                        let x = xp.baseAddress!, w = wp.baseAddress!, y = yp.baseAddress!, b = hasBias ? bp.baseAddress : nil
+                        let x = xp.baseAddress!
+                        let w = wp.baseAddress!
+                        let y = yp.baseAddress!
+                        let b = hasBias ? bp.baseAddress : nil
                         DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
                             let part = parts[p]
-                            if !primitives[worker][part.count]!.run(x + part.lowerBound * inputStride, kernel: w, bias: b,
-                                                                     output: y + part.lowerBound * outputStride) {
+                            if !primitives[worker][part.count]!.run(
+                                x + part.lowerBound * inputStride, kernel: w, bias: b,
+                                output: y + part.lowerBound * outputStride)
+                            {
                                 failures.add(1, ordering: .relaxed)
                             }
                         }
@@ -246,11 +280,18 @@ final class DNNLConvolutionPlan {
 
     /// (dL/dx, or [0] when not computed; dL/dkernel) from x, the kernel and dL/dz; nil if oneDNN
     /// cannot run it.
-    func backward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, geometry g: WindowGeometry,
-                  computesInputGradient: Bool) -> (input: Tensor, kernel: Tensor)? {
-        let parts = DNNLConvolutionPlan.slices(g.batch), workers = DNNLConvolutionPlan.workers(for: parts.count)
-        guard let primitives = backwardPrimitives(g, slices: parts, workers: workers, computesInputGradient: computesInputGradient) else { return nil }
-        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+    func backward(
+        input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, geometry g: WindowGeometry,
+        computesInputGradient: Bool
+    ) -> (input: Tensor, kernel: Tensor)? {
+        let parts = DNNLConvolutionPlan.slices(g.batch)
+        let workers = DNNLConvolutionPlan.workers(for: parts.count)
+        guard
+            let primitives = backwardPrimitives(
+                g, slices: parts, workers: workers, computesInputGradient: computesInputGradient)
+        else { return nil }
+        let inputStride = g.height * g.width * g.channels
+        let outputStride = g.outputHeight * g.outputWidth * filters
         let kernelCount = kernel.count
         var partials = uninitializedFloats(kernelCount * parts.count)  // one kernel gradient per slice
         var dInput = uninitializedFloats(computesInputGradient ? x.count : 0)  // written by backward data
@@ -260,14 +301,18 @@ final class DNNLConvolutionPlan {
                 kernel.scalars.withUnsafeBufferPointer { wp in
                     partials.withUnsafeMutableBufferPointer { pp in
                         dInput.withUnsafeMutableBufferPointer { dx in
-                            let x = xp.baseAddress!, d = dp.baseAddress!, w = wp.baseAddress!, partial = pp.baseAddress!
+                            let x = xp.baseAddress!
+                            let d = dp.baseAddress!
+                            let w = wp.baseAddress!
+                            let partial = pp.baseAddress!
                             let dx = dx.baseAddress
                             DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
                                 let start = parts[p].lowerBound
                                 if !primitives[worker][parts[p].count]!.run(
                                     input: x + start * inputStride, kernel: w, outputGradient: d + start * outputStride,
                                     kernelGradient: partial + p * kernelCount,
-                                    inputGradient: computesInputGradient ? dx! + start * inputStride : nil) {
+                                    inputGradient: computesInputGradient ? dx! + start * inputStride : nil)
+                                {
                                     failures.add(1, ordering: .relaxed)
                                 }
                             }
@@ -277,8 +322,10 @@ final class DNNLConvolutionPlan {
             }
         }
         guard failures.load(ordering: .relaxed) == 0 else { return nil }
-        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput),
-                Tensor(shape: kernel.shape, scalars: sumInOrder(partials, parts: parts.count, count: kernelCount)))
+        return (
+            Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput),
+            Tensor(shape: kernel.shape, scalars: sumInOrder(partials, parts: parts.count, count: kernelCount))
+        )
     }
 }
 

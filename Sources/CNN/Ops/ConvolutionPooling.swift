@@ -37,15 +37,19 @@ extension DNNLConvolutionPlan {
 
     /// The pooled output [N, OH/2, OW/2, F] of max(0, conv(x) + bias), and the cache for
     /// `backwardPooled` when `keepCache`; nil if oneDNN cannot run the convolution.
-    func forwardPooled(_ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
-                       keepCache: Bool) -> (pooled: Tensor, cache: ConvolutionPoolingCache?)? {
+    func forwardPooled(
+        _ x: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
+        keepCache: Bool
+    ) -> (pooled: Tensor, cache: ConvolutionPoolingCache?)? {
         precondition(relu, "the fused pair is a ReLU convolution's")
         guard g.batch > 0 else { return nil }  // no images: the layers' own passes return empty tensors
-        let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
+        let parts = DNNLConvolutionPlan.slices(
+            g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
         let workers = DNNLConvolutionPlan.workers(for: parts.count)
         guard let primitives = forwardPrimitives(g, slices: parts, workers: workers) else { return nil }
         let pool = poolGeometry(g)
-        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        let inputStride = g.height * g.width * g.channels
+        let outputStride = g.outputHeight * g.outputWidth * filters
         let pooledStride = pool.outputHeight * pool.outputWidth * filters
         var pooled = uninitializedFloats(g.batch * pooledStride)  // every value written by the pooling
         var winners = keepCache ? uninitializedFloats(pooled.count) : []
@@ -58,18 +62,27 @@ extension DNNLConvolutionPlan {
                     pooled.withUnsafeMutableBufferPointer { pp in
                         winners.withUnsafeMutableBufferPointer { wn in
                             scratch.withUnsafeMutableBufferPointer { sp in
-                                let x = xp.baseAddress!, w = wp.baseAddress!, b = hasBias ? bp.baseAddress : nil
-                                let pooled = pp.baseAddress!, winners = keepCache ? wn.baseAddress : nil, scratch = sp.baseAddress!
+                                let x = xp.baseAddress!
+                                let w = wp.baseAddress!
+                                let b = hasBias ? bp.baseAddress : nil
+                                let pooled = pp.baseAddress!
+                                let winners = keepCache ? wn.baseAddress : nil
+                                let scratch = sp.baseAddress!
                                 DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
-                                    let part = parts[p], y = scratch + worker * scratchCount
-                                    guard primitives[worker][part.count]!.run(x + part.lowerBound * inputStride, kernel: w, bias: b, output: y) else {
+                                    let part = parts[p]
+                                    let y = scratch + worker * scratchCount
+                                    guard
+                                        primitives[worker][part.count]!.run(
+                                            x + part.lowerBound * inputStride, kernel: w, bias: b, output: y)
+                                    else {
                                         failures.add(1, ordering: .relaxed)
                                         return
                                     }
                                     let slice = pool.withBatch(part.count)
-                                    maxPool2x2(y, slice, pooled + part.lowerBound * pooledStride,
-                                               winners: winners.map { $0 + part.lowerBound * pooledStride },
-                                               rows: 0..<(part.count * pool.outputHeight))
+                                    maxPool2x2(
+                                        y, slice, pooled + part.lowerBound * pooledStride,
+                                        winners: winners.map { $0 + part.lowerBound * pooledStride },
+                                        rows: 0..<(part.count * pool.outputHeight))
                                 }
                             }
                         }
@@ -79,19 +92,33 @@ extension DNNLConvolutionPlan {
         }
         guard failures.load(ordering: .relaxed) == 0 else { return nil }
         let output = Tensor(shape: [g.batch, pool.outputHeight, pool.outputWidth, filters], scalars: pooled)
-        return (output, keepCache ? ConvolutionPoolingCache(input: x, pooled: output, winners: winners, convolution: g) : nil)
+        return (
+            output,
+            keepCache ? ConvolutionPoolingCache(input: x, pooled: output, winners: winners, convolution: g) : nil
+        )
     }
 
     /// (dL/dx, or [0] when not computed; dL/dkernel; dL/dbias) from the cache of `forwardPooled`
     /// and dL/d(pooled output); nil if oneDNN cannot run the backward passes.
-    func backwardPooled(_ cache: ConvolutionPoolingCache, kernel: Tensor, outputGradient dy: Tensor,
-                        computesInputGradient: Bool) -> (input: Tensor, kernel: Tensor, bias: Tensor)? {
-        let g = cache.convolution, x = cache.input, pool = poolGeometry(g)
-        require(dy.shape == cache.pooled.shape, "conv2d + max_pooling2d backward: gradient \(dy.shape) does not match the output \(cache.pooled.shape)")
-        let parts = DNNLConvolutionPlan.slices(g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
+    func backwardPooled(
+        _ cache: ConvolutionPoolingCache, kernel: Tensor, outputGradient dy: Tensor,
+        computesInputGradient: Bool
+    ) -> (input: Tensor, kernel: Tensor, bias: Tensor)? {
+        let g = cache.convolution
+        let x = cache.input
+        let pool = poolGeometry(g)
+        require(
+            dy.shape == cache.pooled.shape,
+            "conv2d + max_pooling2d backward: gradient \(dy.shape) does not match the output \(cache.pooled.shape)")
+        let parts = DNNLConvolutionPlan.slices(
+            g.batch, imagesPerSlice: DNNLConvolutionPlan.imagesPerSlice(g, filters: filters))
         let workers = DNNLConvolutionPlan.workers(for: parts.count)
-        guard let primitives = backwardPrimitives(g, slices: parts, workers: workers, computesInputGradient: computesInputGradient) else { return nil }
-        let inputStride = g.height * g.width * g.channels, outputStride = g.outputHeight * g.outputWidth * filters
+        guard
+            let primitives = backwardPrimitives(
+                g, slices: parts, workers: workers, computesInputGradient: computesInputGradient)
+        else { return nil }
+        let inputStride = g.height * g.width * g.channels
+        let outputStride = g.outputHeight * g.outputWidth * filters
         let pooledStride = pool.outputHeight * pool.outputWidth * filters
         let kernelCount = kernel.count
         var kernelPartials = uninitializedFloats(kernelCount * parts.count)  // one kernel gradient per slice
@@ -109,18 +136,30 @@ extension DNNLConvolutionPlan {
                                 biasPartials.withUnsafeMutableBufferPointer { bp in
                                     dInput.withUnsafeMutableBufferPointer { dx in
                                         scratch.withUnsafeMutableBufferPointer { sp in
-                                            let x = xp.baseAddress!, w = wp.baseAddress!, pooled = pp.baseAddress!, winners = wn.baseAddress!
-                                            let dy = dp.baseAddress!, kernelPartials = kp.baseAddress!, biasPartials = bp.baseAddress!
-                                            let dx = dx.baseAddress, scratch = sp.baseAddress!
+                                            let x = xp.baseAddress!
+                                            let w = wp.baseAddress!
+                                            let pooled = pp.baseAddress!
+                                            let winners = wn.baseAddress!
+                                            let dy = dp.baseAddress!
+                                            let kernelPartials = kp.baseAddress!
+                                            let biasPartials = bp.baseAddress!
+                                            let dx = dx.baseAddress
+                                            let scratch = sp.baseAddress!
                                             DNNLConvolutionPlan.perSlice(parts.count, workers: workers) { p, worker in
-                                                let part = parts[p], dz = scratch + worker * scratchCount, at = part.lowerBound * pooledStride
-                                                maxPool2x2Backward(winners: winners + at, dy + at, pool.withBatch(part.count), dz,
-                                                                   rows: 0..<(part.count * pool.outputHeight),
-                                                                   throughReLU: pooled + at, biasSums: biasPartials + p * filters)
+                                                let part = parts[p]
+                                                let dz = scratch + worker * scratchCount
+                                                let at = part.lowerBound * pooledStride
+                                                maxPool2x2Backward(
+                                                    winners: winners + at, dy + at, pool.withBatch(part.count), dz,
+                                                    rows: 0..<(part.count * pool.outputHeight),
+                                                    throughReLU: pooled + at, biasSums: biasPartials + p * filters)
                                                 if !primitives[worker][part.count]!.run(
-                                                    input: x + part.lowerBound * inputStride, kernel: w, outputGradient: dz,
+                                                    input: x + part.lowerBound * inputStride, kernel: w,
+                                                    outputGradient: dz,
                                                     kernelGradient: kernelPartials + p * kernelCount,
-                                                    inputGradient: computesInputGradient ? dx! + part.lowerBound * inputStride : nil) {
+                                                    inputGradient: computesInputGradient
+                                                        ? dx! + part.lowerBound * inputStride : nil)
+                                                {
                                                     failures.add(1, ordering: .relaxed)
                                                 }
                                             }
@@ -134,14 +173,17 @@ extension DNNLConvolutionPlan {
             }
         }
         guard failures.load(ordering: .relaxed) == 0 else { return nil }
-        return (Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput),
-                Tensor(shape: kernel.shape, scalars: sumInOrder(kernelPartials, parts: parts.count, count: kernelCount)),
-                Tensor(shape: [filters], scalars: sumInOrder(biasPartials, parts: parts.count, count: filters)))
+        return (
+            Tensor(shape: computesInputGradient ? x.shape : [0], scalars: dInput),
+            Tensor(shape: kernel.shape, scalars: sumInOrder(kernelPartials, parts: parts.count, count: kernelCount)),
+            Tensor(shape: [filters], scalars: sumInOrder(biasPartials, parts: parts.count, count: filters))
+        )
     }
 
     /// The 2x2 pooling over the convolution's output.
     private func poolGeometry(_ g: WindowGeometry) -> WindowGeometry {
-        WindowGeometry(inputShape: [g.batch, g.outputHeight, g.outputWidth, filters], kernelSize: (2, 2), strides: (2, 2),
-                       padding: .valid, operation: "max_pooling2d")
+        WindowGeometry(
+            inputShape: [g.batch, g.outputHeight, g.outputWidth, filters], kernelSize: (2, 2), strides: (2, 2),
+            padding: .valid, operation: "max_pooling2d")
     }
 }

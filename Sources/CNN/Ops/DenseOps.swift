@@ -3,8 +3,9 @@
 
 /// y = x · W + b.
 public func dense(_ x: Tensor, weights: Tensor, bias: Tensor?) -> Tensor {
-    require(x.rank == 2 && weights.rank == 2 && x.shape[1] == weights.shape[0],
-                 "dense: input \(x.shape) does not match weights \(weights.shape)")
+    require(
+        x.rank == 2 && weights.rank == 2 && x.shape[1] == weights.shape[0],
+        "dense: input \(x.shape) does not match weights \(weights.shape)")
     let y = matmul(x, weights)
     guard let bias else { return y }
     require(bias.shape == [weights.shape[1]], "dense: bias must be [\(weights.shape[1])], got \(bias.shape)")
@@ -12,7 +13,9 @@ public func dense(_ x: Tensor, weights: Tensor, bias: Tensor?) -> Tensor {
 }
 
 /// dL/dx = dy · Wᵀ, dL/dW = xᵀ · dy, dL/db = the sum of dy over the batch.
-public func denseBackward(input x: Tensor, weights: Tensor, outputGradient dy: Tensor) -> (input: Tensor, weights: Tensor, bias: Tensor) {
+public func denseBackward(input x: Tensor, weights: Tensor, outputGradient dy: Tensor) -> (
+    input: Tensor, weights: Tensor, bias: Tensor
+) {
     (matmul(dy, weights, transposeB: true), matmul(x, dy, transposeA: true), dy.sum(alongAxis: 0))
 }
 

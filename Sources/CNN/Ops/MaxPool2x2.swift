@@ -22,12 +22,17 @@ extension WindowGeometry {
 /// y = the 2x2 max of x, and the winners when `keepWinners` (else []), split across the workers
 /// by rows (each output on its own: the same bits on any thread count).
 func maxPool2x2Forward(_ x: Tensor, _ g: WindowGeometry, keepWinners: Bool) -> (output: Tensor, winners: [Float]) {
-    var y = uninitializedFloats(g.positions * g.channels), winners = keepWinners ? uninitializedFloats(y.count) : []
+    var y = uninitializedFloats(g.positions * g.channels)
+    var winners = keepWinners ? uninitializedFloats(y.count) : []
     x.scalars.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
             winners.withUnsafeMutableBufferPointer { wp in
-                let x = xp.baseAddress!, y = yp.baseAddress!, winners = keepWinners ? wp.baseAddress : nil
-                parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 8) { rows in maxPool2x2(x, g, y, winners: winners, rows: rows) }
+                let x = xp.baseAddress!
+                let y = yp.baseAddress!
+                let winners = keepWinners ? wp.baseAddress : nil
+                parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 8) { rows in
+                    maxPool2x2(x, g, y, winners: winners, rows: rows)
+                }
             }
         }
     }
@@ -36,13 +41,16 @@ func maxPool2x2Forward(_ x: Tensor, _ g: WindowGeometry, keepWinners: Bool) -> (
 
 /// dx from the forward pass's winners and dy, split across the workers by rows.
 func maxPool2x2Backward(winners: [Float], outputGradient dy: Tensor, _ g: WindowGeometry) -> Tensor {
-    require(winners.count == dy.count && dy.count == g.positions * g.channels,
-            "maxPool2d backward: output gradient \(dy.shape) does not match the forward pass")
+    require(
+        winners.count == dy.count && dy.count == g.positions * g.channels,
+        "maxPool2d backward: output gradient \(dy.shape) does not match the forward pass")
     var dx = uninitializedFloats(g.batch * g.height * g.width * g.channels)  // every cell written
     winners.withUnsafeBufferPointer { wp in
         dy.scalars.withUnsafeBufferPointer { dp in
             dx.withUnsafeMutableBufferPointer { xp in
-                let winners = wp.baseAddress!, dy = dp.baseAddress!, dx = xp.baseAddress!
+                let winners = wp.baseAddress!
+                let dy = dp.baseAddress!
+                let dx = xp.baseAddress!
                 parallelChunks(g.batch * g.outputHeight, minimumPerChunk: 8) { rows in
                     maxPool2x2Backward(winners: winners, dy, g, dx, rows: rows, throughReLU: nil, biasSums: nil)
                 }
@@ -64,24 +72,39 @@ private typealias Lanes = SIMD16<Float>
 
 /// Output rows `rows` of the 2x2 pooling of x into y, on the calling thread, with each output's
 /// winner (0 to 3) in `winners` when given.
-func maxPool2x2(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: UnsafeMutablePointer<Float>,
-                winners: UnsafeMutablePointer<Float>?, rows: Range<Int>) {
-    let c = g.channels, vectorEnd = c - c % 16, rowStride = g.width * c
+func maxPool2x2(
+    _ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: UnsafeMutablePointer<Float>,
+    winners: UnsafeMutablePointer<Float>?, rows: Range<Int>
+) {
+    let c = g.channels
+    let vectorEnd = c - c % 16
+    let rowStride = g.width * c
     for nOy in rows {
-        let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
-        let top = x + (n * g.height + 2 * oy) * rowStride, bottom = top + rowStride
+        let n = nOy / g.outputHeight
+        let oy = nOy % g.outputHeight
+        let top = x + (n * g.height + 2 * oy) * rowStride
+        let bottom = top + rowStride
         for ox in 0..<g.outputWidth {
-            let a = top + 2 * ox * c, b = a + c, d = bottom + 2 * ox * c, e = d + c, at = (nOy * g.outputWidth + ox) * c
+            let a = top + 2 * ox * c
+            let b = a + c
+            let d = bottom + 2 * ox * c
+            let e = d + c
+            let at = (nOy * g.outputWidth + ox) * c
             var ch = 0
             while ch < vectorEnd {
-                var best = load(a + ch), winner = Lanes(repeating: 0)
-                let second = load(b + ch), third = load(d + ch), fourth = load(e + ch)
+                var best = load(a + ch)
+                var winner = Lanes(repeating: 0)
+                let second = load(b + ch)
+                let third = load(d + ch)
+                let fourth = load(e + ch)
                 var wins = second .> best
                 best.replace(with: second, where: wins)
                 winner.replace(with: 1, where: wins)
+                // swift-format-ignore: NoAssignmentInExpressions
                 wins = third .> best
                 best.replace(with: third, where: wins)
                 winner.replace(with: 2, where: wins)
+                // swift-format-ignore: NoAssignmentInExpressions
                 wins = fourth .> best
                 best.replace(with: fourth, where: wins)
                 winner.replace(with: 3, where: wins)
@@ -90,10 +113,20 @@ func maxPool2x2(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: UnsafeMutab
                 ch += 16
             }
             while ch < c {
-                var best = a[ch], winner: Float = 0
-                if b[ch] > best { best = b[ch]; winner = 1 }
-                if d[ch] > best { best = d[ch]; winner = 2 }
-                if e[ch] > best { best = e[ch]; winner = 3 }
+                var best = a[ch]
+                var winner: Float = 0
+                if b[ch] > best {
+                    best = b[ch]
+                    winner = 1
+                }
+                if d[ch] > best {
+                    best = d[ch]
+                    winner = 2
+                }
+                if e[ch] > best {
+                    best = e[ch]
+                    winner = 3
+                }
                 y[at + ch] = best
                 winners?[at + ch] = winner
                 ch += 1
@@ -106,16 +139,26 @@ func maxPool2x2(_ x: UnsafePointer<Float>, _ g: WindowGeometry, _ y: UnsafeMutab
 /// winner, 0 at its other cells and at cells in no window. With `throughReLU` (the pooled y of a
 /// ReLU convolution's output), the gradient passes only where y > 0, as ReLU's mask would (the
 /// winner holds y), and `biasSums` (C values) accumulates what passes.
-func maxPool2x2Backward(winners: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: WindowGeometry,
-                        _ dx: UnsafeMutablePointer<Float>, rows: Range<Int>,
-                        throughReLU pooled: UnsafePointer<Float>?, biasSums: UnsafeMutablePointer<Float>?) {
-    let c = g.channels, vectorEnd = c - c % 16, rowStride = g.width * c
+func maxPool2x2Backward(
+    winners: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: WindowGeometry,
+    _ dx: UnsafeMutablePointer<Float>, rows: Range<Int>,
+    throughReLU pooled: UnsafePointer<Float>?, biasSums: UnsafeMutablePointer<Float>?
+) {
+    let c = g.channels
+    let vectorEnd = c - c % 16
+    let rowStride = g.width * c
     let zero = Lanes(repeating: 0)
     for nOy in rows {
-        let n = nOy / g.outputHeight, oy = nOy % g.outputHeight
-        let top = dx + (n * g.height + 2 * oy) * rowStride, bottom = top + rowStride
+        let n = nOy / g.outputHeight
+        let oy = nOy % g.outputHeight
+        let top = dx + (n * g.height + 2 * oy) * rowStride
+        let bottom = top + rowStride
         for ox in 0..<g.outputWidth {
-            let a = top + 2 * ox * c, b = a + c, d = bottom + 2 * ox * c, e = d + c, at = (nOy * g.outputWidth + ox) * c
+            let a = top + 2 * ox * c
+            let b = a + c
+            let d = bottom + 2 * ox * c
+            let e = d + c
+            let at = (nOy * g.outputWidth + ox) * c
             var ch = 0
             while ch < vectorEnd {
                 var gradient = load(dy + at + ch)

@@ -13,7 +13,9 @@ public enum Padding: Equatable, Sendable, CustomStringConvertible {
     case explicit(top: Int, bottom: Int, left: Int, right: Int)
 
     /// The same number of cells on every side.
-    public static func uniform(_ cells: Int) -> Padding { .explicit(top: cells, bottom: cells, left: cells, right: cells) }
+    public static func uniform(_ cells: Int) -> Padding {
+        .explicit(top: cells, bottom: cells, left: cells, right: cells)
+    }
 
     /// 'Full' padding, k - 1 cells each side, so every overlap of window and input is visited
     /// (o = i + k - 1 at stride 1).
@@ -25,7 +27,7 @@ public enum Padding: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .valid: return "valid"
         case .same: return "same"
-        case let .explicit(t, b, l, r): return "explicit(top: \(t), bottom: \(b), left: \(l), right: \(r))"
+        case .explicit(let t, let b, let l, let r): return "explicit(top: \(t), bottom: \(b), left: \(l), right: \(r))"
         }
     }
 
@@ -38,7 +40,7 @@ public enum Padding: Equatable, Sendable, CustomStringConvertible {
             let output = (input + stride - 1) / stride
             let total = Swift.max((output - 1) * stride + kernel - input, 0)
             return (total / 2, total - total / 2)
-        case let .explicit(top, bottom, left, right):
+        case .explicit(let top, let bottom, let left, let right):
             require(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "Padding: negative padding \(self)")
             return axis == 0 ? (top, bottom) : (left, right)
         }
@@ -65,16 +67,28 @@ public struct WindowGeometry: Equatable, Sendable {
         require(inputShape.count == 4, "\(operation): input must be [N, H, W, C], got \(inputShape)")
         require(kernelSize.0 >= 1 && kernelSize.1 >= 1, "\(operation): window \(kernelSize) must be at least 1x1")
         require(strides.0 >= 1 && strides.1 >= 1, "\(operation): strides \(strides) must be at least 1")
-        batch = inputShape[0]; height = inputShape[1]; width = inputShape[2]; channels = inputShape[3]
-        kernelHeight = kernelSize.0; kernelWidth = kernelSize.1
-        strideY = strides.0; strideX = strides.1
+        batch = inputShape[0]
+        height = inputShape[1]
+        width = inputShape[2]
+        channels = inputShape[3]
+        kernelHeight = kernelSize.0
+        kernelWidth = kernelSize.1
+        strideY = strides.0
+        strideX = strides.1
         let py = padding.amounts(input: height, kernel: kernelHeight, stride: strideY, axis: 0)
         let px = padding.amounts(input: width, kernel: kernelWidth, stride: strideX, axis: 1)
-        top = py.before; bottom = py.after; left = px.before; right = px.after
-        outputHeight = outputSize(input: height, kernel: kernelHeight, stride: strideY, paddingBefore: top, paddingAfter: bottom)
-        outputWidth = outputSize(input: width, kernel: kernelWidth, stride: strideX, paddingBefore: left, paddingAfter: right)
-        require(outputHeight >= 1 && outputWidth >= 1,
-                     "\(operation): a \(kernelHeight)x\(kernelWidth) window does not fit a \(height)x\(width) input with padding \(padding)")
+        top = py.before
+        bottom = py.after
+        left = px.before
+        right = px.after
+        outputHeight = outputSize(
+            input: height, kernel: kernelHeight, stride: strideY, paddingBefore: top, paddingAfter: bottom)
+        outputWidth = outputSize(
+            input: width, kernel: kernelWidth, stride: strideX, paddingBefore: left, paddingAfter: right)
+        require(
+            outputHeight >= 1 && outputWidth >= 1,
+            "\(operation): a \(kernelHeight)x\(kernelWidth) window does not fit a \(height)x\(width) input with padding \(padding)"
+        )
     }
 
     /// Rows of the im2col matrix: one per output position, N * OH * OW.

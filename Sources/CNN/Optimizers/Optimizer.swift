@@ -41,7 +41,9 @@ open class Optimizer {
         var gradients = trainable.map { clipped($0.gradient) }
         if let globalClipNorm {
             let total = gradients.map { Double($0.norm()) * Double($0.norm()) }.reduce(0, +).squareRoot()
-            if total > Double(globalClipNorm) { gradients = gradients.map { $0 * Float(Double(globalClipNorm) / total) } }
+            if total > Double(globalClipNorm) {
+                gradients = gradients.map { $0 * Float(Double(globalClipNorm) / total) }
+            }
         }
         if let learningRateSchedule { learningRate = learningRateSchedule.learningRate(at: iterations) }
         if let weightDecay {
@@ -88,18 +90,23 @@ public final class SGD: Optimizer {
     public let momentum: Float
     public let nesterov: Bool
 
-    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false,
-                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+    public init(
+        learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
         self.momentum = momentum
         self.nesterov = nesterov
         super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
     }
 
     /// With a learning-rate schedule: `SGD(learningRate: ExponentialDecay(...))`.
-    public convenience init(learningRate: any LearningRateSchedule, momentum: Float = 0, nesterov: Bool = false,
-                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
-        self.init(learningRate: learningRate.learningRate(at: 0), momentum: momentum, nesterov: nesterov,
-                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    public convenience init(
+        learningRate: any LearningRateSchedule, momentum: Float = 0, nesterov: Bool = false,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
+        self.init(
+            learningRate: learningRate.learningRate(at: 0), momentum: momentum, nesterov: nesterov,
+            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
         learningRateSchedule = learningRate
     }
 
@@ -114,7 +121,8 @@ public final class SGD: Optimizer {
             }
             return
         }
-        let mu = momentum, nesterov = self.nesterov
+        let mu = momentum
+        let nesterov = self.nesterov
         value.scalars.withUnsafeMutableBufferPointer { w in
             slots[0].scalars.withUnsafeMutableBufferPointer { m in
                 for i in 0..<w.count {
@@ -132,18 +140,23 @@ public final class RMSprop: Optimizer {
     public let rho: Float
     public let epsilon: Float
 
-    public init(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7,
-                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+    public init(
+        learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
         self.rho = rho
         self.epsilon = epsilon
         super.init(learningRate: learningRate, clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
     }
 
     /// With a learning-rate schedule: `RMSprop(learningRate: CosineDecay(...))`.
-    public convenience init(learningRate: any LearningRateSchedule, rho: Float = 0.9, epsilon: Float = 1e-7,
-                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
-        self.init(learningRate: learningRate.learningRate(at: 0), rho: rho, epsilon: epsilon,
-                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    public convenience init(
+        learningRate: any LearningRateSchedule, rho: Float = 0.9, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
+        self.init(
+            learningRate: learningRate.learningRate(at: 0), rho: rho, epsilon: epsilon,
+            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
         learningRateSchedule = learningRate
     }
 
@@ -151,23 +164,32 @@ public final class RMSprop: Optimizer {
     override public func makeSlots(for value: Tensor) -> [Tensor] { [Tensor(zeros: value.shape)] }
 
     override public func update(_ value: inout Tensor, gradient g: Tensor, slots: inout [Tensor]) {
-        let lr = learningRate, rho = self.rho, eps = epsilon
+        let lr = learningRate
+        let rho = self.rho
+        let eps = epsilon
         value.scalars.withUnsafeMutableBufferPointer { w in
             slots[0].scalars.withUnsafeMutableBufferPointer { v in
                 g.scalars.withUnsafeBufferPointer { g in
-                    let count = w.count, w = w.baseAddress!, v = v.baseAddress!, g = g.baseAddress!
+                    let count = w.count
+                    let w = w.baseAddress!
+                    let v = v.baseAddress!
+                    let g = g.baseAddress!
                     // Each value on its own: split across the workers, the same bits on any count.
                     parallelChunks(count, minimumPerChunk: 1 << 14) { range in
                         // Sixteen values at a time (the same operations in the same order, so
                         // the same bits as the scalar tail), then the rest one by one.
                         var i = range.lowerBound
                         typealias Lanes = SIMD16<Float>
-                        let rhoLanes = Lanes(repeating: rho), keep = Lanes(repeating: 1 - rho)
-                        let rate = Lanes(repeating: lr), epsilon = Lanes(repeating: eps)
+                        let rhoLanes = Lanes(repeating: rho)
+                        let keep = Lanes(repeating: 1 - rho)
+                        let rate = Lanes(repeating: lr)
+                        let epsilon = Lanes(repeating: eps)
                         while i + 16 <= range.upperBound {
                             let gi = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
                             let vi = rhoLanes * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + keep * gi * gi
-                            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * gi / (vi + epsilon).squareRoot()
+                            let wi =
+                                UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * gi
+                                / (vi + epsilon).squareRoot()
                             UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
                             UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: Lanes.self)
                             i += 16
@@ -191,8 +213,10 @@ public class Adam: Optimizer {
     public let beta2: Float
     public let epsilon: Float
 
-    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
-                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+    public init(
+        learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -200,22 +224,31 @@ public class Adam: Optimizer {
     }
 
     /// With a learning-rate schedule: `Adam(learningRate: PiecewiseConstantDecay(...))`.
-    public convenience init(learningRate: any LearningRateSchedule, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
-                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
-        self.init(learningRate: learningRate.learningRate(at: 0), beta1: beta1, beta2: beta2, epsilon: epsilon,
-                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    public convenience init(
+        learningRate: any LearningRateSchedule, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
+        self.init(
+            learningRate: learningRate.learningRate(at: 0), beta1: beta1, beta2: beta2, epsilon: epsilon,
+            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
         learningRateSchedule = learningRate
     }
 
     override public var name: String { "Adam" }
-    override public func makeSlots(for value: Tensor) -> [Tensor] { [Tensor(zeros: value.shape), Tensor(zeros: value.shape)] }
+    override public func makeSlots(for value: Tensor) -> [Tensor] {
+        [Tensor(zeros: value.shape), Tensor(zeros: value.shape)]
+    }
 
     override public func update(_ value: inout Tensor, gradient g: Tensor, slots: inout [Tensor]) {
-        let t = Float(iterations), b1 = beta1, b2 = beta2, eps = epsilon
+        let t = Float(iterations)
+        let b1 = beta1
+        let b2 = beta2
+        let eps = epsilon
         let alpha = learningRate * (1 - powf(b2, t)).squareRoot() / (1 - powf(b1, t))
         // Moved out of `slots` (swapped with empty tensors) so each is the only reference to its
         // values and is updated in place; copying them out would copy both arrays every step.
-        var m = Tensor(zeros: [0]), v = Tensor(zeros: [0])
+        var m = Tensor(zeros: [0])
+        var v = Tensor(zeros: [0])
         swap(&m, &slots[0])
         swap(&v, &slots[1])
         value.scalars.withUnsafeMutableBufferPointer { w in
@@ -239,18 +272,26 @@ public class Adam: Optimizer {
 /// moves by -value · weightDecay · learningRate (biases and batch-norm scales too, as Keras does
 /// by default); defaults lr 0.001, weight decay 0.004, b1 0.9, b2 0.999, eps 1e-7.
 public final class AdamW: Adam {
-    public init(learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
-                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
-        super.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                   clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    public init(
+        learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-7,
+        clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
+        super.init(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
         self.weightDecay = weightDecay
     }
 
     /// With a learning-rate schedule: `AdamW(learningRate: CosineDecay(...), weightDecay: 1e-4)`.
-    public convenience init(learningRate: any LearningRateSchedule, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999,
-                            epsilon: Float = 1e-7, clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
-        self.init(learningRate: learningRate.learningRate(at: 0), weightDecay: weightDecay, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    public convenience init(
+        learningRate: any LearningRateSchedule, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-7, clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil
+    ) {
+        self.init(
+            learningRate: learningRate.learningRate(at: 0), weightDecay: weightDecay, beta1: beta1, beta2: beta2,
+            epsilon: epsilon,
+            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
         learningRateSchedule = learningRate
     }
 
@@ -258,7 +299,7 @@ public final class AdamW: Adam {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A learning rate that changes with the optimiser's step count, as Keras'
@@ -64,9 +64,13 @@ public struct PiecewiseConstantDecay: LearningRateSchedule {
     public let values: [Float]
 
     public init(boundaries: [Int], values: [Float]) {
-        require(values.count == boundaries.count + 1,
-                "PiecewiseConstantDecay: \(values.count) values for \(boundaries.count) boundaries; give one value more than boundaries")
-        require(zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 }, "PiecewiseConstantDecay: boundaries \(boundaries) must increase")
+        require(
+            values.count == boundaries.count + 1,
+            "PiecewiseConstantDecay: \(values.count) values for \(boundaries.count) boundaries; give one value more than boundaries"
+        )
+        require(
+            zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 },
+            "PiecewiseConstantDecay: boundaries \(boundaries) must increase")
         self.boundaries = boundaries
         self.values = values
     }

@@ -2,8 +2,9 @@ import CBLAS
 import CDNNL
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The core's process-wide settings, made once and explicitly by the program that owns the
@@ -58,8 +59,8 @@ public enum Runtime {
         workerCount.store(threads, ordering: .relaxed)
         Runtime.oneDNN.store(oneDNN, ordering: .relaxed)
         #if os(Linux)
-        _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
-        _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+            _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
+            _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
         #endif
     }
 
@@ -107,10 +108,14 @@ extension Runtime {
 @inline(__always)
 func parallelChunks(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
     let workers = min(Runtime.threads, max(1, count / max(minimumPerChunk, 1)))
-    if workers <= 1 { body(0..<count); return }
+    if workers <= 1 {
+        body(0..<count)
+        return
+    }
     let chunk = (count + workers - 1) / workers
     concurrentlyPerform(workers) { w in
-        let start = w * chunk, end = min(count, start + chunk)
+        let start = w * chunk
+        let end = min(count, start + chunk)
         if start < end { body(start..<end) }
     }
 }
@@ -132,7 +137,7 @@ private struct DisjointWork: @unchecked Sendable {
 }
 
 #if os(Linux)
-/// glibc's `int mallopt(int param, int value)` from <malloc.h>, which Swift's Glibc module does not export.
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    /// glibc's `int mallopt(int param, int value)` from <malloc.h>, which Swift's Glibc module does not export.
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

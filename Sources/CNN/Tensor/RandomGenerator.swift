@@ -62,14 +62,16 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Tensor {
     /// Values uniform in [low, high).
-    public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1, generator: inout RandomGenerator) -> Tensor {
+    public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1, generator: inout RandomGenerator)
+        -> Tensor
+    {
         Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.uniform(low, high) })
     }
 
@@ -80,7 +82,9 @@ extension Tensor {
     }
 
     /// Normally distributed values.
-    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1, generator: inout RandomGenerator) -> Tensor {
+    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1, generator: inout RandomGenerator)
+        -> Tensor
+    {
         Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.normal(mean: mean, std: std) })
     }
 

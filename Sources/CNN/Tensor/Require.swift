@@ -3,6 +3,9 @@
 /// 3 channels but the kernel expects 1").
 @inline(__always)
 @usableFromInline
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+func require(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String, file: StaticString = #fileID,
+    line: UInt = #line
+) {
     if !condition() { fatalError(message(), file: file, line: line) }
 }

@@ -13,8 +13,9 @@ public struct Tensor: Equatable, Sendable {
     /// A tensor with the given shape and row-major values.
     public init(shape: [Int], scalars: [Float]) {
         require(shape.allSatisfy { $0 >= 0 }, "Tensor: negative size in shape \(shape)")
-        require(shape.reduce(1, *) == scalars.count,
-                     "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
+        require(
+            shape.reduce(1, *) == scalars.count,
+            "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
     }
@@ -49,8 +50,9 @@ public struct Tensor: Equatable, Sendable {
         require(index.count == shape.count, "Tensor: index \(index) has rank \(index.count), tensor has rank \(rank)")
         var offset = 0
         for axis in 0..<shape.count {
-            require(index[axis] >= 0 && index[axis] < shape[axis],
-                         "Tensor: index \(index) out of range for shape \(shape)")
+            require(
+                index[axis] >= 0 && index[axis] < shape[axis],
+                "Tensor: index \(index) out of range for shape \(shape)")
             offset = offset * shape[axis] + index[axis]
         }
         return offset
@@ -76,13 +78,15 @@ public struct Tensor: Equatable, Sendable {
 
     /// Items `range` along the first (batch) axis: a `[k, ...]` tensor.
     public func batch(_ range: Range<Int>) -> Tensor {
-        require(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "Tensor: batch \(range) out of range for shape \(shape)")
+        require(
+            rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "Tensor: batch \(range) out of range for shape \(shape)")
         let itemSize = shape.dropFirst().reduce(1, *)
         var newShape = shape
         newShape[0] = range.count
-        return Tensor(shape: newShape,
-                      scalars: Array(scalars[(range.lowerBound * itemSize)..<(range.upperBound * itemSize)]))
+        return Tensor(
+            shape: newShape,
+            scalars: Array(scalars[(range.lowerBound * itemSize)..<(range.upperBound * itemSize)]))
     }
 
     /// Item `i` along the first axis, with that axis removed: `[H, W, C]` from `[N, H, W, C]`.
@@ -99,7 +103,8 @@ public struct Tensor: Equatable, Sendable {
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for (row, index) in indices.enumerated() {
-                    require(index >= 0 && index < shape[0], "Tensor: gather index \(index) out of range for shape \(shape)")
+                    require(
+                        index >= 0 && index < shape[0], "Tensor: gather index \(index) out of range for shape \(shape)")
                     for j in 0..<itemSize { dst[row * itemSize + j] = src[index * itemSize + j] }
                 }
             }
@@ -127,7 +132,8 @@ public struct Tensor: Equatable, Sendable {
 
     /// Reorders the axes: `permuted([0, 3, 1, 2])` turns `[N, H, W, C]` into PyTorch's `[N, C, H, W]`.
     public func permuted(_ axes: [Int]) -> Tensor {
-        require(axes.sorted() == Array(0..<rank), "Tensor.permuted: \(axes) is not a permutation of the axes of \(shape)")
+        require(
+            axes.sorted() == Array(0..<rank), "Tensor.permuted: \(axes) is not a permutation of the axes of \(shape)")
         let newShape = axes.map { shape[$0] }
         var strides = [Int](repeating: 1, count: rank)
         for axis in stride(from: rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }

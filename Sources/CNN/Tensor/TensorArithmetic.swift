@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The shape two shapes broadcast to (NumPy's rule: align trailing axes; sizes equal or 1).
@@ -30,7 +30,10 @@ extension Tensor {
             }
             return Tensor(shape: shape, scalars: out)
         }
-        if other.count == 1 { let v = other.scalars[0]; return map { f($0, v) } }
+        if other.count == 1 {
+            let v = other.scalars[0]
+            return map { f($0, v) }
+        }
         if other.rank == 1, let last = shape.last, other.shape[0] == last, last > 0 {
             // [..., C] with [C] (a bias per channel): row by row, no index arithmetic.
             var out = scalars
@@ -44,7 +47,10 @@ extension Tensor {
             }
             return Tensor(shape: shape, scalars: out)
         }
-        if count == 1 { let v = scalars[0]; return other.map { f(v, $0) } }
+        if count == 1 {
+            let v = scalars[0]
+            return other.map { f(v, $0) }
+        }
         let outShape = broadcastShape(shape, other.shape)
         let ia = broadcastIndexer(from: shape, to: outShape)
         let ib = broadcastIndexer(from: other.shape, to: outShape)
@@ -90,7 +96,9 @@ extension Tensor {
     public func sum(alongAxis axis: Int) -> Tensor {
         let axis = axis < 0 ? rank + axis : axis
         require(axis >= 0 && axis < rank, "Tensor.sum: no axis \(axis) in shape \(shape)")
-        let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        let outer = shape[..<axis].reduce(1, *)
+        let size = shape[axis]
+        let inner = shape[(axis + 1)...].reduce(1, *)
         var out = [Float](repeating: 0, count: outer * inner)
         out.withUnsafeMutableBufferPointer { dst in
             scalars.withUnsafeBufferPointer { src in
@@ -138,7 +146,8 @@ func broadcastIndexer(from: [Int], to: [Int]) -> (Int) -> Int {
         step *= padded[axis]
     }
     return { flat in
-        var rest = flat, index = 0
+        var rest = flat
+        var index = 0
         for axis in stride(from: to.count - 1, through: 0, by: -1) {
             index += (rest % to[axis]) * strides[axis]
             rest /= to[axis]

@@ -13,17 +13,25 @@ extension Tensor: CustomStringConvertible {
         return text
     }
 
-    private func nested(axis: Int, offset: Int, formatted: [String], width: Int, summarise: Bool, indent: Int) -> String {
+    private func nested(axis: Int, offset: Int, formatted: [String], width: Int, summarise: Bool, indent: Int) -> String
+    {
         let size = shape[axis]
         let stride = shape[(axis + 1)...].reduce(1, *)
         let shown: [Int?] = summarise && size > 6 ? Array(0..<3) + [nil] + Array((size - 3)..<size) : Array(0..<size)
         if axis == rank - 1 {
-            let items = shown.map { i in i.map { String(repeating: " ", count: width - formatted[offset + $0].count) + formatted[offset + $0] } ?? "..." }
+            let items = shown.map { i in
+                i.map { String(repeating: " ", count: width - formatted[offset + $0].count) + formatted[offset + $0] }
+                    ?? "..."
+            }
             return "[" + items.joined(separator: ", ") + "]"
         }
         let separator = "," + String(repeating: "\n", count: rank - axis - 1) + String(repeating: " ", count: indent)
         let items = shown.map { i in
-            i.map { nested(axis: axis + 1, offset: offset + $0 * stride, formatted: formatted, width: width, summarise: summarise, indent: indent + 1) } ?? "..."
+            i.map {
+                nested(
+                    axis: axis + 1, offset: offset + $0 * stride, formatted: formatted, width: width,
+                    summarise: summarise, indent: indent + 1)
+            } ?? "..."
         }
         return "[" + items.joined(separator: separator) + "]"
     }

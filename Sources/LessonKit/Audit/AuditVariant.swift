@@ -19,7 +19,9 @@ public struct AuditVariant: Codable, Equatable, Sendable {
     public let threads: Int
 
     public init(seedShift: Int, instructionSet: InstructionSet, threads: Int) {
-        self.seedShift = seedShift; self.instructionSet = instructionSet; self.threads = threads
+        self.seedShift = seedShift
+        self.instructionSet = instructionSet
+        self.threads = threads
     }
 
     /// "seed+1 avx2 1t": short, for the table's legend.
@@ -42,8 +44,10 @@ public struct AuditVariant: Codable, Equatable, Sendable {
     public static func standard(runs: Int, cores: Int) -> [AuditVariant] {
         (0..<max(1, runs)).flatMap { shift -> [AuditVariant] in
             let (first, second) = shift % 2 == 0 ? (max(1, cores), 1) : (1, max(1, cores))
-            return [AuditVariant(seedShift: shift, instructionSet: .best, threads: first),
-                    AuditVariant(seedShift: shift, instructionSet: .avx2, threads: second)]
+            return [
+                AuditVariant(seedShift: shift, instructionSet: .best, threads: first),
+                AuditVariant(seedShift: shift, instructionSet: .avx2, threads: second),
+            ]
         }
     }
 }

@@ -59,18 +59,29 @@ struct ObservedClaim: Equatable {
         }
         for result in executed.results {
             let cell = result.cell
-            for case let .check(passed, claim, line, value) in result.outputs {
-                add(ObservedClaim(line: line ?? cell.firstLine, claim: claim, kind: .expect, held: passed, found: value))
+            for case .check(let passed, let claim, let line, let value) in result.outputs {
+                add(
+                    ObservedClaim(line: line ?? cell.firstLine, claim: claim, kind: .expect, held: passed, found: value)
+                )
             }
             switch (cell.options.expect, result.status) {
             case (.error, .failedAsExpected), (.compileError, .failedAsExpected):
-                add(ObservedClaim(line: cell.fenceLine, claim: "cell \(cell.number) fails", kind: cell.options.expect == .error ? .mustFail : .mustNotCompile, held: true, found: nil))
+                add(
+                    ObservedClaim(
+                        line: cell.fenceLine, claim: "cell \(cell.number) fails",
+                        kind: cell.options.expect == .error ? .mustFail : .mustNotCompile, held: true, found: nil))
             case (.error, let status), (.compileError, let status):
                 let why: String
-                if case let .failed(failure) = status { why = failure.text } else { why = "not reached" }
-                add(ObservedClaim(line: cell.fenceLine, claim: "cell \(cell.number) fails", kind: cell.options.expect == .error ? .mustFail : .mustNotCompile, held: false, found: why))
+                if case .failed(let failure) = status { why = failure.text } else { why = "not reached" }
+                add(
+                    ObservedClaim(
+                        line: cell.fenceLine, claim: "cell \(cell.number) fails",
+                        kind: cell.options.expect == .error ? .mustFail : .mustNotCompile, held: false, found: why))
             case (.success, .failed(let failure)):
-                add(ObservedClaim(line: cell.firstLine, claim: "cell \(cell.number) runs", kind: .cellFailure, held: false, found: "line \(failure.line): \(failure.text)"))
+                add(
+                    ObservedClaim(
+                        line: cell.firstLine, claim: "cell \(cell.number) runs", kind: .cellFailure, held: false,
+                        found: "line \(failure.line): \(failure.text)"))
             default:
                 break
             }

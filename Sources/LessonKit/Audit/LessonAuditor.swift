@@ -14,7 +14,9 @@ public struct LessonAuditor: Sendable {
     public var interruption: Interruption?
 
     public init(toolchain: Toolchain, variants: [AuditVariant], jobs: Int) {
-        self.toolchain = toolchain; self.variants = variants; self.jobs = max(1, jobs)
+        self.toolchain = toolchain
+        self.variants = variants
+        self.jobs = max(1, jobs)
     }
 
     /// What the audit found: every claim of every lesson with its observations, variant by variant.
@@ -45,8 +47,10 @@ public struct LessonAuditor: Sendable {
     }
 
     /// Audits `files`; `displayPath` is how reports name a file.
-    public func audit(_ files: [URL], displayPath: @escaping @Sendable (URL) -> String,
-                      onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> Report {
+    public func audit(
+        _ files: [URL], displayPath: @escaping @Sendable (URL) -> String,
+        onProgress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) throws -> Report {
         let start = Date()
         let runner = {
             var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout)
@@ -56,7 +60,10 @@ public struct LessonAuditor: Sendable {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         interruption?.track(root)
-        defer { try? FileManager.default.removeItem(at: root); interruption?.done(root) }
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            interruption?.done(root)
+        }
 
         // Parse and compile each lesson once. A lesson that does not parse is one failed claim.
         var parseFailures: [ClaimRecord] = []
@@ -65,8 +72,12 @@ public struct LessonAuditor: Sendable {
             do {
                 parsed.append(try LessonParser.parse(file: file, displayPath: displayPath(file)))
             } catch {
-                parseFailures.append(ClaimRecord(lesson: file.deletingPathExtension().lastPathComponent, file: error.file, line: error.line, claim: "the lesson parses",
-                                                 kind: .cellFailure, observations: variants.indices.map { .init(variant: $0, held: false, found: error.message) }))
+                parseFailures.append(
+                    ClaimRecord(
+                        lesson: file.deletingPathExtension().lastPathComponent, file: error.file, line: error.line,
+                        claim: "the lesson parses",
+                        kind: .cellFailure,
+                        observations: variants.indices.map { .init(variant: $0, held: false, found: error.message) }))
             }
         }
         let lessons = parsed
@@ -108,27 +119,39 @@ public struct LessonAuditor: Sendable {
             let time = executed.results.compactMap(\.seconds).reduce(0, +)
             observed.withLock { $0[i][v] = claims }
             seconds.withLock { $0[i][v] = time }
-            let n = done.withLock { $0 += 1; return $0 }
-            let failed = claims.filter { !$0.held }.map { "\(displayPath(lessons[i].file)):\($0.line): \($0.claim)" + ($0.found.map { " (found \($0))" } ?? "") }
-            onProgress(.ran(slug: lessons[i].slug, variant: v, claims: claims.count, failed: failed,
-                            seconds: time, done: n, total: runs.count))
+            let n = done.withLock {
+                $0 += 1
+                return $0
+            }
+            let failed = claims.filter { !$0.held }.map {
+                "\(displayPath(lessons[i].file)):\($0.line): \($0.claim)" + ($0.found.map { " (found \($0))" } ?? "")
+            }
+            onProgress(
+                .ran(
+                    slug: lessons[i].slug, variant: v, claims: claims.count, failed: failed,
+                    seconds: time, done: n, total: runs.count))
         }
 
         var claims = parseFailures
         let byLesson = observed.withLock { $0 }
         for (i, lesson) in lessons.enumerated() {
-            claims += ClaimRecord.merge(byLesson[i], variants: variants.count, lesson: lesson.slug, file: displayPath(lesson.file))
+            claims += ClaimRecord.merge(
+                byLesson[i], variants: variants.count, lesson: lesson.slug, file: displayPath(lesson.file))
         }
         let times = seconds.withLock { $0 }
-        return Report(variants: variants,
-                      lessons: lessons.enumerated().map { LessonRuns(slug: $1.slug, file: displayPath($1.file), seconds: times[$0]) },
-                      claims: claims, seconds: Date().timeIntervalSince(start), cpuFlags: LessonAuditor.cpuFlags())
+        return Report(
+            variants: variants,
+            lessons: lessons.enumerated().map {
+                LessonRuns(slug: $1.slug, file: displayPath($1.file), seconds: times[$0])
+            },
+            claims: claims, seconds: Date().timeIntervalSince(start), cpuFlags: LessonAuditor.cpuFlags())
     }
 
     /// The x86 vector flags of this CPU, from /proc/cpuinfo ("" elsewhere).
     static func cpuFlags() -> String {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return "" }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return "" }
         let wanted = line.split(separator: " ").filter { $0 == "fma" || $0.hasPrefix("avx") }
         return Set(wanted.map(String.init)).sorted().joined(separator: " ")
     }
@@ -156,7 +179,8 @@ extension ClaimRecord {
                 }
                 return Observation(variant: v, held: seen.held, found: seen.found)
             }
-            return ClaimRecord(lesson: lesson, file: file, line: c.line, claim: c.claim, kind: c.kind, observations: observations)
+            return ClaimRecord(
+                lesson: lesson, file: file, line: c.line, claim: c.claim, kind: c.kind, observations: observations)
         }.sorted { $0.line < $1.line }
     }
 }

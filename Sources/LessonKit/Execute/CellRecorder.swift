@@ -55,31 +55,40 @@ struct CellRecorder: Sendable {
             return fail(n, CellFailure(cell: cells[n]!, kind: .protocolError("cell \(n): \(error.description)")))
         }
         switch (decoded, stream) {
-        case let (.text(text), .standardOutput):
+        case (.text(let text), .standardOutput):
             guard let n = currentOnStdout else { return [] }
             return append(.text(text + "\n"), to: n)
-        case let (.text(text), .standardError):
+        case (.text(let text), .standardError):
             guard let n = currentOnStderr else { return [] }
             stderrByCell[n, default: ""] += text + "\n"
             return append(.errorText(text + "\n"), to: n)
-        case let (.event(.cellStart(n)), .standardError):
+        case (.event(.cellStart(let n)), .standardError):
             currentOnStderr = cells[n] == nil ? nil : n
             return []
         case (.event(.cellEnd), .standardError):
             return []
-        case let (.event(event), .standardError):
+        case (.event(let event), .standardError):
             guard let n = currentOnStderr ?? blamed else { return [] }
-            return fail(n, CellFailure(cell: cells[n]!, kind: .protocolError("cell \(n): the lesson program sent \(event) on stderr, where only cell boundaries go")))
-        case let (.event(event), .standardOutput):
+            return fail(
+                n,
+                CellFailure(
+                    cell: cells[n]!,
+                    kind: .protocolError(
+                        "cell \(n): the lesson program sent \(event) on stderr, where only cell boundaries go")))
+        case (.event(let event), .standardOutput):
             return handle(event, at: now)
         }
     }
 
     private mutating func handle(_ event: WireEvent, at now: Date) -> [RunEvent] {
-        if case let .cellStart(n) = event {
+        if case .cellStart(let n) = event {
             guard let cell = cells[n] else {
                 guard let at = blamed else { return [] }
-                return fail(at, CellFailure(cell: cells[at]!, kind: .protocolError("the lesson program started cell \(n), which it does not have")))
+                return fail(
+                    at,
+                    CellFailure(
+                        cell: cells[at]!,
+                        kind: .protocolError("the lesson program started cell \(n), which it does not have")))
             }
             currentOnStdout = n
             lastStarted = n
@@ -89,14 +98,21 @@ struct CellRecorder: Sendable {
         }
         guard let n = currentOnStdout, let cell = cells[n] else {
             guard let at = blamed else { return [] }
-            return fail(at, CellFailure(cell: cells[at]!, kind: .protocolError("the lesson program sent \(event) outside any cell")))
+            return fail(
+                at,
+                CellFailure(cell: cells[at]!, kind: .protocolError("the lesson program sent \(event) outside any cell"))
+            )
         }
         switch event {
         case .cellStart:
             return []
-        case let .cellEnd(ended, seconds):
+        case .cellEnd(let ended, let seconds):
             guard ended == n else {
-                return fail(n, CellFailure(cell: cell, kind: .protocolError("cell \(n): the lesson program ended cell \(ended) while cell \(n) ran")))
+                return fail(
+                    n,
+                    CellFailure(
+                        cell: cell,
+                        kind: .protocolError("cell \(n): the lesson program ended cell \(ended) while cell \(n) ran")))
             }
             self.ended.insert(n)
             currentOnStdout = nil
@@ -107,25 +123,25 @@ struct CellRecorder: Sendable {
                 results[n]!.status = .failedAsExpected(CrashReport.message(in: stderrByCell[n] ?? ""))
             }
             return [.cellFinished(results[n]!)]
-        case let .display(text):
+        case .display(let text):
             return append(.display(text), to: n)
-        case let .table(table):
+        case .table(let table):
             return append(.table(table), to: n)
-        case var .figure(figure):
+        case .figure(var figure):
             figure.caption = figure.caption ?? cell.options.figureCaption
             figure.alt = figure.alt ?? cell.options.figureAlt
             return append(.figure(figure), to: n)
-        case let .expect(passed, claim, line, found):
+        case .expect(let passed, let claim, let line, let found):
             if !passed { failedCheck[n] = (claim, line, found) }
             return append(.check(passed: passed, claim: claim, line: line, found: found), to: n)
-        case let .progress(text, step):
+        case .progress(let text, let step):
             switch step {
             case .batch: return [.liveProgress(cell, text)]
             case .epoch: return append(.progress([text]), to: n)
             }
-        case let .inlineValue(index, text):
+        case .inlineValue(let index, let text):
             return append(.inlineValue(index: index, text: text), to: n)
-        case let .error(message, line):
+        case .error(let message, let line):
             reported.insert(n)
             if cell.options.expect == .error {
                 results[n]!.status = .failedAsExpected(message)
@@ -139,7 +155,8 @@ struct CellRecorder: Sendable {
             } else {
                 kind = .programError(message)
             }
-            results[n]!.status = .failed(CellFailure(cell: cell, line: line.flatMap { cell.owns(line: $0) ? $0 : nil }, kind: kind))
+            results[n]!.status = .failed(
+                CellFailure(cell: cell, line: line.flatMap { cell.owns(line: $0) ? $0 : nil }, kind: kind))
             return []
         case .unexpectedSuccess:
             reported.insert(n)
@@ -158,11 +175,11 @@ struct CellRecorder: Sendable {
     private mutating func append(_ output: CellOutput, to n: Int) -> [RunEvent] {
         var output = output
         switch output {
-        case let .text(t):
+        case .text(let t):
             guard let admitted = budget.admit(t, cell: n) else { return [] }
             output = .text(admitted)
             if budget.isCut(n) { results[n]!.outputCut = true }
-        case let .errorText(t):
+        case .errorText(let t):
             guard let admitted = budget.admit(t, cell: n) else { return [] }
             output = .errorText(admitted)
             if budget.isCut(n) { results[n]!.outputCut = true }
@@ -171,9 +188,9 @@ struct CellRecorder: Sendable {
         }
         var outputs = results[n]!.outputs
         switch (outputs.last, output) {
-        case let (.text(a)?, .text(b)): outputs[outputs.count - 1] = .text(a + b)
-        case let (.errorText(a)?, .errorText(b)): outputs[outputs.count - 1] = .errorText(a + b)
-        case let (.progress(a)?, .progress(b)): outputs[outputs.count - 1] = .progress(a + b)
+        case (.text(let a)?, .text(let b)): outputs[outputs.count - 1] = .text(a + b)
+        case (.errorText(let a)?, .errorText(let b)): outputs[outputs.count - 1] = .errorText(a + b)
+        case (.progress(let a)?, .progress(let b)): outputs[outputs.count - 1] = .progress(a + b)
         default: outputs.append(output)
         }
         results[n]!.outputs = outputs
@@ -182,11 +199,15 @@ struct CellRecorder: Sendable {
 
     /// After the program ended and both pipes are drained: the timed-out or crashed cell gets its
     /// failure, and crash reports are shortened for the page, once.
-    mutating func finish(_ termination: LessonProcess.Termination, timedOut: (cell: Int, limit: Double)?, at now: Date = Date()) -> [RunEvent] {
+    mutating func finish(
+        _ termination: LessonProcess.Termination, timedOut: (cell: Int, limit: Double)?, at now: Date = Date()
+    ) -> [RunEvent] {
         finished = true
         var events: [RunEvent] = []
         for n in order {
-            results[n]!.outputs = results[n]!.outputs.map { if case let .errorText(t) = $0 { return .errorText(CrashReport.shortened(t)) } else { return $0 } }
+            results[n]!.outputs = results[n]!.outputs.map {
+                if case .errorText(let t) = $0 { return .errorText(CrashReport.shortened(t)) } else { return $0 }
+            }
             if case .failedAsExpected = results[n]!.status, !reported.contains(n) {
                 // Both pipes are drained now: give expected failures their whole message.
                 results[n]!.status = .failedAsExpected(CrashReport.message(in: stderrByCell[n] ?? ""))
@@ -199,10 +220,15 @@ struct CellRecorder: Sendable {
         } else if let n = lastStarted, !ended.contains(n), let cell = cells[n] {
             // Started and never ended: this cell crashed, or the program exited in it.
             if results[n]!.status.failure == nil {
-                let crash = CrashReport(stderr: stderrByCell[n] ?? "", sourcePath: sourcePath, owns: cell.owns(line:), termination: termination)
+                let crash = CrashReport(
+                    stderr: stderrByCell[n] ?? "", sourcePath: sourcePath, owns: cell.owns(line:),
+                    termination: termination)
                 // A column inside an inline value counts in the generated line: left out.
                 let column = crash.line.flatMap { cell.lines.contains($0) ? crash.column : nil }
-                results[n]!.status = .failed(CellFailure(cell: cell, line: crash.line, column: column, kind: crash.thrown ? .thrownError(crash.crash) : .trap(crash.crash)))
+                results[n]!.status = .failed(
+                    CellFailure(
+                        cell: cell, line: crash.line, column: column,
+                        kind: crash.thrown ? .thrownError(crash.crash) : .trap(crash.crash)))
             }
             results[n]!.seconds = clock.elapsed(at: now)
             events.append(.cellFinished(results[n]!))

@@ -21,21 +21,26 @@ public struct CrashReport: Equatable, Sendable {
 
     /// `owns` says which lesson lines are the cell's: its code, and its inline values' lines.
     init(stderr: String, sourcePath: String, owns: (Int) -> Bool, termination: LessonProcess.Termination) {
-        var line: Int?, column: Int?
+        var line: Int?
+        var column: Int?
         // The backtrace names the user frame as "... at <lesson>.md:26:10".
         let marker = " at " + sourcePath + ":"
         for text in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
             guard let range = text.range(of: marker) else { continue }
             let numbers = text[range.upperBound...].split(separator: ":").compactMap { Int($0.prefix { $0.isNumber }) }
-            if let first = numbers.first, owns(first) { line = first; column = numbers.count > 1 ? numbers[1] : nil; break }
+            if let first = numbers.first, owns(first) {
+                line = first
+                column = numbers.count > 1 ? numbers[1] : nil
+                break
+            }
         }
         var message = CrashReport.message(in: stderr)
         let lines = stderr.components(separatedBy: "\n")
         thrown = lines.contains { $0.contains("Error thrown:") || $0.contains("Error raised at top level") }
         if message.isEmpty {
             switch termination {
-            case let .signal(s): message = "crashed with signal \(s) (\(CrashReport.signalName(s)))"
-            case let .exited(status): message = "the program exited with status \(status)"
+            case .signal(let s): message = "crashed with signal \(s) (\(CrashReport.signalName(s)))"
+            case .exited(let status): message = "the program exited with status \(status)"
             }
         }
         self.message = message
@@ -43,8 +48,13 @@ public struct CrashReport: Equatable, Sendable {
         self.column = column
         // The cell's own lines are those before the crash report that are not the runtime's message.
         let start = lines.firstIndex(where: CrashReport.startsReport) ?? lines.count
-        let own = lines[..<start].filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !CrashReport.isRuntimeMessage($0) && !CrashReport.isNoise($0) }
-        crash = Crash(message: message, frames: lines[start...].compactMap(CrashReport.frame), stderr: own.map { $0 + "\n" }.joined())
+        let own = lines[..<start].filter {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty && !CrashReport.isRuntimeMessage($0)
+                && !CrashReport.isNoise($0)
+        }
+        crash = Crash(
+            message: message, frames: lines[start...].compactMap(CrashReport.frame),
+            stderr: own.map { $0 + "\n" }.joined())
     }
 
     /// The backtrace's first line: "*** Signal 4: ..." or "💣 Program crashed: ...".
@@ -60,7 +70,8 @@ public struct CrashReport: Equatable, Sendable {
     /// as "01-demo.md:34:12".
     static func frame(_ line: String) -> SourceLocation? {
         guard line.contains(".md:"), let at = line.range(of: " at ", options: .backwards),
-              let name = line[at.upperBound...].split(separator: "/").last else { return nil }
+            let name = line[at.upperBound...].split(separator: "/").last
+        else { return nil }
         let parts = name.split(separator: ":")
         guard parts.count >= 2, let number = Int(parts[1]) else { return nil }
         return SourceLocation(file: String(parts[0]), line: number, column: parts.count > 2 ? Int(parts[2]) : nil)
@@ -70,13 +81,19 @@ public struct CrashReport: Equatable, Sendable {
     /// line that is not the crash reporter's own.
     static func message(in stderr: String) -> String {
         let lines = stderr.components(separatedBy: "\n")
-        if let fatal = lines.first(where: { $0.contains("Fatal error") || $0.contains("Precondition failed") || $0.contains("Error thrown:") || $0.contains("Error raised at top level") }) {
+        if let fatal = lines.first(where: {
+            $0.contains("Fatal error") || $0.contains("Precondition failed") || $0.contains("Error thrown:")
+                || $0.contains("Error raised at top level")
+        }) {
             // "CNN/Tensor.swift:50: Fatal error: Tensor: shape [2] ..." -> from "Fatal error" on.
             if let r = fatal.range(of: "Fatal error: ") { return String(fatal[r.upperBound...]) }
             if let r = fatal.range(of: "Error thrown: ") { return "error thrown: " + fatal[r.upperBound...] }
             return fatal
         }
-        return lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("💣") && !$0.hasPrefix("***") && !isNoise($0) } ?? ""
+        return lines.first {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("💣") && !$0.hasPrefix("***")
+                && !isNoise($0)
+        } ?? ""
     }
 
     /// A crash report as the page shows it: the runtime's message and the frames in the lesson's
@@ -103,6 +120,9 @@ public struct CrashReport: Equatable, Sendable {
     static func isNoise(_ line: String) -> Bool { line.hasPrefix("swift-runtime: failed to suspend thread") }
 
     static func signalName(_ s: Int32) -> String {
-        [4: "SIGILL, a Swift runtime trap", 5: "SIGTRAP, a Swift runtime trap", 6: "SIGABRT", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"][s] ?? "signal \(s)"
+        [
+            4: "SIGILL, a Swift runtime trap", 5: "SIGTRAP, a Swift runtime trap", 6: "SIGABRT", 8: "SIGFPE",
+            9: "SIGKILL", 11: "SIGSEGV",
+        ][s] ?? "signal \(s)"
     }
 }

@@ -26,12 +26,17 @@ struct Executor: Sendable {
     /// Seconds to finish reading the pipes after the program ended.
     static let drainGrace = 2.0
 
-    func run(_ executable: URL, figureDirectory: URL, workingDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void) -> [CellResult] {
+    func run(
+        _ executable: URL, figureDirectory: URL, workingDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void
+    ) -> [CellResult] {
         let framing = WireFraming(tag: "nb" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
-        let recorder = Locked(CellRecorder(cells: cells, framing: framing, sourcePath: sourcePath, defaultTimeout: defaultTimeout))
+        let recorder = Locked(
+            CellRecorder(cells: cells, framing: framing, sourcePath: sourcePath, defaultTimeout: defaultTimeout))
         let delivery = DispatchQueue(label: "lesson-run-events")
         // Queued while locked, so events keep the order the recorder made them in; called later.
-        let deliver: @Sendable ([RunEvent]) -> Void = { events in for event in events { delivery.async { onEvent(event) } } }
+        let deliver: @Sendable ([RunEvent]) -> Void = { events in
+            for event in events { delivery.async { onEvent(event) } }
+        }
 
         var environment = self.environment
         environment[LessonEnvironment.runTag] = framing.tag
@@ -39,17 +44,24 @@ struct Executor: Sendable {
         environment[LessonEnvironment.source] = URL(fileURLWithPath: sourcePath).lastPathComponent
         let process: LessonProcess
         do {
-            process = try LessonProcess(executable: executable, workingDirectory: workingDirectory, environment: environment, interruption: interruption)
+            process = try LessonProcess(
+                executable: executable, workingDirectory: workingDirectory, environment: environment,
+                interruption: interruption)
         } catch {
             var results = recorder.withLock { $0.ordered }
             if let first = cells.first {
-                results[0].status = .failed(CellFailure(cell: first, kind: .protocolError("cannot start the lesson program: \(error.localizedDescription)")))
+                results[0].status = .failed(
+                    CellFailure(
+                        cell: first,
+                        kind: .protocolError("cannot start the lesson program: \(error.localizedDescription)")))
             }
             return results
         }
 
         let readers = DispatchGroup()
-        for (handle, stream) in [(process.standardOutput, CellRecorder.Stream.standardOutput), (process.standardError, .standardError)] {
+        for (handle, stream) in [
+            (process.standardOutput, CellRecorder.Stream.standardOutput), (process.standardError, .standardError),
+        ] {
             readers.enter()
             Thread.detachNewThread {
                 LineReader.readLines(handle) { line in
@@ -62,7 +74,10 @@ struct Executor: Sendable {
         while process.isRunning {
             usleep(20_000)
             timedOut = recorder.withLock { $0.clock.overdue(at: Date()) }
-            if timedOut != nil { process.kill(); break }
+            if timedOut != nil {
+                process.kill()
+                break
+            }
         }
         let termination = process.waitUntilExit()
         // The pipes close when the program ends, unless a process it started still holds them:

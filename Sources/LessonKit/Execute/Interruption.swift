@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a build has under way outside its own memory: the temporary folders it compiles in, the
@@ -39,7 +40,10 @@ public final class Interruption: Sendable {
     public func abandon() -> [String] {
         let (groups, paths) = state.withLock { s in
             s.abandoned = true
-            defer { s.groups = []; s.paths = [] }
+            defer {
+                s.groups = []
+                s.paths = []
+            }
             return (s.groups, s.paths)
         }
         for group in groups { _ = Glibc.kill(-group, SIGKILL) }

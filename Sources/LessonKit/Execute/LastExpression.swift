@@ -8,7 +8,11 @@ enum LastExpression {
     static func range(in code: String) -> Range<Int>? {
         let tree = Parser.parse(source: code)
         guard let last = tree.statements.last, let expr = last.item.as(ExprSyntax.self) else { return nil }
-        if isAssignment(expr) || expr.is(IfExprSyntax.self) || expr.is(SwitchExprSyntax.self) || expr.is(MacroExpansionExprSyntax.self) { return nil }
+        if isAssignment(expr) || expr.is(IfExprSyntax.self) || expr.is(SwitchExprSyntax.self)
+            || expr.is(MacroExpansionExprSyntax.self)
+        {
+            return nil
+        }
         if last.semicolon != nil && last.semicolon?.presence == .present { return nil }
         let start = expr.positionAfterSkippingLeadingTrivia.utf8Offset
         let end = expr.endPositionBeforeTrailingTrivia.utf8Offset
@@ -34,7 +38,8 @@ enum LastExpression {
     static func wrapped(_ code: String) -> String {
         guard let range = range(in: code) else { return code }
         let bytes = Array(code.utf8)
-        return String(decoding: bytes[..<range.lowerBound], as: UTF8.self) + "displayLast(" +
-            String(decoding: bytes[range], as: UTF8.self) + ")" + String(decoding: bytes[range.upperBound...], as: UTF8.self)
+        return String(decoding: bytes[..<range.lowerBound], as: UTF8.self) + "displayLast("
+            + String(decoding: bytes[range], as: UTF8.self) + ")"
+            + String(decoding: bytes[range.upperBound...], as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A lesson's compiled program running as a child process, its two output pipes open.
@@ -20,20 +21,26 @@ struct LessonProcess {
     /// The backtracer is set to name the lesson's own lines in a crash: only the crashed thread,
     /// no registers or images, no colour, so that `CrashReport` finds the frames
     /// "... at <lesson>.md:26:10" (the program is compiled with line tables for that).
-    init(executable: URL, workingDirectory: URL, environment extra: [String: String], interruption: Interruption? = nil) throws {
+    init(executable: URL, workingDirectory: URL, environment extra: [String: String], interruption: Interruption? = nil)
+        throws
+    {
         let process = Process()
         process.executableURL = executable
         process.currentDirectoryURL = workingDirectory
         var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no"
+        environment["SWIFT_BACKTRACE"] =
+            "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no"
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        if let interruption, !interruption.track(group: process.processIdentifier) { _ = Glibc.kill(-process.processIdentifier, SIGKILL) }
+        if let interruption, !interruption.track(group: process.processIdentifier) {
+            _ = Glibc.kill(-process.processIdentifier, SIGKILL)
+        }
         self.interruption = interruption
         self.process = process
         self.standardOutput = out.fileHandleForReading
@@ -50,6 +57,7 @@ struct LessonProcess {
     func waitUntilExit() -> Termination {
         process.waitUntilExit()
         interruption?.done(group: process.processIdentifier)
-        return process.terminationReason == .uncaughtSignal ? .signal(process.terminationStatus) : .exited(process.terminationStatus)
+        return process.terminationReason == .uncaughtSignal
+            ? .signal(process.terminationStatus) : .exited(process.terminationStatus)
     }
 }

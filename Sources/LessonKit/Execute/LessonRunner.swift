@@ -24,11 +24,17 @@ public struct LessonRunner: Sendable {
     }
 
     /// Runs `lesson`, writing its figures into `figureDirectory`.
-    public func run(_ lesson: Lesson, figureDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) throws -> ExecutedLesson {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-\(lesson.slug)-\(UUID().uuidString)")
+    public func run(_ lesson: Lesson, figureDirectory: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in })
+        throws -> ExecutedLesson
+    {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lesson-\(lesson.slug)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         interruption?.track(work)
-        defer { try? FileManager.default.removeItem(at: work); interruption?.done(work) }
+        defer {
+            try? FileManager.default.removeItem(at: work)
+            interruption?.done(work)
+        }
         // From here to the end the lesson holds its share of the cores (its compiler uses one too).
         let shared = threadShare?.join(in: work)
         defer { if let shared { threadShare?.leave(shared.file) } }
@@ -51,26 +57,39 @@ public struct LessonRunner: Sendable {
     }
 
     /// Compiles `lesson` into `work` (which the caller removes).
-    public func compile(_ lesson: Lesson, in work: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) throws -> CompiledLesson {
+    public func compile(_ lesson: Lesson, in work: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in })
+        throws -> CompiledLesson
+    {
         // Absolute, so crash reports name it.
         let sourcePath = lesson.file.standardizedFileURL.path
         var results: [Int: CellResult] = [:]
-        for cell in lesson.cells { results[cell.number] = CellResult(cell: cell, status: cell.options.eval ? .notRun : .skipped) }
+        for cell in lesson.cells {
+            results[cell.number] = CellResult(cell: cell, status: cell.options.eval ? .notRun : .skipped)
+        }
 
         // Cells that must not compile are checked one by one against the cells before them.
         var program: [Cell] = []
         var stopAt: Int?  // the first cell that failed to compile
         for cell in lesson.cells where cell.options.eval {
             if cell.options.expect == .compileError {
-                let probe = try compile(program + [cell], sourcePath: sourcePath, in: work, name: "probe-\(cell.number)", typecheckOnly: true)
+                let probe = try compile(
+                    program + [cell], sourcePath: sourcePath, in: work, name: "probe-\(cell.number)",
+                    typecheckOnly: true)
                 if probe.ok {
-                    results[cell.number]!.status = .failed(CellFailure(cell: cell, kind: .unexpectedSuccess(.compileError)))
+                    results[cell.number]!.status = .failed(
+                        CellFailure(cell: cell, kind: .unexpectedSuccess(.compileError)))
                     stopAt = cell.number
                     break
                 }
-                let messages = diagnostics(probe.diagnostics, sourcePath: sourcePath).filter { cell.lines.contains($0.line) }
+                let messages = diagnostics(probe.diagnostics, sourcePath: sourcePath).filter {
+                    cell.lines.contains($0.line)
+                }
                 results[cell.number]!.status = .failedAsExpected(messages.map(\.text).joined(separator: "\n"))
-                results[cell.number]!.outputs = [.errorText(messages.map { "\(lesson.slug).md:\($0.line):\($0.column): \($0.text)" }.joined(separator: "\n") + "\n")]
+                results[cell.number]!.outputs = [
+                    .errorText(
+                        messages.map { "\(lesson.slug).md:\($0.line):\($0.column): \($0.text)" }.joined(separator: "\n")
+                            + "\n")
+                ]
                 continue
             }
             program.append(cell)
@@ -84,35 +103,53 @@ public struct LessonRunner: Sendable {
         if !compiled.ok {
             let all = diagnostics(compiled.diagnostics, sourcePath: sourcePath)
             guard let failing = all.lazy.compactMap({ d in program.first { $0.owns(line: d.line) } }).first else {
-                let first = compiled.diagnostics.components(separatedBy: "\n").first { $0.contains("error:") } ?? compiled.diagnostics
+                let first =
+                    compiled.diagnostics.components(separatedBy: "\n").first { $0.contains("error:") }
+                    ?? compiled.diagnostics
                 throw MachineryError.compilerFailedOutsideCells(lesson: lesson.slug, message: first)
             }
             // Every error of the cell, each saying the inline value it is in, if any.
             let inCell = all.filter { failing.owns(line: $0.line) }.map { d in
-                CompileDiagnostic(file: "\(lesson.slug).md", line: d.line, column: d.column, message: d.text,
-                                  inlineValue: failing.lines.contains(d.line) ? nil : failing.inlineValues.first { $0.line == d.line }?.expression)
+                CompileDiagnostic(
+                    file: "\(lesson.slug).md", line: d.line, column: d.column, message: d.text,
+                    inlineValue: failing.lines.contains(d.line)
+                        ? nil : failing.inlineValues.first { $0.line == d.line }?.expression)
             }
             // A column inside an inline value counts in the generated line, not the lesson's: left out.
             let column = inCell.first.flatMap { $0.inlineValue == nil ? $0.column : nil }
-            results[failing.number]!.status = .failed(CellFailure(cell: failing, line: inCell.first?.line, column: column, kind: .compileError(inCell)))
+            results[failing.number]!.status = .failed(
+                CellFailure(cell: failing, line: inCell.first?.line, column: column, kind: .compileError(inCell)))
             results[failing.number]!.outputs = [.errorText(inCell.map(\.description).joined(separator: "\n") + "\n")]
             compileFailure = failing
             program = program.filter { $0.number < failing.number }
-            compiled = program.isEmpty ? (true, "", "none") : try compile(program, sourcePath: sourcePath, in: work, name: "prefix", typecheckOnly: false)
-            guard compiled.ok else { throw MachineryError.prefixDoesNotCompile(lesson: lesson.slug, cell: failing.number) }
+            compiled =
+                program.isEmpty
+                ? (true, "", "none")
+                : try compile(program, sourcePath: sourcePath, in: work, name: "prefix", typecheckOnly: false)
+            guard compiled.ok else {
+                throw MachineryError.prefixDoesNotCompile(lesson: lesson.slug, cell: failing.number)
+            }
         }
-        return CompiledLesson(lesson: lesson, sourcePath: sourcePath, executable: program.isEmpty ? nil : work.appendingPathComponent(compiled.executableName),
-                              program: program, results: results, compileFailure: compileFailure)
+        return CompiledLesson(
+            lesson: lesson, sourcePath: sourcePath,
+            executable: program.isEmpty ? nil : work.appendingPathComponent(compiled.executableName),
+            program: program, results: results, compileFailure: compileFailure)
     }
 
     /// Runs a compiled lesson's program with `environment` added to what every run gets.
-    public func execute(_ compiled: CompiledLesson, environment: [String: String], figureDirectory: URL,
-                        onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> ExecutedLesson {
+    public func execute(
+        _ compiled: CompiledLesson, environment: [String: String], figureDirectory: URL,
+        onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) -> ExecutedLesson {
         var results = compiled.results
         if let executable = compiled.executable {
-            var executor = Executor(cells: compiled.program, sourcePath: compiled.sourcePath, defaultTimeout: defaultTimeout, environment: environment)
+            var executor = Executor(
+                cells: compiled.program, sourcePath: compiled.sourcePath, defaultTimeout: defaultTimeout,
+                environment: environment)
             executor.interruption = interruption
-            for result in executor.run(executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot, onEvent: onEvent) {
+            for result in executor.run(
+                executable, figureDirectory: figureDirectory, workingDirectory: toolchain.packageRoot, onEvent: onEvent)
+            {
                 results[result.cell.number] = result
             }
         }
@@ -121,30 +158,44 @@ public struct LessonRunner: Sendable {
             onEvent(.cellStarted(failing))
             onEvent(.cellFinished(results[failing.number]!))
         }
-        return ExecutedLesson(lesson: lesson, results: lesson.cells.map { results[$0.number]! }, swiftVersion: toolchain.swiftVersion, builtAt: Date())
+        return ExecutedLesson(
+            lesson: lesson, results: lesson.cells.map { results[$0.number]! }, swiftVersion: toolchain.swiftVersion,
+            builtAt: Date())
     }
 
-    private func compile(_ cells: [Cell], sourcePath: String, in work: URL, name: String, typecheckOnly: Bool) throws -> (ok: Bool, diagnostics: String, executableName: String) {
+    private func compile(_ cells: [Cell], sourcePath: String, in work: URL, name: String, typecheckOnly: Bool) throws
+        -> (ok: Bool, diagnostics: String, executableName: String)
+    {
         let source = work.appendingPathComponent("\(name).swift")
         try ProgramBuilder.program(cells, sourcePath: sourcePath).write(to: source, atomically: true, encoding: .utf8)
-        var result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly, interruption: interruption)
-        if !result.ok && !result.diagnostics.contains(sourcePath + ":") && Toolchain.missingLibrary(in: result.diagnostics) == nil {
+        var result = try toolchain.compile(
+            source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly, interruption: interruption)
+        if !result.ok && !result.diagnostics.contains(sourcePath + ":")
+            && Toolchain.missingLibrary(in: result.diagnostics) == nil
+        {
             // Nothing the lesson wrote is wrong: lessons compiled at once can race on the shared
             // module cache. Once more before it counts as a failure of the machinery.
-            result = try toolchain.compile(source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly, interruption: interruption)
+            result = try toolchain.compile(
+                source, to: work.appendingPathComponent(name), typecheckOnly: typecheckOnly, interruption: interruption)
         }
         return (result.ok, result.diagnostics, name)
     }
 
-    struct Diagnostic { let line: Int; let column: Int; let text: String }
+    struct Diagnostic {
+        let line: Int
+        let column: Int
+        let text: String
+    }
 
     /// "path.md:12:5: error: message" lines naming the lesson.
     func diagnostics(_ output: String, sourcePath: String) -> [Diagnostic] {
         output.components(separatedBy: "\n").compactMap { line in
             guard line.hasPrefix(sourcePath + ":"), let errorRange = line.range(of: ": error: ") else { return nil }
-            let numbers = line[line.index(line.startIndex, offsetBy: sourcePath.count + 1)..<errorRange.lowerBound].split(separator: ":").compactMap { Int($0) }
+            let numbers = line[line.index(line.startIndex, offsetBy: sourcePath.count + 1)..<errorRange.lowerBound]
+                .split(separator: ":").compactMap { Int($0) }
             guard let l = numbers.first else { return nil }
-            return Diagnostic(line: l, column: numbers.count > 1 ? numbers[1] : 1, text: String(line[errorRange.upperBound...]))
+            return Diagnostic(
+                line: l, column: numbers.count > 1 ? numbers[1] : 1, text: String(line[errorRange.upperBound...]))
         }
     }
 }

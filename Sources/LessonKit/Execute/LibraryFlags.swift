@@ -26,7 +26,8 @@ struct LibraryFlags: Equatable, Sendable {
             for module in modules where try Toolchain.run(pkgConfig, ["--exists", module.name]).status != 0 {
                 throw MachineryError.libraryNotInstalled(pkgConfigName: module.name, package: module.package)
             }
-            throw MachineryError.cannotRun(tool: pkgConfig, reason: (cflags.output + libs.output).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw MachineryError.cannotRun(
+                tool: pkgConfig, reason: (cflags.output + libs.output).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return LibraryFlags(cflags: cflags.output, libs: libs.output)
     }

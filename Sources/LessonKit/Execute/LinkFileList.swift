@@ -9,7 +9,8 @@ final class LinkFileList: Sendable {
 
     /// The objects `file` lists, or nil when there is no such file (nothing linked yet).
     func objects(in file: URL) -> [URL]? {
-        guard let modified = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date else { return nil }
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+        else { return nil }
         if let known = read.withLock({ $0 }), known.modified == modified { return known.objects }
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return nil }
         let objects = text.split(separator: "\n").map { line in

@@ -26,7 +26,8 @@ enum ProgramBuilder {
     /// The program for `cells` (those that run). `sourcePath` is what diagnostics will name.
     static func program(_ cells: [Cell], sourcePath: String) -> String {
         var out = preamble
-        let quoted = sourcePath.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let quoted = sourcePath.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+            of: "\"", with: "\\\"")
         func inline(_ value: InlineValue) -> String {
             // `try` only where the expression has one: a `try` with nothing to throw is a warning.
             let mayThrow = value.expression.range(of: #"\btry\b"#, options: .regularExpression) != nil

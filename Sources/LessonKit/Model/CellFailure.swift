@@ -46,16 +46,17 @@ public struct CellFailure: Codable, Equatable, Sendable {
     /// The one-line message the terminal, the page and the build record say.
     public var message: String {
         switch kind {
-        case let .compileError(diagnostics):
+        case .compileError(let diagnostics):
             let first = diagnostics.first.map(\.inCell) ?? "see the compiler's message"
-            return diagnostics.count > 1 ? "\(diagnostics.count) compile errors, the first: \(first)" : "compile error: \(first)"
-        case let .trap(crash), let .thrownError(crash):
+            return diagnostics.count > 1
+                ? "\(diagnostics.count) compile errors, the first: \(first)" : "compile error: \(first)"
+        case .trap(let crash), .thrownError(let crash):
             return crash.message
-        case let .expectation(claim, found):
+        case .expectation(let claim, let found):
             return "expectation failed: \(claim)" + (found.map { " (found \($0))" } ?? "")
-        case let .programError(message), let .protocolError(message):
+        case .programError(let message), .protocolError(let message):
             return message
-        case let .timeout(limit):
+        case .timeout(let limit):
             return "timed out after \(formatSeconds(limit)) (cell \(cell); raise it with '//| timeout: <seconds>')"
         case .unexpectedSuccess(.compileError):
             return "the cell was expected not to compile ('expect: compile-error') but it compiled"
@@ -81,9 +82,9 @@ public struct CellFailure: Codable, Equatable, Sendable {
     func moved(by shift: Int, to cell: Cell) -> CellFailure {
         var kind = self.kind
         switch kind {
-        case let .compileError(diagnostics): kind = .compileError(diagnostics.map { $0.moved(by: shift) })
-        case let .trap(crash): kind = .trap(crash.moved(by: shift))
-        case let .thrownError(crash): kind = .thrownError(crash.moved(by: shift))
+        case .compileError(let diagnostics): kind = .compileError(diagnostics.map { $0.moved(by: shift) })
+        case .trap(let crash): kind = .trap(crash.moved(by: shift))
+        case .thrownError(let crash): kind = .thrownError(crash.moved(by: shift))
         default: break
         }
         return CellFailure(cell: cell, line: line + shift, column: column, kind: kind)
@@ -102,7 +103,11 @@ public struct CompileDiagnostic: Codable, Equatable, Sendable {
     public var inlineValue: String?
 
     public init(file: String, line: Int, column: Int, message: String, inlineValue: String? = nil) {
-        self.file = file; self.line = line; self.column = column; self.message = message; self.inlineValue = inlineValue
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.inlineValue = inlineValue
     }
 
     /// "05-pooling.md:12:5: error: message", as the compiler says it.
@@ -128,7 +133,9 @@ public struct Crash: Codable, Equatable, Sendable {
     public var stderr: String
 
     public init(message: String, frames: [SourceLocation] = [], stderr: String = "") {
-        self.message = message; self.frames = frames; self.stderr = stderr
+        self.message = message
+        self.frames = frames
+        self.stderr = stderr
     }
 
     func moved(by shift: Int) -> Crash {
@@ -144,7 +151,11 @@ public struct SourceLocation: Codable, Equatable, Sendable, CustomStringConverti
     public var line: Int
     public var column: Int?
 
-    public init(file: String, line: Int, column: Int? = nil) { self.file = file; self.line = line; self.column = column }
+    public init(file: String, line: Int, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
 
     public var description: String { "\(file):\(line)" + (column.map { ":\($0)" } ?? "") }
 }

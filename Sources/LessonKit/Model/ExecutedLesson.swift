@@ -4,14 +4,14 @@ import LessonWire
 /// Something a cell produced, in order. The wire's `WireEvent` becomes one of these in
 /// `CellRecorder`; `PageRenderer` draws each.
 public enum CellOutput: Codable, Equatable, Sendable {
-    case text(String)                  // stdout
-    case errorText(String)             // stderr, crash reports already shortened
+    case text(String)  // stdout
+    case errorText(String)  // stderr, crash reports already shortened
     case figure(FigureOutput)
-    case display(String)               // a value shown as Out[n]
+    case display(String)  // a value shown as Out[n]
     case table(TableOutput)
     /// An `expect`: its claim, the lesson line of the call, and the value it compared when it says.
     case check(passed: Bool, claim: String, line: Int?, found: String?)
-    case progress([String])            // a training log, one line per epoch
+    case progress([String])  // a training log, one line per epoch
     case inlineValue(index: Int, text: String)  // shown in the prose, not under the cell
 }
 
@@ -27,7 +27,7 @@ public enum CellStatus: Codable, Equatable, Sendable {
     /// `eval: false`.
     case skipped
 
-    public var failure: CellFailure? { if case let .failed(f) = self { return f } else { return nil } }
+    public var failure: CellFailure? { if case .failed(let f) = self { return f } else { return nil } }
 }
 
 public struct CellResult: Equatable, Sendable {
@@ -38,8 +38,14 @@ public struct CellResult: Equatable, Sendable {
     /// The cell printed more than the page keeps: its text ends with a note saying so.
     public var outputCut = false
 
-    public init(cell: Cell, status: CellStatus, outputs: [CellOutput] = [], seconds: Double? = nil, outputCut: Bool = false) {
-        self.cell = cell; self.status = status; self.outputs = outputs; self.seconds = seconds; self.outputCut = outputCut
+    public init(
+        cell: Cell, status: CellStatus, outputs: [CellOutput] = [], seconds: Double? = nil, outputCut: Bool = false
+    ) {
+        self.cell = cell
+        self.status = status
+        self.outputs = outputs
+        self.seconds = seconds
+        self.outputCut = outputCut
     }
 }
 
@@ -51,7 +57,10 @@ public struct ExecutedLesson: Equatable, Sendable {
     public let builtAt: Date
 
     public init(lesson: Lesson, results: [CellResult], swiftVersion: String, builtAt: Date) {
-        self.lesson = lesson; self.results = results; self.swiftVersion = swiftVersion; self.builtAt = builtAt
+        self.lesson = lesson
+        self.results = results
+        self.swiftVersion = swiftVersion
+        self.builtAt = builtAt
     }
 
     /// The failures the build reports, each with its cell.

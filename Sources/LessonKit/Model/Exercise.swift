@@ -18,12 +18,15 @@ extension Lesson {
         var prose: [String] = []
         for block in blocks {
             switch block {
-            case let .prose(text, _):
+            case .prose(let text, _):
                 prose.append(text)
-            case let .cell(cell):
+            case .cell(let cell):
                 if let id = cell.options.exercise {
                     let checks = cells.filter { $0.options.check == id }
-                    result.append(Exercise(id: id, prompt: Lesson.prompt(prose.joined(separator: "\n\n")), solution: cell, checks: checks))
+                    result.append(
+                        Exercise(
+                            id: id, prompt: Lesson.prompt(prose.joined(separator: "\n\n")), solution: cell,
+                            checks: checks))
                 }
                 prose = []
             }
@@ -39,7 +42,10 @@ extension Lesson {
             let tag = line.trimmingCharacters(in: .whitespaces).lowercased()
             if tag.hasPrefix("<details") { break }
             if tag == "</details>" { continue }  // the end of the previous exercise's solution
-            if line.hasPrefix("#") { lines = []; continue }
+            if line.hasPrefix("#") {
+                lines = []
+                continue
+            }
             lines.append(line)
         }
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -11,7 +11,7 @@ public struct Lesson: Equatable, Sendable {
     /// The full text, for the cache key.
     public let source: String
 
-    public var cells: [Cell] { blocks.compactMap { if case let .cell(c) = $0 { return c } else { return nil } } }
+    public var cells: [Cell] { blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } } }
     /// Every inline value of the prose, in document order.
     public var inlineValues: [InlineValue] { cells.flatMap(\.inlineValues).sorted { $0.index < $1.index } }
 }
@@ -32,7 +32,9 @@ public struct Cell: Equatable, Sendable {
     /// The line of the first line of code (fence line + 1).
     public var firstLine: Int { fenceLine + 1 }
     /// The lesson lines holding the code (a cell with no code still owns its first line).
-    public var lines: ClosedRange<Int> { firstLine...(firstLine + max(0, code.components(separatedBy: "\n").count - 1)) }
+    public var lines: ClosedRange<Int> {
+        firstLine...(firstLine + max(0, code.components(separatedBy: "\n").count - 1))
+    }
     /// The code, options lines included (they are Swift comments), without the fences.
     public let code: String
     public let options: CellOptions
@@ -49,7 +51,9 @@ public struct Cell: Equatable, Sendable {
     /// The code without its leading `//|` option lines, as the page shows it.
     public var displayCode: String {
         var lines = code.components(separatedBy: "\n")
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).hasPrefix("//|") { lines.removeFirst() }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).hasPrefix("//|") {
+            lines.removeFirst()
+        }
         return lines.joined(separator: "\n")
     }
 }
@@ -93,7 +97,10 @@ public struct LessonError: Error, Equatable, Codable, CustomStringConvertible, S
     public let cell: Int?
 
     public init(file: String, line: Int, message: String, cell: Int? = nil) {
-        self.file = file; self.line = line; self.message = message; self.cell = cell
+        self.file = file
+        self.line = line
+        self.message = message
+        self.cell = cell
     }
 
     /// A cell's failure, said at its line.

@@ -25,33 +25,33 @@ public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable 
         switch self {
         case .compilerNotFound:
             return "swiftc not found on PATH: install Swift 6.3 (https://swift.org/install) and put its usr/bin on PATH"
-        case let .missingTool(tool, package):
+        case .missingTool(let tool, let package):
             return "\(tool) not found on PATH: install it with `apt-get install \(package)`"
-        case let .libraryNotInstalled(name, package):
+        case .libraryNotInstalled(let name, let package):
             return "pkg-config does not know \(name): install it with `apt-get install \(package)`"
-        case let .modulesNotBuilt(build, root):
+        case .modulesNotBuilt(let build, let root):
             return "the Notebook module is not built in \(build): run `swift build` in \(root) first"
-        case let .objectsMissing(module, folder):
+        case .objectsMissing(let module, let folder):
             return "no compiled objects for \(module) in \(folder): run `swift build` first"
-        case let .missingLibrary(library, package):
+        case .missingLibrary(let library, let package):
             return "the linker cannot find lib\(library): install it with `apt-get install \(package)`"
-        case let .missingHeaders(library, package):
+        case .missingHeaders(let library, let package):
             return "\(library) headers are missing: install them with `apt-get install \(package)`"
-        case let .cannotRun(tool, reason):
+        case .cannotRun(let tool, let reason):
             return "cannot run \(tool): \(reason)"
-        case let .compilerFailedOutsideCells(lesson, message):
+        case .compilerFailedOutsideCells(let lesson, let message):
             return "\(lesson): the lesson program failed to compile outside any cell: \(message)"
-        case let .prefixDoesNotCompile(lesson, cell):
+        case .prefixDoesNotCompile(let lesson, let cell):
             return "\(lesson): the cells before cell \(cell) did not compile on their own"
-        case let .unreadableFolder(path, reason):
+        case .unreadableFolder(let path, let reason):
             return "cannot read the folder \(path): \(reason)"
-        case let .noLessonFile(path):
+        case .noLessonFile(let path):
             return "no lesson file at \(path)"
-        case let .refusingOutputFolder(path):
+        case .refusingOutputFolder(let path):
             return "refusing to write the course into \(path): choose a folder of its own with --out"
-        case let .refusingToReplace(path, marker):
+        case .refusingToReplace(let path, let marker):
             return "refusing to replace \(path): it was not made by lessons (no \(marker) inside)"
-        case let .badCourseFile(path, reason):
+        case .badCourseFile(let path, let reason):
             return "\(path): \(reason)"
         }
     }

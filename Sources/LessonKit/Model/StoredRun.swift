@@ -32,11 +32,18 @@ public struct StoredRun: Codable, Equatable, Sendable {
     static let fileName = ".executed.json"
 
     init(_ executed: ExecutedLesson, key: String, codeKey: String, coreKey: String, dataKey: String) {
-        self.key = key; self.codeKey = codeKey; self.coreKey = coreKey; self.dataKey = dataKey
+        self.key = key
+        self.codeKey = codeKey
+        self.coreKey = coreKey
+        self.dataKey = dataKey
         swiftVersion = executed.swiftVersion
         builtAt = executed.builtAt
-        cells = executed.results.map { StoredCell(code: $0.cell.code, firstLine: $0.cell.firstLine, status: $0.status, outputs: $0.outputs, seconds: $0.seconds, inline: $0.cell.inlineKey,
-                                               outputCut: $0.outputCut ? true : nil) }
+        cells = executed.results.map {
+            StoredCell(
+                code: $0.cell.code, firstLine: $0.cell.firstLine, status: $0.status, outputs: $0.outputs,
+                seconds: $0.seconds, inline: $0.cell.inlineKey,
+                outputCut: $0.outputCut ? true : nil)
+        }
     }
 
     /// The executed lesson for `lesson`, or nil when its cells are not exactly the ones that ran.
@@ -44,16 +51,23 @@ public struct StoredRun: Codable, Equatable, Sendable {
     /// move with them.
     func executed(for lesson: Lesson) -> ExecutedLesson? {
         let current = lesson.cells
-        guard current.count == cells.count, zip(current, cells).allSatisfy({ $0.code == $1.code && $0.inlineKey == ($1.inline ?? []) }) else { return nil }
+        guard current.count == cells.count,
+            zip(current, cells).allSatisfy({ $0.code == $1.code && $0.inlineKey == ($1.inline ?? []) })
+        else { return nil }
         let results = zip(current, cells).map { cell, stored in
             let shift = cell.firstLine - stored.firstLine
             var status = stored.status
-            if case let .failed(f) = status { status = .failed(f.moved(by: shift, to: cell)) }
-            let outputs = shift == 0 ? stored.outputs : stored.outputs.map { output -> CellOutput in
-                guard case let .errorText(text) = output else { return output }
-                return .errorText(StoredRun.shiftLines(in: text, file: lesson.slug + ".md", by: shift))
-            }
-            return CellResult(cell: cell, status: status, outputs: outputs, seconds: stored.seconds, outputCut: stored.outputCut ?? false)
+            if case .failed(let f) = status { status = .failed(f.moved(by: shift, to: cell)) }
+            let outputs =
+                shift == 0
+                ? stored.outputs
+                : stored.outputs.map { output -> CellOutput in
+                    guard case .errorText(let text) = output else { return output }
+                    return .errorText(StoredRun.shiftLines(in: text, file: lesson.slug + ".md", by: shift))
+                }
+            return CellResult(
+                cell: cell, status: status, outputs: outputs, seconds: stored.seconds,
+                outputCut: stored.outputCut ?? false)
         }
         return ExecutedLesson(lesson: lesson, results: results, swiftVersion: swiftVersion, builtAt: builtAt)
     }
@@ -66,7 +80,10 @@ public struct StoredRun: Codable, Equatable, Sendable {
             out += rest[..<range.upperBound]
             rest = rest[range.upperBound...]
             let digits = rest.prefix { $0.isNumber }
-            if let n = Int(digits) { out += String(n + shift); rest = rest.dropFirst(digits.count) }
+            if let n = Int(digits) {
+                out += String(n + shift)
+                rest = rest.dropFirst(digits.count)
+            }
         }
         return out + rest
     }
@@ -85,4 +102,3 @@ public struct StoredRun: Codable, Equatable, Sendable {
         try encoder.encode(self).write(to: folder.appendingPathComponent(StoredRun.fileName))
     }
 }
-

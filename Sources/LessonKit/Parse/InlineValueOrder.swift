@@ -13,11 +13,13 @@ enum InlineValueOrder {
         var names: Set<String> = []
         func collect(_ pattern: PatternSyntax) {
             if let identifier = pattern.as(IdentifierPatternSyntax.self) { names.insert(identifier.identifier.text) }
-            if let tuple = pattern.as(TuplePatternSyntax.self) { for element in tuple.elements { collect(element.pattern) } }
+            if let tuple = pattern.as(TuplePatternSyntax.self) {
+                for element in tuple.elements { collect(element.pattern) }
+            }
         }
         for item in Parser.parse(source: code).statements {
             switch item.item {
-            case let .decl(decl):
+            case .decl(let decl):
                 if let variable = decl.as(VariableDeclSyntax.self) {
                     for binding in variable.bindings { collect(binding.pattern) }
                 } else if let function = decl.as(FunctionDeclSyntax.self) {
@@ -41,7 +43,9 @@ enum InlineValueOrder {
         final class Collector: SyntaxVisitor {
             var names: Set<String> = []
             override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
-                if node.parent?.as(MemberAccessExprSyntax.self)?.declName.id != node.id { names.insert(node.baseName.text) }
+                if node.parent?.as(MemberAccessExprSyntax.self)?.declName.id != node.id {
+                    names.insert(node.baseName.text)
+                }
                 return .visitChildren
             }
         }
@@ -52,20 +56,27 @@ enum InlineValueOrder {
 
     /// Checks every inline value of `blocks` (prose and cells in document order).
     static func check(_ blocks: [Block], file: String) throws(LessonError) {
-        let cells = blocks.compactMap { if case let .cell(c) = $0 { return c } else { return nil } }
+        let cells = blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }
         let declared = cells.map { declaredNames($0.code) }
         var cellsAbove = 0
         for block in blocks {
             switch block {
             case .cell:
                 cellsAbove += 1
-            case let .prose(markdown, line):
+            case .prose(let markdown, let line):
                 let above = declared.prefix(cellsAbove).reduce(into: Set<String>()) { $0.formUnion($1) }
                 for occurrence in InlineValues.scan(markdown) {
                     for name in usedNames(occurrence.expression).sorted() where !above.contains(name) {
-                        guard let later = declared.indices.dropFirst(cellsAbove).first(where: { declared[$0].contains(name) }) else { continue }
-                        throw LessonError(file: file, line: line + occurrence.lineOffset,
-                                          message: "inline value '\(occurrence.expression)' uses '\(name)', which the cell at line \(cells[later].firstLine) below it defines: move the value below that cell")
+                        guard
+                            let later = declared.indices.dropFirst(cellsAbove).first(where: {
+                                declared[$0].contains(name)
+                            })
+                        else { continue }
+                        throw LessonError(
+                            file: file, line: line + occurrence.lineOffset,
+                            message:
+                                "inline value '\(occurrence.expression)' uses '\(name)', which the cell at line \(cells[later].firstLine) below it defines: move the value below that cell"
+                        )
                     }
                 }
             }

@@ -28,14 +28,24 @@ public enum InlineValues {
         var inFence = false
         for (offset, line) in markdown.components(separatedBy: "\n").enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle(); continue }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                inFence.toggle()
+                continue
+            }
             if inFence || !line.contains("`" + marker) { continue }
             var i = line.startIndex
             while i < line.endIndex {
-                guard line[i] == "`" else { i = line.index(after: i); continue }
+                guard line[i] == "`" else {
+                    i = line.index(after: i)
+                    continue
+                }
                 // A code span: a run of backticks, closed by a run of the same length.
-                var open = i, ticks = 0
-                while open < line.endIndex && line[open] == "`" { ticks += 1; open = line.index(after: open) }
+                var open = i
+                var ticks = 0
+                while open < line.endIndex && line[open] == "`" {
+                    ticks += 1
+                    open = line.index(after: open)
+                }
                 let fence = String(repeating: "`", count: ticks)
                 guard let close = line.range(of: fence, range: open..<line.endIndex) else { break }
                 let content = line[open..<close.lowerBound].trimmingCharacters(in: .whitespaces)
@@ -62,24 +72,29 @@ public enum InlineValues {
         var leading: [InlineValue] = []
         for k in blocks.indices {
             switch blocks[k] {
-            case let .cell(cell) where runsAtTopLevel(cell):
+            case .cell(let cell) where runsAtTopLevel(cell):
                 lastRunning = k
                 if !leading.isEmpty {
                     var cell = cell
-                    cell.inlineValues = leading.map { InlineValue(index: $0.index, line: $0.line, expression: $0.expression, beforeCode: true) }
+                    cell.inlineValues = leading.map {
+                        InlineValue(index: $0.index, line: $0.line, expression: $0.expression, beforeCode: true)
+                    }
                     blocks[k] = .cell(cell)
                     leading = []
                 }
             case .cell:
                 break
-            case let .prose(markdown, line):
+            case .prose(let markdown, let line):
                 for occurrence in scan(markdown) {
-                    let value = InlineValue(index: index, line: line + occurrence.lineOffset, expression: occurrence.expression, beforeCode: false)
+                    let value = InlineValue(
+                        index: index, line: line + occurrence.lineOffset, expression: occurrence.expression,
+                        beforeCode: false)
                     index += 1
                     guard !value.expression.isEmpty else {
-                        throw LessonError(file: file, line: value.line, message: "inline value '`{swift}`' has no expression")
+                        throw LessonError(
+                            file: file, line: value.line, message: "inline value '`{swift}`' has no expression")
                     }
-                    if let at = lastRunning, case var .cell(cell) = blocks[at] {
+                    if let at = lastRunning, case .cell(var cell) = blocks[at] {
                         cell.inlineValues.append(value)
                         blocks[at] = .cell(cell)
                     } else {
@@ -89,7 +104,9 @@ public enum InlineValues {
             }
         }
         if let first = leading.first {
-            throw LessonError(file: file, line: first.line, message: "inline value '\(first.expression)' has no cell that runs to evaluate it in")
+            throw LessonError(
+                file: file, line: first.line,
+                message: "inline value '\(first.expression)' has no cell that runs to evaluate it in")
         }
         return blocks
     }

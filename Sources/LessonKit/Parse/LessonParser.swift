@@ -20,7 +20,8 @@ public enum LessonParser {
         var front: [String: String] = [:]
         var bodyStart = 0  // index of the first body line
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
-            guard let close = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            guard let close = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
+            else {
                 throw LessonError(file: displayPath, line: 1, message: "front matter opened with '---' is never closed")
             }
             for (i, line) in lines[1..<close].enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -28,7 +29,9 @@ public enum LessonParser {
                     throw LessonError(file: displayPath, line: i + 2, message: "front matter line needs 'key: value'")
                 }
                 var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                    value = String(value.dropFirst().dropLast())
+                }
                 front[line[..<colon].trimmingCharacters(in: .whitespaces)] = value
             }
             bodyStart = close + 1
@@ -37,10 +40,12 @@ public enum LessonParser {
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw LessonError(file: displayPath, line: 1, message: "the lesson is empty")
         }
-        let blocks = try InlineValues.attach(splitBlocks(body, lineOffset: bodyStart, file: displayPath), file: displayPath)
+        let blocks = try InlineValues.attach(
+            splitBlocks(body, lineOffset: bodyStart, file: displayPath), file: displayPath)
         try ExerciseMarks.validate(blocks, file: displayPath)
         let title = front["title"] ?? firstHeading(body) ?? slug
-        return Lesson(slug: slug, file: file, title: title, summary: front["summary"] ?? "", blocks: blocks, source: text)
+        return Lesson(
+            slug: slug, file: file, title: title, summary: front["summary"] ?? "", blocks: blocks, source: text)
     }
 
     /// Walks cmark's top-level nodes: code blocks with info "swift" are cells; runs of other nodes
@@ -55,17 +60,27 @@ public enum LessonParser {
         var proseStart: Int? = nil  // 1-based body line
         var cellNumber = 0
         func flushProse(until end: Int) {
-            guard let start = proseStart, end >= start else { proseStart = nil; return }
+            guard let start = proseStart, end >= start else {
+                proseStart = nil
+                return
+            }
             let text = bodyLines[(start - 1)..<min(end, bodyLines.count)].joined(separator: "\n")
-            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { blocks.append(.prose(text, line: start + lineOffset)) }
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                blocks.append(.prose(text, line: start + lineOffset))
+            }
             proseStart = nil
         }
         var node = cmark_node_first_child(document)
         while let current = node {
-            let start = Int(cmark_node_get_start_line(current)), end = Int(cmark_node_get_end_line(current))
-            let info = cmark_node_get_fence_info(current).map { String(cString: $0) }?.trimmingCharacters(in: .whitespaces) ?? ""
+            let start = Int(cmark_node_get_start_line(current))
+            let end = Int(cmark_node_get_end_line(current))
+            let info =
+                cmark_node_get_fence_info(current).map { String(cString: $0) }?.trimmingCharacters(in: .whitespaces)
+                ?? ""
             let opening = bodyLines[max(0, min(start, bodyLines.count) - 1)].trimmingCharacters(in: .whitespaces)
-            let isFenced = cmark_node_get_type(current) == CMARK_NODE_CODE_BLOCK && (opening.hasPrefix("```") || opening.hasPrefix("~~~"))
+            let isFenced =
+                cmark_node_get_type(current) == CMARK_NODE_CODE_BLOCK
+                && (opening.hasPrefix("```") || opening.hasPrefix("~~~"))
             if isFenced && info.split(separator: " ").first == "swift" {
                 flushProse(until: start - 1)
                 let fenceLine = start + lineOffset
@@ -91,6 +106,8 @@ public enum LessonParser {
     }
 
     static func firstHeading(_ body: String) -> String? {
-        body.components(separatedBy: "\n").first { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
+        body.components(separatedBy: "\n").first { $0.hasPrefix("# ") }.map {
+            String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+        }
     }
 }

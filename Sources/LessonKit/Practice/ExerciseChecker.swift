@@ -37,7 +37,10 @@ public struct ExerciseChecker: Sendable {
     static let contextOffset = 1_000_000
     static let checkOffset = 2_000_000
 
-    public func check(_ exercise: Exercise, in lesson: Lesson, answer: Workbook.Answer?, workbook: URL, workbookPath: String, lessonPath: String) throws -> ExerciseVerdict {
+    public func check(
+        _ exercise: Exercise, in lesson: Lesson, answer: Workbook.Answer?, workbook: URL, workbookPath: String,
+        lessonPath: String
+    ) throws -> ExerciseVerdict {
         guard let answer, answer.attempted else { return .notAttempted }
         var cells: [Cell] = []
         func add(_ code: String, fenceLine: Int, options: CellOptions) -> Cell {
@@ -45,7 +48,8 @@ public struct ExerciseChecker: Sendable {
             cells.append(cell)
             return cell
         }
-        for cell in lesson.cells where cell.number < exercise.solution.number && cell.options.exercise == nil && cell.options.check == nil {
+        for cell in lesson.cells
+        where cell.number < exercise.solution.number && cell.options.exercise == nil && cell.options.check == nil {
             _ = add(cell.code, fenceLine: cell.fenceLine + Self.contextOffset, options: cell.options)
         }
         let contextCount = cells.count
@@ -55,41 +59,56 @@ public struct ExerciseChecker: Sendable {
             checkOptions.timeout = check.options.timeout
             _ = add(check.code, fenceLine: check.fenceLine + Self.checkOffset, options: checkOptions)
         }
-        let program = Lesson(slug: lesson.slug, file: workbook, title: lesson.title, summary: "", blocks: cells.map { .cell($0) }, source: "")
-        let figures = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-check-\(UUID().uuidString)")
+        let program = Lesson(
+            slug: lesson.slug, file: workbook, title: lesson.title, summary: "", blocks: cells.map { .cell($0) },
+            source: "")
+        let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lessons-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         interruption?.track(figures)
-        defer { try? FileManager.default.removeItem(at: figures); interruption?.done(figures) }
+        defer {
+            try? FileManager.default.removeItem(at: figures)
+            interruption?.done(figures)
+        }
         var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: threads)
         runner.interruption = interruption
         let executed = try runner.run(program, figureDirectory: figures)
 
         // Back to the lesson's lines for what is not the answer.
-        func lessonLine(_ line: Int) -> Int { line >= Self.checkOffset ? line - Self.checkOffset : line >= Self.contextOffset ? line - Self.contextOffset : line }
+        func lessonLine(_ line: Int) -> Int {
+            line >= Self.checkOffset
+                ? line - Self.checkOffset : line >= Self.contextOffset ? line - Self.contextOffset : line
+        }
         for result in executed.results.prefix(contextCount) {
             if let failure = result.status.failure {
-                return .cannotCheck("the lesson's cell at \(lessonPath):\(lessonLine(failure.line)) failed: \(failure.text)")
+                return .cannotCheck(
+                    "the lesson's cell at \(lessonPath):\(lessonLine(failure.line)) failed: \(failure.text)")
             }
         }
         if let failure = executed.results[contextCount].status.failure {
-            if case let .compileError(diagnostics) = failure.kind {
-                return .doesNotCompile(diagnostics.map { "\(workbookPath):\($0.line):\($0.column): error: \($0.message)" })
+            if case .compileError(let diagnostics) = failure.kind {
+                return .doesNotCompile(
+                    diagnostics.map { "\(workbookPath):\($0.line):\($0.column): error: \($0.message)" })
             }
-            return .failed(claims: [], found: ["your answer stopped at \(workbookPath):\(failure.line): \(failure.text)"], at: "\(workbookPath):\(failure.line)")
+            return .failed(
+                claims: [], found: ["your answer stopped at \(workbookPath):\(failure.line): \(failure.text)"],
+                at: "\(workbookPath):\(failure.line)")
         }
         for result in executed.results.dropFirst(contextCount + 1) {
             guard let failure = result.status.failure else { continue }
             let at = "\(lessonPath):\(lessonLine(failure.line))"
-            if case let .compileError(diagnostics) = failure.kind {
-                return .doesNotCompile(["the check at \(at) does not compile with your answer:"]
-                    + diagnostics.map { "\(lessonPath):\(lessonLine($0.line)):\($0.column): error: \($0.message)" })
+            if case .compileError(let diagnostics) = failure.kind {
+                return .doesNotCompile(
+                    ["the check at \(at) does not compile with your answer:"]
+                        + diagnostics.map { "\(lessonPath):\(lessonLine($0.line)):\($0.column): error: \($0.message)" })
             }
-            var claims: [String] = [], found: [String] = []
+            var claims: [String] = []
+            var found: [String] = []
             for output in result.outputs {
                 switch output {
-                case let .check(false, claim, _, _): claims.append(claim)
-                case let .display(value): found.append(value)
-                case let .text(text) where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
+                case .check(false, let claim, _, _): claims.append(claim)
+                case .display(let value): found.append(value)
+                case .text(let text) where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
                     found.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
                 default: break
                 }

@@ -34,20 +34,31 @@ public struct Workbook: Equatable, Sendable {
         for (i, raw) in text.components(separatedBy: "\n").enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("// >>> answer ") {
-                if let open { throw LessonError(file: path, line: i + 1, message: "answer '\(open.id)' opened at line \(open.line) is not closed before this one") }
+                if let open {
+                    throw LessonError(
+                        file: path, line: i + 1,
+                        message: "answer '\(open.id)' opened at line \(open.line) is not closed before this one")
+                }
                 let id = String(line.dropFirst("// >>> answer ".count)).trimmingCharacters(in: .whitespaces)
-                if answers[id] != nil { throw LessonError(file: path, line: i + 1, message: "a second answer to '\(id)'") }
+                if answers[id] != nil {
+                    throw LessonError(file: path, line: i + 1, message: "a second answer to '\(id)'")
+                }
                 open = (id, i + 1, [])
             } else if line.hasPrefix("// <<< answer ") {
                 let id = String(line.dropFirst("// <<< answer ".count)).trimmingCharacters(in: .whitespaces)
-                guard let current = open, current.id == id else { throw LessonError(file: path, line: i + 1, message: "'\(line)' closes no open answer") }
+                guard let current = open, current.id == id else {
+                    throw LessonError(file: path, line: i + 1, message: "'\(line)' closes no open answer")
+                }
                 answers[id] = Answer(code: current.lines.joined(separator: "\n"), firstLine: current.line + 1)
                 open = nil
             } else if open != nil {
                 open!.lines.append(raw)
             }
         }
-        if let open { throw LessonError(file: path, line: open.line, message: "answer '\(open.id)' is never closed ('\(end(open.id))')") }
+        if let open {
+            throw LessonError(
+                file: path, line: open.line, message: "answer '\(open.id)' is never closed ('\(end(open.id))')")
+        }
         return Workbook(answers: answers)
     }
 
@@ -63,7 +74,9 @@ public struct Workbook: Equatable, Sendable {
         let exercises = lesson.exercises
         for (n, exercise) in exercises.enumerated() {
             out += "\n// ── Exercise \(n + 1): \(exercise.id) (\(lessonPath):\(exercise.solution.fenceLine)) ──\n"
-            out += exercise.prompt.components(separatedBy: "\n").map { $0.isEmpty ? "//" : "// " + $0 }.joined(separator: "\n") + "\n"
+            out +=
+                exercise.prompt.components(separatedBy: "\n").map { $0.isEmpty ? "//" : "// " + $0 }.joined(
+                    separator: "\n") + "\n"
             out += begin(exercise.id) + "\n"
             out += (answers[exercise.id].map { $0.code + "\n" } ?? "\n")
             out += end(exercise.id) + "\n"

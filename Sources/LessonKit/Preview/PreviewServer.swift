@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small HTTP/1.0 server for `lessons preview`, on plain sockets, bound to 127.0.0.1 only.
@@ -29,21 +30,29 @@ public final class PreviewServer: Sendable {
     public init(root: URL, port: UInt16 = 0) throws {
         self.root = root.standardizedFileURL
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw SocketError(description: "cannot open a socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw SocketError(description: "cannot open a socket: \(String(cString: strerror(errno)))")
+        }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian  // 127.0.0.1, never another interface
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard bound == 0, listen(fd, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw SocketError(description: "cannot listen on 127.0.0.1:\(port): \(reason)")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         self.port = UInt16(bigEndian: address.sin_port)
         listener = fd
     }
@@ -52,7 +61,10 @@ public final class PreviewServer: Sendable {
 
     /// A new page was published: open pages reload. `errors` are shown on every page until the next one.
     public func published(errors: [String] = []) {
-        state.withLock { $0.version += 1; $0.errors = errors }
+        state.withLock {
+            $0.version += 1
+            $0.errors = errors
+        }
     }
 
     /// Accepts connections on a thread of its own until `stop()`.
@@ -86,8 +98,14 @@ public final class PreviewServer: Sendable {
             let n = recv(client, &buffer, buffer.count, 0)
             if n <= 0 { break }
             request += buffer[0..<n]
-            if request.count >= 4, request.suffix(from: max(0, request.count - n - 3)).indices.contains(where: { i in
-                i + 3 < request.count && request[i] == 13 && request[i + 1] == 10 && request[i + 2] == 13 && request[i + 3] == 10 }) { break }
+            if request.count >= 4,
+                request.suffix(from: max(0, request.count - n - 3)).indices.contains(where: { i in
+                    i + 3 < request.count && request[i] == 13 && request[i + 1] == 10 && request[i + 2] == 13
+                        && request[i + 3] == 10
+                })
+            {
+                break
+            }
         }
         let firstLine = String(decoding: request, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
         let parts = firstLine.split(separator: " ")
@@ -97,7 +115,8 @@ public final class PreviewServer: Sendable {
         } else {
             response = ("405 Method Not Allowed", "text/plain; charset=utf-8", Data("only GET\n".utf8))
         }
-        var head = "HTTP/1.0 \(response.status)\r\nContent-Type: \(response.type)\r\nContent-Length: \(response.body.count)\r\n"
+        var head =
+            "HTTP/1.0 \(response.status)\r\nContent-Type: \(response.type)\r\nContent-Length: \(response.body.count)\r\n"
         head += "Cache-Control: no-store\r\nConnection: close\r\n\r\n"
         var bytes = Data(head.utf8)
         if parts.first != "HEAD" { bytes += response.body }
@@ -113,7 +132,8 @@ public final class PreviewServer: Sendable {
 
     /// The response for a request path: `/__version`, or a file under the root.
     func respond(to target: String) -> (status: String, type: String, body: Data) {
-        let path = (target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/").removingPercentEncoding ?? "/"
+        let path =
+            (target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/").removingPercentEncoding ?? "/"
         if path == "/__version" {
             return ("200 OK", "text/plain; charset=utf-8", Data(String(version).utf8))
         }
@@ -127,13 +147,15 @@ public final class PreviewServer: Sendable {
             file = file.appendingPathComponent("index.html")
         }
         guard let data = FileManager.default.contents(atPath: file.path) else {
-            let page = PreviewPage.inject(into: "<!doctype html><html><body><p>Not built yet: \(HTML.escape(path))</p></body></html>",
-                                          errors: state.withLock { $0.errors })
+            let page = PreviewPage.inject(
+                into: "<!doctype html><html><body><p>Not built yet: \(HTML.escape(path))</p></body></html>",
+                errors: state.withLock { $0.errors })
             return ("404 Not Found", "text/html; charset=utf-8", Data(page.utf8))
         }
         switch file.pathExtension.lowercased() {
         case "html":
-            let page = PreviewPage.inject(into: String(decoding: data, as: UTF8.self), errors: state.withLock { $0.errors })
+            let page = PreviewPage.inject(
+                into: String(decoding: data, as: UTF8.self), errors: state.withLock { $0.errors })
             return ("200 OK", "text/html; charset=utf-8", Data(page.utf8))
         case "png": return ("200 OK", "image/png", data)
         case "css": return ("200 OK", "text/css; charset=utf-8", data)
@@ -162,7 +184,8 @@ public enum PreviewPage {
     static func inject(into html: String, errors: [String]) -> String {
         var extra = reloadScript
         if !errors.isEmpty {
-            extra += "<div class=\"banner failed\" id=\"preview-errors\" style=\"position:fixed;top:0;left:0;right:0;z-index:10;background:#fee;color:#900;padding:8px;font-family:monospace\"><strong>Preview: the last rebuild failed</strong><ul>"
+            extra +=
+                "<div class=\"banner failed\" id=\"preview-errors\" style=\"position:fixed;top:0;left:0;right:0;z-index:10;background:#fee;color:#900;padding:8px;font-family:monospace\"><strong>Preview: the last rebuild failed</strong><ul>"
                 + errors.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul></div>"
         }
         if let end = html.range(of: "</body>", options: .backwards) {

@@ -27,7 +27,8 @@ enum BuildState {
     /// folder, or a page published before the state moved out), else in its state folder.
     static func file(_ name: String, ofLesson lessonFolder: URL) -> URL {
         let beside = lessonFolder.appendingPathComponent(name)
-        return FileManager.default.fileExists(atPath: beside.path) ? beside : folder(ofLesson: lessonFolder).appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: beside.path)
+            ? beside : folder(ofLesson: lessonFolder).appendingPathComponent(name)
     }
 
     /// Moves the build's files out of the lesson folder just published into its state folder.
@@ -37,7 +38,8 @@ enum BuildState {
         try fm.createDirectory(at: state, withIntermediateDirectories: true)
         // The state ends as exactly this publish's files: a record the new page lacks goes too.
         for name in fileNames {
-            let beside = lessonFolder.appendingPathComponent(name), target = state.appendingPathComponent(name)
+            let beside = lessonFolder.appendingPathComponent(name)
+            let target = state.appendingPathComponent(name)
             if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
             if fm.fileExists(atPath: beside.path) { try fm.moveItem(at: beside, to: target) }
         }

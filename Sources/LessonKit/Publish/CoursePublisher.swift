@@ -46,7 +46,10 @@ public struct CoursePublisher: Sendable {
     let course: [URL]?
 
     /// `course` is the lessons folder's listing when the caller made it already.
-    public init(lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings, course: [URL]? = nil) {
+    public init(
+        lessonsDirectory: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings,
+        course: [URL]? = nil
+    ) {
         self.lessonsDirectory = lessonsDirectory
         self.output = output
         self.toolchain = toolchain
@@ -63,7 +66,9 @@ public struct CoursePublisher: Sendable {
     public func resolve(_ name: String) throws -> URL {
         if name.hasSuffix(".md") {
             let url = URL(fileURLWithPath: name)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw MachineryError.noLessonFile(path: name) }
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw MachineryError.noLessonFile(path: name)
+            }
             return url
         }
         let files = try lessonFiles()
@@ -87,7 +92,8 @@ public struct CoursePublisher: Sendable {
         if let number = Int(wanted) { return slugs.filter { split($0).number == number } }
         let whole = slugs.filter { split($0).rest == wanted }
         if !whole.isEmpty { return whole }
-        return wanted.isEmpty ? [] : slugs.filter { split($0).rest.hasPrefix(wanted) || $0.lowercased().hasPrefix(wanted) }
+        return wanted.isEmpty
+            ? [] : slugs.filter { split($0).rest.hasPrefix(wanted) || $0.lowercased().hasPrefix(wanted) }
     }
 
     /// The order lessons start in, as indices into `runSeconds` (each lesson's last run, nil if it
@@ -108,9 +114,11 @@ public struct CoursePublisher: Sendable {
     /// then rewrites the contents page. `onEvent` streams the cells of running lessons.
     /// A lesson named twice runs once. `onStatus` hears each lesson start and each of its cells
     /// start, for a live display.
-    public func build(_ files: [URL], onProgress: @escaping @Sendable (Int, Int, LessonOutcome) -> Void,
-                      onEvent: (@Sendable (RunEvent) -> Void)? = nil,
-                      onStatus: (@Sendable (LessonStatus) -> Void)? = nil) throws -> [LessonOutcome] {
+    public func build(
+        _ files: [URL], onProgress: @escaping @Sendable (Int, Int, LessonOutcome) -> Void,
+        onEvent: (@Sendable (RunEvent) -> Void)? = nil,
+        onStatus: (@Sendable (LessonStatus) -> Void)? = nil
+    ) throws -> [LessonOutcome] {
         let course = try lessonFiles()
         var seen: Set<String> = []
         let targets = (files.isEmpty ? course : files).filter { seen.insert($0.standardizedFileURL.path).inserted }
@@ -133,31 +141,47 @@ public struct CoursePublisher: Sendable {
         for i in lessons.indices {
             guard let cached = cachedOutcome(lessons[i], key: keys[i]) else { continue }
             outcomes.withLock { $0[i] = cached }
-            onProgress(finished.withLock { $0 += 1; return $0 }, lessons.count, cached)
+            onProgress(
+                finished.withLock {
+                    $0 += 1
+                    return $0
+                }, lessons.count, cached)
         }
         // The others' stored runs, read once: for the order they start in, then for freezing.
         let toPublish = lessons.indices.filter { i in outcomes.withLock { $0[i] == nil } }
         let stored = toPublish.map { StoredRun.read(from: output.lessonFolder(lessons[$0].slug)) }
-        let order = CoursePublisher.startOrder(stored.map { run in run.map { $0.cells.compactMap(\.seconds).reduce(0, +) } })
+        let order = CoursePublisher.startOrder(
+            stored.map { run in run.map { $0.cells.compactMap(\.seconds).reduce(0, +) } })
         let slots = DispatchSemaphore(value: max(1, jobs))
         DispatchQueue.concurrentPerform(iterations: toPublish.count) { k in
-            let j = order[k], i = toPublish[j]
+            let j = order[k]
+            let i = toPublish[j]
             slots.wait()
             defer { slots.signal() }
-            let outcome = publish(lessons[i], key: keys[i], stored: stored[j], context: context, onEvent: onEvent, onStatus: onStatus)
+            let outcome = publish(
+                lessons[i], key: keys[i], stored: stored[j], context: context, onEvent: onEvent, onStatus: onStatus)
             outcomes.withLock { $0[i] = outcome }
-            onProgress(finished.withLock { $0 += 1; return $0 }, lessons.count, outcome)
+            onProgress(
+                finished.withLock {
+                    $0 += 1
+                    return $0
+                }, lessons.count, outcome)
         }
         let results = outcomes.withLock { $0.compactMap { $0 } }
         // The contents page: this build's records, and the stored ones of lessons not built now.
-        let built = Dictionary(results.compactMap { o in o.record.map { (o.slug, $0) } }, uniquingKeysWith: { a, _ in a })
-        let entries = context.course.map { lesson in (lesson.slug, built[lesson.slug] ?? BuildRecord.read(from: output.lessonFolder(lesson.slug))) }
+        let built = Dictionary(
+            results.compactMap { o in o.record.map { (o.slug, $0) } }, uniquingKeysWith: { a, _ in a })
+        let entries = context.course.map { lesson in
+            (lesson.slug, built[lesson.slug] ?? BuildRecord.read(from: output.lessonFolder(lesson.slug)))
+        }
         // Every lesson of the course gets a page, so no link of the contents page or of a pager is
         // dead: one not built yet gets a page saying so.
-        for lesson in context.course where !FileManager.default.fileExists(atPath: output.lessonFolder(lesson.slug).path) {
+        for lesson in context.course
+        where !FileManager.default.fileExists(atPath: output.lessonFolder(lesson.slug).path) {
             try writeNotBuiltPage(lesson, neighbours: neighbours(of: lesson, in: context.course))
         }
-        try output.writeAtomically(IndexRenderer.render(entries, settings: settings, output: output.url), to: "index.html")
+        try output.writeAtomically(
+            IndexRenderer.render(entries, settings: settings, output: output.url), to: "index.html")
         try SearchIndex.write(into: output, lessons: context.course.map { ($0.slug, $0.title) })
         return results
     }
@@ -184,8 +208,10 @@ public struct CoursePublisher: Sendable {
     /// course's name, its lessons for the neighbours, the core and the data it ran against) and
     /// the lesson's text.
     func key(for parsed: ParsedLesson, context: BuildContext) -> String {
-        fingerprint([CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
-                     context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ",")])
+        fingerprint([
+            CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
+            context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ","),
+        ])
     }
 
     /// The outcome of a lesson whose published page was made under `key` (unchanged: not rerun),
@@ -193,24 +219,34 @@ public struct CoursePublisher: Sendable {
     func cachedOutcome(_ parsed: ParsedLesson, key: String) -> LessonOutcome? {
         let folder = output.lessonFolder(parsed.slug)
         guard !force, let record = BuildRecord.read(from: folder), record.key == key,
-              FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path),
-              OutputFolder.manifest(of: folder) != nil else { return nil }
-        return LessonOutcome(slug: parsed.slug, displayPath: parsed.displayPath, cached: true, failures: record.failures, warnings: record.warnings,
-                             error: nil, seconds: 0, record: record)
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path),
+            OutputFolder.manifest(of: folder) != nil
+        else { return nil }
+        return LessonOutcome(
+            slug: parsed.slug, displayPath: parsed.displayPath, cached: true, failures: record.failures,
+            warnings: record.warnings,
+            error: nil, seconds: 0, record: record)
     }
 
     /// One lesson through the steps after "key": run (or render again from `stored`, its last
     /// run, when the cells are the same), render, stage, publish.
-    func publish(_ parsed: ParsedLesson, key: String, stored: StoredRun?, context: BuildContext, onEvent: (@Sendable (RunEvent) -> Void)?,
-                 onStatus: (@Sendable (LessonStatus) -> Void)? = nil) -> LessonOutcome {
+    func publish(
+        _ parsed: ParsedLesson, key: String, stored: StoredRun?, context: BuildContext,
+        onEvent: (@Sendable (RunEvent) -> Void)?,
+        onStatus: (@Sendable (LessonStatus) -> Void)? = nil
+    ) -> LessonOutcome {
         let start = Date()
-        let slug = parsed.slug, path = parsed.displayPath
+        let slug = parsed.slug
+        let path = parsed.displayPath
         var step = PublishStep.run
         var staging: URL?
         var frozen = false
-        func outcome(failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?) -> LessonOutcome {
-            var o = LessonOutcome(slug: slug, displayPath: path, cached: false, failures: failures, warnings: warnings, error: error,
-                                  seconds: Date().timeIntervalSince(start), record: record)
+        func outcome(
+            failures: [LessonError], warnings: [LessonError] = [], error: PublishError? = nil, record: BuildRecord?
+        ) -> LessonOutcome {
+            var o = LessonOutcome(
+                slug: slug, displayPath: path, cached: false, failures: failures, warnings: warnings, error: error,
+                seconds: Date().timeIntervalSince(start), record: record)
             o.frozen = frozen
             return o
         }
@@ -223,9 +259,10 @@ public struct CoursePublisher: Sendable {
             let page: PageRenderer.Page
             let failures: [LessonError]
             var notRun: [Int] = []
-            var title = slug, summary = ""
+            var title = slug
+            var summary = ""
             switch parsed.lesson {
-            case let .success(lesson):
+            case .success(let lesson):
                 title = lesson.title
                 summary = lesson.summary
                 // Freeze: the stored run of the same cells under the same core and data is rendered again
@@ -237,31 +274,38 @@ public struct CoursePublisher: Sendable {
                     executed = stored
                     frozen = true
                 } else {
-                    var runner = LessonRunner(toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
+                    var runner = LessonRunner(
+                        toolchain: toolchain, defaultTimeout: defaultTimeout, threads: context.threads)
                     runner.interruption = interruption
                     runner.threadShare = context.threadShare
                     let cells = lesson.cells.count
                     onStatus?(LessonStatus(slug: slug, cell: nil, cells: cells, startedAt: start))
-                    executed = try runner.run(lesson, figureDirectory: stage, onEvent: { event in
-                        if case let .cellStarted(cell) = event { onStatus?(LessonStatus(slug: slug, cell: cell.number, cells: cells, startedAt: start)) }
-                        onEvent?(event)
-                    })
+                    executed = try runner.run(
+                        lesson, figureDirectory: stage,
+                        onEvent: { event in
+                            if case .cellStarted(let cell) = event {
+                                onStatus?(LessonStatus(slug: slug, cell: cell.number, cells: cells, startedAt: start))
+                            }
+                            onEvent?(event)
+                        })
                 }
                 try StoredRun(executed, key: runKey).write(to: stage)
                 step = .render
-                page = PageRenderer.render(executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
+                page = PageRenderer.render(
+                    executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
                 // A fault of the text the page found (an unknown cross-reference) fails the lesson too.
                 failures = page.failures + page.errors
                 notRun = executed.results.filter { $0.status == .notRun }.map(\.cell.number)
-            case let .failure(error):
+            case .failure(let error):
                 step = .render
                 page = ErrorPage.render(title: slug, error: error, neighbours: neighbours, courseTitle: settings.title)
                 failures = [error]
             }
 
             step = .stage
-            let record = BuildRecord(key: key, slug: slug, title: title, summary: summary, failures: failures, warnings: page.warnings,
-                                     thumbnail: page.thumbnail, seconds: Date().timeIntervalSince(start), builtAt: Date())
+            let record = BuildRecord(
+                key: key, slug: slug, title: title, summary: summary, failures: failures, warnings: page.warnings,
+                thumbnail: page.thumbnail, seconds: Date().timeIntervalSince(start), builtAt: Date())
             try Data(page.html.utf8).write(to: stage.appendingPathComponent("index.html"))
             try record.write(to: stage)
             try OutputFolder.writeManifest(of: stage)
@@ -286,8 +330,9 @@ public struct CoursePublisher: Sendable {
         }
         // Every lesson of the course has a page (one not built yet says so), so the sidebar links
         // them all, and a cached page's sidebar never goes stale when another lesson is built.
-        return CourseNeighbours(number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }),
-                                course: course.map { CourseEntry(slug: $0.slug, title: $0.title) })
+        return CourseNeighbours(
+            number: (index ?? 0) + 1, previous: neighbour(index.map { $0 - 1 }), next: neighbour(index.map { $0 + 1 }),
+            course: course.map { CourseEntry(slug: $0.slug, title: $0.title) })
     }
 }
 
@@ -306,13 +351,13 @@ extension CoursePublisher {
         interruption?.track(stage)
         defer { interruption?.done(stage) }
         let html = """
-        \(Stylesheet.head(title: lesson.title + " · " + settings.title))
-        <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
-        <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(lesson.title))</h1>
-        <div class="banner warning"><strong>This lesson is not built yet.</strong> Build it with <code>swift run lessons build \(HTML.escape(lesson.slug))</code>.</div>
-        </main></body></html>
+            \(Stylesheet.head(title: lesson.title + " · " + settings.title))
+            <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
+            <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(lesson.title))</h1>
+            <div class="banner warning"><strong>This lesson is not built yet.</strong> Build it with <code>swift run lessons build \(HTML.escape(lesson.slug))</code>.</div>
+            </main></body></html>
 
-        """
+            """
         do {
             try Data(html.utf8).write(to: stage.appendingPathComponent("index.html"))
             try OutputFolder.writeManifest(of: stage)
@@ -340,7 +385,9 @@ struct ParsedLesson: Sendable {
         if let data = FileManager.default.contents(atPath: file.path) {
             // Bytes that are not UTF-8 become replacement characters rather than a failure.
             source = String(decoding: data, as: UTF8.self)
-            do { lesson = .success(try LessonParser.parse(source, file: file, displayPath: displayPath)) } catch { lesson = .failure(error) }
+            do { lesson = .success(try LessonParser.parse(source, file: file, displayPath: displayPath)) } catch {
+                lesson = .failure(error)
+            }
         } else {
             source = ""
             lesson = .failure(LessonError(file: displayPath, line: 0, message: "cannot be read"))
@@ -352,15 +399,17 @@ struct ParsedLesson: Sendable {
 
 /// The page for a lesson that could not even be parsed.
 enum ErrorPage {
-    static func render(title: String, error: LessonError, neighbours: CourseNeighbours, courseTitle: String) -> PageRenderer.Page {
+    static func render(title: String, error: LessonError, neighbours: CourseNeighbours, courseTitle: String)
+        -> PageRenderer.Page
+    {
         let html = """
-        \(Stylesheet.head(title: title + " · " + courseTitle))
-        <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
-        <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(title))</h1>
-        <div class="banner failed"><strong>This lesson could not be read.</strong><ul><li>\(HTML.escape(error.description))</li></ul></div>
-        </main></body></html>
+            \(Stylesheet.head(title: title + " · " + courseTitle))
+            <main style="max-width: 900px; margin: 0 auto;"><p><a href="../index.html">← Course contents</a></p>
+            <p class="number">Lesson \(neighbours.number)</p><h1>\(HTML.escape(title))</h1>
+            <div class="banner failed"><strong>This lesson could not be read.</strong><ul><li>\(HTML.escape(error.description))</li></ul></div>
+            </main></body></html>
 
-        """
+            """
         return PageRenderer.Page(html: html, warnings: [], thumbnail: nil)
     }
 }

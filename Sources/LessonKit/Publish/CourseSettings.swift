@@ -17,8 +17,13 @@ public struct CourseSettings: Codable, Equatable, Sendable {
 
     public static let fileName = "course.json"
 
-    public init(title: String = "Course", summary: String = "", dataFolders: [String] = [], dataEnvironment: [String] = []) {
-        self.title = title; self.summary = summary; self.dataFolders = dataFolders; self.dataEnvironment = dataEnvironment
+    public init(
+        title: String = "Course", summary: String = "", dataFolders: [String] = [], dataEnvironment: [String] = []
+    ) {
+        self.title = title
+        self.summary = summary
+        self.dataFolders = dataFolders
+        self.dataEnvironment = dataEnvironment
     }
 
     /// Missing keys take the defaults above; unknown keys are an error (a typo must not pass).
@@ -27,8 +32,11 @@ public struct CourseSettings: Codable, Equatable, Sendable {
         let known = Set(CodingKeys.allCases.map(\.stringValue))
         let any = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = any.allKeys.first(where: { !known.contains($0.stringValue) }) {
-            throw DecodingError.dataCorruptedError(forKey: CodingKeys.title, in: container,
-                debugDescription: "unknown key '\(unknown.stringValue)' (known: \(CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")))")
+            throw DecodingError.dataCorruptedError(
+                forKey: CodingKeys.title, in: container,
+                debugDescription:
+                    "unknown key '\(unknown.stringValue)' (known: \(CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")))"
+            )
         }
         title = try container.decodeIfPresent(String.self, forKey: .title) ?? "Course"
         summary = try container.decodeIfPresent(String.self, forKey: .summary) ?? ""
@@ -50,9 +58,12 @@ public struct CourseSettings: Codable, Equatable, Sendable {
         do {
             return try JSONDecoder().decode(CourseSettings.self, from: Data(contentsOf: file))
         } catch let DecodingError.dataCorrupted(context) {
-            throw MachineryError.badCourseFile(path: file.path, reason: context.codingPath.isEmpty ? "not JSON" : context.debugDescription)
+            throw MachineryError.badCourseFile(
+                path: file.path, reason: context.codingPath.isEmpty ? "not JSON" : context.debugDescription)
         } catch let DecodingError.typeMismatch(_, context) {
-            throw MachineryError.badCourseFile(path: file.path, reason: "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+            throw MachineryError.badCourseFile(
+                path: file.path,
+                reason: "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
         } catch {
             throw MachineryError.badCourseFile(path: file.path, reason: "\(error)")
         }
@@ -62,13 +73,17 @@ public struct CourseSettings: Codable, Equatable, Sendable {
     func dataFingerprint(lessonsDirectory: URL) -> String {
         let environment = ProcessInfo.processInfo.environment
         var parts = dataEnvironment.map { "\($0)=\(environment[$0] ?? "")" }
-        let folders = dataFolders.map { lessonsDirectory.appendingPathComponent($0) }
+        let folders =
+            dataFolders.map { lessonsDirectory.appendingPathComponent($0) }
             + dataEnvironment.compactMap { environment[$0].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } }
         for folder in folders {
-            let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+            let files =
+                (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
             for file in files.sorted(by: { $0.path < $1.path }) {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-                parts.append("\(file.path):\((attributes?[.size] as? NSNumber)?.intValue ?? 0):\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+                parts.append(
+                    "\(file.path):\((attributes?[.size] as? NSNumber)?.intValue ?? 0):\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+                )
             }
         }
         return parts.joined(separator: "\n")

@@ -12,8 +12,9 @@ public enum LessonList {
     public static func read(lessons: URL, output: OutputFolder) throws -> [Entry] {
         try files(in: lessons).map { file in
             let slug = file.deletingPathExtension().lastPathComponent
-            return Entry(slug: slug, title: (try? LessonParser.parse(file: file))?.title ?? "(cannot be read)",
-                         record: BuildRecord.read(from: output.lessonFolder(slug)))
+            return Entry(
+                slug: slug, title: (try? LessonParser.parse(file: file))?.title ?? "(cannot be read)",
+                record: BuildRecord.read(from: output.lessonFolder(slug)))
         }
     }
 
@@ -28,7 +29,8 @@ public enum LessonList {
         do {
             files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         } catch {
-            throw MachineryError.unreadableFolder(path: folder.path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+            throw MachineryError.unreadableFolder(
+                path: folder.path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
         }
         let lessons = files.filter { $0.pathExtension == "md" && $0.lastPathComponent.lowercased() != "readme.md" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }

@@ -69,7 +69,11 @@ public struct OutputFolder: Sendable {
                 var isDir: ObjCBool = false
                 _ = fm.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &isDir)
                 if isDir.boolValue {
-                    if folders { found.append(prefix + name + "/") } else { walk(dir.appendingPathComponent(name), prefix + name + "/") }
+                    if folders {
+                        found.append(prefix + name + "/")
+                    } else {
+                        walk(dir.appendingPathComponent(name), prefix + name + "/")
+                    }
                 } else {
                     found.append(prefix + name)
                 }
@@ -92,8 +96,11 @@ public struct OutputFolder: Sendable {
             }
             if let ours = OutputFolder.manifest(of: target) {
                 let kept = Set(ours + [OutputFolder.manifestName])
-                for name in ((try? fm.contentsOfDirectory(atPath: target.path)) ?? []) where !kept.contains(name)
-                    && !ours.contains(where: { $0.hasPrefix(name + "/") }) && !fm.fileExists(atPath: staging.appendingPathComponent(name).path) {
+                for name in ((try? fm.contentsOfDirectory(atPath: target.path)) ?? [])
+                where !kept.contains(name)
+                    && !ours.contains(where: { $0.hasPrefix(name + "/") })
+                    && !fm.fileExists(atPath: staging.appendingPathComponent(name).path)
+                {
                     try fm.moveItem(at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
                 }
             }
@@ -114,7 +121,8 @@ public struct OutputFolder: Sendable {
         let listed = topLevelManifest
         if !listed.contains(name) {
             try FileManager.default.createDirectory(at: BuildState.root(of: url), withIntermediateDirectories: true)
-            try Data((listed + [name]).map { $0 + "\n" }.joined().utf8).write(to: BuildState.root(of: url).appendingPathComponent(OutputFolder.manifestName), options: .atomic)
+            try Data((listed + [name]).map { $0 + "\n" }.joined().utf8).write(
+                to: BuildState.root(of: url).appendingPathComponent(OutputFolder.manifestName), options: .atomic)
             // A manifest from before the state moved out is now in the state folder.
             try? FileManager.default.removeItem(at: url.appendingPathComponent(OutputFolder.manifestName))
         }
@@ -150,10 +158,13 @@ public struct OutputFolder: Sendable {
                 try fm.removeItem(at: entry)
                 cleaning.removed.append(name + "/")
             } else if isDir.boolValue, let listed = OutputFolder.manifest(of: entry) {
-                for path in listed + BuildState.fileNames where fm.fileExists(atPath: entry.appendingPathComponent(path).path) {
+                for path in listed + BuildState.fileNames
+                where fm.fileExists(atPath: entry.appendingPathComponent(path).path) {
                     try fm.removeItem(at: entry.appendingPathComponent(path))
                 }
-                if fm.fileExists(atPath: BuildState.folder(ofLesson: entry).path) { try fm.removeItem(at: BuildState.folder(ofLesson: entry)) }
+                if fm.fileExists(atPath: BuildState.folder(ofLesson: entry).path) {
+                    try fm.removeItem(at: BuildState.folder(ofLesson: entry))
+                }
                 OutputFolder.removeEmptyFolders(in: entry)
                 if ((try? fm.contentsOfDirectory(atPath: entry.path)) ?? []).isEmpty {
                     try fm.removeItem(at: entry)

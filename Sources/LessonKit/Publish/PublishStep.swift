@@ -26,7 +26,10 @@ public struct PublishError: Error, Equatable, CustomStringConvertible, Sendable 
     public let machinery: MachineryError?
 
     public init(step: PublishStep, file: String, message: String, machinery: MachineryError? = nil) {
-        self.step = step; self.file = file; self.message = message; self.machinery = machinery
+        self.step = step
+        self.file = file
+        self.message = message
+        self.machinery = machinery
     }
 
     /// A step that failed with `error`, said in the error's own words.

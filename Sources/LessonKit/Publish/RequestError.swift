@@ -13,13 +13,15 @@ public enum RequestError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .emptyOutputPath:
             return "--out is empty: name the folder the pages go to (default: output)"
-        case let .lessonsFolderIsAFile(path):
-            return "--lessons \(path) is a file, not a folder: pass the folder (--lessons \((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)) and the lesson's slug, or run the file with `lessons run \(path)`"
-        case let .noLessons(folder):
+        case .lessonsFolderIsAFile(let path):
+            return
+                "--lessons \(path) is a file, not a folder: pass the folder (--lessons \((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)) and the lesson's slug, or run the file with `lessons run \(path)`"
+        case .noLessons(let folder):
             return "no lessons in \(folder): a lesson is a file named like 01-intro.md"
-        case let .unknownLesson(name, available):
-            return "unknown lesson '\(name)'; available: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
-        case let .ambiguousLesson(name, candidates):
+        case .unknownLesson(let name, let available):
+            return
+                "unknown lesson '\(name)'; available: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
+        case .ambiguousLesson(let name, let candidates):
             return "lesson '\(name)' is ambiguous; it could be: \(candidates.joined(separator: ", "))"
         }
     }

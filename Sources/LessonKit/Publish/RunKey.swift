@@ -12,7 +12,8 @@ struct RunKey: Equatable, Sendable {
 
     init(lesson: Lesson, core: String, data: String) {
         // The slug too: the program's crash reports and `#sourceLocation`s name the file.
-        code = fingerprint([CoursePublisher.formatVersion, lesson.slug] + lesson.cells.flatMap { [$0.code] + $0.inlineKey })
+        code = fingerprint(
+            [CoursePublisher.formatVersion, lesson.slug] + lesson.cells.flatMap { [$0.code] + $0.inlineKey })
         self.core = fingerprint([core])
         self.data = fingerprint([data])
     }
@@ -42,7 +43,8 @@ extension StoredRun {
     /// Copies the figures of the published folder into `stage`: everything but the page and the records.
     static func copyFigures(from folder: URL, to stage: URL) throws {
         let fm = FileManager.default
-        for name in try fm.contentsOfDirectory(atPath: folder.path) where !["index.html", BuildRecord.fileName, StoredRun.fileName].contains(name) {
+        for name in try fm.contentsOfDirectory(atPath: folder.path)
+        where !["index.html", BuildRecord.fileName, StoredRun.fileName].contains(name) {
             try fm.copyItem(at: folder.appendingPathComponent(name), to: stage.appendingPathComponent(name))
         }
     }
@@ -52,14 +54,20 @@ extension LessonList {
     /// Why each lesson would run on the next build ("code changed", "core changed", "data
     /// changed", "never built"), by slug; a lesson whose stored run is current is not in it (a
     /// prose edit only re-renders).
-    public static func staleness(lessons: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings) throws -> [String: String] {
+    public static func staleness(lessons: URL, output: OutputFolder, toolchain: Toolchain, settings: CourseSettings)
+        throws -> [String: String]
+    {
         let core = try toolchain.fingerprint()
         let data = settings.dataFingerprint(lessonsDirectory: lessons)
         var result: [String: String] = [:]
         for file in try files(in: lessons) {
             let slug = file.deletingPathExtension().lastPathComponent
-            guard let lesson = try? LessonParser.parse(file: file) else { result[slug] = "cannot be read"; continue }
-            result[slug] = RunKey.staleness(lesson: lesson, stored: StoredRun.read(from: output.lessonFolder(slug)), core: core, data: data)
+            guard let lesson = try? LessonParser.parse(file: file) else {
+                result[slug] = "cannot be read"
+                continue
+            }
+            result[slug] = RunKey.staleness(
+                lesson: lesson, stored: StoredRun.read(from: output.lessonFolder(slug)), core: core, data: data)
         }
         return result
     }

@@ -8,11 +8,14 @@ enum CodeLines {
     /// (up to `Stylesheet.deepestHang`), which the stylesheet adds to the hanging indent: a
     /// wrapped line continues right of its own indent.
     static func wrap(_ html: String) -> String {
-        var out = "", line = "", open: String? = nil
+        var out = ""
+        var line = ""
+        var open: String? = nil
         out.reserveCapacity(html.utf8.count + 64)
         func flush() {
             let indent = line.prefix { $0 == " " }.count
-            out += indent > 0 ? "<span class=\"line i\(min(indent, Stylesheet.deepestHang))\">" : "<span class=\"line\">"
+            out +=
+                indent > 0 ? "<span class=\"line i\(min(indent, Stylesheet.deepestHang))\">" : "<span class=\"line\">"
             // The line's own newline stays inside it: copied text keeps its lines, and no text
             // node sits between the block-level lines to add blank ones.
             out += line

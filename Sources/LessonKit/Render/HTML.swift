@@ -12,7 +12,11 @@ public enum HTML {
             case "'": out += "&#39;"
             default:
                 // Control characters other than tab and newline would make the page invalid.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r" {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out
@@ -20,9 +24,16 @@ public enum HTML {
 
     /// An id from heading text: "Max pooling, step by step" -> "max-pooling-step-by-step".
     public static func slug(_ text: String) -> String {
-        var out = "", dash = false
+        var out = ""
+        var dash = false
         for ch in text.lowercased() {
-            if ch.isLetter || ch.isNumber { out.append(ch); dash = false } else if !dash && !out.isEmpty { out.append("-"); dash = true }
+            if ch.isLetter || ch.isNumber {
+                out.append(ch)
+                dash = false
+            } else if !dash && !out.isEmpty {
+                out.append("-")
+                dash = true
+            }
         }
         return out.hasSuffix("-") ? String(out.dropLast()) : (out.isEmpty ? "section" : out)
     }

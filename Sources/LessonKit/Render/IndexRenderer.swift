@@ -3,41 +3,46 @@ import Foundation
 /// The course contents page: the course's title and claim (from `CourseSettings`), then each lesson's number, title, summary, result and thumbnail.
 enum IndexRenderer {
     /// `output` is where the pages are, to find each thumbnail's dark and still variants.
-    static func render(_ entries: [(slug: String, record: BuildRecord?)], settings: CourseSettings, output: URL? = nil) -> String {
+    static func render(_ entries: [(slug: String, record: BuildRecord?)], settings: CourseSettings, output: URL? = nil)
+        -> String
+    {
         var items = ""
         for (i, entry) in entries.enumerated() {
             let title = entry.record?.title ?? entry.slug
             let href = "\(HTML.escape(entry.slug))/index.html"
-            let thumb = entry.record?.thumbnail.map { thumbnail($0, slug: entry.slug, title: title, output: output) } ?? "<span class=\"placeholder\">\(i + 1)</span>"
+            let thumb =
+                entry.record?.thumbnail.map { thumbnail($0, slug: entry.slug, title: title, output: output) }
+                ?? "<span class=\"placeholder\">\(i + 1)</span>"
             let result: String
             if let record = entry.record {
-                result = record.passed
+                result =
+                    record.passed
                     ? "<span class=\"result ok\">✓ all cells ran</span> · \(formatSeconds(record.seconds))"
                     : "<span class=\"result bad\">✗ \(record.failures.count) failure\(record.failures.count == 1 ? "" : "s")</span>"
             } else {
                 result = "<span class=\"result\">not built yet</span>"
             }
             items += """
-            <li><a href="\(href)">\(thumb)</a><div><p class="number">Lesson \(i + 1)</p><h2><a href="\(href)">\(HTML.escape(title))</a></h2>
-            <p>\(HTML.escape(entry.record?.summary ?? ""))</p><p>\(result)</p></div></li>
+                <li><a href="\(href)">\(thumb)</a><div><p class="number">Lesson \(i + 1)</p><h2><a href="\(href)">\(HTML.escape(title))</a></h2>
+                <p>\(HTML.escape(entry.record?.summary ?? ""))</p><p>\(result)</p></div></li>
 
-            """
+                """
         }
         return """
-        \(Stylesheet.head(title: settings.title))
-        \(PageChrome.skipLink)
-        <main id="content" tabindex="-1" style="max-width: 900px; margin: 0 auto;">
-        <header><p class="number">Course</p><h1>\(HTML.escape(settings.title))</h1>
-        \(settings.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(settings.summary))</p>")</header>
-        \(PageChrome.searchSlot(root: ""))
-        <ul class="lessons">
-        \(items)</ul>
-        </main>
-        \(PageChrome.searchScripts(root: ""))
-        </body>
-        </html>
+            \(Stylesheet.head(title: settings.title))
+            \(PageChrome.skipLink)
+            <main id="content" tabindex="-1" style="max-width: 900px; margin: 0 auto;">
+            <header><p class="number">Course</p><h1>\(HTML.escape(settings.title))</h1>
+            \(settings.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(settings.summary))</p>")</header>
+            \(PageChrome.searchSlot(root: ""))
+            <ul class="lessons">
+            \(items)</ul>
+            </main>
+            \(PageChrome.searchScripts(root: ""))
+            </body>
+            </html>
 
-        """
+            """
     }
 
     /// A lesson's thumbnail, named by the lesson (it is the picture inside the lesson's link), with
@@ -47,13 +52,22 @@ enum IndexRenderer {
     static func thumbnail(_ file: String, slug: String, title: String, output: URL?) -> String {
         let base = String(file.dropLast(file.hasSuffix(".png") ? 4 : 0))
         func published(_ name: String) -> String? {
-            guard let output, FileManager.default.fileExists(atPath: output.appendingPathComponent(slug).appendingPathComponent(name).path) else { return nil }
+            guard let output,
+                FileManager.default.fileExists(
+                    atPath: output.appendingPathComponent(slug).appendingPathComponent(name).path)
+            else { return nil }
             return "\(HTML.escape(slug))/\(HTML.escape(name))"
         }
-        let dark = published(base + "-dark.png"), still = published(base + "-step-1.png"), stillDark = published(base + "-step-1-dark.png")
-        let image = "<img src=\"\(HTML.escape(slug))/\(HTML.escape(file))\" alt=\"\(HTML.escape(title))\" width=\"140\" height=\"100\"\(dark == nil ? " class=\"plain\"" : "")>"
+        let dark = published(base + "-dark.png")
+        let still = published(base + "-step-1.png")
+        let stillDark = published(base + "-step-1-dark.png")
+        let image =
+            "<img src=\"\(HTML.escape(slug))/\(HTML.escape(file))\" alt=\"\(HTML.escape(title))\" width=\"140\" height=\"100\"\(dark == nil ? " class=\"plain\"" : "")>"
         var sources = ""
-        if let stillDark, still != nil { sources += "<source srcset=\"\(stillDark)\" media=\"screen and (prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\">" }
+        if let stillDark, still != nil {
+            sources +=
+                "<source srcset=\"\(stillDark)\" media=\"screen and (prefers-reduced-motion: reduce) and (prefers-color-scheme: dark)\">"
+        }
         if let still { sources += "<source srcset=\"\(still)\" media=\"(prefers-reduced-motion: reduce)\">" }
         if let dark { sources += "<source srcset=\"\(dark)\" media=\"screen and (prefers-color-scheme: dark)\">" }
         return sources.isEmpty ? image : "<picture>\(sources)\(image)</picture>"

@@ -12,8 +12,11 @@ enum LineLengths {
         for (offset, line) in cell.code.components(separatedBy: "\n").enumerated() {
             let columns = line.count
             guard columns > limit, !line.trimmingCharacters(in: .whitespaces).hasPrefix("//|") else { continue }
-            found.append(LessonError(file: file, line: cell.firstLine + offset,
-                                     message: "line of \(columns) columns (at most \(limit) fit the page's code column; longer ones wrap)"))
+            found.append(
+                LessonError(
+                    file: file, line: cell.firstLine + offset,
+                    message:
+                        "line of \(columns) columns (at most \(limit) fit the page's code column; longer ones wrap)"))
         }
         return found
     }

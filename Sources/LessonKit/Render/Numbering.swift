@@ -8,11 +8,17 @@ enum Numbering {
     /// before any level-2 one is left unnumbered.
     static func sectionNumbers(_ headings: [Heading], lesson: Int) -> [String: String] {
         var numbers: [String: String] = [:]
-        var section = 0, subsection = 0
+        var section = 0
+        var subsection = 0
         for heading in headings {
             switch heading.level {
-            case 2: section += 1; subsection = 0; numbers[heading.id] = "\(lesson).\(section)"
-            case 3 where section > 0: subsection += 1; numbers[heading.id] = "\(lesson).\(section).\(subsection)"
+            case 2:
+                section += 1
+                subsection = 0
+                numbers[heading.id] = "\(lesson).\(section)"
+            case 3 where section > 0:
+                subsection += 1
+                numbers[heading.id] = "\(lesson).\(section).\(subsection)"
             default: break
             }
         }
@@ -23,19 +29,30 @@ enum Numbering {
     /// anchor (its text as `HTML.slug` writes it, as in `#max-pooling`): "Section 5.2". Read from
     /// the Markdown before the prose is rendered, so a reference may come before its section.
     static func sectionReferences(_ lesson: Lesson, number: Int) -> [String: CrossReference] {
-        var headings: [Heading] = [], used: Set<String> = []
-        for case let .prose(markdown, _) in lesson.blocks {
+        var headings: [Heading] = []
+        var used: Set<String> = []
+        for case .prose(let markdown, _) in lesson.blocks {
             var fence: String?
             for line in markdown.components(separatedBy: "\n") {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if let open = fence { if trimmed.hasPrefix(open) { fence = nil }; continue }
-                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fence = String(trimmed.prefix(3)); continue }
+                if let open = fence {
+                    if trimmed.hasPrefix(open) { fence = nil }
+                    continue
+                }
+                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                    fence = String(trimmed.prefix(3))
+                    continue
+                }
                 let hashes = line.prefix { $0 == "#" }.count
                 guard (1...4).contains(hashes), line.dropFirst(hashes).first == " " else { continue }
                 // The same ids the page gives its headings: a repeated text gets "-2", "-3".
                 let text = String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces)
-                var id = HTML.slug(text), n = 2
-                while used.contains(id) { id = HTML.slug(text) + "-\(n)"; n += 1 }
+                var id = HTML.slug(text)
+                var n = 2
+                while used.contains(id) {
+                    id = HTML.slug(text) + "-\(n)"
+                    n += 1
+                }
                 used.insert(id)
                 headings.append(Heading(level: hashes, text: text, id: id))
             }

@@ -12,14 +12,19 @@ struct OutputRenderer {
 
     mutating func html(_ output: CellOutput, in cell: Cell) -> String {
         switch output {
-        case let .text(t): return "<pre class=\"stdout\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
-        case let .errorText(t): return "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
-        case let .display(t): return "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(CodeLines.wrap(HTML.escape(t)))</pre></div>"
-        case let .check(passed, claim, _, _): return "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
+        case .text(let t): return "<pre class=\"stdout\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
+        case .errorText(let t): return "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
+        case .display(let t):
+            return
+                "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(CodeLines.wrap(HTML.escape(t)))</pre></div>"
+        case .check(let passed, let claim, _, _):
+            return
+                "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
         case .inlineValue: return ""
-        case let .progress(lines): return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"
-        case let .table(t): return table(t)
-        case let .figure(f): return figure(f, in: cell)
+        case .progress(let lines):
+            return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"
+        case .table(let t): return table(t)
+        case .figure(let f): return figure(f, in: cell)
         }
     }
 
@@ -27,9 +32,17 @@ struct OutputRenderer {
     func table(_ t: TableOutput) -> String {
         var html = "<div class=\"table-scroll\"><table class=\"data\(t.numeric ? " numeric" : "")\">"
         if let caption = t.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
-        if let header = t.header { html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>" }
+        if let header = t.header {
+            html += "<thead><tr>" + header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>"
+        }
         // A number is right-aligned in any table, so its digits line up by place.
-        html += "<tbody>" + t.rows.map { "<tr>" + $0.map { "<td\(Numbering.isNumber($0) ? " class=\"num\"" : "")>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
+        html +=
+            "<tbody>"
+            + t.rows.map {
+                "<tr>"
+                    + $0.map { "<td\(Numbering.isNumber($0) ? " class=\"num\"" : "")>\(HTML.escape($0))</td>" }.joined()
+                    + "</tr>"
+            }.joined() + "</tbody></table></div>"
         return html
     }
 
@@ -43,16 +56,24 @@ struct OutputRenderer {
         figureNumber += 1
         if thumbnail == nil { thumbnail = f.file }
         if (f.alt ?? "").isEmpty {
-            warnings.append(LessonError(file: displayPath, line: cell.firstLine, message: "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'", cell: cell.number))
+            warnings.append(
+                LessonError(
+                    file: displayPath, line: cell.firstLine,
+                    message:
+                        "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'",
+                    cell: cell.number))
         }
         let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
         let size = "width=\"\(f.width)\" height=\"\(f.height)\""
         func image(_ file: String, alt: String, still: String?, theme: String?) -> String {
             let img = "<img src=\"\(HTML.escape(file))\" alt=\"\(alt)\" \(size) loading=\"lazy\""
             guard let theme else {
-                return still.map { "<picture><source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">\(img) class=\"plain\"></picture>" } ?? img + " class=\"plain\">"
+                return still.map {
+                    "<picture><source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">\(img) class=\"plain\"></picture>"
+                } ?? img + " class=\"plain\">"
             }
-            let source = still.map { "<source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">" } ?? ""
+            let source =
+                still.map { "<source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">" } ?? ""
             return "<picture class=\"\(theme)\">\(source)\(img)></picture>"
         }
         var html = "<figure id=\"figure-\(figureNumber)\">"
@@ -68,7 +89,9 @@ struct OutputRenderer {
             for (i, frame) in f.frames.enumerated() {
                 let stepAlt = "\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)"
                 if i < f.darkFrames.count {
-                    html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: "light") + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + "step \(i + 1)</li>"
+                    html +=
+                        "<li>" + image(frame, alt: stepAlt, still: nil, theme: "light")
+                        + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + "step \(i + 1)</li>"
                 } else {
                     html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: nil) + "step \(i + 1)</li>"
                 }

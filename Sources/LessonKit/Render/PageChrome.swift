@@ -21,8 +21,10 @@ enum PageChrome {
         let sections = headings.filter { $0.level == 2 || $0.level == 3 }
         var html = "<nav class=\"phone\" aria-label=\"Page\"><a href=\"../index.html\">← Contents</a>"
         if !sections.isEmpty {
-            html += "<details><summary>Sections of this page</summary><ul>"
-                + sections.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }.joined()
+            html +=
+                "<details><summary>Sections of this page</summary><ul>"
+                + sections.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }
+                .joined()
                 + "</ul></details>"
         }
         return html + searchSlot(root: "../") + "</nav>"
@@ -39,9 +41,9 @@ enum PageChrome {
         guard count > 0 else { return "" }
         let slug = HTML.escape(lesson.slug)
         return """
-        <aside class="practise" aria-label="Practise this lesson"><p><strong>Practise this lesson.</strong> \(count) exercise\(count == 1 ? "" : "s"): \
-        write your workbook with <code>swift run lessons practice \(slug)</code>, answer in <code>practice/\(slug).swift</code>, \
-        then check with <code>swift run lessons check \(slug) --watch</code>.</p></aside>
-        """
+            <aside class="practise" aria-label="Practise this lesson"><p><strong>Practise this lesson.</strong> \(count) exercise\(count == 1 ? "" : "s"): \
+            write your workbook with <code>swift run lessons practice \(slug)</code>, answer in <code>practice/\(slug).swift</code>, \
+            then check with <code>swift run lessons check \(slug) --watch</code>.</p></aside>
+            """
     }
 }

@@ -5,7 +5,10 @@ import Foundation
 public struct CourseEntry: Equatable, Sendable {
     public var slug: String
     public var title: String
-    public init(slug: String, title: String) { self.slug = slug; self.title = title }
+    public init(slug: String, title: String) {
+        self.slug = slug
+        self.title = title
+    }
 }
 
 /// Where a lesson sits in the course, for its number, the previous/next links and the sidebar's
@@ -15,8 +18,14 @@ public struct CourseNeighbours: Sendable {
     public var previous: (slug: String, title: String)?
     public var next: (slug: String, title: String)?
     public var course: [CourseEntry]
-    public init(number: Int, previous: (slug: String, title: String)? = nil, next: (slug: String, title: String)? = nil, course: [CourseEntry] = []) {
-        self.number = number; self.previous = previous; self.next = next; self.course = course
+    public init(
+        number: Int, previous: (slug: String, title: String)? = nil, next: (slug: String, title: String)? = nil,
+        course: [CourseEntry] = []
+    ) {
+        self.number = number
+        self.previous = previous
+        self.next = next
+        self.course = course
     }
 }
 
@@ -32,15 +41,25 @@ public enum PageRenderer {
         public let errors: [LessonError]
         /// The failed cells the page's banner lists, each at its line.
         public let failures: [LessonError]
-        public init(html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = [], failures: [LessonError] = []) {
-            self.html = html; self.warnings = warnings; self.thumbnail = thumbnail; self.errors = errors; self.failures = failures
+        public init(
+            html: String, warnings: [LessonError], thumbnail: String?, errors: [LessonError] = [],
+            failures: [LessonError] = []
+        ) {
+            self.html = html
+            self.warnings = warnings
+            self.thumbnail = thumbnail
+            self.errors = errors
+            self.failures = failures
         }
     }
 
     /// `courseTitle` ends the page's title.
-    public static func render(_ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String) -> Page {
+    public static func render(
+        _ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String
+    ) -> Page {
         let lesson = executed.lesson
-        var warnings: [LessonError] = [], errors: [LessonError] = []
+        var warnings: [LessonError] = []
+        var errors: [LessonError] = []
         var headings: [Heading] = []
         var usedIds: Set<String> = []
         var body = ""
@@ -50,18 +69,22 @@ public enum PageRenderer {
         var (references, figures) = crossReferences(lesson, results: resultsByNumber)
         references.merge(Numbering.sectionReferences(lesson, number: neighbours.number)) { cell, _ in cell }
         // The cell whose failure kept the later ones from running, named on their badges.
-        var inlineValues: [Int: String] = [:], nextInline = 0
-        for case let .inlineValue(index, text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
-        let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?.cell.number
+        var inlineValues: [Int: String] = [:]
+        var nextInline = 0
+        for case .inlineValue(let index, let text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
+        let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?
+            .cell.number
         // The cells in order (figures are numbered as the page shows them), then the lesson's
         // Markdown through cmark once, each cell's HTML in its place.
         var cells: [Int: String] = [:]
         for cell in lesson.cells {
             let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-            cells[cell.number] = renderCell(result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
+            cells[cell.number] = renderCell(
+                result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
         }
-        let rendered = ProseRenderer.render(ProseRenderer.document(of: lesson.blocks), file: displayPath, line: 1, usedIds: &usedIds,
-                                            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells)
+        let rendered = ProseRenderer.render(
+            ProseRenderer.document(of: lesson.blocks), file: displayPath, line: 1, usedIds: &usedIds,
+            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells)
         body = rendered.html
         headings = rendered.headings
         warnings = rendered.warnings
@@ -70,74 +93,98 @@ public enum PageRenderer {
         let failures = executed.failures(displayPath: displayPath)
         var banner = ""
         if !errors.isEmpty {
-            banner += "<div class=\"banner failed\"><strong>\(errors.count) error\(errors.count == 1 ? "" : "s") in the lesson's text.</strong><ul>"
+            banner +=
+                "<div class=\"banner failed\"><strong>\(errors.count) error\(errors.count == 1 ? "" : "s") in the lesson's text.</strong><ul>"
                 + errors.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
         if !failures.isEmpty {
-            banner += "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
+            banner +=
+                "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
             for f in failures {
-                banner += f.cell.map { "<li><a href=\"#cell-\($0)\">\(HTML.escape(f.description))</a></li>" } ?? "<li>\(HTML.escape(f.description))</li>"
+                banner +=
+                    f.cell.map { "<li><a href=\"#cell-\($0)\">\(HTML.escape(f.description))</a></li>" }
+                    ?? "<li>\(HTML.escape(f.description))</li>"
             }
             banner += "</ul></div>"
         }
         if !warnings.isEmpty {
-            banner += "<div class=\"banner warning\"><strong>Warnings</strong><ul>" + warnings.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
+            banner +=
+                "<div class=\"banner warning\"><strong>Warnings</strong><ul>"
+                + warnings.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
         let sectionNumbers = Numbering.sectionNumbers(headings, lesson: neighbours.number)
         // The sidebar and the phone header list the sections with their numbers.
-        headings = headings.map { h in sectionNumbers[h.id].map { Heading(level: h.level, text: "\($0) \(h.text)", id: h.id) } ?? h }
-        let sidebar = sidebar(headings: headings, figures: figures, course: neighbours.course, current: neighbours.number)
+        headings = headings.map { h in
+            sectionNumbers[h.id].map { Heading(level: h.level, text: "\($0) \(h.text)", id: h.id) } ?? h
+        }
+        let sidebar = sidebar(
+            headings: headings, figures: figures, course: neighbours.course, current: neighbours.number)
         let totalSeconds = executed.results.compactMap(\.seconds).reduce(0, +)
         var pager = "<nav class=\"pager\">"
-        pager += neighbours.previous.map { "<a rel=\"prev\" href=\"../\(HTML.escape($0.slug))/index.html\">← \(HTML.escape($0.title))</a>" } ?? "<span></span>"
-        pager += neighbours.next.map { "<a rel=\"next\" href=\"../\(HTML.escape($0.slug))/index.html\">\(HTML.escape($0.title)) →</a>" } ?? "<span></span>"
+        pager +=
+            neighbours.previous.map {
+                "<a rel=\"prev\" href=\"../\(HTML.escape($0.slug))/index.html\">← \(HTML.escape($0.title))</a>"
+            } ?? "<span></span>"
+        pager +=
+            neighbours.next.map {
+                "<a rel=\"next\" href=\"../\(HTML.escape($0.slug))/index.html\">\(HTML.escape($0.title)) →</a>"
+            } ?? "<span></span>"
         pager += "</nav>"
         let formatter = ISO8601DateFormatter()
         let html = """
-        \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
-        \(PageChrome.skipLink)
-        \(PageChrome.phoneHeader(headings: headings))
-        <div class="layout">
-        <nav class="sidebar" id="contents" aria-label="Contents">
-        <a class="home" href="../index.html">← Course contents</a>
-        \(PageChrome.searchSlot(root: "../"))
-        \(sidebar)
-        </nav>
-        <main id="content" tabindex="-1">
-        <header>
-        <p class="number">Lesson \(neighbours.number)</p>
-        <h1>\(HTML.escape(lesson.title))</h1>
-        \(lesson.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(lesson.summary))</p>")
-        \(banner)
-        </header>
-        \(PageChrome.practiceBox(lesson))
-        \(Numbering.number(body, sectionNumbers))
-        \(pager)
-        <footer class="build">Built from <code>\(HTML.escape(displayPath))</code> with \(HTML.escape(executed.swiftVersion)) on \(formatter.string(from: executed.builtAt)); cells ran for \(formatSeconds(totalSeconds)) in all.</footer>
-        </main>
-        </div>
-        \(PageChrome.toTop)
-        \(PageChrome.searchScripts(root: "../"))
-        </body>
-        </html>
+            \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
+            \(PageChrome.skipLink)
+            \(PageChrome.phoneHeader(headings: headings))
+            <div class="layout">
+            <nav class="sidebar" id="contents" aria-label="Contents">
+            <a class="home" href="../index.html">← Course contents</a>
+            \(PageChrome.searchSlot(root: "../"))
+            \(sidebar)
+            </nav>
+            <main id="content" tabindex="-1">
+            <header>
+            <p class="number">Lesson \(neighbours.number)</p>
+            <h1>\(HTML.escape(lesson.title))</h1>
+            \(lesson.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(lesson.summary))</p>")
+            \(banner)
+            </header>
+            \(PageChrome.practiceBox(lesson))
+            \(Numbering.number(body, sectionNumbers))
+            \(pager)
+            <footer class="build">Built from <code>\(HTML.escape(displayPath))</code> with \(HTML.escape(executed.swiftVersion)) on \(formatter.string(from: executed.builtAt)); cells ran for \(formatSeconds(totalSeconds)) in all.</footer>
+            </main>
+            </div>
+            \(PageChrome.toTop)
+            \(PageChrome.searchScripts(root: "../"))
+            </body>
+            </html>
 
-        """
+            """
         // Long code lines are the author's to shorten: said by the build, not in the page's banner.
         let lineWarnings = lesson.cells.flatMap { LineLengths.warnings($0, file: displayPath) }
-        return Page(html: html, warnings: warnings + lineWarnings, thumbnail: outputRenderer.thumbnail, errors: errors, failures: failures)
+        return Page(
+            html: html, warnings: warnings + lineWarnings, thumbnail: outputRenderer.thumbnail, errors: errors,
+            failures: failures)
     }
 
     /// The sidebar: this page's sections (or, without headings, its figures and labelled cells),
     /// then every lesson of the course with this one marked.
-    static func sidebar(headings: [Heading], figures: [(number: Int, caption: String)], course: [CourseEntry], current: Int) -> String {
+    static func sidebar(
+        headings: [Heading], figures: [(number: Int, caption: String)], course: [CourseEntry], current: Int
+    ) -> String {
         var html = ""
         let sections = headings.filter { $0.level == 2 || $0.level == 3 }
         if !sections.isEmpty {
-            html += "<strong>On this page</strong><ul>" + sections.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }.joined() + "</ul>"
+            html +=
+                "<strong>On this page</strong><ul>"
+                + sections.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }
+                .joined() + "</ul>"
         } else if !figures.isEmpty {
-            html += "<strong>Figures on this page</strong><ul>" + figures.map { figure in
-                "<li><a href=\"#figure-\(figure.number)\">Figure \(figure.number)</a>\(figure.caption.isEmpty ? "" : ": " + HTML.escape(figure.caption))</li>"
-            }.joined() + "</ul>"
+            html +=
+                "<strong>Figures on this page</strong><ul>"
+                + figures.map { figure in
+                    "<li><a href=\"#figure-\(figure.number)\">Figure \(figure.number)</a>\(figure.caption.isEmpty ? "" : ": " + HTML.escape(figure.caption))</li>"
+                }.joined() + "</ul>"
         }
         if !course.isEmpty {
             html += "<strong>Lessons</strong><ol>"
@@ -165,17 +212,21 @@ public enum PageRenderer {
     /// What each cell label names, numbered as the page numbers them (figures and tables across
     /// the page, cells by In [n]): `fig-` labels their cell's first figure, `tbl-` its first
     /// table, `cell-` the cell itself; `cell-N` always names cell N. Also the page's figures.
-    static func crossReferences(_ lesson: Lesson, results: [Int: CellResult]) -> ([String: CrossReference], [(number: Int, caption: String)]) {
+    static func crossReferences(_ lesson: Lesson, results: [Int: CellResult]) -> (
+        [String: CrossReference], [(number: Int, caption: String)]
+    ) {
         var references: [String: CrossReference] = [:]
         var figures: [(number: Int, caption: String)] = []
         var tableCount = 0
         for cell in lesson.cells {
-            references["cell-\(cell.number)"] = CrossReference(text: "Cell \(cell.number)", anchor: "cell-\(cell.number)")
+            references["cell-\(cell.number)"] = CrossReference(
+                text: "Cell \(cell.number)", anchor: "cell-\(cell.number)")
             let outputs = results[cell.number].map { showsOutputs($0) ? $0.outputs : [] } ?? []
-            var firstFigure: Int?, firstTable: Int?
+            var firstFigure: Int?
+            var firstTable: Int?
             for output in outputs {
                 switch output {
-                case let .figure(f):
+                case .figure(let f):
                     figures.append((figures.count + 1, f.caption ?? ""))
                     if firstFigure == nil { firstFigure = figures.count }
                 case .table:
@@ -198,37 +249,60 @@ public enum PageRenderer {
 
     /// One cell; its outputs are shown as `showsOutputs` says, so figures are numbered as
     /// `crossReferences` numbers them.
-    static func renderCell(_ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil) -> String {
+    static func renderCell(
+        _ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil
+    ) -> String {
         let cell = r.cell
         let failed: Bool
         let badge: String
         switch r.status {
-        case .passed: failed = false; badge = "<span class=\"badge ok\">✓ ran</span>"
-        case .failedAsExpected: failed = false; badge = "<span class=\"badge ok\">✓ failed as expected</span>"
-        case .failed: failed = true; badge = "<span class=\"badge bad\">✗ failed</span>"
+        case .passed:
+            failed = false
+            badge = "<span class=\"badge ok\">✓ ran</span>"
+        case .failedAsExpected:
+            failed = false
+            badge = "<span class=\"badge ok\">✓ failed as expected</span>"
+        case .failed:
+            failed = true
+            badge = "<span class=\"badge bad\">✗ failed</span>"
         case .notRun:
             failed = false
-            badge = failedCell.map { "<span class=\"badge skip\">not run: <a href=\"#cell-\($0)\">cell \($0)</a> failed</span>" }
+            badge =
+                failedCell.map {
+                    "<span class=\"badge skip\">not run: <a href=\"#cell-\($0)\">cell \($0)</a> failed</span>"
+                }
                 ?? "<span class=\"badge skip\">not run (an earlier cell failed)</span>"
-        case .skipped: failed = false; badge = "<span class=\"badge skip\">not run (eval: false)</span>"
+        case .skipped:
+            failed = false
+            badge = "<span class=\"badge skip\">not run (eval: false)</span>"
         }
         let anchor = cell.options.label.map { HTML.slug($0) } ?? "cell-\(cell.number)"
         var html = "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(HTML.escape(anchor))\">"
         if anchor != "cell-\(cell.number)" { html += "<a id=\"cell-\(cell.number)\"></a>" }
-        html += "<div class=\"cell-head\"><span>In [\(cell.number)]</span><span class=\"where\">\(HTML.escape(displayPath)):\(cell.firstLine)</span>\(badge)"
+        html +=
+            "<div class=\"cell-head\"><span>In [\(cell.number)]</span><span class=\"where\">\(HTML.escape(displayPath)):\(cell.firstLine)</span>\(badge)"
         html += r.seconds.map { "<span class=\"time\">\(formatSeconds($0))</span>" } ?? ""
         html += "</div>"
-        if cell.options.echo { html += "<pre class=\"source\"><code class=\"language-swift\">\(CodeLines.wrap(SwiftHighlighter.html(cell.displayCode)))</code></pre>" }
+        if cell.options.echo {
+            html +=
+                "<pre class=\"source\"><code class=\"language-swift\">\(CodeLines.wrap(SwiftHighlighter.html(cell.displayCode)))</code></pre>"
+        }
         var outputs = ""
         if showsOutputs(r) {
             for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
         }
         // The failure's message once: a compile error's diagnostics and a crash report are already
         // in the cell's error text, so the one-line summary is left out there.
-        if let failure = r.status.failure, !(failure.isInErrorText && r.outputs.contains { if case .errorText = $0 { return true } else { return false } }) {
-            outputs += "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
+        if let failure = r.status.failure,
+            !(failure.isInErrorText
+                && r.outputs.contains { if case .errorText = $0 { return true } else { return false } })
+        {
+            outputs +=
+                "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
         }
-        if case let .failedAsExpected(message) = r.status, !message.isEmpty, !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } }) {
+        if case .failedAsExpected(let message) = r.status, !message.isEmpty,
+            !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } })
+        {
             outputs += "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(message)))</pre>"
         }
         html += "<div class=\"outputs\">\(outputs)</div></section>\n"

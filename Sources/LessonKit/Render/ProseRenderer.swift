@@ -25,17 +25,26 @@ enum ProseRenderer {
     /// `fieldEnd` the TeX or the reference's name.
     static let mark: Character = "\u{E000}"
     static let fieldEnd: Character = "\u{E001}"
-    enum Kind: Character { case inlineMath = "M", displayMath = "D", reference = "R", cell = "C" }
+    enum Kind: Character {
+        case inlineMath = "M"
+        case displayMath = "D"
+        case reference = "R"
+        case cell = "C"
+    }
 
     /// `references` resolves `@fig-name` and its kin; an unknown one is an error at its line.
     /// `inlineValues` are the run's values of `` `{swift} expr` `` by their number in the lesson;
     /// `nextInline` is the number of this block's first one (and is moved past its last).
     /// `cells` is each cell's HTML by its number, for the fences `cellFence` marks.
-    static func render(_ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
-                       references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int,
-                       cells: [Int: String] = [:])
-        -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError]) {
-        var warnings: [LessonError] = [], errors: [LessonError] = []
+    static func render(
+        _ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
+        references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int,
+        cells: [Int: String] = [:]
+    )
+        -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError])
+    {
+        var warnings: [LessonError] = []
+        var errors: [LessonError] = []
         let (marked, unclosed) = markMathAndReferences(markdown, firstLine: firstLine)
         let first = nextInline
         // As many as the parser numbered in this block, whatever cmark makes of them.
@@ -46,7 +55,9 @@ enum ProseRenderer {
         defer { cmark_node_free(document) }
 
         // Collected first: the tree must not change under the iterator.
-        var headingNodes: [OpaquePointer] = [], spans: [OpaquePointer] = [], blocks: [OpaquePointer] = []
+        var headingNodes: [OpaquePointer] = []
+        var spans: [OpaquePointer] = []
+        var blocks: [OpaquePointer] = []
         if let iterator = cmark_iter_new(document) {
             defer { cmark_iter_free(iterator) }
             var event = cmark_iter_next(iterator)
@@ -72,14 +83,24 @@ enum ProseRenderer {
             if let (kind, line, content) = ours(code) {
                 switch kind {
                 case .inlineMath, .displayMath, .cell:
-                    replacements.append((node, math(content, display: false, line: line, file: file, warnings: &warnings)))
+                    replacements.append(
+                        (node, math(content, display: false, line: line, file: file, warnings: &warnings)))
                     plain[node] = content.trimmingCharacters(in: .whitespacesAndNewlines)
                 case .reference:
                     if let target = references[content] {
-                        replacements.append((node, "<a class=\"xref\" href=\"#\(HTML.escape(target.anchor))\">\(HTML.escape(target.text))</a>"))
+                        replacements.append(
+                            (
+                                node,
+                                "<a class=\"xref\" href=\"#\(HTML.escape(target.anchor))\">\(HTML.escape(target.text))</a>"
+                            ))
                         plain[node] = target.text
                     } else {
-                        errors.append(LessonError(file: file, line: line, message: "unknown cross-reference @\(content): no cell has '//| label: \(content)'\(content.hasPrefix("fig-") ? " with a figure" : "")"))
+                        errors.append(
+                            LessonError(
+                                file: file, line: line,
+                                message:
+                                    "unknown cross-reference @\(content): no cell has '//| label: \(content)'\(content.hasPrefix("fig-") ? " with a figure" : "")"
+                            ))
                         replacements.append((node, "<code class=\"math-error\">@\(HTML.escape(content))</code>"))
                         plain[node] = "@" + content
                     }
@@ -90,7 +111,11 @@ enum ProseRenderer {
                     replacements.append((node, "<span class=\"inline-value\">\(HTML.escape(value))</span>"))
                     plain[node] = value
                 } else {
-                    replacements.append((node, "<code class=\"inline-missing\" title=\"not computed: the lesson did not run this far\">\(HTML.escape(expression))</code>"))
+                    replacements.append(
+                        (
+                            node,
+                            "<code class=\"inline-missing\" title=\"not computed: the lesson did not run this far\">\(HTML.escape(expression))</code>"
+                        ))
                     plain[node] = expression
                 }
                 inlineIndex += 1
@@ -111,7 +136,9 @@ enum ProseRenderer {
             }
             // The fence holds the TeX as written between the `$$`s, a line break after it.
             let tex = String(literal(node).dropLast())
-            replace(node, with: CMARK_NODE_HTML_BLOCK, literal: math(tex, display: true, line: line, file: file, warnings: &warnings))
+            replace(
+                node, with: CMARK_NODE_HTML_BLOCK,
+                literal: math(tex, display: true, line: line, file: file, warnings: &warnings))
         }
         for (node, heading) in zip(headingNodes.filter { Int(cmark_node_get_heading_level($0)) <= 4 }, headings) {
             var inner = ""
@@ -120,10 +147,15 @@ enum ProseRenderer {
                 inner += html(of: current)
                 child = cmark_node_next(current)
             }
-            replace(node, with: CMARK_NODE_HTML_BLOCK,
-                    literal: "<h\(heading.level) id=\"\(heading.id)\"><a class=\"anchor\" href=\"#\(heading.id)\">\(inner)</a></h\(heading.level)>")
+            replace(
+                node, with: CMARK_NODE_HTML_BLOCK,
+                literal:
+                    "<h\(heading.level) id=\"\(heading.id)\"><a class=\"anchor\" href=\"#\(heading.id)\">\(inner)</a></h\(heading.level)>"
+            )
         }
-        for line in unclosed { warnings.append(LessonError(file: file, line: line, message: "math opened with '$$' is never closed")) }
+        for line in unclosed {
+            warnings.append(LessonError(file: file, line: line, message: "math opened with '$$' is never closed"))
+        }
         return (html(of: document), headings, warnings, errors)
     }
 
@@ -146,8 +178,10 @@ enum ProseRenderer {
     /// Lines inside the author's own fences are left alone. Also the lines of each `$$` never
     /// closed before the next cell or the end (the lines after it are dropped).
     static func markMathAndReferences(_ markdown: String, firstLine: Int) -> (String, unclosed: [Int]) {
-        var out: [String] = [], unclosed: [Int] = []
-        var inFence = false, blockMath: (start: Int, text: String)? = nil
+        var out: [String] = []
+        var unclosed: [Int] = []
+        var inFence = false
+        var blockMath: (start: Int, text: String)? = nil
         for (offset, line) in markdown.components(separatedBy: "\n").enumerated() {
             let lineNumber = firstLine + offset
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -156,21 +190,35 @@ enum ProseRenderer {
                 unclosed.append(pending.start)
                 blockMath = nil
             }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle(); out.append(line); continue }
-            if inFence { out.append(line); continue }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                inFence.toggle()
+                out.append(line)
+                continue
+            }
+            if inFence {
+                out.append(line)
+                continue
+            }
             if var pending = blockMath {
                 if let end = line.range(of: "$$") {
                     pending.text += "\n" + line[..<end.lowerBound]
                     out.append("\n" + displayFence(pending.text, line: pending.start) + "\n" + line[end.upperBound...])
                     blockMath = nil
-                } else { pending.text += "\n" + line; blockMath = pending }
+                } else {
+                    pending.text += "\n" + line
+                    blockMath = pending
+                }
                 continue
             }
             if trimmed.hasPrefix("$$") {
                 let rest = String(trimmed.dropFirst(2))
                 if let end = rest.range(of: "$$") {
-                    out.append("\n" + displayFence(String(rest[..<end.lowerBound]), line: lineNumber) + "\n" + rest[end.upperBound...])
-                } else { blockMath = (lineNumber, rest) }
+                    out.append(
+                        "\n" + displayFence(String(rest[..<end.lowerBound]), line: lineNumber) + "\n"
+                            + rest[end.upperBound...])
+                } else {
+                    blockMath = (lineNumber, rest)
+                }
                 continue
             }
             let withMath = inlineMath(line) { codeSpan(ours: .inlineMath, line: lineNumber, $0) }
@@ -188,7 +236,8 @@ enum ProseRenderer {
 
     /// A fenced block cmark keeps as it is, its info naming it ours.
     static func displayFence(_ tex: String, line: Int) -> String {
-        "~~~~~~" + String(mark) + String(Kind.displayMath.rawValue) + "\(line)" + String(fieldEnd) + "\n" + tex + "\n~~~~~~"
+        "~~~~~~" + String(mark) + String(Kind.displayMath.rawValue) + "\(line)" + String(fieldEnd) + "\n" + tex
+            + "\n~~~~~~"
     }
 
     static let cellFenceStart = "~~~~~~" + String(mark) + String(Kind.cell.rawValue)
@@ -200,10 +249,10 @@ enum ProseRenderer {
         func pad(to line: Int) { while lines.count < line - 1 { lines.append("") } }
         for block in blocks {
             switch block {
-            case let .prose(markdown, line):
+            case .prose(let markdown, let line):
                 pad(to: line)
                 lines += markdown.components(separatedBy: "\n")
-            case let .cell(cell):
+            case .cell(let cell):
                 pad(to: cell.fenceLine)
                 lines += [cellFenceStart + "\(cell.number)" + String(fieldEnd), "~~~~~~"]
             }
@@ -214,12 +263,18 @@ enum ProseRenderer {
     /// The kind, line and content of code that is ours, or nil for the author's own.
     static func ours(_ code: String) -> (Kind, Int, String)? {
         guard code.first == mark, code.count >= 2, let kind = Kind(rawValue: code[code.index(after: code.startIndex)]),
-              let end = code.firstIndex(of: fieldEnd), let line = Int(code[code.index(code.startIndex, offsetBy: 2)..<end]) else { return nil }
+            let end = code.firstIndex(of: fieldEnd),
+            let line = Int(code[code.index(code.startIndex, offsetBy: 2)..<end])
+        else { return nil }
         return (kind, line, String(code[code.index(after: end)...]))
     }
 
-    static func literal(_ node: OpaquePointer) -> String { cmark_node_get_literal(node).map { String(cString: $0) } ?? "" }
-    static func fenceInfo(_ node: OpaquePointer) -> String { cmark_node_get_fence_info(node).map { String(cString: $0) } ?? "" }
+    static func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+    static func fenceInfo(_ node: OpaquePointer) -> String {
+        cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+    }
 
     /// Puts a new node of `type` holding `literal` in `node`'s place; returns it.
     @discardableResult
@@ -242,12 +297,17 @@ enum ProseRenderer {
     }
 
     /// A heading of levels 1-4 with its id from its text, unique on the page; nil for deeper ones.
-    static func heading(of node: OpaquePointer, plain: [OpaquePointer: String], usedIds: inout Set<String>) -> Heading? {
+    static func heading(of node: OpaquePointer, plain: [OpaquePointer: String], usedIds: inout Set<String>) -> Heading?
+    {
         let level = Int(cmark_node_get_heading_level(node))
         guard level <= 4 else { return nil }
         let text = inlineText(node, plain: plain).trimmingCharacters(in: .whitespaces)
-        var id = HTML.slug(text), n = 2
-        while usedIds.contains(id) { id = HTML.slug(text) + "-\(n)"; n += 1 }
+        var id = HTML.slug(text)
+        var n = 2
+        while usedIds.contains(id) {
+            id = HTML.slug(text) + "-\(n)"
+            n += 1
+        }
         usedIds.insert(id)
         return Heading(level: level, text: text, id: id)
     }
@@ -260,12 +320,16 @@ enum ProseRenderer {
     static func crossReferences(_ line: String, resolve: (String) -> String) -> String {
         guard line.contains("@") else { return line }
         let chars = Array(line)
-        var out = "", i = 0
+        var out = ""
+        var i = 0
         func isNameCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "-" || c == "_" }
         while i < chars.count {
             if chars[i] == "`" {
-                var j = i + 1; while j < chars.count && chars[j] != "`" { j += 1 }
-                out += String(chars[i..<min(j + 1, chars.count)]); i = j + 1; continue
+                var j = i + 1
+                while j < chars.count && chars[j] != "`" { j += 1 }
+                out += String(chars[i..<min(j + 1, chars.count)])
+                i = j + 1
+                continue
             }
             if chars[i] == "@", i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "\\") {
                 var j = i + 1
@@ -273,10 +337,13 @@ enum ProseRenderer {
                 while j > i + 1 && (chars[j - 1] == "-" || chars[j - 1] == "_") { j -= 1 }  // "@fig-a-" ends at "a"
                 let name = String(chars[(i + 1)..<j])
                 if referencePrefixes.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
-                    out += resolve(name); i = j; continue
+                    out += resolve(name)
+                    i = j
+                    continue
                 }
             }
-            out.append(chars[i]); i += 1
+            out.append(chars[i])
+            i += 1
         }
         return out
     }
@@ -308,18 +375,30 @@ enum ProseRenderer {
     /// TeX; "$5" prices and lone dollars are left alone, `\$` is a dollar.
     static func inlineMath(_ line: String, math: (String) -> String) -> String {
         let chars = Array(line)
-        var out = "", i = 0
+        var out = ""
+        var i = 0
         while i < chars.count {
             if chars[i] == "`" {
-                var j = i + 1; while j < chars.count && chars[j] != "`" { j += 1 }
-                out += String(chars[i..<min(j + 1, chars.count)]); i = j + 1; continue
+                var j = i + 1
+                while j < chars.count && chars[j] != "`" { j += 1 }
+                out += String(chars[i..<min(j + 1, chars.count)])
+                i = j + 1
+                continue
             }
-            if chars[i] == "\\" && i + 1 < chars.count && chars[i + 1] == "$" { out += "$"; i += 2; continue }
-            if chars[i] == "$", i + 1 < chars.count, chars[i + 1] != " ", let close = chars[(i + 1)...].firstIndex(of: "$"), chars[close - 1] != " " {
+            if chars[i] == "\\" && i + 1 < chars.count && chars[i + 1] == "$" {
+                out += "$"
+                i += 2
+                continue
+            }
+            if chars[i] == "$", i + 1 < chars.count, chars[i + 1] != " ",
+                let close = chars[(i + 1)...].firstIndex(of: "$"), chars[close - 1] != " "
+            {
                 out += math(String(chars[(i + 1)..<close]))
-                i = close + 1; continue
+                i = close + 1
+                continue
             }
-            out.append(chars[i]); i += 1
+            out.append(chars[i])
+            i += 1
         }
         return out
     }

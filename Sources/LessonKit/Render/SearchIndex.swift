@@ -30,7 +30,10 @@ enum SearchIndex {
             let label = "Lesson \(number + 1) · \(lesson.title)"
             for section in sections(String(decoding: data, as: UTF8.self)) {
                 let anchor = section.id.map { "#" + $0 } ?? ""
-                entries.append(Entry(u: "\(lesson.slug)/index.html\(anchor)", l: label, h: section.heading ?? lesson.title, t: section.text))
+                entries.append(
+                    Entry(
+                        u: "\(lesson.slug)/index.html\(anchor)", l: label, h: section.heading ?? lesson.title,
+                        t: section.text))
             }
         }
         return entries
@@ -39,22 +42,31 @@ enum SearchIndex {
     /// The lesson's text (inside `<main>`, without the pager and footer) cut at each level-2 and
     /// level-3 heading.
     static func sections(_ html: String) -> [(id: String?, heading: String?, text: String)] {
-        guard let start = html.range(of: "<main"), let end = html.range(of: "</main>", range: start.upperBound..<html.endIndex) else { return [] }
+        guard let start = html.range(of: "<main"),
+            let end = html.range(of: "</main>", range: start.upperBound..<html.endIndex)
+        else { return [] }
         var main = String(html[start.upperBound..<end.lowerBound])
-        for (open, close) in [("<nav class=\"pager\"", "</nav>"), ("<footer", "</footer>"), ("<math", "</math>"), ("<aside", "</aside>")] {
+        for (open, close) in [
+            ("<nav class=\"pager\"", "</nav>"), ("<footer", "</footer>"), ("<math", "</math>"), ("<aside", "</aside>"),
+        ] {
             main = removing(open, close, from: main)
         }
         var result: [(id: String?, heading: String?, text: String)] = []
         var rest = Substring(main)
         var current: (id: String?, heading: String?) = (nil, nil)
         while true {
-            let next = [rest.range(of: "<h2 id=\""), rest.range(of: "<h3 id=\"")].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
+            let next = [rest.range(of: "<h2 id=\""), rest.range(of: "<h3 id=\"")].compactMap { $0 }.min {
+                $0.lowerBound < $1.lowerBound
+            }
             let text = plainText(String(rest[..<(next?.lowerBound ?? rest.endIndex)]))
             if !text.isEmpty || current.id != nil { result.append((current.id, current.heading, text)) }
             guard let next, let quote = rest[next.upperBound...].firstIndex(of: "\""),
-                  let headingEnd = rest.range(of: "</h", range: quote..<rest.endIndex) else { break }
+                let headingEnd = rest.range(of: "</h", range: quote..<rest.endIndex)
+            else { break }
             let id = String(rest[next.upperBound..<quote])
-            current = (id, plainText(String(rest[quote..<headingEnd.lowerBound]).drop { $0 != ">" }.dropFirst().description))
+            current = (
+                id, plainText(String(rest[quote..<headingEnd.lowerBound]).drop { $0 != ">" }.dropFirst().description)
+            )
             rest = rest[headingEnd.upperBound...]
             if let close = rest.firstIndex(of: ">") { rest = rest[rest.index(after: close)...] }
         }
@@ -62,7 +74,8 @@ enum SearchIndex {
     }
 
     static func removing(_ open: String, _ close: String, from html: String) -> String {
-        var out = "", rest = Substring(html)
+        var out = ""
+        var rest = Substring(html)
         while let a = rest.range(of: open) {
             out += rest[..<a.lowerBound]
             guard let b = rest.range(of: close, range: a.upperBound..<rest.endIndex) else { return out }
@@ -74,9 +87,17 @@ enum SearchIndex {
 
     /// Text without tags, the page's entities decoded, runs of white space as one space.
     static func plainText(_ html: String) -> String {
-        var text = "", inTag = false
+        var text = ""
+        var inTag = false
         for c in html {
-            if c == "<" { inTag = true; text += " " } else if c == ">" { inTag = false } else if !inTag { text.append(c) }
+            if c == "<" {
+                inTag = true
+                text += " "
+            } else if c == ">" {
+                inTag = false
+            } else if !inTag {
+                text.append(c)
+            }
         }
         for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
             text = text.replacingOccurrences(of: entity, with: character)
@@ -89,7 +110,8 @@ enum SearchIndex {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(entries), as: UTF8.self)
-        return "// The course's text by section, for search.js (written by `lessons build`).\nwindow.LESSON_SEARCH = \(json);\n"
+        return
+            "// The course's text by section, for search.js (written by `lessons build`).\nwindow.LESSON_SEARCH = \(json);\n"
     }
 
     /// Writes the index and the script into the output folder (named in its manifest, so

@@ -11,7 +11,11 @@ public enum SwiftHighlighter {
         func add(_ cls: String?, _ text: String) {
             guard !text.isEmpty else { return }
             // Neighbours of one class are one span: a string's quotes, delimiters and text.
-            if let last = pieces.last, last.cls == cls { pieces[pieces.count - 1].text += text } else { pieces.append((cls, text)) }
+            if let last = pieces.last, last.cls == cls {
+                pieces[pieces.count - 1].text += text
+            } else {
+                pieces.append((cls, text))
+            }
         }
         func addTrivia(_ trivia: Trivia) {
             for piece in trivia.pieces {
@@ -27,7 +31,9 @@ public enum SwiftHighlighter {
             add(cls(of: token), token.text)
             addTrivia(token.trailingTrivia)
         }
-        return pieces.map { piece in piece.cls.map { "<span class=\"\($0)\">\(HTML.escape(piece.text))</span>" } ?? HTML.escape(piece.text) }.joined()
+        return pieces.map { piece in
+            piece.cls.map { "<span class=\"\($0)\">\(HTML.escape(piece.text))</span>" } ?? HTML.escape(piece.text)
+        }.joined()
     }
 
     /// The page's class for a token: kw, ty, st, nu, at, fn, or none.
@@ -39,7 +45,9 @@ public enum SwiftHighlighter {
         default: break
         }
         // The name after '@' is the attribute's, whatever else it is (`@MainActor` is also a type).
-        if token.previousToken(viewMode: .sourceAccurate)?.tokenKind == .atSign && token.leadingTrivia.isEmpty { return "at" }
+        if token.previousToken(viewMode: .sourceAccurate)?.tokenKind == .atSign && token.leadingTrivia.isEmpty {
+            return "at"
+        }
         switch token.tokenClassification.kind {
         case .keyword: return "kw"
         case .type: return "ty"
@@ -47,9 +55,14 @@ public enum SwiftHighlighter {
         case .integerLiteral, .floatLiteral: return "nu"
         case .attribute, .ifConfigDirective: return "at"
         case .identifier:
-            if token.previousToken(viewMode: .sourceAccurate)?.tokenKind == .pound { return "at" }  // #file, #sourceLocation
+            // #file, #sourceLocation
+            if token.previousToken(viewMode: .sourceAccurate)?.tokenKind == .pound { return "at" }
             if token.text.first?.isUppercase == true { return "ty" }
-            if token.trailingTrivia.isEmpty, let next = token.nextToken(viewMode: .sourceAccurate), next.tokenKind == .leftParen { return "fn" }
+            if token.trailingTrivia.isEmpty, let next = token.nextToken(viewMode: .sourceAccurate),
+                next.tokenKind == .leftParen
+            {
+                return "fn"
+            }
             return nil
         default: return nil
         }

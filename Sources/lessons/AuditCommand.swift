@@ -105,7 +105,9 @@ enum AuditTable {
             "\n" + "claim".padding(toLength: 34, withPad: " ", startingAt: 0) + " "
             + (1...max(1, n)).map { String($0 % 10) }.joined() + "  held\n"
         for claim in report.claims {
-            let place = "\(claim.file):\(claim.line)"
+            // A long path keeps its end, where the file's name and the line are.
+            let whole = "\(claim.file):\(claim.line)"
+            let place = whole.count <= 34 ? whole : "…" + whole.suffix(33)
             let marks = claim.observations.map { $0.held ? "✓" : "✗" }.joined()
             let text = claim.kind == .expect ? claim.claim : "\(claim.claim) (\(claim.kind.rawValue))"
             out +=

@@ -8,7 +8,9 @@ struct Lessons: ParsableCommand {
         commandName: "lessons",
         abstract: "Builds a course: runs each lesson's Swift cells and publishes them as HTML.",
         version: "lessons 1.0 (pages: \(CoursePublisher.formatVersion))",
-        subcommands: [Build.self, Run.self, Audit.self, List.self, Clean.self, Practice.self, Check.self, Preview.self])
+        subcommands: [
+            Build.self, Run.self, Audit.self, List.self, Clean.self, Practice.self, Check.self, Preview.self, Translate.self,
+        ])
 }
 
 /// Options every command shares.

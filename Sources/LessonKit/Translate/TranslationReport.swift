@@ -1,0 +1,42 @@
+/// What an author must do about a translation, each said at the translation's line and the
+/// English's: `lessons build` and `lessons list` print them, and a test fails on any.
+public enum TranslationReport {
+    public static func problems(_ match: TranslationMatch, translation: Translation, english: String) -> [LessonError] {
+        var problems: [LessonError] = []
+        if match.frontIsStale {
+            problems.append(
+                LessonError(
+                    file: translation.displayPath, line: 1,
+                    message:
+                        "stale: the English title or summary (\(english):1) changed since this was translated; its hash is now \(Translation.front(match.lessonFront))"
+                ))
+        }
+        for (unit, state) in match.units {
+            switch state {
+            case .stale(let piece):
+                problems.append(
+                    LessonError(
+                        file: translation.displayPath, line: piece.line,
+                        message:
+                            "stale: the English at \(english):\(unit.line) changed since this was translated; translate it again and mark it '<!-- en \(unit.hash)\(unit.kind == .prose ? "" : " " + unit.kind.rawValue) -->'"
+                    ))
+            case .untranslated where unit.needsTranslation:
+                problems.append(
+                    LessonError(
+                        file: translation.displayPath, line: 0,
+                        message:
+                            "not translated: \(english):\(unit.line) (\(unit.kind == .prose ? "prose" : unit.kind.rawValue), '<!-- en \(unit.hash)\(unit.kind == .prose ? "" : " " + unit.kind.rawValue) -->')"
+                    ))
+            default: break
+            }
+        }
+        for piece in match.orphans {
+            problems.append(
+                LessonError(
+                    file: translation.displayPath, line: piece.line,
+                    message: "translates English that \(english) no longer has: remove it, or translate its replacement"
+                ))
+        }
+        return problems
+    }
+}

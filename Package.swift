@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // OpenCC: the Traditional Chinese edition is derived from the Simplified (s2twp: Taiwan usage).
+        .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         // oneDNN 2.6 (no pkg-config file in Debian's package): the convolution's JIT kernels.
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // libpng in C: its errors arrive by longjmp, which only C can catch.
@@ -61,6 +63,7 @@ let package = Package(
             name: "LessonKit",
             dependencies: [
                 "CCmark",
+                "COpenCC",
                 "LessonWire",
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),

@@ -9,7 +9,8 @@ struct Lessons: ParsableCommand {
         abstract: "Builds a course: runs each lesson's Swift cells and publishes them as HTML.",
         version: "lessons 1.0 (pages: \(CoursePublisher.formatVersion))",
         subcommands: [
-            Build.self, Run.self, Audit.self, List.self, Clean.self, Practice.self, Check.self, Preview.self, Translate.self,
+            Build.self, Run.self, Audit.self, List.self, Clean.self, Practice.self, Check.self, Preview.self,
+            Translate.self,
         ])
 }
 
@@ -120,10 +121,13 @@ extension Lessons {
                         files, onProgress: { _, _, outcome in progress.finished(outcome) },
                         onStatus: { status in progress.update(status) })
                 }
+                let editions = try publisher.publishEditions()
                 reporter.write(
                     "Built into \(publisher.output.url.path)/index.html in \(String(format: "%.1f s", Date().timeIntervalSince(start))).\n"
                 )
+                let translated = reporter.summarise(editions)
                 if !reporter.summarise(outcomes) { throw failedBuildStatus(outcomes) }
+                if !translated { throw ExitCode(1) }
             }
         }
     }
@@ -155,8 +159,10 @@ extension Lessons {
                         reporter.lessonRan(
                             outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
                     }, onEvent: { event in reporter.show(event, path: path) })
+                let translated = reporter.summarise(try publisher.publishEditions())
                 // A cell's failure was said under the cell; only the others are said again.
                 if !reporter.summarise(outcomes, skippingCellFailures: true) { throw failedBuildStatus(outcomes) }
+                if !translated { throw ExitCode(1) }
             }
         }
     }

@@ -11,6 +11,41 @@ struct PracticeFolder: ParsableArguments {
     func workbook(_ slug: String) -> URL { URL(fileURLWithPath: practice).appendingPathComponent("\(slug).swift") }
 }
 
+/// `--lang en` or `--lang zh` (Simplified; `zh-Hans`, `zh-Hant` also): the language of the
+/// workbook's prompts and of `check`'s verdicts.
+struct LanguageOption: ParsableArguments {
+    @Option(name: .customLong("lang"), help: "en, zh (Simplified Chinese), zh-Hans or zh-Hant.")
+    var lang: String?
+
+    func language() throws -> Language? {
+        guard let lang else { return nil }
+        switch lang.lowercased() {
+        case "en": return .english
+        case "zh", "zh-hans", "zh-cn": return .simplifiedChinese
+        case "zh-hant", "zh-tw": return .traditionalChinese
+        default: throw ValidationError("--lang is en, zh, zh-Hans or zh-Hant (got '\(lang)')")
+        }
+    }
+}
+
+/// The lesson as a learner of `language` reads it: the translation's prose (the prompts), title
+/// and words, the same cells. English when the lesson has no translation.
+func lessonIn(
+    _ language: Language, _ lesson: Lesson, lessonsFolder: String
+) throws -> (lesson: Lesson, words: Words) {
+    guard language != .english else { return (lesson, .english) }
+    let folder = TranslationFolder(lessons: URL(fileURLWithPath: lessonsFolder), displayLessons: lessonsFolder)
+    let converter = try ScriptConverter(
+        corrections: (try? String(contentsOfFile: lessonsFolder + "/zh-Hant/terms.txt", encoding: .utf8)) ?? "")
+    let convert: (String) -> String = language == .traditionalChinese ? { converter.convert($0) } : { $0 }
+    let words = Words.of(language, converter: convert)
+    guard let translation = try folder.translation(of: lesson.slug) else { return (lesson, words) }
+    let translated = TranslatedLesson.lesson(
+        lesson, translation: translation, match: TranslationMatch(lesson: lesson, translation: translation),
+        context: .init(language: language, words: words, convert: convert, englishPage: ""), notes: false)
+    return (translated.lesson, words)
+}
+
 extension Lessons {
     struct Practice: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,30 +58,38 @@ extension Lessons {
 
         @OptionGroup var folders: Folders
         @OptionGroup var practice: PracticeFolder
+        @OptionGroup var language: LanguageOption
 
         func run() throws {
             let reporter = TerminalReporter()
+            let language = try language.language() ?? .english
             try reportingMachineryErrors(reporter) {
                 let publisher = try folders.publisher()
                 let files = try lesson.map { [try publisher.resolve($0)] } ?? publisher.lessonFiles()
                 for file in files {
                     let lesson: Lesson
-                    do { lesson = try LessonParser.parse(file: file, displayPath: publisher.displayPath(file)) } catch {
+                    let words: Words
+                    do {
+                        (lesson, words) = try lessonIn(
+                            language, try LessonParser.parse(file: file, displayPath: publisher.displayPath(file)),
+                            lessonsFolder: folders.lessons)
+                    } catch {
                         reporter.write("error: \(error)\n", toStandardError: true)
                         throw ExitCode(1)
                     }
                     if lesson.exercises.isEmpty {
-                        if self.lesson != nil { reporter.write("\(lesson.slug) has no exercises.\n") }
+                        if self.lesson != nil { reporter.write(words(.noExercises, lesson.slug) + "\n") }
                         continue
                     }
                     let target = practice.workbook(lesson.slug)
                     do {
                         let count = try Workbook.write(
                             for: lesson, lessonPath: publisher.displayPath(file), to: target,
-                            displayPath: target.relativePath)
+                            displayPath: target.relativePath, words: words)
                         reporter.write(
-                            "\(target.relativePath): \(count) exercise\(count == 1 ? "" : "s"); check with `lessons check \(lesson.slug)`\n"
-                        )
+                            words(
+                                .wroteWorkbook, target.relativePath,
+                                words.count(count, one: .exercise, many: .exercises), lesson.slug) + "\n")
                     } catch let error as LessonError {
                         reporter.write("error: \(error) (the workbook was left as it is)\n", toStandardError: true)
                         throw ExitCode(1)
@@ -71,6 +114,8 @@ extension Lessons {
         @Flag(help: "Check again whenever a workbook is saved (Ctrl-C stops).")
         var watch = false
 
+        @OptionGroup var language: LanguageOption
+
         func run() throws {
             let reporter = TerminalReporter()
             try reportingMachineryErrors(reporter) {
@@ -93,7 +138,7 @@ extension Lessons {
                         (try? FileManager.default.attributesOfItem(atPath: $0.path))?[.modificationDate] as? Date
                     }
                 }
-                reporter.write("Watching for changes (Ctrl-C stops).\n")
+                reporter.write(Words.of(try language.language() ?? .english)(.watching) + "\n")
                 var last = stamps()
                 while true {
                     usleep(300_000)
@@ -101,7 +146,7 @@ extension Lessons {
                     if now != last {
                         last = now
                         reporter.write(
-                            "\n── checking again \(DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)) ──\n"
+                            "\n── \(Words.of(try language.language() ?? .english)(.checkingAgain, DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium))) ──\n"
                         )
                         ok = checkAll(files, publisher: publisher, checker: checker, reporter: reporter)
                     }
@@ -117,6 +162,8 @@ extension Lessons {
             var solved = 0
             var total = 0
             var failedAny = false
+            var chosen = (try? language.language()) ?? nil
+            var words = Words.english
             for file in files {
                 let lessonPath = publisher.displayPath(file)
                 guard let lesson = try? LessonParser.parse(file: file, displayPath: lessonPath) else {
@@ -130,7 +177,15 @@ extension Lessons {
                 let workbook = practice.workbook(lesson.slug)
                 let workbookPath = workbook.relativePath
                 var answers: [String: Workbook.Answer] = [:]
-                if let data = FileManager.default.contents(atPath: workbook.path) {
+                let text = FileManager.default.contents(atPath: workbook.path).map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+                // The verdicts speak the workbook's language unless --lang says otherwise.
+                let language = chosen ?? text.map { Workbook.language(of: $0) } ?? .english
+                if chosen == nil && self.lesson != nil { chosen = language }
+                let title = (try? lessonIn(language, lesson, lessonsFolder: folders.lessons))
+                words = Words.of(language)
+                if let data = text.map({ Data($0.utf8) }) {
                     do {
                         answers = try Workbook.parse(String(decoding: data, as: UTF8.self), path: workbookPath).answers
                     } catch {
@@ -139,10 +194,10 @@ extension Lessons {
                         continue
                     }
                 } else if self.lesson != nil {
-                    reporter.write(
-                        "No workbook at \(workbookPath) yet: write it with `lessons practice \(lesson.slug)`.\n")
+                    reporter.write(words(.noWorkbook, workbookPath, lesson.slug) + "\n")
                 }
-                reporter.write(reporter.paint("\(lesson.slug): \(lesson.title)", "1") + "\n")
+                if let title { words = title.words }
+                reporter.write(reporter.paint("\(lesson.slug): \(title?.lesson.title ?? lesson.title)", "1") + "\n")
                 for exercise in exercises {
                     let verdict: ExerciseVerdict
                     do {
@@ -155,29 +210,31 @@ extension Lessons {
                     switch verdict {
                     case .passed:
                         solved += 1
-                        reporter.write(reporter.paint("  ✓ \(exercise.id): passed", "32") + "\n")
+                        reporter.write(reporter.paint("  ✓ \(exercise.id): \(words(.passed))", "32") + "\n")
                     case .notAttempted:
-                        reporter.write(reporter.paint("  · \(exercise.id): not attempted", "2") + "\n")
+                        reporter.write(reporter.paint("  · \(exercise.id): \(words(.notAttempted))", "2") + "\n")
                     case .failed(let claims, let found, let at):
                         failedAny = true
-                        var text = reporter.paint("  ✗ \(exercise.id): failed", "31;1") + " (\(at))\n"
-                        text += claims.map { "      claim: \($0)\n" }.joined()
+                        var text = reporter.paint("  ✗ \(exercise.id): \(words(.failedVerdict))", "31;1") + " (\(at))\n"
+                        text += claims.map { "      \(words(.claim)) \($0)\n" }.joined()
                         text += found.map {
-                            "      found: \($0.replacingOccurrences(of: "\n", with: "\n             "))\n"
+                            "      \(words(.foundValue)) \($0.replacingOccurrences(of: "\n", with: "\n             "))\n"
                         }.joined()
                         reporter.write(text)
                     case .doesNotCompile(let errors):
                         failedAny = true
                         reporter.write(
-                            reporter.paint("  ✗ \(exercise.id): does not compile", "31;1") + "\n"
+                            reporter.paint("  ✗ \(exercise.id): \(words(.doesNotCompile))", "31;1") + "\n"
                                 + errors.map { "      \($0)\n" }.joined())
                     case .cannotCheck(let message):
                         failedAny = true
-                        reporter.write(reporter.paint("  ! \(exercise.id): cannot be checked", "33") + ": \(message)\n")
+                        reporter.write(
+                            reporter.paint("  ! \(exercise.id): \(words(.cannotBeChecked))", "33") + ": \(message)\n")
                     }
                 }
             }
-            reporter.write("\(solved) of \(total) exercise\(total == 1 ? "" : "s") solved.\n")
+            reporter.write(
+                words(.solved, "\(solved)", words.count(total, one: .exercise, many: .exercises)) + "\n")
             return !failedAny
         }
     }

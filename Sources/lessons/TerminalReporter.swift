@@ -170,6 +170,28 @@ final class TerminalReporter: Sendable {
         return false
     }
 
+    /// The translated editions: how many pages, each stale or untranslated piece (said), and each
+    /// error (failing). False when there is an error. Nothing when the course has no translations.
+    func summarise(_ editions: EditionPublisher.Report) -> Bool {
+        guard editions.pages > 0 || !editions.errors.isEmpty else { return true }
+        var text = "Chinese editions: \(editions.pages) pages (\(editions.rendered) rendered now).\n"
+        if !editions.problems.isEmpty {
+            text +=
+                paint(
+                    "\(editions.problems.count) translated piece\(editions.problems.count == 1 ? "" : "s") to update:",
+                    "33;1") + "\n"
+            text += editions.problems.map { "warning: " + $0.description + "\n" }.joined()
+        }
+        if !editions.errors.isEmpty {
+            text +=
+                paint("\(editions.errors.count) translation error\(editions.errors.count == 1 ? "" : "s"):", "31;1")
+                + "\n"
+            text += editions.errors.map { $0.description + "\n" }.joined()
+        }
+        write(text)
+        return editions.errors.isEmpty
+    }
+
     /// A failure of the machinery, on stderr.
     func machineryFailed(_ error: any Error) {
         write("error: \(error)\n", toStandardError: true)

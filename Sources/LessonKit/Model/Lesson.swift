@@ -10,6 +10,9 @@ public struct Lesson: Equatable, Sendable {
     public let blocks: [Block]
     /// The full text, for the cache key.
     public let source: String
+    /// Ids headings take instead of their text's (by heading text): a translation's headings keep
+    /// the English page's ids, so a link into a section, and `@sec-`, work in every language.
+    public var anchors: [String: String] = [:]
 
     public var cells: [Cell] { blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } } }
     /// Every inline value of the prose, in document order.

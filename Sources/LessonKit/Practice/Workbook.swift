@@ -24,6 +24,17 @@ public struct Workbook: Equatable, Sendable {
 
     public var answers: [String: Answer]
 
+    /// The line that names a translated workbook's language: `// lessons-language: zh-Hans`.
+    static let languageMark = "// lessons-language: "
+
+    /// The language a workbook's text names (English when it names none).
+    public static func language(of text: String) -> Language {
+        for line in text.components(separatedBy: "\n") where line.hasPrefix(languageMark) {
+            return Language(rawValue: String(line.dropFirst(languageMark.count))) ?? .english
+        }
+        return .english
+    }
+
     static func begin(_ id: String) -> String { "// >>> answer \(id)" }
     static func end(_ id: String) -> String { "// <<< answer \(id)" }
 
@@ -63,17 +74,24 @@ public struct Workbook: Equatable, Sendable {
     }
 
     /// The workbook's text for `lesson`, keeping `answers`. Never contains a solution.
-    public static func text(for lesson: Lesson, lessonPath: String, keeping answers: [String: Answer]) -> String {
+    /// `words` gives the workbook's own lines in the learner's language (the prompts are the
+    /// lesson's, translated when `lesson` is a translation's); a translated workbook names its
+    /// language on a line of its own, so `lessons check` answers in it.
+    public static func text(
+        for lesson: Lesson, lessonPath: String, keeping answers: [String: Answer], words: Words = .english
+    ) -> String {
         var out = """
-            // Workbook for lesson \(lesson.slug), "\(lesson.title)" (\(lessonPath)).
-            // Write each answer between its two marker lines, then run `lessons check \(lesson.slug)`.
-            // The lesson's cells before an exercise are in scope: use the values and functions they define.
-            // Writing this file again (`lessons practice \(lesson.slug)`) keeps your answers.
+            // \(words(.workbookFor, lesson.slug, lesson.title, lessonPath))
+            // \(words(.workbookHow, lesson.slug))
+            // \(words(.workbookScope))
+            // \(words(.workbookKeeps, lesson.slug))
 
             """
+        if words.language != .english { out += "\(languageMark)\(words.language.rawValue)\n" }
         let exercises = lesson.exercises
         for (n, exercise) in exercises.enumerated() {
-            out += "\n// ── Exercise \(n + 1): \(exercise.id) (\(lessonPath):\(exercise.solution.fenceLine)) ──\n"
+            out +=
+                "\n// ── \(words(.exerciseHeading, "\(n + 1)", exercise.id, "\(lessonPath):\(exercise.solution.fenceLine)")) ──\n"
             out +=
                 exercise.prompt.components(separatedBy: "\n").map { $0.isEmpty ? "//" : "// " + $0 }.joined(
                     separator: "\n") + "\n"
@@ -84,7 +102,7 @@ public struct Workbook: Equatable, Sendable {
         let ids = Set(exercises.map(\.id))
         let dropped = answers.filter { !ids.contains($0.key) }.sorted { $0.value.firstLine < $1.value.firstLine }
         if !dropped.isEmpty {
-            out += "\n// ── Answers to exercises the lesson no longer has (kept, not checked) ──\n"
+            out += "\n// ── \(words(.droppedAnswers)) ──\n"
             for (id, answer) in dropped { out += begin(id) + "\n" + answer.code + "\n" + end(id) + "\n" }
         }
         return out
@@ -93,13 +111,16 @@ public struct Workbook: Equatable, Sendable {
     /// Writes or refreshes the workbook at `file`; an answer already there is never lost.
     /// Returns the number of exercises.
     @discardableResult
-    public static func write(for lesson: Lesson, lessonPath: String, to file: URL, displayPath: String) throws -> Int {
+    public static func write(
+        for lesson: Lesson, lessonPath: String, to file: URL, displayPath: String, words: Words = .english
+    ) throws -> Int {
         var answers: [String: Answer] = [:]
         if let data = FileManager.default.contents(atPath: file.path) {
             answers = try parse(String(decoding: data, as: UTF8.self), path: displayPath).answers
         }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text(for: lesson, lessonPath: lessonPath, keeping: answers).utf8).write(to: file, options: .atomic)
+        try Data(text(for: lesson, lessonPath: lessonPath, keeping: answers, words: words).utf8).write(
+            to: file, options: .atomic)
         return lesson.exercises.count
     }
 }

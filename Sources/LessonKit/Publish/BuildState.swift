@@ -12,8 +12,13 @@ enum BuildState {
     static var fileNames: [String] { [StoredRun.fileName, BuildRecord.fileName, OutputFolder.manifestName] }
 
     /// The state folder of the output folder `output`: a hidden folder beside it.
+    /// A translated edition's folder (`<out>/zh-Hans`) keeps its state in the output's, under its
+    /// language: nothing of the build's is published with the pages.
     static func root(of output: URL) -> URL {
         let output = output.standardizedFileURL
+        if let language = Language(rawValue: output.lastPathComponent), language != .english {
+            return root(of: output.deletingLastPathComponent()).appendingPathComponent(language.rawValue)
+        }
         return output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).lessons-build")
     }
 

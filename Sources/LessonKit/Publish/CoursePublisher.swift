@@ -186,6 +186,16 @@ public struct CoursePublisher: Sendable {
         return results
     }
 
+    /// The translated editions of the whole course, from the English pages' stored runs (see
+    /// `EditionPublisher`); nothing when the course has no translations.
+    public func publishEditions() throws -> EditionPublisher.Report {
+        let course = try lessonFiles()
+        return try EditionPublisher(
+            lessonsDirectory: lessonsDirectory, displayLessons: displayPath(lessonsDirectory), output: output,
+            settings: settings
+        ).publish(course: course.map { ($0, displayPath($0)) })
+    }
+
     /// A lesson file's path as the terminal and the pages show it: relative to the current
     /// folder when inside it.
     public func displayPath(_ file: URL) -> String {
@@ -210,6 +220,7 @@ public struct CoursePublisher: Sendable {
     func key(for parsed: ParsedLesson, context: BuildContext) -> String {
         fingerprint([
             CoursePublisher.formatVersion, parsed.source, context.core, context.data, settings.title,
+            EditionPublisher.languages(lessons: lessonsDirectory).map(\.rawValue).joined(separator: ","),
             context.course.map { "\($0.slug)=\($0.title)" }.joined(separator: ","),
         ])
     }
@@ -292,7 +303,10 @@ public struct CoursePublisher: Sendable {
                 try StoredRun(executed, key: runKey).write(to: stage)
                 step = .render
                 page = PageRenderer.render(
-                    executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title)
+                    executed, displayPath: path, neighbours: neighbours, courseTitle: settings.title,
+                    edition: Edition(
+                        language: .english, words: .english,
+                        languages: EditionPublisher.languages(lessons: lessonsDirectory)))
                 // A fault of the text the page found (an unknown cross-reference) fails the lesson too.
                 failures = page.failures + page.errors
                 notRun = executed.results.filter { $0.status == .notRun }.map(\.cell.number)

@@ -14,6 +14,9 @@ public struct CourseSettings: Codable, Equatable, Sendable {
     /// Environment variables that name other data folders (such as `MNIST_DIR`); their values
     /// and those folders' files are part of the cache key too.
     public var dataEnvironment: [String]
+    /// The title and summary in other languages, by language code: `{"zh-Hans": {"title": ...,
+    /// "summary": ...}}` (the Traditional edition converts the Simplified).
+    public var translations: [String: [String: String]]
 
     public static let fileName = "course.json"
 
@@ -24,6 +27,16 @@ public struct CourseSettings: Codable, Equatable, Sendable {
         self.summary = summary
         self.dataFolders = dataFolders
         self.dataEnvironment = dataEnvironment
+        self.translations = [:]
+    }
+
+    /// The settings as an edition's pages show them: its title and summary, through `convert`.
+    func translated(_ language: Language, convert: (String) -> String) -> CourseSettings {
+        var settings = self
+        let texts = translations[language.rawValue] ?? translations[Language.translatedFolder] ?? [:]
+        settings.title = convert(texts["title"] ?? title)
+        settings.summary = convert(texts["summary"] ?? summary)
+        return settings
     }
 
     /// Missing keys take the defaults above; unknown keys are an error (a typo must not pass).
@@ -42,9 +55,10 @@ public struct CourseSettings: Codable, Equatable, Sendable {
         summary = try container.decodeIfPresent(String.self, forKey: .summary) ?? ""
         dataFolders = try container.decodeIfPresent([String].self, forKey: .dataFolders) ?? []
         dataEnvironment = try container.decodeIfPresent([String].self, forKey: .dataEnvironment) ?? []
+        translations = try container.decodeIfPresent([String: [String: String]].self, forKey: .translations) ?? [:]
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary, dataFolders, dataEnvironment }
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary, dataFolders, dataEnvironment, translations }
     struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }

@@ -154,7 +154,16 @@ public struct OutputFolder: Sendable {
             let entry = url.appendingPathComponent(name)
             var isDir: ObjCBool = false
             _ = fm.fileExists(atPath: entry.path, isDirectory: &isDir)
-            if isDir.boolValue && (name.hasPrefix(".staging-") || name.hasPrefix(".old-")) {
+            if isDir.boolValue, let language = Language(rawValue: name), language != .english {
+                // A translated edition is an output folder of its own.
+                let edition = try OutputFolder(entry).clean()
+                cleaning.removed += edition.removed.map { name + "/" + $0 }
+                cleaning.left += edition.left.map { name + "/" + $0 }
+                if ((try? fm.contentsOfDirectory(atPath: entry.path)) ?? []).isEmpty {
+                    try fm.removeItem(at: entry)
+                    cleaning.removed.append(name + "/")
+                }
+            } else if isDir.boolValue && (name.hasPrefix(".staging-") || name.hasPrefix(".old-")) {
                 try fm.removeItem(at: entry)
                 cleaning.removed.append(name + "/")
             } else if isDir.boolValue, let listed = OutputFolder.manifest(of: entry) {

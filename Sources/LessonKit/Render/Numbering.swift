@@ -28,7 +28,7 @@ enum Numbering {
     /// `@sec-ID` for each level-2 and level-3 heading of the lesson, ID being the heading's
     /// anchor (its text as `HTML.slug` writes it, as in `#max-pooling`): "Section 5.2". Read from
     /// the Markdown before the prose is rendered, so a reference may come before its section.
-    static func sectionReferences(_ lesson: Lesson, number: Int) -> [String: CrossReference] {
+    static func sectionReferences(_ lesson: Lesson, number: Int, words: Words = .english) -> [String: CrossReference] {
         var headings: [Heading] = []
         var used: Set<String> = []
         for case .prose(let markdown, _) in lesson.blocks {
@@ -47,19 +47,25 @@ enum Numbering {
                 guard (1...4).contains(hashes), line.dropFirst(hashes).first == " " else { continue }
                 // The same ids the page gives its headings: a repeated text gets "-2", "-3".
                 let text = String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces)
-                var id = HTML.slug(text)
-                var n = 2
-                while used.contains(id) {
-                    id = HTML.slug(text) + "-\(n)"
-                    n += 1
-                }
-                used.insert(id)
+                let id = uniqueId(lesson.anchors[text] ?? HTML.slug(text), used: &used)
                 headings.append(Heading(level: hashes, text: text, id: id))
             }
         }
         return sectionNumbers(headings, lesson: number).reduce(into: [:]) { references, entry in
-            references["sec-" + entry.key] = CrossReference(text: "Section \(entry.value)", anchor: entry.key)
+            references["sec-" + entry.key] = CrossReference(text: words(.section, entry.value), anchor: entry.key)
         }
+    }
+
+    /// `id`, or `id-2`, `id-3`... when the page has it already: the ids the page gives its headings.
+    static func uniqueId(_ id: String, used: inout Set<String>) -> String {
+        var unique = id
+        var n = 2
+        while used.contains(unique) {
+            unique = id + "-\(n)"
+            n += 1
+        }
+        used.insert(unique)
+        return unique
     }
 
     /// `body` with each numbered heading's number in front of its text, inside its self-link

@@ -4,11 +4,15 @@ import LessonWire
 /// case here. Figures are numbered across the page; the first is the contents page's thumbnail.
 struct OutputRenderer {
     let displayPath: String
+    let words: Words
     private(set) var figureNumber = 0
     private(set) var thumbnail: String?
     private(set) var warnings: [LessonError] = []
 
-    init(displayPath: String) { self.displayPath = displayPath }
+    init(displayPath: String, words: Words = .english) {
+        self.displayPath = displayPath
+        self.words = words
+    }
 
     mutating func html(_ output: CellOutput, in cell: Cell) -> String {
         switch output {
@@ -19,7 +23,7 @@ struct OutputRenderer {
                 "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(CodeLines.wrap(HTML.escape(t)))</pre></div>"
         case .check(let passed, let claim, _, _):
             return
-                "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? "✓ Checked" : "✗ Failed"): \(HTML.escape(claim))</p>"
+                "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? words(.checked) : words(.checkFailed)): \(HTML.escape(claim))</p>"
         case .inlineValue: return ""
         case .progress(let lines):
             return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"
@@ -63,7 +67,7 @@ struct OutputRenderer {
                         "figure \(figureNumber) (cell \(cell.number)) has no alt text: pass alt: to show() or add '//| fig-alt:'",
                     cell: cell.number))
         }
-        let alt = f.alt ?? f.caption ?? "Figure \(figureNumber)"
+        let alt = f.alt ?? f.caption ?? words(.figure, "\(figureNumber)")
         let size = "width=\"\(f.width)\" height=\"\(f.height)\""
         func image(_ file: String, alt: String, still: String?, theme: String?) -> String {
             let img = "<img src=\"\(HTML.escape(file))\" alt=\"\(alt)\" \(size) loading=\"lazy\""
@@ -85,23 +89,25 @@ struct OutputRenderer {
         }
         if !f.frames.isEmpty {
             // An animation's steps as stills, for readers who step through rather than watch.
-            html += "<details class=\"frames\"><summary>Step through the \(f.frames.count) steps</summary><ol>"
+            html += "<details class=\"frames\"><summary>\(words(.stepThrough, "\(f.frames.count)"))</summary><ol>"
             for (i, frame) in f.frames.enumerated() {
-                let stepAlt = "\(HTML.escape(alt)), step \(i + 1) of \(f.frames.count)"
+                let stepAlt = words(.stepOf, HTML.escape(alt), "\(i + 1)", "\(f.frames.count)")
                 if i < f.darkFrames.count {
                     html +=
                         "<li>" + image(frame, alt: stepAlt, still: nil, theme: "light")
-                        + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + "step \(i + 1)</li>"
+                        + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + words(.step, "\(i + 1)")
+                        + "</li>"
                 } else {
-                    html += "<li>" + image(frame, alt: stepAlt, still: nil, theme: nil) + "step \(i + 1)</li>"
+                    html +=
+                        "<li>" + image(frame, alt: stepAlt, still: nil, theme: nil) + words(.step, "\(i + 1)") + "</li>"
                 }
             }
             html += "</ol></details>"
         }
-        html += "<figcaption><strong>Figure \(figureNumber).</strong> \(HTML.escape(f.caption ?? ""))"
+        html += "<figcaption><strong>\(words(.figure, "\(figureNumber)")).</strong> \(HTML.escape(f.caption ?? ""))"
         for note in f.notes { html += "<span class=\"note\">\(HTML.escape(note))</span>" }
         // A phone shrinks a plot's lettering below reading size: the picture at its own size is one tap away.
-        html += " <a class=\"full-size\" href=\"\(HTML.escape(f.file))\">Open at full size</a>"
+        html += " <a class=\"full-size\" href=\"\(HTML.escape(f.file))\">\(words(.openFullSize))</a>"
         return html + "</figcaption></figure>"
     }
 }

@@ -54,20 +54,27 @@ public enum PageRenderer {
     }
 
     /// `courseTitle` ends the page's title.
+    /// `edition` is the page's language and its way to the shared files; `proseFile` is where
+    /// its prose was written when not in the lesson itself (a translation), for its errors.
     public static func render(
-        _ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String
+        _ executed: ExecutedLesson, displayPath: String, neighbours: CourseNeighbours, courseTitle: String,
+        edition: Edition = .english, proseFile: String? = nil
     ) -> Page {
         let lesson = executed.lesson
+        let words = edition.words
+        let root = edition.root(depth: 1)
         var warnings: [LessonError] = []
         var errors: [LessonError] = []
         var headings: [Heading] = []
         var usedIds: Set<String> = []
         var body = ""
-        var outputRenderer = OutputRenderer(displayPath: displayPath)
+        var outputRenderer = OutputRenderer(displayPath: displayPath, words: words)
         var resultsByNumber: [Int: CellResult] = [:]
         for r in executed.results { resultsByNumber[r.cell.number] = r }
-        var (references, figures) = crossReferences(lesson, results: resultsByNumber)
-        references.merge(Numbering.sectionReferences(lesson, number: neighbours.number)) { cell, _ in cell }
+        var (references, figures) = crossReferences(lesson, results: resultsByNumber, words: words)
+        references.merge(Numbering.sectionReferences(lesson, number: neighbours.number, words: words)) { cell, _ in
+            cell
+        }
         // The cell whose failure kept the later ones from running, named on their badges.
         var inlineValues: [Int: String] = [:]
         var nextInline = 0
@@ -80,11 +87,13 @@ public enum PageRenderer {
         for cell in lesson.cells {
             let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
             cells[cell.number] = renderCell(
-                result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure)
+                result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure,
+                words: words)
         }
         let rendered = ProseRenderer.render(
-            ProseRenderer.document(of: lesson.blocks), file: displayPath, line: 1, usedIds: &usedIds,
-            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells)
+            ProseRenderer.document(of: lesson.blocks), file: proseFile ?? displayPath, line: 1, usedIds: &usedIds,
+            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells,
+            anchors: lesson.anchors)
         body = rendered.html
         headings = rendered.headings
         warnings = rendered.warnings
@@ -94,12 +103,12 @@ public enum PageRenderer {
         var banner = ""
         if !errors.isEmpty {
             banner +=
-                "<div class=\"banner failed\"><strong>\(errors.count) error\(errors.count == 1 ? "" : "s") in the lesson's text.</strong><ul>"
+                "<div class=\"banner failed\"><strong>\(words.count(errors.count, one: .errorInText, many: .errorsInText))</strong><ul>"
                 + errors.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
         if !failures.isEmpty {
             banner +=
-                "<div class=\"banner failed\"><strong>\(failures.count) cell\(failures.count == 1 ? "" : "s") failed.</strong><ul>"
+                "<div class=\"banner failed\"><strong>\(words.count(failures.count, one: .cellFailed, many: .cellsFailed))</strong><ul>"
             for f in failures {
                 banner +=
                     f.cell.map { "<li><a href=\"#cell-\($0)\">\(HTML.escape(f.description))</a></li>" }
@@ -109,7 +118,7 @@ public enum PageRenderer {
         }
         if !warnings.isEmpty {
             banner +=
-                "<div class=\"banner warning\"><strong>Warnings</strong><ul>"
+                "<div class=\"banner warning\"><strong>\(words(.warnings))</strong><ul>"
                 + warnings.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
         let sectionNumbers = Numbering.sectionNumbers(headings, lesson: neighbours.number)
@@ -118,7 +127,7 @@ public enum PageRenderer {
             sectionNumbers[h.id].map { Heading(level: h.level, text: "\($0) \(h.text)", id: h.id) } ?? h
         }
         let sidebar = sidebar(
-            headings: headings, figures: figures, course: neighbours.course, current: neighbours.number)
+            headings: headings, figures: figures, course: neighbours.course, current: neighbours.number, words: words)
         let totalSeconds = executed.results.compactMap(\.seconds).reduce(0, +)
         var pager = "<nav class=\"pager\">"
         pager +=
@@ -132,30 +141,31 @@ public enum PageRenderer {
         pager += "</nav>"
         let formatter = ISO8601DateFormatter()
         let html = """
-            \(Stylesheet.head(title: lesson.title + " · " + courseTitle))
-            \(PageChrome.skipLink)
-            \(PageChrome.phoneHeader(headings: headings))
+            \(Stylesheet.head(title: lesson.title + " · " + courseTitle, language: edition.language))
+            \(PageChrome.skipLink(words))
+            \(PageChrome.phoneHeader(headings: headings, words: words, root: root))
             <div class="layout">
-            <nav class="sidebar" id="contents" aria-label="Contents">
-            <a class="home" href="../index.html">← Course contents</a>
-            \(PageChrome.searchSlot(root: "../"))
+            <nav class="sidebar" id="contents" aria-label="\(words(.contentsNavigation))">
+            <a class="home" href="../index.html">\(words(.courseContents))</a>
+            \(PageChrome.searchSlot(root: "../", words: words))
             \(sidebar)
             </nav>
             <main id="content" tabindex="-1">
             <header>
-            <p class="number">Lesson \(neighbours.number)</p>
+            \(edition.languageLinks(lesson.slug + "/index.html", depth: 1))
+            <p class="number">\(words(.lessonNumber, "\(neighbours.number)"))</p>
             <h1>\(HTML.escape(lesson.title))</h1>
             \(lesson.summary.isEmpty ? "" : "<p class=\"summary\">\(HTML.escape(lesson.summary))</p>")
             \(banner)
             </header>
-            \(PageChrome.practiceBox(lesson))
+            \(PageChrome.practiceBox(lesson, words: words))
             \(Numbering.number(body, sectionNumbers))
             \(pager)
-            <footer class="build">Built from <code>\(HTML.escape(displayPath))</code> with \(HTML.escape(executed.swiftVersion)) on \(formatter.string(from: executed.builtAt)); cells ran for \(formatSeconds(totalSeconds)) in all.</footer>
+            <footer class="build">\(words(.builtFrom, "<code>\(HTML.escape(displayPath))</code>", HTML.escape(executed.swiftVersion), formatter.string(from: executed.builtAt), formatSeconds(totalSeconds)))</footer>
             </main>
             </div>
-            \(PageChrome.toTop)
-            \(PageChrome.searchScripts(root: "../"))
+            \(PageChrome.toTop(words))
+            \(PageChrome.searchScripts(root: "../", shared: root))
             </body>
             </html>
 
@@ -170,24 +180,25 @@ public enum PageRenderer {
     /// The sidebar: this page's sections (or, without headings, its figures and labelled cells),
     /// then every lesson of the course with this one marked.
     static func sidebar(
-        headings: [Heading], figures: [(number: Int, caption: String)], course: [CourseEntry], current: Int
+        headings: [Heading], figures: [(number: Int, caption: String)], course: [CourseEntry], current: Int,
+        words: Words = .english
     ) -> String {
         var html = ""
         let sections = headings.filter { $0.level == 2 || $0.level == 3 }
         if !sections.isEmpty {
             html +=
-                "<strong>On this page</strong><ul>"
+                "<strong>\(words(.onThisPage))</strong><ul>"
                 + sections.map { "<li class=\"h\($0.level)\"><a href=\"#\($0.id)\">\(HTML.escape($0.text))</a></li>" }
                 .joined() + "</ul>"
         } else if !figures.isEmpty {
             html +=
-                "<strong>Figures on this page</strong><ul>"
+                "<strong>\(words(.figuresOnThisPage))</strong><ul>"
                 + figures.map { figure in
-                    "<li><a href=\"#figure-\(figure.number)\">Figure \(figure.number)</a>\(figure.caption.isEmpty ? "" : ": " + HTML.escape(figure.caption))</li>"
+                    "<li><a href=\"#figure-\(figure.number)\">\(words(.figure, "\(figure.number)"))</a>\(figure.caption.isEmpty ? "" : ": " + HTML.escape(figure.caption))</li>"
                 }.joined() + "</ul>"
         }
         if !course.isEmpty {
-            html += "<strong>Lessons</strong><ol>"
+            html += "<strong>\(words(.lessons))</strong><ol>"
             for (k, entry) in course.enumerated() {
                 let title = HTML.escape(entry.title)
                 if k + 1 == current {
@@ -212,7 +223,7 @@ public enum PageRenderer {
     /// What each cell label names, numbered as the page numbers them (figures and tables across
     /// the page, cells by In [n]): `fig-` labels their cell's first figure, `tbl-` its first
     /// table, `cell-` the cell itself; `cell-N` always names cell N. Also the page's figures.
-    static func crossReferences(_ lesson: Lesson, results: [Int: CellResult]) -> (
+    static func crossReferences(_ lesson: Lesson, results: [Int: CellResult], words: Words = .english) -> (
         [String: CrossReference], [(number: Int, caption: String)]
     ) {
         var references: [String: CrossReference] = [:]
@@ -220,7 +231,7 @@ public enum PageRenderer {
         var tableCount = 0
         for cell in lesson.cells {
             references["cell-\(cell.number)"] = CrossReference(
-                text: "Cell \(cell.number)", anchor: "cell-\(cell.number)")
+                text: words(.cell, "\(cell.number)"), anchor: "cell-\(cell.number)")
             let outputs = results[cell.number].map { showsOutputs($0) ? $0.outputs : [] } ?? []
             var firstFigure: Int?
             var firstTable: Int?
@@ -237,11 +248,11 @@ public enum PageRenderer {
             }
             guard let label = cell.options.label else { continue }
             if label.hasPrefix("fig-"), let n = firstFigure {
-                references[label] = CrossReference(text: "Figure \(n)", anchor: "figure-\(n)")
+                references[label] = CrossReference(text: words(.figure, "\(n)"), anchor: "figure-\(n)")
             } else if label.hasPrefix("tbl-"), firstTable != nil {
-                references[label] = CrossReference(text: "Table \(firstTable!)", anchor: HTML.slug(label))
+                references[label] = CrossReference(text: words(.table, "\(firstTable!)"), anchor: HTML.slug(label))
             } else if label.hasPrefix("cell-") {
-                references[label] = CrossReference(text: "Cell \(cell.number)", anchor: HTML.slug(label))
+                references[label] = CrossReference(text: words(.cell, "\(cell.number)"), anchor: HTML.slug(label))
             }
         }
         return (references, figures)
@@ -250,7 +261,8 @@ public enum PageRenderer {
     /// One cell; its outputs are shown as `showsOutputs` says, so figures are numbered as
     /// `crossReferences` numbers them.
     static func renderCell(
-        _ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil
+        _ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil,
+        words: Words = .english
     ) -> String {
         let cell = r.cell
         let failed: Bool
@@ -258,23 +270,23 @@ public enum PageRenderer {
         switch r.status {
         case .passed:
             failed = false
-            badge = "<span class=\"badge ok\">✓ ran</span>"
+            badge = "<span class=\"badge ok\">\(words(.ran))</span>"
         case .failedAsExpected:
             failed = false
-            badge = "<span class=\"badge ok\">✓ failed as expected</span>"
+            badge = "<span class=\"badge ok\">\(words(.failedAsExpected))</span>"
         case .failed:
             failed = true
-            badge = "<span class=\"badge bad\">✗ failed</span>"
+            badge = "<span class=\"badge bad\">\(words(.failed))</span>"
         case .notRun:
             failed = false
             badge =
                 failedCell.map {
-                    "<span class=\"badge skip\">not run: <a href=\"#cell-\($0)\">cell \($0)</a> failed</span>"
+                    "<span class=\"badge skip\">\(words(.notRunBecause, "<a href=\"#cell-\($0)\">\(words(.cellLink, "\($0)"))</a>"))</span>"
                 }
-                ?? "<span class=\"badge skip\">not run (an earlier cell failed)</span>"
+                ?? "<span class=\"badge skip\">\(words(.notRunEarlier))</span>"
         case .skipped:
             failed = false
-            badge = "<span class=\"badge skip\">not run (eval: false)</span>"
+            badge = "<span class=\"badge skip\">\(words(.notRunEval))</span>"
         }
         let anchor = cell.options.label.map { HTML.slug($0) } ?? "cell-\(cell.number)"
         var html = "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(HTML.escape(anchor))\">"

@@ -39,7 +39,7 @@ enum ProseRenderer {
     static func render(
         _ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
         references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int,
-        cells: [Int: String] = [:]
+        cells: [Int: String] = [:], anchors: [String: String] = [:]
     )
         -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError])
     {
@@ -122,7 +122,9 @@ enum ProseRenderer {
             }
         }
         // Headings take their ids from their text before our spans turn into HTML.
-        let headings = headingNodes.compactMap { heading(of: $0, plain: plain, usedIds: &usedIds) }
+        let headings = headingNodes.compactMap {
+            heading(of: $0, plain: plain, usedIds: &usedIds, anchors: anchors)
+        }
         for (node, html) in replacements {
             guard let replacement = replace(node, with: CMARK_NODE_HTML_INLINE, literal: html) else { continue }
             apostropheAfter(replacement)
@@ -297,18 +299,14 @@ enum ProseRenderer {
     }
 
     /// A heading of levels 1-4 with its id from its text, unique on the page; nil for deeper ones.
-    static func heading(of node: OpaquePointer, plain: [OpaquePointer: String], usedIds: inout Set<String>) -> Heading?
-    {
+    static func heading(
+        of node: OpaquePointer, plain: [OpaquePointer: String], usedIds: inout Set<String>,
+        anchors: [String: String] = [:]
+    ) -> Heading? {
         let level = Int(cmark_node_get_heading_level(node))
         guard level <= 4 else { return nil }
         let text = inlineText(node, plain: plain).trimmingCharacters(in: .whitespaces)
-        var id = HTML.slug(text)
-        var n = 2
-        while usedIds.contains(id) {
-            id = HTML.slug(text) + "-\(n)"
-            n += 1
-        }
-        usedIds.insert(id)
+        let id = Numbering.uniqueId(anchors[text] ?? HTML.slug(text), used: &usedIds)
         return Heading(level: level, text: text, id: id)
     }
 

@@ -22,12 +22,12 @@ enum SearchIndex {
 
     /// Each section of each published page, in course order, read back from the pages
     /// themselves: a lesson not rebuilt in this build is indexed as it is published.
-    static func entries(output: URL, lessons: [(slug: String, title: String)]) -> [Entry] {
+    static func entries(output: URL, lessons: [(slug: String, title: String)], words: Words = .english) -> [Entry] {
         var entries: [Entry] = []
         for (number, lesson) in lessons.enumerated() {
             let page = output.appendingPathComponent(lesson.slug).appendingPathComponent("index.html")
             guard let data = FileManager.default.contents(atPath: page.path) else { continue }
-            let label = "Lesson \(number + 1) · \(lesson.title)"
+            let label = "\(words(.lessonNumber, "\(number + 1)")) · \(lesson.title)"
             for section in sections(String(decoding: data, as: UTF8.self)) {
                 let anchor = section.id.map { "#" + $0 } ?? ""
                 entries.append(
@@ -116,8 +116,11 @@ enum SearchIndex {
 
     /// Writes the index and the script into the output folder (named in its manifest, so
     /// `clean` removes them).
-    static func write(into output: OutputFolder, lessons: [(slug: String, title: String)]) throws {
-        try output.writeAtomically(script(entries(output: output.url, lessons: lessons)), to: indexFile)
-        try output.writeAtomically(SearchScript.source, to: scriptFile)
+    /// A translated edition writes its index only: the script is the English edition's, shared.
+    static func write(into output: OutputFolder, lessons: [(slug: String, title: String)], words: Words = .english)
+        throws
+    {
+        try output.writeAtomically(script(entries(output: output.url, lessons: lessons, words: words)), to: indexFile)
+        if words.language == .english { try output.writeAtomically(SearchScript.source, to: scriptFile) }
     }
 }

@@ -9,6 +9,9 @@ enum SearchScript {
         (function () {
           "use strict";
           var index = window.LESSON_SEARCH || [];
+          // The page's own words (a translated page gives them on its search slot), English otherwise.
+          var slot0 = document.querySelector(".search[data-root]");
+          function say(name, english) { return (slot0 && slot0.getAttribute("data-" + name)) || english; }
           var lowered = index.map(function (e) { return { h: e.h.toLowerCase(), t: e.t.toLowerCase() }; });
           function search(query) {
             var words = query.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 1; });
@@ -37,8 +40,8 @@ enum SearchScript {
             var input = document.createElement("input");
             input.type = "search";
             input.id = "search-" + n;
-            input.placeholder = "Search the course";
-            input.setAttribute("aria-label", "Search the course");
+            input.placeholder = say("placeholder", "Search the course");
+            input.setAttribute("aria-label", say("placeholder", "Search the course"));
             input.autocomplete = "off";
             var status = document.createElement("p");
             status.className = "search-status";
@@ -50,7 +53,7 @@ enum SearchScript {
             input.addEventListener("input", function () {
               var results = search(input.value);
               list.textContent = "";
-              status.textContent = input.value.trim() === "" ? "" : results.length === 0 ? "Nothing found." : results.length + (results.length === 20 ? "+" : "") + " found";
+              status.textContent = input.value.trim() === "" ? "" : results.length === 0 ? say("none", "Nothing found.") : results.length + (results.length === 20 ? "+" : "") + " " + say("found", "found");
               results.forEach(function (r) {
                 var item = document.createElement("li"), link = document.createElement("a"), where = document.createElement("small");
                 link.href = root + r.entry.u;
@@ -69,11 +72,11 @@ enum SearchScript {
             var button = document.createElement("button");
             button.type = "button";
             button.className = "copy";
-            button.textContent = "Copy";
+            button.textContent = say("copy", "Copy");
             button.addEventListener("click", function () {
               navigator.clipboard.writeText(pre.textContent.replace(/\n$/, "")).then(function () {
-                button.textContent = "Copied";
-                setTimeout(function () { button.textContent = "Copy"; }, 1500);
+                button.textContent = say("copied", "Copied");
+                setTimeout(function () { button.textContent = say("copy", "Copy"); }, 1500);
               }, function () { button.textContent = "Copy failed"; });
             });
             head.appendChild(button);

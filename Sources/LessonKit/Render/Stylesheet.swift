@@ -3,10 +3,10 @@
 /// files beside the pages, and a page reads fully without them.
 enum Stylesheet {
     /// The document's start up to `<body>`: the styles are in the page, nothing is fetched.
-    static func head(title: String) -> String {
+    static func head(title: String, language: Language = .english) -> String {
         """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(language.rawValue)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -88,7 +88,8 @@ public struct Translation: Equatable, Sendable {
                 guard let m = trimmed.wholeMatch(of: #/<!-- en ([0-9a-f]{8})(?: (caption|alt))? -->/#) else {
                     throw LessonError(
                         file: displayPath, line: i + 1,
-                        message: "a marker is '<!-- en <8 hex digits> -->', with ' caption' or ' alt' for a figure's texts")
+                        message:
+                            "a marker is '<!-- en <8 hex digits> -->', with ' caption' or ' alt' for a figure's texts")
                 }
                 try flush()
                 current = (m.2.map { SourceUnit.Kind(rawValue: String($0)) ?? .prose } ?? .prose, String(m.1), i + 1)

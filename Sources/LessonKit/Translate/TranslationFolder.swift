@@ -12,7 +12,9 @@ public struct TranslationFolder: Sendable {
     }
 
     public func file(_ slug: String) -> URL { folder.appendingPathComponent(slug + ".md") }
-    public func displayPath(_ slug: String) -> String { (displayFolder as NSString).appendingPathComponent(slug + ".md") }
+    public func displayPath(_ slug: String) -> String {
+        (displayFolder as NSString).appendingPathComponent(slug + ".md")
+    }
 
     /// The lesson's translation; nil when it has none.
     public func translation(of slug: String) throws(LessonError) -> Translation? {

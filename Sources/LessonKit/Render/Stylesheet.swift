@@ -123,6 +123,16 @@ enum Stylesheet {
         .secno { color: var(--muted); margin-right: .45em; font-variant-numeric: tabular-nums; }
         /* Prose keeps a reading measure; code, outputs and tables may use the column's full width. */
         main > p, main > ul, main > ol, main > h2, main > h3, main > h4, main > blockquote, main > details, main > header, main > .math-block, main > aside { max-width: 46rem; }
+        /* Chinese pages: Chinese fonts first (Latin text falls through to them too), strict line breaking,
+           no italics for emphasis (CJK fonts have none: a bold weight reads as emphasis instead). */
+        :lang(zh-Hans) body, body:lang(zh-Hans) { font-family: system-ui, "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "DejaVu Sans", sans-serif; line-break: strict; }
+        :lang(zh-Hant) body, body:lang(zh-Hant) { font-family: system-ui, "Noto Sans CJK TC", "Source Han Sans TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", "DejaVu Sans", sans-serif; line-break: strict; }
+        main em:lang(zh) { font-style: normal; font-weight: 600; }
+        .languages { font-size: .9em; margin: 0 0 6px; color: var(--muted); }
+        .languages [aria-current] { font-weight: 600; color: var(--fg); }
+        .stale-note { font-size: .88em; color: var(--warn); border-left: 3px solid var(--warn); padding: 2px 10px; margin: 12px 0 4px; }
+        .untranslated { border-left: 3px solid var(--muted); padding-left: 12px; }
+        .glossary-link { margin: 8px 0; }
         /* "The tutorials say" notes: a callout beside the text. */
         main > blockquote { margin: 18px 0; padding: 8px 16px; background: var(--callout-bg); border-left: 4px solid var(--warn); border-radius: 0 6px 6px 0; }
         main > blockquote > p { margin: .4em 0; }

@@ -180,13 +180,34 @@ extension Lessons {
                 let stale = try LessonList.staleness(
                     lessons: publisher.lessonsDirectory, output: output, toolchain: publisher.toolchain,
                     settings: publisher.settings)
-                for entry in try LessonList.read(lessons: URL(fileURLWithPath: folders.lessons), output: output) {
+                let lessonsFolder = URL(fileURLWithPath: folders.lessons)
+                let translated = EditionPublisher.languages(lessons: lessonsFolder).count > 1
+                let translations = TranslationFolder(lessons: lessonsFolder, displayLessons: folders.lessons)
+                var toUpdate: [LessonError] = []
+                for entry in try LessonList.read(lessons: lessonsFolder, output: output) {
                     let result =
                         entry.record.map { $0.passed ? "passed" : "failed (\($0.failures.count))" } ?? "not built"
+                    // The Chinese translation: each piece stale, untranslated or orphaned, at both files' lines.
+                    var chinese = ""
+                    if translated {
+                        let englishPath = (folders.lessons as NSString).appendingPathComponent(entry.slug + ".md")
+                        if let lesson = try? LessonParser.parse(
+                            file: lessonsFolder.appendingPathComponent(entry.slug + ".md"), displayPath: englishPath)
+                        {
+                            let problems = translations.problems(of: lesson, englishPath: englishPath)
+                            toUpdate += problems
+                            let exists = FileManager.default.fileExists(atPath: translations.file(entry.slug).path)
+                            chinese =
+                                !exists
+                                ? "; zh: not translated"
+                                : problems.isEmpty ? "; zh: up to date" : "; zh: \(problems.count) to update"
+                        }
+                    }
                     print(
-                        "\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)\(stale[entry.slug].map { "; stale: \($0)" } ?? "; up to date")"
+                        "\(entry.slug.padding(toLength: 40, withPad: " ", startingAt: 0)) \(entry.title.padding(toLength: 48, withPad: " ", startingAt: 0)) \(result)\(stale[entry.slug].map { "; stale: \($0)" } ?? "; up to date")\(chinese)"
                     )
                 }
+                for problem in toUpdate { print("  \(problem)") }
             }
         }
     }

@@ -14,6 +14,11 @@ final class GoldenPageTests: XCTestCase {
     static let lessons = EndToEndTests.fixtures.appendingPathComponent("golden")
     static let expected = EndToEndTests.fixtures.appendingPathComponent("golden-pages")
     static let pages = ["01-prose-and-outputs", "02-compile-errors", "03-trap"]
+    /// The Chinese editions' pages: a translation with an untranslated and a stale piece, the
+    /// page of a lesson with no translation, the Traditional page derived by OpenCC, the contents.
+    static let translatedPages = [
+        "zh-Hans/01-prose-and-outputs", "zh-Hans/02-compile-errors", "zh-Hant/01-prose-and-outputs", "zh-Hans/index",
+    ]
 
     var out: URL!
     override func setUpWithError() throws { out = try LessonsBinary.temporaryFolder("lessons-golden") }
@@ -43,11 +48,11 @@ final class GoldenPageTests: XCTestCase {
 
     func compare(site: URL, source: URL) throws {
         let update = ProcessInfo.processInfo.environment["LESSONS_UPDATE_GOLDEN"] == "1"
-        for page in Self.pages + ["index"] {
-            let built = site.appendingPathComponent(page == "index" ? "index.html" : "\(page)/index.html")
+        for page in Self.pages + ["index"] + Self.translatedPages {
+            let built = site.appendingPathComponent(page.hasSuffix("index") ? "\(page).html" : "\(page)/index.html")
             let html = Self.normalised(
                 try String(contentsOf: built, encoding: .utf8), paths: [site.path: "SITE", source.path: "LESSONS"])
-            let file = Self.expected.appendingPathComponent(page + ".html")
+            let file = Self.expected.appendingPathComponent(page.replacingOccurrences(of: "/", with: "_") + ".html")
             if update {
                 try FileManager.default.createDirectory(at: Self.expected, withIntermediateDirectories: true)
                 try html.write(to: file, atomically: true, encoding: .utf8)
@@ -78,6 +83,9 @@ final class GoldenPageTests: XCTestCase {
                 with: "with SWIFT on DATE; cells ran for T in all", options: .regularExpression
             )
             .replacingOccurrences(of: #"</span> · [0-9.]+ s"#, with: "</span> · T", options: .regularExpression)
+            .replacingOccurrences(
+                of: #"使用 [^<]*，(时间|時間) \d{4}-\d\d-\d\dT[0-9:]+Z；(单元格共运行|單元格共執行) [0-9.]+ s"#,
+                with: "使用 SWIFT，$1 DATE；$2 T", options: .regularExpression)
     }
 
     /// The normalisation keeps what a page says and takes only what moves.

@@ -11,7 +11,17 @@ public enum TranslationReport {
                         "stale: the English title or summary (\(english):1) changed since this was translated; its hash is now \(Translation.front(match.lessonFront))"
                 ))
         }
-        for (unit, state) in match.units {
+        // An untranslated unit is said where its translation would go: at the next translated piece.
+        var nextPiece: [Int] = Array(repeating: (translation.pieces.last?.line ?? 1), count: match.units.count)
+        var next = (translation.pieces.last?.line ?? 1)
+        for k in match.units.indices.reversed() {
+            nextPiece[k] = next
+            switch match.units[k].state {
+            case .current(let piece), .stale(let piece): next = piece.line
+            case .untranslated: break
+            }
+        }
+        for (k, (unit, state)) in match.units.enumerated() {
             switch state {
             case .stale(let piece):
                 problems.append(
@@ -23,7 +33,7 @@ public enum TranslationReport {
             case .untranslated where unit.needsTranslation:
                 problems.append(
                     LessonError(
-                        file: translation.displayPath, line: 0,
+                        file: translation.displayPath, line: nextPiece[k],
                         message:
                             "not translated: \(english):\(unit.line) (\(unit.kind == .prose ? "prose" : unit.kind.rawValue), '<!-- en \(unit.hash)\(unit.kind == .prose ? "" : " " + unit.kind.rawValue) -->')"
                     ))

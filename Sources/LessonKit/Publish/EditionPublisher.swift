@@ -56,6 +56,7 @@ public struct EditionPublisher {
             let displayPath: String
             let lesson: Lesson?
             let translation: Translation?
+            let match: TranslationMatch?
             let source: String
         }
         var entries: [Entry] = []
@@ -64,18 +65,19 @@ public struct EditionPublisher {
             let lesson = try? LessonParser.parse(file: file, displayPath: displayPath)
             var translation: Translation?
             do { translation = try translations.translation(of: slug) } catch { report.errors.append(error) }
-            if let lesson, let translation {
-                report.problems += TranslationReport.problems(
-                    TranslationMatch(lesson: lesson, translation: translation), translation: translation,
-                    english: displayPath)
+            let match = lesson.flatMap { lesson in
+                translation.map { TranslationMatch(lesson: lesson, translation: $0) }
+            }
+            if let match, let translation {
+                report.problems += TranslationReport.problems(match, translation: translation, english: displayPath)
             }
             let source = FileManager.default.contents(atPath: translations.file(slug).path).map {
                 String(decoding: $0, as: UTF8.self)
             }
             entries.append(
                 Entry(
-                    slug: slug, displayPath: displayPath, lesson: lesson, translation: translation, source: source ?? ""
-                ))
+                    slug: slug, displayPath: displayPath, lesson: lesson, translation: translation, match: match,
+                    source: source ?? ""))
         }
 
         for language in languages where language != .english {
@@ -108,10 +110,9 @@ public struct EditionPublisher {
                 var html: String
                 var thumbnail: String?
                 var summary = ""
-                if let lesson = entry.lesson, let translation = entry.translation,
+                if let lesson = entry.lesson, let translation = entry.translation, let match = entry.match,
                     let executed = StoredRun.read(from: output.lessonFolder(entry.slug))?.executed(for: lesson)
                 {
-                    let match = TranslationMatch(lesson: lesson, translation: translation)
                     let translated = TranslatedLesson.make(
                         executed, translation: translation, match: match,
                         context: .init(language: language, words: words, convert: convert, englishPage: englishPage),

@@ -74,6 +74,41 @@ final class ReadingTests: XCTestCase {
         XCTAssertFalse(p.html.contains("<strong>Warnings</strong>"), "the author's to fix, not the reader's to read")
     }
 
+    func testAStringLiteralTooLongForAnyLineIsNotWarnedAbout() {
+        let long = String(repeating: "w", count: 89)
+        for line in [
+            "    caption: \"\(long)\",", "\"\(long)\")", "        + \"\(long)\"",
+            "    alt: \"a \\(f(\"\\(x)\", y)) \(long)\")",
+        ] {
+            XCTAssertTrue(LineLengths.isUnbreakableLiteral(line), line)
+        }
+        for line in [
+            "    caption: \"\(long.dropLast(3))\")",  // fits on a line of its own, without the parenthesis
+            "    show(x, caption: \"\(long)\")",  // a break between the arguments shortens it
+            "    caption: \"\(long)\") // and a comment",
+            "    caption: \"\(long)\" + suffix",
+        ] {
+            XCTAssertFalse(LineLengths.isUnbreakableLiteral(line), line)
+        }
+    }
+
+    /// Issue 21: the course's own cells fit the page's code column, shown or hidden.
+    func testNoCellLineOfTheCourseIsLongerThanNinetyColumns() throws {
+        let folder = EndToEndTests.root.appendingPathComponent("Lessons")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".md") }.sorted()
+        XCTAssertEqual(files.count, 13)
+        var long: [String] = []
+        for file in files {
+            let lesson = try LessonParser.parse(
+                file: folder.appendingPathComponent(file), displayPath: "Lessons/\(file)")
+            for cell in lesson.cells {
+                long += LineLengths.longLines(cell).map { "Lessons/\(file):\($0.line): \($0.columns) columns" }
+            }
+        }
+        XCTAssertEqual(long, [], "cell lines over \(LineLengths.limit) columns:\n" + long.joined(separator: "\n"))
+    }
+
     func testTheSkipLinkIsTheFirstThingToFocusAndThePhoneHeaderComesBeforeTheLesson() {
         let html = page().html
         let body = html.components(separatedBy: "<body>")[1]

@@ -109,6 +109,21 @@ public enum SourceUnits {
                 self.converter = converter
                 super.init(viewMode: .sourceAccurate)
             }
+            /// A string literal, or literals joined by `+` (a caption too long for one line).
+            static func template(_ expression: ExprSyntax) -> String? {
+                if let literal = expression.as(StringLiteralExprSyntax.self) { return CaptionTemplate.source(of: literal) }
+                guard let sequence = expression.as(SequenceExprSyntax.self) else { return nil }
+                var parts: [String] = []
+                for (k, element) in sequence.elements.enumerated() {
+                    if k % 2 == 1 {
+                        guard element.as(BinaryOperatorExprSyntax.self)?.operator.text == "+" else { return nil }
+                    } else {
+                        guard let literal = element.as(StringLiteralExprSyntax.self) else { return nil }
+                        parts.append(CaptionTemplate.source(of: literal))
+                    }
+                }
+                return parts.joined()
+            }
             override func visit(_ node: LabeledExprSyntax) -> SyntaxVisitorContinueKind {
                 let kind: SourceUnit.Kind? =
                     switch node.label?.text {
@@ -116,9 +131,9 @@ public enum SourceUnits {
                     case "alt": .alt
                     default: nil
                     }
-                if let kind, let literal = node.expression.as(StringLiteralExprSyntax.self) {
-                    let line = literal.startLocation(converter: converter).line
-                    found.append((kind, CaptionTemplate.source(of: literal), line - 1))
+                if let kind, let template = Finder.template(node.expression) {
+                    let line = node.expression.startLocation(converter: converter).line
+                    found.append((kind, template, line - 1))
                 }
                 return .visitChildren
             }

@@ -117,6 +117,22 @@ final class TranslationTests: XCTestCase {
         XCTAssertEqual(CJKLines.join("列表：\n- 一"), "列表：\n- 一")
     }
 
+    func testChinesePunctuationStaysOnTheLineOfTheFormulaBeforeIt() {
+        XCTAssertEqual(
+            CJKPunctuation.keepWithPrevious("设 <math><mi>k</mi></math>，则 <code>x</code>。好"),
+            "设 <span class=\"nowrap\"><math><mi>k</mi></math>，</span>则 <span class=\"nowrap\"><code>x</code>。</span>好")
+        XCTAssertEqual(CJKPunctuation.keepWithPrevious("<code>a</code> b，"), "<code>a</code> b，")
+    }
+
+    func testFormatCaptionsAreTemplatesWithAHolePerConversion() throws {
+        let lesson = try LessonParser.parse(
+            "# T\n\n```swift\nshow(x, caption: String(format: \"fall %.2f of %d%%\", f, n), alt: \"a \" + \"b\")\n```\n",
+            file: URL(fileURLWithPath: "/x/t.md"), displayPath: "t.md")
+        let texts = SourceUnits.of(lesson).filter { $0.kind != .prose }.map(\.text)
+        XCTAssertEqual(texts, [#"fall \(f) of \(n)%"#, "a b"])
+        XCTAssertEqual(CaptionTemplate(texts[0]).match("fall 0.25 of 3%"), ["f": "0.25", "n": "3"])
+    }
+
     func testMarkersThatDoNotParseAreErrorsAtTheirLines() {
         XCTAssertThrowsError(
             try Translation.parse(

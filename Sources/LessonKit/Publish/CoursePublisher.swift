@@ -181,7 +181,12 @@ public struct CoursePublisher: Sendable {
             try writeNotBuiltPage(lesson, neighbours: neighbours(of: lesson, in: context.course))
         }
         try output.writeAtomically(
-            IndexRenderer.render(entries, settings: settings, output: output.url), to: "index.html")
+            IndexRenderer.render(
+                entries, settings: settings, output: output.url,
+                edition: Edition(
+                    language: .english, words: .english,
+                    languages: EditionPublisher.languages(lessons: lessonsDirectory))),
+            to: "index.html")
         try SearchIndex.write(into: output, lessons: context.course.map { ($0.slug, $0.title) })
         return results
     }

@@ -122,7 +122,7 @@ public struct EditionPublisher {
                         courseTitle: courseTitle, edition: edition,
                         proseFile: translations.displayPath(entry.slug))
                     if language == .simplifiedChinese { report.errors += page.errors }
-                    html = page.html
+                    html = CJKPunctuation.keepWithPrevious(page.html)
                     thumbnail = english?.thumbnail
                     summary = translated.lesson.summary
                 } else {

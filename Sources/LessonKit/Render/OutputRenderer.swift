@@ -23,7 +23,7 @@ struct OutputRenderer {
                 "<div class=\"out\"><span class=\"label\">Out[\(cell.number)]</span><pre>\(CodeLines.wrap(HTML.escape(t)))</pre></div>"
         case .check(let passed, let claim, _, _):
             return
-                "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? words(.checked) : words(.checkFailed)): \(HTML.escape(claim))</p>"
+                "<p class=\"check \(passed ? "pass" : "fail")\">\(passed ? words(.checked) : words(.checkFailed))\(words(.colon))\(HTML.escape(claim))</p>"
         case .inlineValue: return ""
         case .progress(let lines):
             return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"

@@ -23,6 +23,7 @@ public struct Words: Sendable {
         case notRunEval = "not run (eval: false)"
         case checked = "✓ Checked"
         case checkFailed = "✗ Failed"
+        case colon = ": "
         case stepThrough = "Step through the {1} steps"
         case step = "step {1}"
         case stepOf = "{1}, step {2} of {3}"
@@ -132,6 +133,7 @@ public struct Words: Sendable {
         .notRunEval: "未运行（eval: false）",
         .checked: "✓ 已验证",
         .checkFailed: "✗ 未通过",
+        .colon: "：",
         .stepThrough: "逐步查看全部 {1} 步",
         .step: "第 {1} 步",
         .stepOf: "{1}，第 {2} 步（共 {3} 步）",

@@ -60,7 +60,7 @@ public struct Glossary: Sendable {
             \(Stylesheet.head(title: words(.glossary) + " · " + courseTitle, language: edition.language))
             \(PageChrome.skipLink(words))
             <main id="content" tabindex="-1" style="max-width: 900px; margin: 0 auto;">
-            <header>\(edition.languageLinks(Glossary.fileName, depth: 0))<p><a href="index.html">\(words(.courseContents))</a></p>
+            <header>\(Edition(language: edition.language, words: words, languages: edition.languages.filter { $0 != .english }).languageLinks(Glossary.fileName, depth: 0))<p><a href="index.html">\(words(.courseContents))</a></p>
             <h1>\(words(.glossary))</h1><p class="summary">\(words(.glossaryIntro))</p></header>
             <div class="table-scroll"><table class="data glossary">
             <thead><tr><th>\(words(.termEnglish))</th><th>\(words(.termChinese))</th><th>\(words(.taughtIn))</th></tr></thead>

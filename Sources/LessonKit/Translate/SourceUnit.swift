@@ -111,7 +111,10 @@ public enum SourceUnits {
             }
             /// A string literal, or literals joined by `+` (a caption too long for one line).
             static func template(_ expression: ExprSyntax) -> String? {
-                if let literal = expression.as(StringLiteralExprSyntax.self) { return CaptionTemplate.source(of: literal) }
+                if let literal = expression.as(StringLiteralExprSyntax.self) {
+                    return CaptionTemplate.source(of: literal)
+                }
+                if let call = expression.as(FunctionCallExprSyntax.self) { return formatTemplate(call) }
                 guard let sequence = expression.as(SequenceExprSyntax.self) else { return nil }
                 var parts: [String] = []
                 for (k, element) in sequence.elements.enumerated() {
@@ -123,6 +126,32 @@ public enum SourceUnits {
                     }
                 }
                 return parts.joined()
+            }
+            /// `String(format: "… %.2f …", x)`: its format with each `%` conversion a hole named by its
+            /// argument, as if written `"… \(x) …"` (`%%` is a percent sign).
+            static func formatTemplate(_ call: FunctionCallExprSyntax) -> String? {
+                guard call.calledExpression.as(DeclReferenceExprSyntax.self)?.baseName.text == "String",
+                    let first = call.arguments.first, first.label?.text == "format",
+                    let literal = first.expression.as(StringLiteralExprSyntax.self)
+                else { return nil }
+                let format = CaptionTemplate.source(of: literal)
+                var arguments = call.arguments.dropFirst().map { $0.expression.trimmedDescription }[...]
+                var out = ""
+                var rest = Substring(format)
+                while let percent = rest.firstIndex(of: "%") {
+                    out += rest[..<percent]
+                    guard let match = rest[percent...].prefixMatch(of: #/%[-+ #0]*[0-9]*(\.[0-9]+)?[a-zA-Z@%]/#)
+                    else { return nil }
+                    let spec = match.output.0
+                    if spec == "%%" {
+                        out += "%"
+                    } else {
+                        guard let argument = arguments.popFirst() else { return nil }
+                        out += "\\(" + argument + ")"
+                    }
+                    rest = rest[spec.endIndex...]
+                }
+                return arguments.isEmpty ? out + rest : nil
             }
             override func visit(_ node: LabeledExprSyntax) -> SyntaxVisitorContinueKind {
                 let kind: SourceUnit.Kind? =

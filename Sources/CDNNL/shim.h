@@ -2,6 +2,7 @@
 // from plain shapes: the C API describes tensors through structs and out-parameters that are
 // clearer in C than through Swift's imported tuples.
 #include <oneapi/dnnl/dnnl.h>
+#include <string.h>
 
 // libgomp's, from <omp.h> (GCC's include directory, which clang does not search): Debian builds
 // oneDNN on OpenMP, whose thread count is set per calling thread.
@@ -115,6 +116,27 @@ static inline dnnl_status_t cnn_dnnl_reorder(dnnl_primitive_t *reorder, const dn
     return s;
 }
 
+/// The first implementation of `op_desc` whose name does not start with `avoid` (NULL: the first
+/// of all), as dnnl_primitive_desc_create picks the first; dnnl_unimplemented when none is left.
+static inline dnnl_status_t cnn_dnnl_primitive_desc_avoiding(dnnl_primitive_desc_t *pd, const_dnnl_op_desc_t op_desc,
+        dnnl_engine_t engine, const_dnnl_primitive_desc_t hint, const char *avoid) {
+    if (!avoid) return dnnl_primitive_desc_create(pd, op_desc, NULL, engine, hint);
+    dnnl_primitive_desc_iterator_t it;
+    dnnl_status_t s = dnnl_primitive_desc_iterator_create(&it, op_desc, NULL, engine, hint);
+    if (s) return s;
+    *pd = NULL;
+    do {
+        dnnl_primitive_desc_t candidate = dnnl_primitive_desc_iterator_fetch(it);
+        if (!candidate) break;
+        const char *name = "";
+        dnnl_primitive_desc_query(candidate, dnnl_query_impl_info_str, 0, &name);
+        if (strncmp(name, avoid, strlen(avoid)) != 0) { *pd = candidate; break; }
+        dnnl_primitive_desc_destroy(candidate);
+    } while (dnnl_primitive_desc_iterator_next(it) == dnnl_success);
+    dnnl_primitive_desc_iterator_destroy(it);
+    return *pd ? dnnl_success : dnnl_unimplemented;
+}
+
 static inline dnnl_status_t cnn_dnnl_convolution_backward_create(
         cnn_dnnl_convolution_backward *conv, dnnl_engine_t engine, int need_data,
         int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
@@ -134,7 +156,15 @@ static inline dnnl_status_t cnn_dnnl_convolution_backward_create(
     dnnl_primitive_desc_t fpd, wpd, dpd = NULL;
     if ((s = dnnl_primitive_desc_create(&fpd, &fd, NULL, engine, NULL))) return s;
     s = dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &src, &any, NULL, &dst, strides, pad_l, pad_r);
-    if (!s) s = dnnl_primitive_desc_create(&wpd, &wd, NULL, engine, fpd);
+    // oneDNN 2.6's 1x1 kernels run a strided 1x1 convolution as a unit-stride one over a copy of
+    // x with the skipped rows and columns left out ("reduce to unit stride"). For NHWC, backward
+    // weights books is * ic floats for that copy but writes block sp at sp * ic_block (16 floats
+    // for AVX-512, 8 for AVX2; jit_avx512_common_1x1_convolution.cpp and jit_avx2_1x1_convolution.cpp,
+    // execute_backward_weights): with fewer input channels than a block and more than one block of
+    // positions, it writes past the scratchpad and corrupts the heap (a 1x1 stride-2 convolution of
+    // 3 channels on 62x62 or 64x64 inputs). Such a convolution takes the next implementation.
+    int strided_1x1 = kh == 1 && kw == 1 && (stride_y > 1 || stride_x > 1);
+    if (!s) s = cnn_dnnl_primitive_desc_avoiding(&wpd, &wd, engine, fpd, strided_1x1 ? "jit_1x1" : NULL);
     if (!s && need_data) {
         s = dnnl_convolution_backward_data_desc_init(&dd, dnnl_convolution_direct, &src, &any, &dst, strides, pad_l, pad_r);
         if (!s) s = dnnl_primitive_desc_create(&dpd, &dd, NULL, engine, fpd);

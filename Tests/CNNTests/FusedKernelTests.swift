@@ -385,18 +385,34 @@ final class ConvolutionPoolingFusionTests: XCTestCase {
         XCTAssertNotEqual(conv.bias!.gradient.scalars, [Float](repeating: 0, count: 16), "the check can fail")
     }
 
-    /// A backward pass of the convolution alone after the fused forward pass has nothing to start
-    /// from; the model keeps the pair together.
+    /// The model keeps the pair's pass on its tape: the layers' own passes, run in between, go
+    /// back through their own and leave the tape's as it was.
     func testLayersAloneAfterAFusedPassRunTheirOwnPasses() throws {
         let model = makeModel()
         let x = Tensor.normal([3, 30, 29, 3], seed: 2)
-        _ = model.forward(x, mode: .training)
         let conv = try XCTUnwrap(model.layers[0] as? Conv2D)
         let pool = try XCTUnwrap(model.layers[1] as? MaxPooling2D)
-        XCTAssertNotNil(conv.backward(Tensor(zeros: [3, 14, 13, 20]), pooledBy: pool))
-        // A plain forward pass of the convolution replaces the fused cache.
-        _ = conv.forward(x, mode: .training)
-        XCTAssertNil(conv.backward(Tensor(zeros: [3, 14, 13, 20]), pooledBy: pool))
+        let tape = model.run(x, mode: .training, logits: false).tape
+        let first = try XCTUnwrap(tape.steps.first)
+        guard case .convolution(let fused, let pass) = first.kept else { return XCTFail("\(first.kept)") }
+        XCTAssertTrue(fused === conv)
+        XCTAssertEqual(first.nodes, 0...1)
+        XCTAssertEqual(conv.lastForwardPath, "oneDNN + pooling")
+        let dy = Tensor.normal([3, 14, 13, 20], seed: 3)
+        conv.computesInputGradient = true  // the model's first layer skips it in training
+        let fusedDx = conv.backward(dy, through: pass)
+        XCTAssertEqual(fusedDx.shape, x.shape)
+        let fusedGradients = conv.gradients
+        // The layers' own passes one after the other, the twin.
+        _ = pool.forward(conv.forward(x, mode: .training), mode: .training)
+        XCTAssertEqual(conv.lastForwardPath, "oneDNN")
+        let twinDx = conv.backward(pool.backward(dy))
+        for (a, e) in zip(fusedDx.scalars, twinDx.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * max(1, abs(e))) }
+        for (fused, twin) in zip(fusedGradients, conv.gradients) {
+            // Sums over the batch, sliced otherwise: the order of the additions differs.
+            for (a, e) in zip(fused.scalars, twin.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4 * max(1, abs(e))) }
+        }
+        XCTAssertEqual(conv.backward(dy, through: pass).scalars, fusedDx.scalars, "the tape's pass, unchanged")
     }
 
     /// Three training steps of a small tutorial-shaped CNN give the same weights, bit for bit, on

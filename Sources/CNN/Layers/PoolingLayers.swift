@@ -6,12 +6,16 @@ public final class MaxPooling2D: ShareableLayer {
     public let poolSize: (Int, Int)
     public let strides: (Int, Int)
     public let padding: Padding
-    // From the last caching forward pass: each window's winner (2x2 windows), or x and y, from
-    // which the backward pass finds the winners again (any other window).
-    private var winners: [Float]?
-    private var input: Tensor?
-    private var output: Tensor?
-    private var geometry: WindowGeometry?
+    /// The last caching forward pass, for `backward`.
+    private var lastPass: Pass?
+
+    /// What one caching forward pass keeps for its backward pass.
+    enum Pass {
+        /// A 2x2 window with stride 2 and no padding: each window's winner (0 to 3).
+        case winners([Float], WindowGeometry)
+        /// Any other window: x and y, from which the backward pass finds the winners again.
+        case windows(input: Tensor, output: Tensor, WindowGeometry)
+    }
 
     public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid) {
         self.poolSize = poolSize
@@ -29,17 +33,11 @@ public final class MaxPooling2D: ShareableLayer {
     }
 
     public func takeCache() -> Any? {
-        defer { clearCache() }
-        return (winners, input, output, geometry, ranWithConvolution)
+        defer { lastPass = nil }
+        return lastPass
     }
 
-    public func restoreCache(_ cache: Any?) {
-        guard let cache = cache as? ([Float]?, Tensor?, Tensor?, WindowGeometry?, Bool) else {
-            clearCache()
-            return
-        }
-        (winners, input, output, geometry, ranWithConvolution) = cache
-    }
+    public func restoreCache(_ cache: Any?) { lastPass = cache as? Pass }
 
     public func outputShape(inputShape: [Int]) -> [Int] {
         let g = WindowGeometry(
@@ -52,49 +50,37 @@ public final class MaxPooling2D: ShareableLayer {
             inputShape: x.shape, kernelSize: poolSize, strides: strides, padding: padding, operation: name)
         if g.isTwoByTwoValid {
             let (y, winners) = maxPool2x2Forward(x, g, keepWinners: mode.keepsCache)
-            if mode.keepsCache {
-                clearCache()
-                self.winners = winners
-                geometry = g
-            }
+            if mode.keepsCache { lastPass = .winners(winners, g) }
             return y
         }
         let y = maxPool2dForward(x, g)
-        if mode.keepsCache {
-            clearCache()
-            input = x
-            output = y
-            geometry = g
-        }
+        if mode.keepsCache { lastPass = .windows(input: x, output: y, g) }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        require(
-            !ranWithConvolution,
-            "\(name): its last forward pass ran together with the convolution before it (a model runs a ReLU Conv2D and 2x2 MaxPooling2D as one pass); take gradients through the model, or call this layer's forward(_:mode:) before its backward"
-        )
-        let g = requireForward(geometry, name)
+        guard let pass = lastPass else {
+            fatalError(
+                "\(name): backward called before a forward pass of its own in training mode (a model runs a ReLU Conv2D and the 2x2 MaxPooling2D after it as one pass: take gradients through the model, or call this layer's forward(_:mode:) before its backward)"
+            )
+        }
+        let g: WindowGeometry
+        switch pass {
+        case .winners(_, let geometry), .windows(_, _, let geometry): g = geometry
+        }
         require(
             dy.shape == [g.batch, g.outputHeight, g.outputWidth, g.channels],
             "\(name): output gradient \(dy.shape) does not match the output [\(g.batch), \(g.outputHeight), \(g.outputWidth), \(g.channels)]"
         )
-        if let winners { return maxPool2x2Backward(winners: winners, outputGradient: dy, g) }
-        return maxPool2dBackward(
-            input: requireForward(input, name), output: requireForward(output, name), outputGradient: dy, g)
+        switch pass {
+        case .winners(let winners, _): return maxPool2x2Backward(winners: winners, outputGradient: dy, g)
+        case .windows(let x, let y, _): return maxPool2dBackward(input: x, output: y, outputGradient: dy, g)
+        }
     }
 
-    /// Whether the last caching pass was the convolution's fused one (`Conv2D.forward(_:pooledBy:mode:)`).
-    private var ranWithConvolution = false
-
-    /// Forgets the last caching pass; `ranWithConvolution` says whether the fused pass replaced it.
-    func clearCache(ranWithConvolution: Bool = false) {
-        winners = nil
-        input = nil
-        output = nil
-        geometry = nil
-        self.ranWithConvolution = ranWithConvolution
-    }
+    /// Forgets the last caching pass: a model ran this layer inside the convolution's pass before
+    /// it (`Conv2D.forward(_:pooledBy:mode:)`), and keeps that pass itself.
+    func forgetLastPass() { lastPass = nil }
 }
 
 /// Keras' `AveragePooling2D(pool_size, strides, padding)`: the mean of each window, per channel.

@@ -19,10 +19,11 @@ struct ModelGraph {
     let consumers: [Int]
     /// Layers called at more than one node (shared weights, one cache per call).
     let shared: Set<ObjectIdentifier>
-    /// fusable[i]: node i (a Conv2D) and node i + 1 (a MaxPooling2D reading only it, and the only
-    /// reader of it) may run as one pass (see ConvolutionPooling.swift); the layers decide whether
-    /// they can (a ReLU convolution, a 2x2 window), as `Sequential` always did.
-    let fusable: [Bool]
+    /// convolutionPooling[i]: node i's Conv2D and node i + 1's MaxPooling2D, when the pooling reads
+    /// only the convolution and is its only reader, and neither layer is shared: the pair may run
+    /// as one pass (see ConvolutionPooling.swift), and the layers decide whether they can (a ReLU
+    /// convolution, a 2x2 window; `Conv2D.forward(_:pooledBy:mode:)`).
+    let convolutionPooling: [(conv: Conv2D, pool: MaxPooling2D)?]
 
     /// The slot of the model's output.
     var outputSlot: Int { nodes.count }
@@ -46,12 +47,12 @@ struct ModelGraph {
         self.consumers = consumers
         let shared = Set(calls.filter { $0.value > 1 }.keys)
         self.shared = shared
-        fusable = nodes.indices.map { i in
-            guard i + 1 < nodes.count, nodes[i].layer is Conv2D, nodes[i + 1].layer is MaxPooling2D,
-                nodes[i + 1].inputs == [i + 1], consumers[i + 1] == 1
-            else { return false }
-            return !shared.contains(ObjectIdentifier(nodes[i].layer))
-                && !shared.contains(ObjectIdentifier(nodes[i + 1].layer))
+        convolutionPooling = nodes.indices.map { i in
+            guard i + 1 < nodes.count, let conv = nodes[i].layer as? Conv2D,
+                let pool = nodes[i + 1].layer as? MaxPooling2D, nodes[i + 1].inputs == [i + 1], consumers[i + 1] == 1,
+                !shared.contains(ObjectIdentifier(conv)), !shared.contains(ObjectIdentifier(pool))
+            else { return nil }
+            return (conv, pool)
         }
     }
 

@@ -8,9 +8,9 @@ extension Model {
     /// training takes it. Nothing in the model changes but the parameters' `gradient`s.
     public func inputGradient(_ x: Tensor, _ y: Tensor) -> Tensor {
         withInputGradients(x) {
-            let (output, logits) = forwardForLoss(x, mode: .inferenceForBackward)
+            let (output, logits, tape) = forwardForLoss(x, mode: .inferenceForBackward)
             let gradient = batchLoss(output: output, logits: logits, y).gradient
-            return backpropagate(gradient, throughLogits: logits != nil)
+            return backpropagate(gradient, through: tape, throughLogits: logits != nil)
         }
     }
 
@@ -28,13 +28,13 @@ extension Model {
                 )
             }
             // Layer by layer (no fused pairs), as the model ran before fused passes existed.
-            let (output, logits) = run(x, mode: .inferenceForBackward, logits: beforeActivation, fuses: false)
+            let (output, logits, tape) = run(x, mode: .inferenceForBackward, logits: beforeActivation, fuses: false)
             let scored = beforeActivation ? logits! : output
             require(
                 outputGradient.shape == scored.shape,
                 "\(name): outputGradient has shape \(outputGradient.shape), the \(beforeActivation ? "logits have" : "output has") \(scored.shape)"
             )
-            return backpropagate(outputGradient, throughLogits: beforeActivation)
+            return backpropagate(outputGradient, through: tape, throughLogits: beforeActivation)
         }
     }
 

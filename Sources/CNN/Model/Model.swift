@@ -22,9 +22,6 @@ public class Model {
     public internal(set) var metrics: [Metric] = []
     /// The graph, once the layers are built (a `Sequential` model builds when its input shape is known).
     var builtGraph: ModelGraph?
-    /// For layers called at several nodes: each node's cache from the last caching forward pass,
-    /// handed back to the layer before that node's backward pass.
-    private var nodeCaches: [Int: Any] = [:]
 
     init(name: String, seed: UInt64) {
         self.name = name
@@ -48,7 +45,6 @@ public class Model {
     func install(_ graph: ModelGraph) {
         builtGraph = graph
         inputShape = graph.inputShape
-        nodeCaches = [:]
         for conv in graph.convolutionsOnInput { conv.computesInputGradient = false }
     }
 
@@ -107,11 +103,15 @@ public class Model {
     /// `fuses`, a ReLU Conv2D and the 2x2 max pooling reading it run as one pass, a few images at a
     /// time, so that the convolution's output stays in the core's cache (ConvolutionPooling.swift;
     /// the same values as the two layers one after the other). A value is dropped once its last
-    /// reader has run.
-    func run(_ x: Tensor, mode: ForwardMode, logits: Bool, fuses: Bool = true) -> (output: Tensor, logits: Tensor?) {
+    /// reader has run. When `mode` keeps caches, the tape says what `backpropagate` goes back
+    /// through, step by step; this is the one place that decides which steps run as one pass.
+    func run(_ x: Tensor, mode: ForwardMode, logits: Bool, fuses: Bool = true) -> (
+        output: Tensor, logits: Tensor?, tape: Tape
+    ) {
         let graph = self.graph
         let nodes = graph.nodes
-        guard !nodes.isEmpty else { return (x, nil) }
+        var tape = Tape()
+        guard !nodes.isEmpty else { return (x, nil, tape) }
         var values = [Tensor?](repeating: nil, count: nodes.count + 1)
         var readersLeft = graph.consumers
         values[0] = x
@@ -123,17 +123,16 @@ public class Model {
             }
             return inputs
         }
-        if mode.keepsCache { nodeCaches = [:] }
         var preActivation: Tensor?
         var i = 0
         while i < nodes.count {
             let node = nodes[i]
-            if fuses, graph.fusable[i], !(logits && i + 1 == nodes.count - 1),
-                let conv = node.layer as? Conv2D, let pool = nodes[i + 1].layer as? MaxPooling2D,
-                let pooled = conv.forward(values[node.inputs[0]]!, pooledBy: pool, mode: mode)
+            if fuses, let (conv, pool) = graph.convolutionPooling[i], !(logits && i + 1 == nodes.count - 1),
+                let (pooled, pass) = conv.forward(values[node.inputs[0]]!, pooledBy: pool, mode: mode)
             {
                 _ = read(node.inputs)
                 values[i + 2] = pooled
+                if let pass { tape.steps.append(.init(nodes: i...(i + 1), kept: .convolution(conv, pass))) }
                 i += 2
                 continue
             }
@@ -149,22 +148,26 @@ public class Model {
             } else {
                 y = node.layer.forward(inputs[0], mode: mode)
             }
-            if mode.keepsCache, graph.shared.contains(ObjectIdentifier(node.layer)),
-                let layer = node.layer as? ShareableLayer
-            {
-                nodeCaches[i] = layer.takeCache()
+            if mode.keepsCache {
+                // A shared layer keeps one pass: this call's is taken out, and handed back before
+                // this call's backward pass.
+                let shared = graph.shared.contains(ObjectIdentifier(node.layer))
+                let kept = shared ? Tape.Kept.shared((node.layer as? ShareableLayer)?.takeCache()) : .inLayer
+                tape.steps.append(.init(nodes: i...i, kept: kept))
             }
             values[i + 1] = y
             i += 1
         }
-        return (values[graph.outputSlot]!, preActivation)
+        return (values[graph.outputSlot]!, preActivation, tape)
     }
 
-    /// Backpropagates dL/d(logits) (when `throughLogits`) or dL/doutput through the nodes in reverse
-    /// order after a caching `run`, filling every parameter's `gradient` (a shared layer's: the sum
+    /// Backpropagates dL/d(logits) (when `throughLogits`) or dL/doutput through the steps of
+    /// `tape` in reverse order, filling every parameter's `gradient` (a shared layer's: the sum
     /// over its calls) and returning dL/dinput when `needsInputGradient` (else an empty tensor). A
     /// value read by several nodes gets the sum of their gradients, added in reverse node order.
-    func backpropagate(_ gradient: Tensor, throughLogits: Bool, needsInputGradient: Bool = true) -> Tensor {
+    func backpropagate(_ gradient: Tensor, through tape: Tape, throughLogits: Bool, needsInputGradient: Bool = true)
+        -> Tensor
+    {
         let graph = self.graph
         let nodes = graph.nodes
         guard !nodes.isEmpty else { return gradient }
@@ -176,51 +179,42 @@ public class Model {
         }
         // A shared layer's parameter gradients, summed over its nodes so far.
         var sharedSums: [ObjectIdentifier: [Tensor]] = [:]
-        var i = nodes.count - 1
-        while i >= 0 {
-            let node = nodes[i]
-            guard let dy = gradients[i + 1] else {
-                i -= 1
-                continue
-            }
-            gradients[i + 1] = nil
-            // A pair the forward pass ran together goes back together (see `run`).
-            if i > 0, graph.fusable[i - 1], let pool = node.layer as? MaxPooling2D,
-                let conv = nodes[i - 1].layer as? Conv2D,
-                let dx = conv.backward(dy, pooledBy: pool)
-            {
-                accumulate(dx, into: nodes[i - 1].inputs[0])
-                i -= 2
-                continue
-            }
-            let id = ObjectIdentifier(node.layer)
-            let isShared = graph.shared.contains(id)
-            if isShared, let layer = node.layer as? ShareableLayer {
-                layer.restoreCache(nodeCaches.removeValue(forKey: i))
-            }
+        for step in tape.steps.reversed() {
+            // The step read its first node's inputs and wrote its last node's output.
+            let node = nodes[step.nodes.lowerBound]
+            guard let dy = gradients[step.nodes.upperBound + 1] else { continue }
+            gradients[step.nodes.upperBound + 1] = nil
             let dxs: [Tensor]
-            if throughLogits && i == nodes.count - 1 {
-                guard let last = node.layer as? ActivatedLayer else {
-                    fatalError("\(name): the last layer has no logits")
-                }
-                dxs = [last.backward(preActivationGradient: dy)]
-            } else if let merge = node.layer as? MergeLayer {
-                dxs = merge.backward(merged: dy)
-            } else {
-                dxs = [node.layer.backward(dy)]
-            }
-            if isShared {
+            switch step.kept {
+            case .convolution(let conv, let pass):
+                dxs = [conv.backward(dy, through: pass)]
+            case .shared(let cache):
+                (node.layer as? ShareableLayer)?.restoreCache(cache)
+                dxs = backward(node, dy, throughLogits: throughLogits && step.nodes.upperBound == nodes.count - 1)
+                let id = ObjectIdentifier(node.layer)
                 let grads = node.layer.parameters.map(\.gradient)
                 sharedSums[id] = sharedSums[id].map { zip($0, grads).map { $0 + $1 } } ?? grads
+            case .inLayer:
+                dxs = backward(node, dy, throughLogits: throughLogits && step.nodes.upperBound == nodes.count - 1)
             }
             for (slot, dx) in zip(node.inputs, dxs) { accumulate(dx, into: slot) }
-            i -= 1
         }
         for layer in graph.layers {
             guard let sums = sharedSums[ObjectIdentifier(layer)] else { continue }
             for (parameter, sum) in zip(layer.parameters, sums) { parameter.gradient = sum }
         }
         return gradients[0] ?? Tensor(zeros: [0])
+    }
+
+    /// dL/dinput for each input of `node` through its layer's own backward pass, from dL/doutput
+    /// or, with `throughLogits`, from dL/d(logits).
+    private func backward(_ node: GraphNode, _ dy: Tensor, throughLogits: Bool) -> [Tensor] {
+        if throughLogits {
+            guard let last = node.layer as? ActivatedLayer else { fatalError("\(name): the last layer has no logits") }
+            return [last.backward(preActivationGradient: dy)]
+        }
+        if let merge = node.layer as? MergeLayer { return merge.backward(merged: dy) }
+        return [node.layer.backward(dy)]
     }
 
     /// Every layer's output for `x` (inference mode), for looking at feature maps: one entry per
@@ -259,7 +253,7 @@ public class Model {
     }
 
     /// The forward pass, with the last layer's logits when the loss takes them.
-    func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?) {
+    func forwardForLoss(_ x: Tensor, mode: ForwardMode) -> (output: Tensor, logits: Tensor?, tape: Tape) {
         checkInput(x)
         return run(x, mode: mode, logits: logitsLayer != nil)
     }
@@ -292,9 +286,9 @@ public class Model {
     /// returns the loss (with the weight penalties) and the predictions. Nothing is updated.
     @discardableResult
     public func computeGradients(_ x: Tensor, _ y: Tensor) -> (loss: Float, predictions: Tensor) {
-        let (output, logits) = forwardForLoss(x, mode: .training)
+        let (output, logits, tape) = forwardForLoss(x, mode: .training)
         let (value, gradient) = batchLoss(output: output, logits: logits, y)
-        _ = backpropagate(gradient, throughLogits: logits != nil, needsInputGradient: false)
+        _ = backpropagate(gradient, through: tape, throughLogits: logits != nil, needsInputGradient: false)
         let penalties = regularizedKernels
         guard !penalties.isEmpty else { return (value, output) }
         var total = value
@@ -309,7 +303,7 @@ public class Model {
     /// statistics; running statistics are updated, dropout masks drawn), penalties included. For
     /// gradient checks.
     func trainingLoss(_ x: Tensor, _ y: Tensor) -> Float {
-        let (output, logits) = forwardForLoss(x, mode: .training)
+        let (output, logits, _) = forwardForLoss(x, mode: .training)
         return batchLoss(output: output, logits: logits, y).loss + regularizationLoss
     }
 
@@ -364,7 +358,7 @@ public class Model {
         let penalty = regularizationLoss
         for start in stride(from: 0, to: n, by: batchSize) {
             let range = start..<min(start + batchSize, n)
-            let (output, logits) = forwardForLoss(x.batch(range), mode: .inference)
+            let (output, logits, _) = forwardForLoss(x.batch(range), mode: .inference)
             var batchValue = batchLoss(output: output, logits: logits, y.batch(range)).loss
             if penalty != 0 { batchValue += penalty }
             total += Double(batchValue) * Double(range.count)

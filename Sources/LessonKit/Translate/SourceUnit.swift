@@ -91,7 +91,8 @@ public enum SourceUnits {
     /// taken out.
     static func hasWords(_ markdown: String) -> Bool {
         var text = markdown
-        for pattern in [#"\$\$[\s\S]*?\$\$"#, #"\$[^$\n]+\$"#, #"`[^`]*`"#, #"<[^>]*>"#] {
+        // A formula's label (`$$ ... $$ {#eq-name}`) is not words either.
+        for pattern in [#"\$\$[\s\S]*?\$\$"#, #"\$[^$\n]+\$"#, #"`[^`]*`"#, #"<[^>]*>"#, #"\{#[^}]*\}"#] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }
         return text.contains { $0.isLetter }

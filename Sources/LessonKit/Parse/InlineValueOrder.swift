@@ -63,19 +63,19 @@ enum InlineValueOrder {
             switch block {
             case .cell:
                 cellsAbove += 1
-            case .prose(let markdown, let line):
+            case .prose(let prose):
                 let above = declared.prefix(cellsAbove).reduce(into: Set<String>()) { $0.formUnion($1) }
-                for occurrence in InlineValues.scan(markdown) {
-                    for name in usedNames(occurrence.expression).sorted() where !above.contains(name) {
+                for value in prose.inlineValues {
+                    for name in usedNames(value.expression).sorted() where !above.contains(name) {
                         guard
                             let later = declared.indices.dropFirst(cellsAbove).first(where: {
                                 declared[$0].contains(name)
                             })
                         else { continue }
                         throw LessonError(
-                            file: file, line: line + occurrence.lineOffset,
+                            file: file, line: value.line,
                             message:
-                                "inline value '\(occurrence.expression)' uses '\(name)', which the cell at line \(cells[later].firstLine) below it defines: move the value below that cell"
+                                "inline value '\(value.expression)' uses '\(name)', which the cell at line \(cells[later].firstLine) below it defines: move the value below that cell"
                         )
                     }
                 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Section numbers as d2l prints them: lesson 5's second section is "5.2", its first subsection
-/// "5.2.1". Given to the headings after the prose is rendered, so the prose renderer need not
-/// know the lesson's number.
+/// "5.2.1". Worked out from the page's headings before the prose is rendered, so that `@sec-`
+/// may name a section further down.
 enum Numbering {
     /// Each level-2 and level-3 heading's number, by its id, in page order. A level-3 heading
     /// before any level-2 one is left unnumbered.
@@ -25,54 +25,13 @@ enum Numbering {
         return numbers
     }
 
-    /// `@sec-ID` for each level-2 and level-3 heading of the lesson, ID being the heading's
-    /// anchor (its text as `HTML.slug` writes it, as in `#max-pooling`): "Section 5.2". Read from
-    /// the Markdown before the prose is rendered, so a reference may come before its section.
-    static func sectionReferences(_ lesson: Lesson, number: Int) -> [String: CrossReference] {
-        var headings: [Heading] = []
-        var used: Set<String> = []
-        for case .prose(let markdown, _) in lesson.blocks {
-            var fence: String?
-            for line in markdown.components(separatedBy: "\n") {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if let open = fence {
-                    if trimmed.hasPrefix(open) { fence = nil }
-                    continue
-                }
-                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                    fence = String(trimmed.prefix(3))
-                    continue
-                }
-                let hashes = line.prefix { $0 == "#" }.count
-                guard (1...4).contains(hashes), line.dropFirst(hashes).first == " " else { continue }
-                // The same ids the page gives its headings: a repeated text gets "-2", "-3".
-                let text = String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces)
-                var id = HTML.slug(text)
-                var n = 2
-                while used.contains(id) {
-                    id = HTML.slug(text) + "-\(n)"
-                    n += 1
-                }
-                used.insert(id)
-                headings.append(Heading(level: hashes, text: text, id: id))
-            }
+    /// `@sec-ID` for each numbered heading, ID being its anchor (its text as `HTML.slug` writes
+    /// it, as in `#max-pooling`): "Section 5.2".
+    static func sectionReferences(_ headings: [Heading], numbers: [String: String]) -> [String: CrossReference] {
+        headings.reduce(into: [:]) { references, heading in
+            guard let number = numbers[heading.id] else { return }
+            references["sec-" + heading.id] = CrossReference(text: "Section \(number)", anchor: heading.id)
         }
-        return sectionNumbers(headings, lesson: number).reduce(into: [:]) { references, entry in
-            references["sec-" + entry.key] = CrossReference(text: "Section \(entry.value)", anchor: entry.key)
-        }
-    }
-
-    /// `body` with each numbered heading's number in front of its text, inside its self-link
-    /// (`<h2 id="x"><a class="anchor" href="#x">`, as `ProseRenderer` writes headings).
-    static func number(_ body: String, _ numbers: [String: String]) -> String {
-        var html = body
-        for (id, number) in numbers {
-            for level in [2, 3] {
-                let start = "<h\(level) id=\"\(id)\"><a class=\"anchor\" href=\"#\(id)\">"
-                html = html.replacingOccurrences(of: start, with: start + "<span class=\"secno\">\(number)</span>")
-            }
-        }
-        return html
     }
 
     /// Whether a table cell holds one number ("0.9871", "-3", "1,024", "98.7%", "1.2e-3"), to be

@@ -54,23 +54,40 @@ enum InlineValueOrder {
         return collector.names
     }
 
-    /// Checks every inline value of `blocks` (prose and cells in document order).
+    /// Whether `name` occurs in `code` as a whole word (not inside a longer name): only then can
+    /// the code declare it.
+    static func mentions(_ code: String, _ name: String) -> Bool {
+        func isNamePart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        var rest = code[...]
+        while let found = rest.range(of: name) {
+            let before = found.lowerBound > code.startIndex ? code[code.index(before: found.lowerBound)] : " "
+            let after = found.upperBound < code.endIndex ? code[found.upperBound] : " "
+            if !isNamePart(before) && !isNamePart(after) { return true }
+            rest = code[found.upperBound...]
+        }
+        return false
+    }
+
+    /// Checks every inline value of `blocks` (prose and cells in document order). A cell's code is
+    /// parsed only when it holds the text of a name an inline value above it uses.
     static func check(_ blocks: [Block], file: String) throws(LessonError) {
         let cells = blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }
-        let declared = cells.map { declaredNames($0.code) }
+        var declared: [Int: Set<String>] = [:]  // by index into `cells`, parsed when first needed
+        func declares(_ k: Int, _ name: String) -> Bool {
+            guard mentions(cells[k].code, name) else { return false }
+            if declared[k] == nil { declared[k] = declaredNames(cells[k].code) }
+            return declared[k]!.contains(name)
+        }
         var cellsAbove = 0
         for block in blocks {
             switch block {
             case .cell:
                 cellsAbove += 1
             case .prose(let prose):
-                let above = declared.prefix(cellsAbove).reduce(into: Set<String>()) { $0.formUnion($1) }
                 for value in prose.inlineValues {
-                    for name in usedNames(value.expression).sorted() where !above.contains(name) {
-                        guard
-                            let later = declared.indices.dropFirst(cellsAbove).first(where: {
-                                declared[$0].contains(name)
-                            })
+                    for name in usedNames(value.expression).sorted() {
+                        guard let later = (cellsAbove..<cells.count).first(where: { declares($0, name) }),
+                            !(0..<cellsAbove).contains(where: { declares($0, name) })
                         else { continue }
                         throw LessonError(
                             file: file, line: value.line,

@@ -367,7 +367,8 @@ final class ExecutorTests: XCTestCase {
 }
 
 final class LinkFileListTests: XCTestCase {
-    /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew.
+    /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew (its time
+    /// or its size moved).
     func testTheListIsReadOnceUntilItChanges() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "link-\(UUID().uuidString).LinkFileList")
@@ -378,12 +379,17 @@ final class LinkFileListTests: XCTestCase {
         try "\"/b/CNN.build/a.o\"\n'/b/Notebook.build/b.o'\n".write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
         XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/a.o", "/b/Notebook.build/b.o"])
-        // Other text under the same time: the list read before stands.
-        try "\"/b/CNN.build/c.o\"\n".write(to: file, atomically: true, encoding: .utf8)
+        // Other text of the same size under the same time: the list read before stands.
+        try "\"/b/CNN.build/c.o\"\n'/b/Notebook.build/d.o'\n".write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
-        XCTAssertEqual(list.objects(in: file)?.count, 2)
+        XCTAssertEqual(list.objects(in: file)?.map(\.lastPathComponent), ["a.o", "b.o"])
         try FileManager.default.setAttributes(
             [.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
-        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o"])
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o", "/b/Notebook.build/d.o"])
+        // A list of another size is read again, whatever its time.
+        try "\"/b/CNN.build/e.o\"\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes(
+            [.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/e.o"])
     }
 }

@@ -297,7 +297,7 @@ final class ExecutorTests: XCTestCase {
             """)
         let heard = Heard()
         let executor = Executor(
-            cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "1"])
+            cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [LessonEnvironment.threads: "1"])
         let results = executor.run(program, figureDirectory: folder, workingDirectory: folder, onEvent: heard.record)
         XCTAssertEqual(results[0].status, .passed)
         // Each stream keeps its order; how the two interleave depends on the two reader threads.
@@ -359,7 +359,7 @@ final class ExecutorTests: XCTestCase {
             both '{"cellEnd":{"cell":1,"seconds":0}}'
             """)
         let results = Executor(
-            cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "3"]
+            cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: [LessonEnvironment.threads: "3"]
         )
         .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
         XCTAssertEqual(results[0].outputs, [.text("threads=3 source=01-a.md figures=\(folder.path)\n")])

@@ -67,7 +67,7 @@ public struct CoursePublisher: Sendable {
         if name.hasSuffix(".md") {
             let url = URL(fileURLWithPath: name)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw MachineryError.noLessonFile(path: name)
+                throw RequestError.noLessonFile(path: name)
             }
             return url
         }

@@ -336,6 +336,73 @@ final class RenderingTests: XCTestCase {
             ["L.md:7: unknown cross-reference @fig-nope: no cell has '//| label: fig-nope' with a figure"])
     }
 
+    /// A display formula labelled as in Quarto (`$$ ... $$ {#eq-name}`) is numbered by lesson,
+    /// its number at its right, and `@eq-name` links to it as "Equation 5.2"; an unlabelled one
+    /// is not numbered, and a label names one formula.
+    func testLabelledFormulasAreNumberedAndReferenced() throws {
+        let source = """
+            ---
+            title: X
+            ---
+
+            $$ a = 1 $$ {#eq-one} and after.
+
+            $$
+            b = 2
+            $$
+
+            $$
+            c = 3
+            $$ {#eq-three}
+
+            As @eq-three and @eq-one say; @eq-nope does not; $$x$$ {#eq-inline} is inline, {#eq-no} text.
+
+            $$ d $$ {#fig-x}
+
+            $$ e $$ {#eq-one}
+
+            ```swift
+            let x = 1
+            ```
+            """
+        let lesson = try LessonParser.parse(source, file: URL(fileURLWithPath: "/tmp/05-x.md"), displayPath: "05-x.md")
+        guard case .prose(let prose) = lesson.blocks[0] else { return XCTFail("\(lesson.blocks)") }
+        XCTAssertEqual(
+            prose.nodes.compactMap {
+                if case .displayMath(let tex, let line, let label) = $0 {
+                    return "\(line) \(label ?? "-") \(tex)"
+                } else {
+                    return nil
+                }
+            },
+            ["5 eq-one  a = 1 ", "7 - \nb = 2\n", "11 eq-three \nc = 3\n", "17 -  d ", "19 eq-one  e "])
+        XCTAssertTrue(prose.nodes.contains(.paragraph([.text("and after.")])), "the line goes on after the label")
+        XCTAssertTrue(prose.nodes.contains(.paragraph([.text("{#fig-x}")])), "only an eq- label labels a formula")
+        let executed = ExecutedLesson(
+            lesson: lesson, results: [CellResult(cell: lesson.cells[0], status: .passed)], swiftVersion: "6",
+            builtAt: Date())
+        let page = PageRenderer.render(
+            executed, displayPath: "05-x.md", neighbours: CourseNeighbours(number: 5), courseTitle: "C")
+        XCTAssertTrue(
+            page.html.contains(
+                "<div class=\"math-block numbered\" id=\"eq-one\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mrow><mi>a</mi><mo>=</mo><mn>1</mn></mrow></math><span class=\"eqno\">(5.1)</span></div>"
+            ), page.html)
+        XCTAssertTrue(page.html.contains("<div class=\"math-block\"><math"), "the unlabelled formula is not numbered")
+        XCTAssertTrue(page.html.contains("id=\"eq-three\">"), page.html)
+        XCTAssertTrue(page.html.contains("<span class=\"eqno\">(5.2)</span>"), page.html)
+        XCTAssertTrue(
+            page.html.contains(
+                "<p>As <a class=\"xref\" href=\"#eq-three\">Equation 5.2</a> and <a class=\"xref\" href=\"#eq-one\">Equation 5.1</a> say;"
+            ), page.html)
+        XCTAssertEqual(page.html.components(separatedBy: "id=\"eq-one\"").count, 2, "one element per id")
+        XCTAssertEqual(
+            page.errors.map(\.description),
+            [
+                "05-x.md:15: unknown cross-reference @eq-nope: no display formula is labelled '$$ {#eq-nope}'",
+                "05-x.md:19: the label {#eq-one} is already the formula's at line 5: one label, one formula",
+            ])
+    }
+
     func testHeadingIdsComeFromCmarksTree() throws {
         let taken = try Prose.parse("# Taken\n", file: "L.md", line: 1)
         let prose = try Prose.parse(

@@ -39,8 +39,9 @@ public indirect enum ProseNode: Equatable, Sendable {
     case codeBlock(info: String, code: String)
     case htmlBlock(String)
     case thematicBreak
-    /// `$$ ... $$`: the TeX between the `$$`s, and the line of the opening one.
-    case displayMath(tex: String, line: Int)
+    /// `$$ ... $$`: the TeX between the `$$`s, the line of the opening one, and the label
+    /// written after the closing one (`$$ {#eq-name}`, as in Quarto), which numbers it.
+    case displayMath(tex: String, line: Int, label: String?)
 
     // Inlines.
     case text(String)
@@ -54,7 +55,7 @@ public indirect enum ProseNode: Equatable, Sendable {
     case image(url: String, title: String, [ProseNode])
     /// `$...$`: its TeX and its line.
     case math(tex: String, line: Int)
-    /// `@fig-name` (or `@tbl-`, `@cell-`, `@sec-`): the name without the `@`, and its line.
+    /// `@fig-name` (or `@tbl-`, `@cell-`, `@sec-`, `@eq-`): the name without the `@`, and its line.
     case reference(name: String, line: Int)
     /// `` `{swift} expr` ``: evaluated by the lesson's program, shown as its value.
     case inlineValue(InlineValue)

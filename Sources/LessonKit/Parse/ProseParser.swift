@@ -94,8 +94,10 @@ enum ProseParser {
                 } else {
                     if let end = line.range(of: "$$") {
                         pending.text += "\n" + line[..<end.lowerBound]
-                        displayFence(pending.text, line: pending.start, from: pending.index, to: index, into: &out)
-                        out.append(String(line[end.upperBound...]), from: index)
+                        let (label, rest) = equationLabel(after: line[end.upperBound...])
+                        displayFence(
+                            pending.text, line: pending.start, label: label, from: pending.index, to: index, into: &out)
+                        out.append(rest, from: index)
                         blockMath = nil
                     } else {
                         pending.text += "\n" + line
@@ -118,8 +120,11 @@ enum ProseParser {
             if trimmed.hasPrefix("$$") {
                 let rest = String(trimmed.dropFirst(2))
                 if let end = rest.range(of: "$$") {
-                    displayFence(String(rest[..<end.lowerBound]), line: lineNumber, from: index, to: index, into: &out)
-                    out.append(String(rest[end.upperBound...]), from: index)
+                    let (label, after) = equationLabel(after: rest[end.upperBound...])
+                    displayFence(
+                        String(rest[..<end.lowerBound]), line: lineNumber, label: label, from: index, to: index,
+                        into: &out)
+                    out.append(after, from: index)
                 } else {
                     blockMath = (lineNumber, index, rest)
                 }
@@ -133,12 +138,25 @@ enum ProseParser {
         return out
     }
 
-    /// A fenced block cmark keeps as it is, its info naming it ours, after a blank line: the TeX
-    /// of lines `from...to`.
-    static func displayFence(_ tex: String, line: Int, from: Int, to: Int, into out: inout Marked) {
+    /// What follows a closing `$$`: the formula's label when it starts with one (`{#eq-name}`,
+    /// the name made of letters, digits, `-` and `_`), and the rest of the line.
+    static func equationLabel(after text: Substring) -> (label: String?, rest: String) {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.hasPrefix("{#eq-"), let close = trimmed.firstIndex(of: "}") else { return (nil, String(text)) }
+        let label = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<close]
+        guard label.count > 3, label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            return (nil, String(text))
+        }
+        return (String(label), String(trimmed[trimmed.index(after: close)...]))
+    }
+
+    /// A fenced block cmark keeps as it is, its info naming it ours (and its label), after a
+    /// blank line: the TeX of lines `from...to`.
+    static func displayFence(_ tex: String, line: Int, label: String?, from: Int, to: Int, into out: inout Marked) {
         out.append("", from: from)
         out.append(
-            "~~~~~~" + String(mark) + String(Kind.displayMath.rawValue) + "\(line)" + String(fieldEnd), from: from)
+            "~~~~~~" + String(mark) + String(Kind.displayMath.rawValue) + "\(line)" + String(fieldEnd) + (label ?? ""),
+            from: from)
         for (k, texLine) in tex.components(separatedBy: "\n").enumerated() {
             out.append(texLine, from: min(from + k, to))
         }
@@ -245,9 +263,9 @@ enum ProseParser {
         return out
     }
 
-    /// The kinds of cross-reference, as in Quarto: `@fig-name`, `@tbl-name`, `@cell-name`, and
-    /// `@sec-name` for a section.
-    static let referencePrefixes = ["fig-", "tbl-", "cell-", "sec-"]
+    /// The kinds of cross-reference, as in Quarto: `@fig-name`, `@tbl-name`, `@cell-name`,
+    /// `@sec-name` for a section and `@eq-name` for a labelled display formula.
+    static let referencePrefixes = ["fig-", "tbl-", "cell-", "sec-", "eq-"]
 
     /// Replaces each `@fig-...` (and kin) outside code spans (and not inside a word, as in an
     /// e-mail address) with what `resolve` returns for its name.
@@ -327,9 +345,9 @@ enum ProseParser {
                     items: items)
             case CMARK_NODE_CODE_BLOCK:
                 let info = string(cmark_node_get_fence_info(node))
-                if let (kind, line, _) = ProseParser.ours(info), kind == .displayMath {
+                if let (kind, line, label) = ProseParser.ours(info), kind == .displayMath {
                     // The fence holds the TeX as written between the `$$`s, a line break after it.
-                    return .displayMath(tex: String(literal.dropLast()), line: line)
+                    return .displayMath(tex: String(literal.dropLast()), line: line, label: label.isEmpty ? nil : label)
                 }
                 return .codeBlock(info: info, code: literal)
             case CMARK_NODE_HTML_BLOCK: return .htmlBlock(literal)

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Section numbers as d2l prints them: lesson 5's second section is "5.2", its first subsection
-/// "5.2.1". Worked out from the page's headings before the prose is rendered, so that `@sec-`
-/// may name a section further down.
+/// Section and equation numbers as d2l prints them: lesson 5's second section is "5.2", its first
+/// subsection "5.2.1", its third numbered formula "(5.3)". Worked out from the page's prose before
+/// it is rendered, so that `@sec-` and `@eq-` may name what comes further down.
 enum Numbering {
     /// Each level-2 and level-3 heading's number, by its id, in page order. A level-3 heading
     /// before any level-2 one is left unnumbered.
@@ -32,6 +32,28 @@ enum Numbering {
             guard let number = numbers[heading.id] else { return }
             references["sec-" + heading.id] = CrossReference(text: "Section \(number)", anchor: heading.id)
         }
+    }
+
+    /// Each labelled display formula's number, by its label, in page order: lesson 5's third is
+    /// "5.3", as d2l numbers them (Quarto numbers only labelled formulas too). A label used twice
+    /// numbers its first formula.
+    static func equationNumbers(_ blocks: [Prose], lesson: Int) -> [String: String] {
+        var numbers: [String: String] = [:]
+        var count = 0
+        for prose in blocks {
+            ProseNode.walk(prose.nodes) { node in
+                guard case .displayMath(_, _, let label?) = node, numbers[label] == nil else { return }
+                count += 1
+                numbers[label] = "\(lesson).\(count)"
+            }
+        }
+        return numbers
+    }
+
+    /// `@eq-name` for each numbered formula: "Equation 5.3", as Quarto writes it, linked to the
+    /// formula (its anchor is its label).
+    static func equationReferences(_ numbers: [String: String]) -> [String: CrossReference] {
+        numbers.reduce(into: [:]) { $0[$1.key] = CrossReference(text: "Equation \($1.value)", anchor: $1.key) }
     }
 
     /// Whether a table cell holds one number ("0.9871", "-3", "1,024", "98.7%", "1.2e-3"), to be

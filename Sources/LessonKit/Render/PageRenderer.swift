@@ -64,19 +64,21 @@ public enum PageRenderer {
         var (references, figures) = crossReferences(cells)
         var inlineValues: [Int: String] = [:]
         for case .inlineValue(let index, let text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
-        // The headings first, so that `@sec-` may come before its section.
-        var headings = ProseRenderer.headings(
-            in: lesson.blocks.compactMap { if case .prose(let p) = $0 { return p } else { return nil } },
-            references: references, inlineValues: inlineValues)
+        // The headings and the labelled formulas first, so that `@sec-` and `@eq-` may come before
+        // what they name.
+        let proseBlocks = lesson.blocks.compactMap { if case .prose(let p) = $0 { return p } else { return nil } }
+        var headings = ProseRenderer.headings(in: proseBlocks, references: references, inlineValues: inlineValues)
         let sectionNumbers = Numbering.sectionNumbers(headings, lesson: neighbours.number)
+        let equationNumbers = Numbering.equationNumbers(proseBlocks, lesson: neighbours.number)
         references.merge(Numbering.sectionReferences(headings, numbers: sectionNumbers)) { cell, _ in cell }
+        references.merge(Numbering.equationReferences(equationNumbers)) { cell, _ in cell }
         let failures = executed.failures(displayPath: displayPath)
         // The cell whose failure kept the later ones from running, named on their badges.
         let firstFailure = failures.first?.cell
         // The lesson's blocks in order: each prose block's tree, each cell's HTML.
         var prose = ProseRenderer(
             file: displayPath, references: references, inlineValues: inlineValues, headings: headings,
-            sectionNumbers: sectionNumbers)
+            sectionNumbers: sectionNumbers, equationNumbers: equationNumbers)
         var outputRenderer = OutputRenderer(displayPath: displayPath)
         let shownByNumber = Dictionary(cells.map { ($0.result.cell.number, $0) }, uniquingKeysWith: { a, _ in a })
         var body = ""

@@ -29,7 +29,11 @@ struct ProseRenderer {
     let headings: [Heading]
     /// Section numbers by heading id, put in front of the level-2 and level-3 headings' text.
     let sectionNumbers: [String: String]
+    /// Formula numbers by label, shown at the right of each labelled display formula.
+    let equationNumbers: [String: String]
     private var nextHeading = 0
+    /// The line of each label's formula drawn so far: a label is one formula's.
+    private var labelled: [String: Int] = [:]
     /// Formulas the renderer cannot read and `$$`s never closed, each at its line.
     private(set) var warnings: [LessonError] = []
     /// Faults of the text: unknown cross-references.
@@ -37,13 +41,14 @@ struct ProseRenderer {
 
     init(
         file: String, references: [String: CrossReference] = [:], inlineValues: [Int: String] = [:],
-        headings: [Heading] = [], sectionNumbers: [String: String] = [:]
+        headings: [Heading] = [], sectionNumbers: [String: String] = [:], equationNumbers: [String: String] = [:]
     ) {
         self.file = file
         self.references = references
         self.inlineValues = inlineValues
         self.headings = headings
         self.sectionNumbers = sectionNumbers
+        self.equationNumbers = equationNumbers
     }
 
     /// Appends the HTML of `prose` to `html` (a page's body so far).
@@ -169,9 +174,29 @@ struct ProseRenderer {
         case .thematicBreak:
             ProseRenderer.cr(&html)
             html += "<hr />\n"
-        case .displayMath(let tex, let line):
+        case .displayMath(let tex, let line, let label):
+            if let label, let first = labelled[label] {
+                errors.append(
+                    LessonError(
+                        file: file, line: line,
+                        message:
+                            "the label {#\(label)} is already the formula's at line \(first): one label, one formula"))
+            }
+            guard let label, labelled[label] == nil, let number = equationNumbers[label] else {
+                ProseRenderer.append(
+                    block: ProseRenderer.math(tex, display: true, line: line, file: file, warnings: &warnings),
+                    to: &html)
+                return
+            }
+            labelled[label] = line
+            // Its number at the right, as d2l and Quarto show it; the formula is `@eq-`'s target.
+            let formula =
+                ProseRenderer.mathML(tex, display: true, line: line, file: file, warnings: &warnings)
+                ?? "<code class=\"math-error\">\(HTML.escape(tex))</code>"
             ProseRenderer.append(
-                block: ProseRenderer.math(tex, display: true, line: line, file: file, warnings: &warnings), to: &html)
+                block:
+                    "<div class=\"math-block numbered\" id=\"\(HTML.escape(label))\">\(formula)<span class=\"eqno\">(\(number))</span></div>",
+                to: &html)
         default:
             inline(node, into: &html)
         }
@@ -210,12 +235,7 @@ struct ProseRenderer {
             if let target = references[name] {
                 html += "<a class=\"xref\" href=\"#\(HTML.escape(target.anchor))\">\(HTML.escape(target.text))</a>"
             } else {
-                errors.append(
-                    LessonError(
-                        file: file, line: line,
-                        message:
-                            "unknown cross-reference @\(name): no cell has '//| label: \(name)'\(name.hasPrefix("fig-") ? " with a figure" : "")"
-                    ))
+                errors.append(LessonError(file: file, line: line, message: ProseRenderer.unknownReference(name)))
                 html += "<code class=\"math-error\">@\(HTML.escape(name))</code>"
             }
         case .inlineValue(let value):
@@ -229,6 +249,19 @@ struct ProseRenderer {
         default:
             block(node, tight: false, into: &html)
         }
+    }
+
+    /// Why `@name` names nothing on the page, said for its kind.
+    static func unknownReference(_ name: String) -> String {
+        let why: String
+        if name.hasPrefix("eq-") {
+            why = "no display formula is labelled '$$ {#\(name)}'"
+        } else if name.hasPrefix("sec-") {
+            why = "no section of this page has the anchor '#\(name.dropFirst(4))'"
+        } else {
+            why = "no cell has '//| label: \(name)'\(name.hasPrefix("fig-") ? " with a figure" : "")"
+        }
+        return "unknown cross-reference @\(name): \(why)"
     }
 
     /// An image's alt text as cmark writes it: the text of its inlines, escaped (our nodes' HTML too).
@@ -292,13 +325,23 @@ struct ProseRenderer {
     /// phone's line, scroll sideways instead of widening the page; short ones keep the text's
     /// baseline. TeX the renderer cannot read is a warning at its line, shown as code.
     static func math(_ tex: String, display: Bool, line: Int, file: String, warnings: inout [LessonError]) -> String {
-        do {
-            let rendered = try MathML.render(tex, display: display)
-            if display { return "<div class=\"math-block\">\(rendered)</div>" }
-            return tex.count > 24 ? "<span class=\"math-inline\">\(rendered)</span>" : rendered
-        } catch let failure as MathML.Failure {
-            warnings.append(LessonError(file: file, line: line, message: "math: \(failure.message) in '\(tex)'"))
+        guard let rendered = mathML(tex, display: display, line: line, file: file, warnings: &warnings) else {
             return "<code class=\"math-error\">\(HTML.escape(tex))</code>"
-        } catch { return tex }
+        }
+        if display { return "<div class=\"math-block\">\(rendered)</div>" }
+        return tex.count > 24 ? "<span class=\"math-inline\">\(rendered)</span>" : rendered
+    }
+
+    /// The formula's MathML, or nil (and a warning at its line) when the TeX cannot be read.
+    static func mathML(_ tex: String, display: Bool, line: Int, file: String, warnings: inout [LessonError])
+        -> String?
+    {
+        do {
+            return try MathML.render(tex, display: display)
+        } catch {
+            let message = (error as? MathML.Failure)?.message ?? "\(error)"
+            warnings.append(LessonError(file: file, line: line, message: "math: \(message) in '\(tex)'"))
+            return nil
+        }
     }
 }

@@ -97,7 +97,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LessonKitTests",
-            dependencies: ["LessonKit", "LessonWire"],
+            // CCmark: a test holds the prose renderer to cmark's own HTML renderer.
+            dependencies: ["LessonKit", "LessonWire", "CCmark"],
             exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

@@ -64,7 +64,7 @@ func reportingMachineryErrors(
     } catch let error as RequestError {
         reporter.machineryFailed(error)
         switch error {
-        case .unknownLesson, .ambiguousLesson:
+        case .unknownLesson, .ambiguousLesson, .noLessonFile:
             if let command { reporter.write("Usage: \(Lessons.usageString(for: command))\n", toStandardError: true) }
         default:
             break

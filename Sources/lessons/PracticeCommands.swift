@@ -133,9 +133,9 @@ extension Lessons {
                     return
                 }
                 // Polls the workbooks' and lessons' modification times; a change checks again.
-                func stamps() -> [Date?] {
+                func stamps() -> [FileStamp?] {
                     files.flatMap { [practice.workbook($0.deletingPathExtension().lastPathComponent), $0] }.map {
-                        (try? FileManager.default.attributesOfItem(atPath: $0.path))?[.modificationDate] as? Date
+                        FileStamp($0)
                     }
                 }
                 reporter.write(Words.of(try language.language() ?? .english)(.watching) + "\n")

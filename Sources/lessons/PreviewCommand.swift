@@ -63,9 +63,7 @@ extension Lessons {
                 reporter.write("Preview: http://127.0.0.1:\(server.port)/\(page) (Ctrl-C stops)\n")
 
                 // Polls the lessons' modification times and the core's fingerprint.
-                func stamp(_ file: URL) -> Date? {
-                    (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
-                }
+                func stamp(_ file: URL) -> FileStamp? { FileStamp(file) }
                 var seen = Dictionary(uniqueKeysWithValues: files.map { ($0, stamp($0)) })
                 var core = try? publisher.toolchain.coreFingerprint()
                 var tick = 0

@@ -129,6 +129,33 @@ final class ClaimsTests: XCTestCase {
                 .inlineValues.count, 2)
     }
 
+    /// The text test that spares most cells a parse lets through every name a cell declares: in
+    /// each cell of the course, and in declarations written every way a cell may write them.
+    func testOnlyCellsThatMayDeclareANameAreParsed() throws {
+        var cells = [
+            "let (a, b) = (1, 2)\nvar c: Int = 0, d = f(1, 2), e2 = 3",
+            "func e<T>(_ x: T) {}\n@discardableResult func f() -> Int { 1 }",
+            "final class G {}\nstruct H: Equatable {}\nindirect enum I { case j }", "let\n  k = 1",
+        ]
+        for file in try LessonList.files(in: EndToEndTests.root.appendingPathComponent("Lessons")) {
+            cells += try LessonParser.parse(file: file).cells.map(\.code)
+        }
+        for code in cells {
+            for name in InlineValueOrder.declaredNames(code) {
+                XCTAssertTrue(InlineValueOrder.mayDeclare(code, name), "\(name) in \(code)")
+            }
+        }
+        XCTAssertEqual(
+            InlineValueOrder.declaredNames(cells[0] + "\n" + cells[1] + "\n" + cells[2] + "\n" + cells[3]),
+            ["a", "b", "c", "d", "e2", "e", "f", "G", "H", "I", "k"])
+        XCTAssertFalse(InlineValueOrder.mayDeclare("let s = String(x) + String(y)\nprint(s)", "String"))
+        XCTAssertFalse(InlineValueOrder.mayDeclare("print(String(x))", "String"), "a call, not a tuple pattern")
+        XCTAssertTrue(InlineValueOrder.mayDeclare("var ((x, y), z) = ((1, 2), 3)", "x"))
+        XCTAssertTrue(InlineValueOrder.mayDeclare("f(a, String(x))", "String"), "after ',': parsed to find out")
+        XCTAssertFalse(InlineValueOrder.mayDeclare("let xs = [1].map { $0 + 1 }", "$0"))
+        XCTAssertFalse(InlineValueOrder.mayDeclare("let laterOn = 1", "later"), "a whole word only")
+    }
+
     func testInlineValuesSurviveAFreezeAndAreCode() throws {
         let ledger = work.appendingPathComponent("ledger.txt")
         try "".write(to: ledger, atomically: true, encoding: .utf8)

@@ -302,7 +302,7 @@ final class CliTests: XCTestCase {
         process.arguments = ["build", "--lessons", folder.path, "--out", site.path]
         process.currentDirectoryURL = EndToEndTests.root
         let log = out.appendingPathComponent("log.txt")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -383,6 +383,15 @@ final class CliTests: XCTestCase {
             """
             error: unknown lesson 'nosuch'; available: 01-pool, 02-pooling, 03-padding
             Usage: lessons build [<slugs> ...] [--lessons <lessons>] [--out <out>] [--course <course>] [--title <title>] [--force] [--jobs <jobs>]
+
+            """)
+        let missing = try lessons(["run", "nosuch.md", "--lessons", folder.path, "--out", out.path])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertEqual(
+            missing.output,
+            """
+            error: no lesson file at nosuch.md
+            Usage: lessons run <lesson> [--lessons <lessons>] [--out <out>] [--course <course>] [--title <title>]
 
             """)
         XCTAssertFalse(

@@ -297,7 +297,7 @@ final class ExecutorTests: XCTestCase {
             """)
         let heard = Heard()
         let executor = Executor(
-            cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "1"])
+            cells: cells(3), sourcePath: "/x/a.md", defaultTimeout: 60, environment: [LessonEnvironment.threads: "1"])
         let results = executor.run(program, figureDirectory: folder, workingDirectory: folder, onEvent: heard.record)
         XCTAssertEqual(results[0].status, .passed)
         // Each stream keeps its order; how the two interleave depends on the two reader threads.
@@ -359,7 +359,7 @@ final class ExecutorTests: XCTestCase {
             both '{"cellEnd":{"cell":1,"seconds":0}}'
             """)
         let results = Executor(
-            cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: ["LESSON_THREADS": "3"]
+            cells: cells(1), sourcePath: "/x/01-a.md", defaultTimeout: 60, environment: [LessonEnvironment.threads: "3"]
         )
         .run(program, figureDirectory: folder, workingDirectory: folder, onEvent: { _ in })
         XCTAssertEqual(results[0].outputs, [.text("threads=3 source=01-a.md figures=\(folder.path)\n")])
@@ -367,7 +367,8 @@ final class ExecutorTests: XCTestCase {
 }
 
 final class LinkFileListTests: XCTestCase {
-    /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew.
+    /// SwiftPM's object list is read once, and again only after SwiftPM wrote it anew (its time
+    /// or its size moved).
     func testTheListIsReadOnceUntilItChanges() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "link-\(UUID().uuidString).LinkFileList")
@@ -378,12 +379,17 @@ final class LinkFileListTests: XCTestCase {
         try "\"/b/CNN.build/a.o\"\n'/b/Notebook.build/b.o'\n".write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
         XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/a.o", "/b/Notebook.build/b.o"])
-        // Other text under the same time: the list read before stands.
-        try "\"/b/CNN.build/c.o\"\n".write(to: file, atomically: true, encoding: .utf8)
+        // Other text of the same size under the same time: the list read before stands.
+        try "\"/b/CNN.build/c.o\"\n'/b/Notebook.build/d.o'\n".write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file.path)
-        XCTAssertEqual(list.objects(in: file)?.count, 2)
+        XCTAssertEqual(list.objects(in: file)?.map(\.lastPathComponent), ["a.o", "b.o"])
         try FileManager.default.setAttributes(
             [.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
-        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o"])
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/c.o", "/b/Notebook.build/d.o"])
+        // A list of another size is read again, whatever its time.
+        try "\"/b/CNN.build/e.o\"\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes(
+            [.modificationDate: written.addingTimeInterval(1)], ofItemAtPath: file.path)
+        XCTAssertEqual(list.objects(in: file)?.map(\.path), ["/b/CNN.build/e.o"])
     }
 }

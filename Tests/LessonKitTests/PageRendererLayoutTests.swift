@@ -109,13 +109,8 @@ final class PageRendererLayoutTests: XCTestCase {
         XCTAssertTrue(css.contains(".outputs > :not(figure) { margin: 0; }"), "figures keep their margin")
     }
 
-    func testALongInlineFormulaScrollsInItsOwnBox() {
-        var ids: Set<String> = []
-        var next = 0
-        let html = ProseRenderer.render(
-            "A $x$ and $\\sigma(z) = \\frac{1}{1 + e^{-z}} \\approx z$ here.", file: "f.md", line: 1, usedIds: &ids,
-            references: [:], inlineValues: [:], nextInline: &next
-        ).html
+    func testALongInlineFormulaScrollsInItsOwnBox() throws {
+        let html = try renderProse("A $x$ and $\\sigma(z) = \\frac{1}{1 + e^{-z}} \\approx z$ here.", line: 1).html
         XCTAssertTrue(html.contains("A <math"), "a short formula stays inline as it is")
         XCTAssertTrue(html.contains("<span class=\"math-inline\"><math"), html)
     }

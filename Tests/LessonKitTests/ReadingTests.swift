@@ -216,6 +216,31 @@ final class ReadingTests: XCTestCase {
                 "<script src=\"../search-index.js\" defer></script><script src=\"../course.js\" defer></script>"))
     }
 
+    /// The index is read from the pages again only when they changed: their keys say so.
+    func testTheSearchIndexIsWrittenAgainOnlyForOtherPages() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("search-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let output = try OutputFolder(out)
+        let file = out.appendingPathComponent("05-pooling/index.html")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(page().html.utf8).write(to: file)
+        func index() throws -> String {
+            try String(contentsOf: out.appendingPathComponent(SearchIndex.indexFile), encoding: .utf8)
+        }
+        try SearchIndex.write(into: output, lessons: [("05-pooling", "Pooling")], pages: "k1")
+        XCTAssertTrue(try index().contains("First part"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(SearchIndex.scriptFile).path))
+        try Data(page().html.replacingOccurrences(of: "First part", with: "Premier").utf8).write(to: file)
+        try SearchIndex.write(into: output, lessons: [("05-pooling", "Pooling")], pages: "k1")
+        XCTAssertTrue(try index().contains("First part"), "the same keys: the pages were not read again")
+        try SearchIndex.write(into: output, lessons: [("05-pooling", "Pooling")], pages: "k2")
+        XCTAssertFalse(try index().contains("First part"))
+        XCTAssertTrue(try index().contains("Premier"))
+        try Data(page().html.utf8).write(to: file)
+        try SearchIndex.write(into: output, lessons: [("05-pooling", "Pooling")], pages: nil)
+        XCTAssertTrue(try index().contains("First part"), "no keys: read again")
+    }
+
     func testTheBuildsFilesLiveBesideThePublishedFolderAndCleanRemovesThem() throws {
         let fm = FileManager.default
         let base = fm.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)")

@@ -82,10 +82,8 @@ public struct Toolchain: Sendable {
             fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? CommandLine.arguments[0])
         for file in try objectFiles() + modules + [runner] {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-            let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-            let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            parts.append("\(file.lastPathComponent):\(size):\(date)")
+            let stamp = FileStamp(file)
+            parts.append("\(file.lastPathComponent):\(stamp?.size ?? 0):\(stamp?.modified ?? 0)")
         }
         return parts.joined(separator: "\n")
     }

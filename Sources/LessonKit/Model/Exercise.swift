@@ -18,8 +18,8 @@ extension Lesson {
         var prose: [String] = []
         for block in blocks {
             switch block {
-            case .prose(let text, _):
-                prose.append(text)
+            case .prose(let text):
+                prose.append(text.markdown)
             case .cell(let cell):
                 if let id = cell.options.exercise {
                     let checks = cells.filter { $0.options.check == id }

@@ -19,10 +19,9 @@ public struct Lesson: Equatable, Sendable {
     public var inlineValues: [InlineValue] { cells.flatMap(\.inlineValues).sorted { $0.index < $1.index } }
 }
 
-/// A piece of a lesson: prose (Markdown) or a Swift cell.
+/// A piece of a lesson: prose (Markdown, parsed) or a Swift cell.
 public enum Block: Equatable, Sendable {
-    /// Markdown source and the line it starts on.
-    case prose(String, line: Int)
+    case prose(Prose)
     case cell(Cell)
 }
 

@@ -16,7 +16,6 @@ public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable 
     case compilerFailedOutsideCells(lesson: String, message: String)
     case prefixDoesNotCompile(lesson: String, cell: Int)
     case unreadableFolder(path: String, reason: String)
-    case noLessonFile(path: String)
     case refusingOutputFolder(path: String)
     case refusingToReplace(path: String, marker: String)
     case badCourseFile(path: String, reason: String)
@@ -45,8 +44,6 @@ public enum MachineryError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(lesson): the cells before cell \(cell) did not compile on their own"
         case .unreadableFolder(let path, let reason):
             return "cannot read the folder \(path): \(reason)"
-        case .noLessonFile(let path):
-            return "no lesson file at \(path)"
         case .refusingOutputFolder(let path):
             return "refusing to write the course into \(path): choose a folder of its own with --out"
         case .refusingToReplace(let path, let marker):

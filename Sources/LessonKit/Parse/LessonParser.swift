@@ -2,8 +2,8 @@ import CCmark
 import Foundation
 
 /// Markdown -> `Lesson`. Front matter (`---` lines around `title:` and `summary:`), then CommonMark
-/// parsed by libcmark: fenced blocks whose info string is `swift` become cells, everything else
-/// stays prose.
+/// parsed by libcmark, once: fenced blocks whose info string is `swift` become cells, everything
+/// else stays prose, as cmark's tree (`Prose`).
 public enum LessonParser {
     public static func parse(file: URL, displayPath: String? = nil) throws(LessonError) -> Lesson {
         let path = displayPath ?? file.path
@@ -48,46 +48,60 @@ public enum LessonParser {
             slug: slug, file: file, title: title, summary: front["summary"] ?? "", blocks: blocks, source: text)
     }
 
-    /// Walks cmark's top-level nodes: code blocks with info "swift" are cells; runs of other nodes
-    /// are prose, cut from the source by line so the renderer sees the author's Markdown.
+    /// Parses the body once and walks cmark's top-level nodes: code blocks fenced with info
+    /// "swift" are cells; the runs of other nodes between them are prose, kept as the tree cmark
+    /// made of them (`Prose`) beside the author's Markdown, cut from the body by line.
     static func splitBlocks(_ body: String, lineOffset: Int, file: String) throws(LessonError) -> [Block] {
-        guard let document = cmark_parse_document(body, body.utf8.count, CMARK_OPT_DEFAULT) else {
-            throw LessonError(file: file, line: lineOffset + 1, message: "CommonMark parser failed")
-        }
-        defer { cmark_node_free(document) }
         let bodyLines = body.components(separatedBy: "\n")
-        var blocks: [Block] = []
-        var proseStart: Int? = nil  // 1-based body line
-        var cellNumber = 0
-        func flushProse(until end: Int) {
-            guard let start = proseStart, end >= start else {
+        let marked = ProseParser.mark(bodyLines, firstLine: lineOffset + 1)
+        var tree = ProseParser.Tree(file: file, nextInlineValue: 0)
+        return try ProseParser.parse(marked, file: file, line: lineOffset + 1) {
+            (document) throws(LessonError) -> [Block] in
+            var blocks: [Block] = []
+            var prose: [OpaquePointer] = []
+            var proseStart: Int? = nil  // 0-based body line
+            var unclosed = marked.unclosed[...]  // lesson lines, in order
+            var cellNumber = 0
+            /// The prose before body line `end` (0-based), if any.
+            func flushProse(before end: Int) {
+                var warnings: [LessonError] = []
+                while let line = unclosed.first, line - lineOffset - 1 < end {
+                    warnings.append(ProseParser.unclosedMath(file: file, line: line))
+                    unclosed = unclosed.dropFirst()
+                }
+                let starts = [proseStart, warnings.first.map { $0.line - lineOffset - 1 }].compactMap { $0 }
+                if let start = starts.min(), start < end {
+                    blocks.append(
+                        .prose(
+                            Prose(
+                                markdown: bodyLines[start..<min(end, bodyLines.count)].joined(separator: "\n"),
+                                line: start + lineOffset + 1, nodes: tree.blocks(prose), warnings: warnings)))
+                }
+                prose = []
                 proseStart = nil
-                return
             }
-            let text = bodyLines[(start - 1)..<min(end, bodyLines.count)].joined(separator: "\n")
-            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                blocks.append(.prose(text, line: start + lineOffset))
-            }
-            proseStart = nil
-        }
-        var node = cmark_node_first_child(document)
-        while let current = node {
-            let start = Int(cmark_node_get_start_line(current))
-            let end = Int(cmark_node_get_end_line(current))
-            let info =
-                cmark_node_get_fence_info(current).map { String(cString: $0) }?.trimmingCharacters(in: .whitespaces)
-                ?? ""
-            let opening = bodyLines[max(0, min(start, bodyLines.count) - 1)].trimmingCharacters(in: .whitespaces)
-            let isFenced =
-                cmark_node_get_type(current) == CMARK_NODE_CODE_BLOCK
-                && (opening.hasPrefix("```") || opening.hasPrefix("~~~"))
-            if isFenced && info.split(separator: " ").first == "swift" {
-                flushProse(until: start - 1)
-                let fenceLine = start + lineOffset
+            var node = cmark_node_first_child(document)
+            while let current = node {
+                node = cmark_node_next(current)
+                let start = marked.source(ofLine: Int(cmark_node_get_start_line(current)))
+                let info =
+                    cmark_node_get_fence_info(current).map { String(cString: $0) }?.trimmingCharacters(in: .whitespaces)
+                    ?? ""
+                let opening = bodyLines[start].trimmingCharacters(in: .whitespaces)
+                let isFenced =
+                    cmark_node_get_type(current) == CMARK_NODE_CODE_BLOCK
+                    && (opening.hasPrefix("```") || opening.hasPrefix("~~~"))
+                guard isFenced && info.split(separator: " ").first == "swift" else {
+                    prose.append(current)
+                    if proseStart == nil { proseStart = start }
+                    continue
+                }
+                flushProse(before: start)
+                let end = marked.source(ofLine: Int(cmark_node_get_end_line(current)))
+                let fenceLine = start + lineOffset + 1
                 // cmark runs an unclosed fence to the end of the document: report it instead.
-                let closing = bodyLines[min(end, bodyLines.count) - 1].trimmingCharacters(in: .whitespaces)
-                let fence = bodyLines[start - 1].trimmingCharacters(in: .whitespaces)
-                let fenceChar = fence.first ?? "`"
+                let closing = bodyLines[end].trimmingCharacters(in: .whitespaces)
+                let fenceChar = opening.first ?? "`"
                 if end == start || !(closing.allSatisfy { $0 == fenceChar } && closing.count >= 3) {
                     throw LessonError(file: file, line: fenceLine, message: "code fence opened here is never closed")
                 }
@@ -96,13 +110,10 @@ public enum LessonParser {
                 cellNumber += 1
                 let options = try CellOptions.parse(trimmed, firstLine: fenceLine + 1, file: file)
                 blocks.append(.cell(Cell(number: cellNumber, fenceLine: fenceLine, code: trimmed, options: options)))
-            } else if proseStart == nil {
-                proseStart = start
             }
-            node = cmark_node_next(current)
+            flushProse(before: bodyLines.count)
+            return blocks
         }
-        flushProse(until: bodyLines.count)
-        return blocks
     }
 
     static func firstHeading(_ body: String) -> String? {

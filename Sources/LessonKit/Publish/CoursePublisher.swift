@@ -67,7 +67,7 @@ public struct CoursePublisher: Sendable {
         if name.hasSuffix(".md") {
             let url = URL(fileURLWithPath: name)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw MachineryError.noLessonFile(path: name)
+                throw RequestError.noLessonFile(path: name)
             }
             return url
         }
@@ -176,9 +176,11 @@ public struct CoursePublisher: Sendable {
         }
         // Every lesson of the course gets a page, so no link of the contents page or of a pager is
         // dead: one not built yet gets a page saying so.
+        var notBuilt = 0
         for lesson in context.course
         where !FileManager.default.fileExists(atPath: output.lessonFolder(lesson.slug).path) {
             try writeNotBuiltPage(lesson, neighbours: neighbours(of: lesson, in: context.course))
+            notBuilt += 1
         }
         try output.writeAtomically(
             IndexRenderer.render(
@@ -187,7 +189,11 @@ public struct CoursePublisher: Sendable {
                     language: .english, words: .english,
                     languages: EditionPublisher.languages(lessons: lessonsDirectory))),
             to: "index.html")
-        try SearchIndex.write(into: output, lessons: context.course.map { ($0.slug, $0.title) })
+        // The search index is read from the pages: their keys say whether it is still theirs.
+        try SearchIndex.write(
+            into: output, lessons: context.course.map { ($0.slug, $0.title) },
+            pages: notBuilt > 0
+                ? nil : fingerprint([CoursePublisher.formatVersion] + entries.map { "\($0.0)=\($0.1?.key ?? "-")" }))
         return results
     }
 

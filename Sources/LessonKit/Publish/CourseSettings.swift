@@ -94,10 +94,8 @@ public struct CourseSettings: Codable, Equatable, Sendable {
             let files =
                 (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
             for file in files.sorted(by: { $0.path < $1.path }) {
-                let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-                parts.append(
-                    "\(file.path):\((attributes?[.size] as? NSNumber)?.intValue ?? 0):\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
-                )
+                let stamp = FileStamp(file)
+                parts.append("\(file.path):\(stamp?.size ?? 0):\(stamp?.modified ?? 0)")
             }
         }
         return parts.joined(separator: "\n")

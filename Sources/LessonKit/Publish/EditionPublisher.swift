@@ -115,7 +115,9 @@ public struct EditionPublisher {
                 {
                     let translated = TranslatedLesson.make(
                         executed, translation: translation, match: match,
-                        context: .init(language: language, words: words, convert: convert, englishPage: englishPage),
+                        context: .init(
+                            language: language, words: words, convert: convert, englishPage: englishPage,
+                            englishFile: entry.displayPath, translationFile: translations.displayPath(entry.slug)),
                         figurePrefix: edition.root(depth: 1) + entry.slug + "/")
                     let page = PageRenderer.render(
                         translated, displayPath: entry.displayPath, neighbours: neighbours,
@@ -168,7 +170,10 @@ public struct EditionPublisher {
                 glossary.page(edition: edition, convert: convert, course: course, courseTitle: courseTitle),
                 to: Glossary.fileName)
             try SearchIndex.write(
-                into: folder, lessons: course.map { ($0.slug, $0.title) }, words: words)
+                into: folder, lessons: course.map { ($0.slug, $0.title) },
+                pages: fingerprint(
+                    [CoursePublisher.formatVersion, language.rawValue] + records.map { "\($0.slug)=\($0.record?.key ?? "-")" }),
+                words: words)
         }
         return report
     }

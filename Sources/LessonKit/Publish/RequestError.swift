@@ -8,6 +8,8 @@ public enum RequestError: Error, Equatable, CustomStringConvertible, Sendable {
     case noLessons(folder: String)
     case unknownLesson(name: String, available: [String])
     case ambiguousLesson(name: String, candidates: [String])
+    /// A lesson named by the path of a `.md` file that is not there.
+    case noLessonFile(path: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum RequestError: Error, Equatable, CustomStringConvertible, Sendable {
                 "unknown lesson '\(name)'; available: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
         case .ambiguousLesson(let name, let candidates):
             return "lesson '\(name)' is ambiguous; it could be: \(candidates.joined(separator: ", "))"
+        case .noLessonFile(let path):
+            return "no lesson file at \(path)"
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Section numbers as d2l prints them: lesson 5's second section is "5.2", its first subsection
-/// "5.2.1". Given to the headings after the prose is rendered, so the prose renderer need not
-/// know the lesson's number.
+/// Section and equation numbers as d2l prints them: lesson 5's second section is "5.2", its first
+/// subsection "5.2.1", its third numbered formula "(5.3)". Worked out from the page's prose before
+/// it is rendered, so that `@sec-` and `@eq-` may name what comes further down.
 enum Numbering {
     /// Each level-2 and level-3 heading's number, by its id, in page order. A level-3 heading
     /// before any level-2 one is left unnumbered.
@@ -25,37 +25,6 @@ enum Numbering {
         return numbers
     }
 
-    /// `@sec-ID` for each level-2 and level-3 heading of the lesson, ID being the heading's
-    /// anchor (its text as `HTML.slug` writes it, as in `#max-pooling`): "Section 5.2". Read from
-    /// the Markdown before the prose is rendered, so a reference may come before its section.
-    static func sectionReferences(_ lesson: Lesson, number: Int, words: Words = .english) -> [String: CrossReference] {
-        var headings: [Heading] = []
-        var used: Set<String> = []
-        for case .prose(let markdown, _) in lesson.blocks {
-            var fence: String?
-            for line in markdown.components(separatedBy: "\n") {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if let open = fence {
-                    if trimmed.hasPrefix(open) { fence = nil }
-                    continue
-                }
-                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                    fence = String(trimmed.prefix(3))
-                    continue
-                }
-                let hashes = line.prefix { $0 == "#" }.count
-                guard (1...4).contains(hashes), line.dropFirst(hashes).first == " " else { continue }
-                // The same ids the page gives its headings: a repeated text gets "-2", "-3".
-                let text = String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces)
-                let id = uniqueId(lesson.anchors[text] ?? HTML.slug(text), used: &used)
-                headings.append(Heading(level: hashes, text: text, id: id))
-            }
-        }
-        return sectionNumbers(headings, lesson: number).reduce(into: [:]) { references, entry in
-            references["sec-" + entry.key] = CrossReference(text: words(.section, entry.value), anchor: entry.key)
-        }
-    }
-
     /// `id`, or `id-2`, `id-3`... when the page has it already: the ids the page gives its headings.
     static func uniqueId(_ id: String, used: inout Set<String>) -> String {
         var unique = id
@@ -68,17 +37,37 @@ enum Numbering {
         return unique
     }
 
-    /// `body` with each numbered heading's number in front of its text, inside its self-link
-    /// (`<h2 id="x"><a class="anchor" href="#x">`, as `ProseRenderer` writes headings).
-    static func number(_ body: String, _ numbers: [String: String]) -> String {
-        var html = body
-        for (id, number) in numbers {
-            for level in [2, 3] {
-                let start = "<h\(level) id=\"\(id)\"><a class=\"anchor\" href=\"#\(id)\">"
-                html = html.replacingOccurrences(of: start, with: start + "<span class=\"secno\">\(number)</span>")
+    /// `@sec-ID` for each numbered heading, ID being its anchor (its text as `HTML.slug` writes
+    /// it, as in `#max-pooling`): "Section 5.2".
+    static func sectionReferences(_ headings: [Heading], numbers: [String: String], words: Words = .english)
+        -> [String: CrossReference]
+    {
+        headings.reduce(into: [:]) { references, heading in
+            guard let number = numbers[heading.id] else { return }
+            references["sec-" + heading.id] = CrossReference(text: words(.section, number), anchor: heading.id)
+        }
+    }
+
+    /// Each labelled display formula's number, by its label, in page order: lesson 5's third is
+    /// "5.3", as d2l numbers them (Quarto numbers only labelled formulas too). A label used twice
+    /// numbers its first formula.
+    static func equationNumbers(_ blocks: [Prose], lesson: Int) -> [String: String] {
+        var numbers: [String: String] = [:]
+        var count = 0
+        for prose in blocks {
+            ProseNode.walk(prose.nodes) { node in
+                guard case .displayMath(_, _, let label?) = node, numbers[label] == nil else { return }
+                count += 1
+                numbers[label] = "\(lesson).\(count)"
             }
         }
-        return html
+        return numbers
+    }
+
+    /// `@eq-name` for each numbered formula: "Equation 5.3", as Quarto writes it, linked to the
+    /// formula (its anchor is its label).
+    static func equationReferences(_ numbers: [String: String], words: Words = .english) -> [String: CrossReference] {
+        numbers.reduce(into: [:]) { $0[$1.key] = CrossReference(text: words(.equation, $1.value), anchor: $1.key) }
     }
 
     /// Whether a table cell holds one number ("0.9871", "-3", "1,024", "98.7%", "1.2e-3"), to be

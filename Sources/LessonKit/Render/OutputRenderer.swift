@@ -1,7 +1,7 @@
 import LessonWire
 
 /// One cell output -> HTML, everything it shows escaped. A new kind of cell output is one new
-/// case here. Figures are numbered across the page; the first is the contents page's thumbnail.
+/// case here. A figure gets the number the page gave it; the first is the contents page's thumbnail.
 struct OutputRenderer {
     let displayPath: String
     let words: Words
@@ -14,7 +14,8 @@ struct OutputRenderer {
         self.words = words
     }
 
-    mutating func html(_ output: CellOutput, in cell: Cell) -> String {
+    /// `figure` is the number a figure output gets.
+    mutating func html(_ output: CellOutput, in cell: Cell, figure number: Int) -> String {
         switch output {
         case .text(let t): return "<pre class=\"stdout\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
         case .errorText(let t): return "<pre class=\"stderr\">\(CodeLines.wrap(HTML.escape(t)))</pre>"
@@ -28,7 +29,7 @@ struct OutputRenderer {
         case .progress(let lines):
             return "<pre class=\"log\">\(CodeLines.wrap(HTML.escape(lines.joined(separator: "\n"))))</pre>"
         case .table(let t): return table(t)
-        case .figure(let f): return figure(f, in: cell)
+        case .figure(let f): return figure(f, number: number, in: cell)
         }
     }
 
@@ -56,8 +57,7 @@ struct OutputRenderer {
     /// a browser keeps the picture it chose for the screen when it prints, so a `<source>` chosen
     /// by colour scheme would print a dark reader's figures dark. The hidden one is never loaded
     /// (`loading="lazy"`).
-    mutating func figure(_ f: FigureOutput, in cell: Cell) -> String {
-        figureNumber += 1
+    mutating func figure(_ f: FigureOutput, number figureNumber: Int, in cell: Cell) -> String {
         if thumbnail == nil { thumbnail = f.file }
         if (f.alt ?? "").isEmpty {
             warnings.append(

@@ -63,43 +63,47 @@ public enum PageRenderer {
         let lesson = executed.lesson
         let words = edition.words
         let root = edition.root(depth: 1)
-        var warnings: [LessonError] = []
-        var errors: [LessonError] = []
-        var headings: [Heading] = []
-        var usedIds: Set<String> = []
-        var body = ""
-        var outputRenderer = OutputRenderer(displayPath: displayPath, words: words)
-        var resultsByNumber: [Int: CellResult] = [:]
-        for r in executed.results { resultsByNumber[r.cell.number] = r }
-        var (references, figures) = crossReferences(lesson, results: resultsByNumber, words: words)
-        references.merge(Numbering.sectionReferences(lesson, number: neighbours.number, words: words)) { cell, _ in
+        // What the page shows under each cell, decided once: figures and tables are numbered
+        // from it, for the cells and for `@fig-` and `@tbl-` alike.
+        let cells = shownCells(executed)
+        var (references, figures) = crossReferences(cells, words: words)
+        var inlineValues: [Int: String] = [:]
+        for case .inlineValue(let index, let text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
+        // The headings and the labelled formulas first, so that `@sec-` and `@eq-` may come before
+        // what they name.
+        let proseBlocks = lesson.blocks.compactMap { if case .prose(let p) = $0 { return p } else { return nil } }
+        var headings = ProseRenderer.headings(
+            in: proseBlocks, references: references, inlineValues: inlineValues, anchors: lesson.anchors)
+        let sectionNumbers = Numbering.sectionNumbers(headings, lesson: neighbours.number)
+        let equationNumbers = Numbering.equationNumbers(proseBlocks, lesson: neighbours.number)
+        references.merge(Numbering.sectionReferences(headings, numbers: sectionNumbers, words: words)) { cell, _ in
             cell
         }
-        // The cell whose failure kept the later ones from running, named on their badges.
-        var inlineValues: [Int: String] = [:]
-        var nextInline = 0
-        for case .inlineValue(let index, let text) in executed.results.flatMap(\.outputs) { inlineValues[index] = text }
-        let firstFailure = executed.results.first { if case .failed = $0.status { return true } else { return false } }?
-            .cell.number
-        // The cells in order (figures are numbered as the page shows them), then the lesson's
-        // Markdown through cmark once, each cell's HTML in its place.
-        var cells: [Int: String] = [:]
-        for cell in lesson.cells {
-            let result = resultsByNumber[cell.number] ?? CellResult(cell: cell, status: .notRun)
-            cells[cell.number] = renderCell(
-                result, displayPath: displayPath, outputRenderer: &outputRenderer, failedCell: firstFailure,
-                words: words)
-        }
-        let rendered = ProseRenderer.render(
-            ProseRenderer.document(of: lesson.blocks), file: proseFile ?? displayPath, line: 1, usedIds: &usedIds,
-            references: references, inlineValues: inlineValues, nextInline: &nextInline, cells: cells,
-            anchors: lesson.anchors)
-        body = rendered.html
-        headings = rendered.headings
-        warnings = rendered.warnings
-        errors = rendered.errors
-        warnings += outputRenderer.warnings
+        references.merge(Numbering.equationReferences(equationNumbers, words: words)) { cell, _ in cell }
         let failures = executed.failures(displayPath: displayPath)
+        // The cell whose failure kept the later ones from running, named on their badges.
+        let firstFailure = failures.first?.cell
+        // The lesson's blocks in order: each prose block's tree, each cell's HTML.
+        var prose = ProseRenderer(
+            file: proseFile ?? displayPath, references: references, inlineValues: inlineValues, headings: headings,
+            sectionNumbers: sectionNumbers, equationNumbers: equationNumbers)
+        var outputRenderer = OutputRenderer(displayPath: displayPath, words: words)
+        let shownByNumber = Dictionary(cells.map { ($0.result.cell.number, $0) }, uniquingKeysWith: { a, _ in a })
+        var body = ""
+        for block in lesson.blocks {
+            switch block {
+            case .prose(let text):
+                prose.render(text, into: &body)
+            case .cell(let cell):
+                guard let shown = shownByNumber[cell.number] else { continue }
+                ProseRenderer.cr(&body)
+                body += renderCell(
+                    shown, displayPath: displayPath, outputRenderer: &outputRenderer,
+                    failure: failures.first { $0.cell == cell.number }, failedCell: firstFailure, words: words)
+            }
+        }
+        let warnings = prose.warnings + outputRenderer.warnings
+        let errors = prose.errors
         var banner = ""
         if !errors.isEmpty {
             banner +=
@@ -121,7 +125,6 @@ public enum PageRenderer {
                 "<div class=\"banner warning\"><strong>\(words(.warnings))</strong><ul>"
                 + warnings.map { "<li>\(HTML.escape($0.description))</li>" }.joined() + "</ul></div>"
         }
-        let sectionNumbers = Numbering.sectionNumbers(headings, lesson: neighbours.number)
         // The sidebar and the phone header list the sections with their numbers.
         headings = headings.map { h in
             sectionNumbers[h.id].map { Heading(level: h.level, text: "\($0) \(h.text)", id: h.id) } ?? h
@@ -159,7 +162,7 @@ public enum PageRenderer {
             \(banner)
             </header>
             \(PageChrome.practiceBox(lesson, words: words))
-            \(Numbering.number(body, sectionNumbers))
+            \(body)
             \(pager)
             <footer class="build">\(words(.builtFrom, "<code>\(HTML.escape(displayPath))</code>", HTML.escape(executed.swiftVersion), formatter.string(from: executed.builtAt), formatSeconds(totalSeconds)))</footer>
             </main>
@@ -212,34 +215,52 @@ public enum PageRenderer {
         return html
     }
 
-    /// The outputs a cell shows on its page: all of them when it ran (unless `output: false`),
-    /// failed, or failed as it should.
-    static func showsOutputs(_ r: CellResult) -> Bool {
-        if case .failedAsExpected = r.status { return true }
-        if case .failed = r.status { return true }
-        return r.cell.options.output
+    /// A cell as its page shows it: its result, and the outputs shown under it.
+    struct ShownCell {
+        let result: CellResult
+        let outputs: [CellOutput]
+        /// The number its first figure gets on the page (the figures above it, plus one).
+        let firstFigure: Int
+    }
+
+    /// Each cell of the lesson with what the page shows of it: all its outputs when it ran (none
+    /// with `output: false`), failed, or failed as it should. The one place this is decided, so
+    /// that the figures the page numbers are the figures `@fig-` counts.
+    static func shownCells(_ executed: ExecutedLesson) -> [ShownCell] {
+        var results: [Int: CellResult] = [:]
+        for r in executed.results { results[r.cell.number] = r }
+        var figures = 0
+        return executed.lesson.cells.map { cell in
+            let result = results[cell.number] ?? CellResult(cell: cell, status: .notRun)
+            let shows: Bool
+            switch result.status {
+            case .failedAsExpected, .failed: shows = true
+            default: shows = cell.options.output
+            }
+            let outputs = shows ? result.outputs : []
+            defer { figures += outputs.filter { if case .figure = $0 { return true } else { return false } }.count }
+            return ShownCell(result: result, outputs: outputs, firstFigure: figures + 1)
+        }
     }
 
     /// What each cell label names, numbered as the page numbers them (figures and tables across
     /// the page, cells by In [n]): `fig-` labels their cell's first figure, `tbl-` its first
     /// table, `cell-` the cell itself; `cell-N` always names cell N. Also the page's figures.
-    static func crossReferences(_ lesson: Lesson, results: [Int: CellResult], words: Words = .english) -> (
+    static func crossReferences(_ cells: [ShownCell], words: Words = .english) -> (
         [String: CrossReference], [(number: Int, caption: String)]
     ) {
         var references: [String: CrossReference] = [:]
         var figures: [(number: Int, caption: String)] = []
         var tableCount = 0
-        for cell in lesson.cells {
+        for shown in cells {
+            let cell = shown.result.cell
             references["cell-\(cell.number)"] = CrossReference(
                 text: words(.cell, "\(cell.number)"), anchor: "cell-\(cell.number)")
-            let outputs = results[cell.number].map { showsOutputs($0) ? $0.outputs : [] } ?? []
-            var firstFigure: Int?
             var firstTable: Int?
-            for output in outputs {
+            for output in shown.outputs {
                 switch output {
                 case .figure(let f):
                     figures.append((figures.count + 1, f.caption ?? ""))
-                    if firstFigure == nil { firstFigure = figures.count }
                 case .table:
                     tableCount += 1
                     if firstTable == nil { firstTable = tableCount }
@@ -247,10 +268,11 @@ public enum PageRenderer {
                 }
             }
             guard let label = cell.options.label else { continue }
-            if label.hasPrefix("fig-"), let n = firstFigure {
-                references[label] = CrossReference(text: words(.figure, "\(n)"), anchor: "figure-\(n)")
-            } else if label.hasPrefix("tbl-"), firstTable != nil {
-                references[label] = CrossReference(text: words(.table, "\(firstTable!)"), anchor: HTML.slug(label))
+            if label.hasPrefix("fig-"), figures.count >= shown.firstFigure {
+                references[label] = CrossReference(
+                    text: words(.figure, "\(shown.firstFigure)"), anchor: "figure-\(shown.firstFigure)")
+            } else if label.hasPrefix("tbl-"), let firstTable {
+                references[label] = CrossReference(text: words(.table, "\(firstTable)"), anchor: HTML.slug(label))
             } else if label.hasPrefix("cell-") {
                 references[label] = CrossReference(text: words(.cell, "\(cell.number)"), anchor: HTML.slug(label))
             }
@@ -258,12 +280,13 @@ public enum PageRenderer {
         return (references, figures)
     }
 
-    /// One cell; its outputs are shown as `showsOutputs` says, so figures are numbered as
-    /// `crossReferences` numbers them.
+    /// One cell, with the outputs `shownCells` chose, its figures numbered from `firstFigure`;
+    /// `failure` is its failure as the build reports it.
     static func renderCell(
-        _ r: CellResult, displayPath: String, outputRenderer: inout OutputRenderer, failedCell: Int? = nil,
-        words: Words = .english
+        _ shown: ShownCell, displayPath: String, outputRenderer: inout OutputRenderer, failure: LessonError? = nil,
+        failedCell: Int? = nil, words: Words = .english
     ) -> String {
+        let r = shown.result
         let cell = r.cell
         let failed: Bool
         let badge: String
@@ -300,17 +323,18 @@ public enum PageRenderer {
                 "<pre class=\"source\"><code class=\"language-swift\">\(CodeLines.wrap(SwiftHighlighter.html(cell.displayCode)))</code></pre>"
         }
         var outputs = ""
-        if showsOutputs(r) {
-            for output in r.outputs { outputs += outputRenderer.html(output, in: cell) }
+        var figure = shown.firstFigure
+        for output in shown.outputs {
+            outputs += outputRenderer.html(output, in: cell, figure: figure)
+            if case .figure = output { figure += 1 }
         }
         // The failure's message once: a compile error's diagnostics and a crash report are already
         // in the cell's error text, so the one-line summary is left out there.
-        if let failure = r.status.failure,
-            !(failure.isInErrorText
+        if let failure, let kind = r.status.failure,
+            !(kind.isInErrorText
                 && r.outputs.contains { if case .errorText = $0 { return true } else { return false } })
         {
-            outputs +=
-                "<p class=\"error\">\(HTML.escape(LessonError(file: displayPath, failure: failure).description))</p>"
+            outputs += "<p class=\"error\">\(HTML.escape(failure.description))</p>"
         }
         if case .failedAsExpected(let message) = r.status, !message.isEmpty,
             !r.outputs.contains(where: { if case .errorText = $0 { return true } else { return false } })

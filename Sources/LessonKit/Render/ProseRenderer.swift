@@ -1,7 +1,6 @@
-import CCmark
 import Foundation
 
-/// What `@fig-name` (or `@tbl-`, `@cell-`) in prose links to: "Figure 3" and its anchor.
+/// What `@fig-name` (or `@tbl-`, `@cell-`, `@sec-`) in prose links to: "Figure 3" and its anchor.
 public struct CrossReference: Equatable, Sendable {
     public let text: String
     public let anchor: String
@@ -14,390 +13,331 @@ public struct Heading: Equatable, Sendable {
     public let id: String
 }
 
-/// Markdown prose -> HTML with libcmark, parsed once. Math (`$...$`, `$$...$$`) and
-/// cross-references (`@fig-name`) are handed to cmark as code spans and fenced blocks marked as
-/// ours, so that `_` and `*` inside formulas stay TeX; in the tree they become HTML nodes (MathML,
-/// links), as inline values (`` `{swift} expr` ``, code spans already) do, and the page is cmark's
-/// rendering of that tree.
-enum ProseRenderer {
-    /// Starts the code of a span or block that is ours, not the author's: a private-use character
-    /// no lesson types. Then the kind, the lesson line (for warnings and errors), and after
-    /// `fieldEnd` the TeX or the reference's name.
-    static let mark: Character = "\u{E000}"
-    static let fieldEnd: Character = "\u{E001}"
-    enum Kind: Character {
-        case inlineMath = "M"
-        case displayMath = "D"
-        case reference = "R"
-        case cell = "C"
+/// Parsed prose (`Prose`) -> HTML. Each block's tree is written as cmark's HTML renderer writes
+/// it (raw HTML passing through, as with `CMARK_OPT_UNSAFE`), with the runner's nodes drawn: a
+/// formula as MathML, a cross-reference as a link, an inline value as the run's value, and each
+/// heading of levels 1-4 with its id (and section number), linking to itself. Nothing is parsed
+/// here: the tree is the one the lesson parser made.
+struct ProseRenderer {
+    let file: String
+    /// What `@fig-name` and its kin resolve to; an unknown one is an error at its line.
+    let references: [String: CrossReference]
+    /// The run's values of `` `{swift} expr` ``, by their number in the lesson.
+    let inlineValues: [Int: String]
+    /// The page's headings of levels 1-4, in order (`headings(in:)`): the n-th heading node
+    /// rendered takes the n-th.
+    let headings: [Heading]
+    /// Section numbers by heading id, put in front of the level-2 and level-3 headings' text.
+    let sectionNumbers: [String: String]
+    /// Formula numbers by label, shown at the right of each labelled display formula.
+    let equationNumbers: [String: String]
+    private var nextHeading = 0
+    /// The line of each label's formula drawn so far: a label is one formula's.
+    private var labelled: [String: Int] = [:]
+    /// Formulas the renderer cannot read and `$$`s never closed, each at its line.
+    private(set) var warnings: [LessonError] = []
+    /// Faults of the text: unknown cross-references.
+    private(set) var errors: [LessonError] = []
+
+    init(
+        file: String, references: [String: CrossReference] = [:], inlineValues: [Int: String] = [:],
+        headings: [Heading] = [], sectionNumbers: [String: String] = [:], equationNumbers: [String: String] = [:]
+    ) {
+        self.file = file
+        self.references = references
+        self.inlineValues = inlineValues
+        self.headings = headings
+        self.sectionNumbers = sectionNumbers
+        self.equationNumbers = equationNumbers
     }
 
-    /// `references` resolves `@fig-name` and its kin; an unknown one is an error at its line.
-    /// `inlineValues` are the run's values of `` `{swift} expr` `` by their number in the lesson;
-    /// `nextInline` is the number of this block's first one (and is moved past its last).
-    /// `cells` is each cell's HTML by its number, for the fences `cellFence` marks.
-    static func render(
-        _ markdown: String, file: String, line firstLine: Int, usedIds: inout Set<String>,
-        references: [String: CrossReference], inlineValues: [Int: String], nextInline: inout Int,
-        cells: [Int: String] = [:], anchors: [String: String] = [:]
-    )
-        -> (html: String, headings: [Heading], warnings: [LessonError], errors: [LessonError])
+    /// Appends the HTML of `prose` to `html` (a page's body so far).
+    mutating func render(_ prose: Prose, into html: inout String) {
+        let before = warnings.count
+        for node in prose.nodes { block(node, tight: false, into: &html) }
+        // The block's warnings in line order: its formulas' and its unclosed `$$`s'.
+        let found = Array(warnings[before...]) + prose.warnings
+        warnings.removeSubrange(before...)
+        warnings += found.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            .map(\.element)
+    }
+
+    /// `html` (the page's body) with an HTML block after it, as cmark puts one: on a line of its own.
+    static func append(block: String, to html: inout String) {
+        cr(&html)
+        html += block
+        cr(&html)
+    }
+
+    // MARK: - Headings
+
+    /// The headings of levels 1-4 of `blocks` in order, each with its text (a formula as its
+    /// TeX, a cross-reference as its text, an inline value as its value) and an id made from that
+    /// text, unique on the page: what the page's headings, their numbers and `@sec-` all use.
+    /// `anchors` gives some headings their ids by their text (a translation's keep the English ones).
+    static func headings(
+        in blocks: [Prose], references: [String: CrossReference], inlineValues: [Int: String],
+        anchors: [String: String] = [:]
+    ) -> [Heading] {
+        var used: Set<String> = []
+        var found: [Heading] = []
+        for prose in blocks {
+            ProseNode.walk(prose.nodes) { node in
+                guard case .heading(let level, let inlines) = node, level <= 4 else { return }
+                let text = plainText(inlines, references: references, inlineValues: inlineValues)
+                    .trimmingCharacters(in: .whitespaces)
+                let id = Numbering.uniqueId(anchors[text] ?? HTML.slug(text), used: &used)
+                found.append(Heading(level: level, text: text, id: id))
+            }
+        }
+        return found
+    }
+
+    /// The text of inlines: text and code, breaks as spaces, markup dropped.
+    static func plainText(_ nodes: [ProseNode], references: [String: CrossReference], inlineValues: [Int: String])
+        -> String
     {
-        var warnings: [LessonError] = []
-        var errors: [LessonError] = []
-        let (marked, unclosed) = markMathAndReferences(markdown, firstLine: firstLine)
-        let first = nextInline
-        // As many as the parser numbered in this block, whatever cmark makes of them.
-        nextInline += InlineValues.scan(markdown).count
-        guard let document = cmark_parse_document(marked, marked.utf8.count, CMARK_OPT_SMART) else {
-            return ("<pre>\(HTML.escape(markdown))</pre>", [], warnings, errors)
-        }
-        defer { cmark_node_free(document) }
-
-        // Collected first: the tree must not change under the iterator.
-        var headingNodes: [OpaquePointer] = []
-        var spans: [OpaquePointer] = []
-        var blocks: [OpaquePointer] = []
-        if let iterator = cmark_iter_new(document) {
-            defer { cmark_iter_free(iterator) }
-            var event = cmark_iter_next(iterator)
-            while event != CMARK_EVENT_DONE {
-                if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) {
-                    switch cmark_node_get_type(node) {
-                    case CMARK_NODE_HEADING: headingNodes.append(node)
-                    case CMARK_NODE_CODE: spans.append(node)
-                    case CMARK_NODE_CODE_BLOCK where (fenceInfo(node).first == mark): blocks.append(node)
-                    default: break
-                    }
-                }
-                event = cmark_iter_next(iterator)
+        var text = ""
+        for node in nodes {
+            switch node {
+            case .text(let t), .code(let t): text += t
+            case .softBreak, .lineBreak: text += " "
+            case .math(let tex, _): text += tex.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .reference(let name, _): text += references[name]?.text ?? "@" + name
+            case .inlineValue(let value): text += inlineValues[value.index] ?? value.expression
+            default: text += plainText(node.children, references: references, inlineValues: inlineValues)
             }
         }
+        return text
+    }
 
-        // What each of our spans stands for: its HTML, and its text in a heading's plain text.
-        var replacements: [(node: OpaquePointer, html: String)] = []
-        var plain: [OpaquePointer: String] = [:]
-        var inlineIndex = first
-        for node in spans {
-            let code = literal(node)
-            if let (kind, line, content) = ours(code) {
-                switch kind {
-                case .inlineMath, .displayMath, .cell:
-                    replacements.append(
-                        (node, math(content, display: false, line: line, file: file, warnings: &warnings)))
-                    plain[node] = content.trimmingCharacters(in: .whitespacesAndNewlines)
-                case .reference:
-                    if let target = references[content] {
-                        replacements.append(
-                            (
-                                node,
-                                "<a class=\"xref\" href=\"#\(HTML.escape(target.anchor))\">\(HTML.escape(target.text))</a>"
-                            ))
-                        plain[node] = target.text
-                    } else {
-                        errors.append(
-                            LessonError(
-                                file: file, line: line,
-                                message:
-                                    "unknown cross-reference @\(content): no cell has '//| label: \(content)'\(content.hasPrefix("fig-") ? " with a figure" : "")"
-                            ))
-                        replacements.append((node, "<code class=\"math-error\">@\(HTML.escape(content))</code>"))
-                        plain[node] = "@" + content
-                    }
-                }
-            } else if let expression = InlineValues.expression(inCodeSpan: code) {
-                // What the program printed is text, never Markdown or HTML: escaped.
-                if let value = inlineValues[inlineIndex] {
-                    replacements.append((node, "<span class=\"inline-value\">\(HTML.escape(value))</span>"))
-                    plain[node] = value
+    // MARK: - Blocks and inlines, as cmark writes them
+
+    /// A line break unless `html` is empty or ends with one (cmark's `cr`).
+    static func cr(_ html: inout String) {
+        if let last = html.utf8.last, last != UInt8(ascii: "\n") { html += "\n" }
+    }
+
+    /// `tight`: the block is an item's own, in a tight list (its paragraphs are not `<p>`s).
+    mutating func block(_ node: ProseNode, tight: Bool, into html: inout String) {
+        switch node {
+        case .paragraph(let inlines):
+            if tight {
+                self.inlines(inlines, into: &html)
+            } else {
+                ProseRenderer.cr(&html)
+                html += "<p>"
+                self.inlines(inlines, into: &html)
+                html += "</p>\n"
+            }
+        case .heading(let level, let inlines):
+            ProseRenderer.cr(&html)
+            guard level <= 4, nextHeading < headings.count else {
+                html += "<h\(level)>"
+                self.inlines(inlines, into: &html)
+                html += "</h\(level)>\n"
+                return
+            }
+            let heading = headings[nextHeading]
+            nextHeading += 1
+            let number = level <= 3 ? sectionNumbers[heading.id].map { "<span class=\"secno\">\($0)</span>" } : nil
+            html += "<h\(level) id=\"\(heading.id)\"><a class=\"anchor\" href=\"#\(heading.id)\">\(number ?? "")"
+            self.inlines(inlines, into: &html)
+            html += "</a></h\(level)>\n"
+        case .blockQuote(let blocks):
+            ProseRenderer.cr(&html)
+            html += "<blockquote>\n"
+            for child in blocks { block(child, tight: false, into: &html) }
+            ProseRenderer.cr(&html)
+            html += "</blockquote>\n"
+        case .list(let ordered, let start, let isTight, let items):
+            ProseRenderer.cr(&html)
+            html += !ordered ? "<ul>\n" : start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n"
+            for item in items {
+                ProseRenderer.cr(&html)
+                html += "<li>"
+                for child in item { block(child, tight: isTight, into: &html) }
+                html += "</li>\n"
+            }
+            html += ordered ? "</ol>\n" : "</ul>\n"
+        case .codeBlock(let info, let code):
+            ProseRenderer.cr(&html)
+            let language = info.prefix { !" \t\n\r\u{B}\u{C}".contains($0) }
+            html += language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-\(Self.escape(String(language)))\">"
+            html += Self.escape(code) + "</code></pre>\n"
+        case .htmlBlock(let raw):
+            ProseRenderer.append(block: raw, to: &html)
+        case .thematicBreak:
+            ProseRenderer.cr(&html)
+            html += "<hr />\n"
+        case .displayMath(let tex, let line, let label):
+            if let label, let first = labelled[label] {
+                errors.append(
+                    LessonError(
+                        file: file, line: line,
+                        message:
+                            "the label {#\(label)} is already the formula's at line \(first): one label, one formula"))
+            }
+            guard let label, labelled[label] == nil, let number = equationNumbers[label] else {
+                ProseRenderer.append(
+                    block: ProseRenderer.math(tex, display: true, line: line, file: file, warnings: &warnings),
+                    to: &html)
+                return
+            }
+            labelled[label] = line
+            // Its number at the right, as d2l and Quarto show it; the formula is `@eq-`'s target.
+            let formula =
+                ProseRenderer.mathML(tex, display: true, line: line, file: file, warnings: &warnings)
+                ?? "<code class=\"math-error\">\(HTML.escape(tex))</code>"
+            ProseRenderer.append(
+                block:
+                    "<div class=\"math-block numbered\" id=\"\(HTML.escape(label))\">\(formula)<span class=\"eqno\">(\(number))</span></div>",
+                to: &html)
+        default:
+            inline(node, into: &html)
+        }
+    }
+
+    mutating func inlines(_ nodes: [ProseNode], into html: inout String) {
+        for node in nodes { inline(node, into: &html) }
+    }
+
+    mutating func inline(_ node: ProseNode, into html: inout String) {
+        switch node {
+        case .text(let text): html += Self.escape(text)
+        case .softBreak: html += "\n"
+        case .lineBreak: html += "<br />\n"
+        case .code(let code): html += "<code>" + Self.escape(code) + "</code>"
+        case .inlineHTML(let raw): html += raw
+        case .emphasis(let inlines):
+            html += "<em>"
+            self.inlines(inlines, into: &html)
+            html += "</em>"
+        case .strong(let inlines):
+            html += "<strong>"
+            self.inlines(inlines, into: &html)
+            html += "</strong>"
+        case .link(let url, let title, let inlines):
+            html += "<a href=\"" + Self.href(url) + (title.isEmpty ? "" : "\" title=\"" + Self.escape(title)) + "\">"
+            self.inlines(inlines, into: &html)
+            html += "</a>"
+        case .image(let url, let title, let inlines):
+            html += "<img src=\"" + Self.href(url) + "\" alt=\""
+            alt(inlines, into: &html)
+            html += (title.isEmpty ? "" : "\" title=\"" + Self.escape(title)) + "\" />"
+        case .math(let tex, let line):
+            html += ProseRenderer.math(tex, display: false, line: line, file: file, warnings: &warnings)
+        case .reference(let name, let line):
+            if let target = references[name] {
+                html += "<a class=\"xref\" href=\"#\(HTML.escape(target.anchor))\">\(HTML.escape(target.text))</a>"
+            } else {
+                errors.append(LessonError(file: file, line: line, message: ProseRenderer.unknownReference(name)))
+                html += "<code class=\"math-error\">@\(HTML.escape(name))</code>"
+            }
+        case .inlineValue(let value):
+            // What the program printed is text, never Markdown or HTML: escaped.
+            if let text = inlineValues[value.index] {
+                html += "<span class=\"inline-value\">\(HTML.escape(text))</span>"
+            } else {
+                html +=
+                    "<code class=\"inline-missing\" title=\"not computed: the lesson did not run this far\">\(HTML.escape(value.expression))</code>"
+            }
+        default:
+            block(node, tight: false, into: &html)
+        }
+    }
+
+    /// Why `@name` names nothing on the page, said for its kind.
+    static func unknownReference(_ name: String) -> String {
+        let why: String
+        if name.hasPrefix("eq-") {
+            why = "no display formula is labelled '$$ {#\(name)}'"
+        } else if name.hasPrefix("sec-") {
+            why = "no section of this page has the anchor '#\(name.dropFirst(4))'"
+        } else {
+            why = "no cell has '//| label: \(name)'\(name.hasPrefix("fig-") ? " with a figure" : "")"
+        }
+        return "unknown cross-reference @\(name): \(why)"
+    }
+
+    /// An image's alt text as cmark writes it: the text of its inlines, escaped (our nodes' HTML too).
+    mutating func alt(_ nodes: [ProseNode], into html: inout String) {
+        for node in nodes {
+            switch node {
+            case .text(let text), .code(let text), .inlineHTML(let text): html += Self.escape(text)
+            case .softBreak, .lineBreak: html += " "
+            case .math, .reference, .inlineValue:
+                var drawn = ""
+                inline(node, into: &drawn)
+                html += Self.escape(drawn)
+            default: alt(node.children, into: &html)
+            }
+        }
+    }
+
+    /// Text as cmark escapes it: `&`, `<`, `>` and `"` (an apostrophe stays).
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// A link's address as cmark writes it: bytes outside letters, digits and
+    /// `!#$%()*+,-./:;=?@_~` as `%XX`, `&` and `'` as entities.
+    static func href(_ url: String) -> String {
+        let safe = Set("!#$%()*+,-./:;=?@_~".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(url.utf8.count)
+        for byte in url.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                out.append(byte)
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case UInt8(ascii: "'"): out += Array("&#x27;".utf8)
+            default:
+                if safe.contains(byte) {
+                    out.append(byte)
                 } else {
-                    replacements.append(
-                        (
-                            node,
-                            "<code class=\"inline-missing\" title=\"not computed: the lesson did not run this far\">\(HTML.escape(expression))</code>"
-                        ))
-                    plain[node] = expression
+                    let hex = Array("0123456789ABCDEF".utf8)
+                    out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
                 }
-                inlineIndex += 1
             }
         }
-        // Headings take their ids from their text before our spans turn into HTML.
-        let headings = headingNodes.compactMap {
-            heading(of: $0, plain: plain, usedIds: &usedIds, anchors: anchors)
-        }
-        for (node, html) in replacements {
-            guard let replacement = replace(node, with: CMARK_NODE_HTML_INLINE, literal: html) else { continue }
-            apostropheAfter(replacement)
-        }
-        for node in blocks {
-            guard let (kind, line, _) = ours(fenceInfo(node)) else { continue }
-            if kind == .cell {
-                // `line` is the cell's number here.
-                replace(node, with: CMARK_NODE_HTML_BLOCK, literal: String((cells[line] ?? "").dropLast()))
-                continue
-            }
-            // The fence holds the TeX as written between the `$$`s, a line break after it.
-            let tex = String(literal(node).dropLast())
-            replace(
-                node, with: CMARK_NODE_HTML_BLOCK,
-                literal: math(tex, display: true, line: line, file: file, warnings: &warnings))
-        }
-        for (node, heading) in zip(headingNodes.filter { Int(cmark_node_get_heading_level($0)) <= 4 }, headings) {
-            var inner = ""
-            var child = cmark_node_first_child(node)
-            while let current = child {
-                inner += html(of: current)
-                child = cmark_node_next(current)
-            }
-            replace(
-                node, with: CMARK_NODE_HTML_BLOCK,
-                literal:
-                    "<h\(heading.level) id=\"\(heading.id)\"><a class=\"anchor\" href=\"#\(heading.id)\">\(inner)</a></h\(heading.level)>"
-            )
-        }
-        for line in unclosed {
-            warnings.append(LessonError(file: file, line: line, message: "math opened with '$$' is never closed"))
-        }
-        return (html(of: document), headings, warnings, errors)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A formula as the page shows it. Block formulas, and inline ones long enough to outgrow a
     /// phone's line, scroll sideways instead of widening the page; short ones keep the text's
     /// baseline. TeX the renderer cannot read is a warning at its line, shown as code.
     static func math(_ tex: String, display: Bool, line: Int, file: String, warnings: inout [LessonError]) -> String {
-        do {
-            let rendered = try MathML.render(tex, display: display)
-            if display { return "<div class=\"math-block\">\(rendered)</div>" }
-            return tex.count > 24 ? "<span class=\"math-inline\">\(rendered)</span>" : rendered
-        } catch let failure as MathML.Failure {
-            warnings.append(LessonError(file: file, line: line, message: "math: \(failure.message) in '\(tex)'"))
+        guard let rendered = mathML(tex, display: display, line: line, file: file, warnings: &warnings) else {
             return "<code class=\"math-error\">\(HTML.escape(tex))</code>"
-        } catch { return tex }
-    }
-
-    /// The prose with each formula and cross-reference written as code that is ours: a code span
-    /// (inline math, a reference) or a fenced block (display math), marked with its kind and line.
-    /// Lines inside the author's own fences are left alone. Also the lines of each `$$` never
-    /// closed before the next cell or the end (the lines after it are dropped).
-    static func markMathAndReferences(_ markdown: String, firstLine: Int) -> (String, unclosed: [Int]) {
-        var out: [String] = []
-        var unclosed: [Int] = []
-        var inFence = false
-        var blockMath: (start: Int, text: String)? = nil
-        for (offset, line) in markdown.components(separatedBy: "\n").enumerated() {
-            let lineNumber = firstLine + offset
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix(cellFenceStart), let pending = blockMath {
-                // Math never runs into a cell.
-                unclosed.append(pending.start)
-                blockMath = nil
-            }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                inFence.toggle()
-                out.append(line)
-                continue
-            }
-            if inFence {
-                out.append(line)
-                continue
-            }
-            if var pending = blockMath {
-                if let end = line.range(of: "$$") {
-                    pending.text += "\n" + line[..<end.lowerBound]
-                    out.append("\n" + displayFence(pending.text, line: pending.start) + "\n" + line[end.upperBound...])
-                    blockMath = nil
-                } else {
-                    pending.text += "\n" + line
-                    blockMath = pending
-                }
-                continue
-            }
-            if trimmed.hasPrefix("$$") {
-                let rest = String(trimmed.dropFirst(2))
-                if let end = rest.range(of: "$$") {
-                    out.append(
-                        "\n" + displayFence(String(rest[..<end.lowerBound]), line: lineNumber) + "\n"
-                            + rest[end.upperBound...])
-                } else {
-                    blockMath = (lineNumber, rest)
-                }
-                continue
-            }
-            let withMath = inlineMath(line) { codeSpan(ours: .inlineMath, line: lineNumber, $0) }
-            out.append(crossReferences(withMath) { codeSpan(ours: .reference, line: lineNumber, $0) })
         }
-        return (out.joined(separator: "\n"), unclosed + (blockMath.map { [$0.start] } ?? []))
+        if display { return "<div class=\"math-block\">\(rendered)</div>" }
+        return tex.count > 24 ? "<span class=\"math-inline\">\(rendered)</span>" : rendered
     }
 
-    /// A code span cmark keeps as it is: opened and closed by more backticks than `content` holds in a row.
-    static func codeSpan(ours kind: Kind, line: Int, _ content: String) -> String {
-        let longest = content.split(omittingEmptySubsequences: true) { $0 != "`" }.map(\.count).max() ?? 0
-        let ticks = String(repeating: "`", count: longest + 1)
-        return ticks + String(mark) + String(kind.rawValue) + "\(line)" + String(fieldEnd) + content + ticks
-    }
-
-    /// A fenced block cmark keeps as it is, its info naming it ours.
-    static func displayFence(_ tex: String, line: Int) -> String {
-        "~~~~~~" + String(mark) + String(Kind.displayMath.rawValue) + "\(line)" + String(fieldEnd) + "\n" + tex
-            + "\n~~~~~~"
-    }
-
-    static let cellFenceStart = "~~~~~~" + String(mark) + String(Kind.cell.rawValue)
-
-    /// The lesson's Markdown body as one document, each line at its line in the lesson: the prose
-    /// as written, each cell a fence of ours (the page puts the cell's HTML in its place).
-    static func document(of blocks: [Block]) -> String {
-        var lines: [String] = []
-        func pad(to line: Int) { while lines.count < line - 1 { lines.append("") } }
-        for block in blocks {
-            switch block {
-            case .prose(let markdown, let line):
-                pad(to: line)
-                lines += markdown.components(separatedBy: "\n")
-            case .cell(let cell):
-                pad(to: cell.fenceLine)
-                lines += [cellFenceStart + "\(cell.number)" + String(fieldEnd), "~~~~~~"]
-            }
+    /// The formula's MathML, or nil (and a warning at its line) when the TeX cannot be read.
+    static func mathML(_ tex: String, display: Bool, line: Int, file: String, warnings: inout [LessonError])
+        -> String?
+    {
+        do {
+            return try MathML.render(tex, display: display)
+        } catch {
+            let message = (error as? MathML.Failure)?.message ?? "\(error)"
+            warnings.append(LessonError(file: file, line: line, message: "math: \(message) in '\(tex)'"))
+            return nil
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The kind, line and content of code that is ours, or nil for the author's own.
-    static func ours(_ code: String) -> (Kind, Int, String)? {
-        guard code.first == mark, code.count >= 2, let kind = Kind(rawValue: code[code.index(after: code.startIndex)]),
-            let end = code.firstIndex(of: fieldEnd),
-            let line = Int(code[code.index(code.startIndex, offsetBy: 2)..<end])
-        else { return nil }
-        return (kind, line, String(code[code.index(after: end)...]))
-    }
-
-    static func literal(_ node: OpaquePointer) -> String {
-        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
-    }
-    static func fenceInfo(_ node: OpaquePointer) -> String {
-        cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
-    }
-
-    /// Puts a new node of `type` holding `literal` in `node`'s place; returns it.
-    @discardableResult
-    static func replace(_ node: OpaquePointer, with type: cmark_node_type, literal: String) -> OpaquePointer? {
-        guard let replacement = cmark_node_new(type) else { return nil }
-        cmark_node_set_literal(replacement, literal)
-        cmark_node_insert_before(node, replacement)
-        cmark_node_unlink(node)
-        cmark_node_free(node)
-        return replacement
-    }
-
-    /// "$c$'s": cmark's smart quotes read the `'` after a code span's closing backtick as an
-    /// opening quote (‘), where after the formula's last letter it is an apostrophe (’).
-    static func apostropheAfter(_ node: OpaquePointer) {
-        guard let next = cmark_node_next(node), cmark_node_get_type(next) == CMARK_NODE_TEXT else { return }
-        let text = literal(next)
-        guard text.first == "\u{2018}" else { return }
-        cmark_node_set_literal(next, "\u{2019}" + text.dropFirst())
-    }
-
-    /// A heading of levels 1-4 with its id from its text, unique on the page; nil for deeper ones.
-    static func heading(
-        of node: OpaquePointer, plain: [OpaquePointer: String], usedIds: inout Set<String>,
-        anchors: [String: String] = [:]
-    ) -> Heading? {
-        let level = Int(cmark_node_get_heading_level(node))
-        guard level <= 4 else { return nil }
-        let text = inlineText(node, plain: plain).trimmingCharacters(in: .whitespaces)
-        let id = Numbering.uniqueId(anchors[text] ?? HTML.slug(text), used: &usedIds)
-        return Heading(level: level, text: text, id: id)
-    }
-
-    /// The kinds of cross-reference, as in Quarto: `@fig-name`, `@tbl-name`, and `@cell-name`.
-    static let referencePrefixes = ["fig-", "tbl-", "cell-", "sec-"]
-
-    /// Replaces each `@fig-...`, `@tbl-...` or `@cell-...` outside code spans (and not inside a
-    /// word, as in an e-mail address) with what `resolve` returns for its name.
-    static func crossReferences(_ line: String, resolve: (String) -> String) -> String {
-        guard line.contains("@") else { return line }
-        let chars = Array(line)
-        var out = ""
-        var i = 0
-        func isNameCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "-" || c == "_" }
-        while i < chars.count {
-            if chars[i] == "`" {
-                var j = i + 1
-                while j < chars.count && chars[j] != "`" { j += 1 }
-                out += String(chars[i..<min(j + 1, chars.count)])
-                i = j + 1
-                continue
-            }
-            if chars[i] == "@", i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "\\") {
-                var j = i + 1
-                while j < chars.count && isNameCharacter(chars[j]) { j += 1 }
-                while j > i + 1 && (chars[j - 1] == "-" || chars[j - 1] == "_") { j -= 1 }  // "@fig-a-" ends at "a"
-                let name = String(chars[(i + 1)..<j])
-                if referencePrefixes.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
-                    out += resolve(name)
-                    i = j
-                    continue
-                }
-            }
-            out.append(chars[i])
-            i += 1
-        }
-        return out
-    }
-
-    static func html(of node: OpaquePointer) -> String {
-        guard let raw = cmark_render_html(node, CMARK_OPT_UNSAFE | CMARK_OPT_SMART) else { return "" }
-        defer { free(raw) }
-        return String(cString: raw)
-    }
-
-    /// The text of a heading's inlines: text and code spans (ours as `plain` says: a formula's
-    /// TeX, a reference's text, an inline value), breaks as spaces, markup dropped.
-    static func inlineText(_ node: OpaquePointer, plain: [OpaquePointer: String]) -> String {
-        var text = ""
-        var child = cmark_node_first_child(node)
-        while let current = child {
-            switch cmark_node_get_type(current) {
-            case CMARK_NODE_CODE: text += plain[current] ?? literal(current)
-            case CMARK_NODE_TEXT: text += literal(current)
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
-            default: text += inlineText(current, plain: plain)
-            }
-            child = cmark_node_next(current)
-        }
-        return text
-    }
-
-    /// `$...$` on one line, outside code spans, each replaced with what `math` returns for its
-    /// TeX; "$5" prices and lone dollars are left alone, `\$` is a dollar.
-    static func inlineMath(_ line: String, math: (String) -> String) -> String {
-        let chars = Array(line)
-        var out = ""
-        var i = 0
-        while i < chars.count {
-            if chars[i] == "`" {
-                var j = i + 1
-                while j < chars.count && chars[j] != "`" { j += 1 }
-                out += String(chars[i..<min(j + 1, chars.count)])
-                i = j + 1
-                continue
-            }
-            if chars[i] == "\\" && i + 1 < chars.count && chars[i + 1] == "$" {
-                out += "$"
-                i += 2
-                continue
-            }
-            if chars[i] == "$", i + 1 < chars.count, chars[i + 1] != " ",
-                let close = chars[(i + 1)...].firstIndex(of: "$"), chars[close - 1] != " "
-            {
-                out += math(String(chars[(i + 1)..<close]))
-                i = close + 1
-                continue
-            }
-            out.append(chars[i])
-            i += 1
-        }
-        return out
     }
 }

@@ -105,22 +105,39 @@ enum SearchIndex {
         return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// The index as a script that sets one global.
-    static func script(_ entries: [Entry]) throws -> String {
+    /// The index as a script that sets one global; its first line names the `pages` it was read from.
+    static func script(_ entries: [Entry], pages: String = "") throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(entries), as: UTF8.self)
         return
-            "// The course's text by section, for search.js (written by `lessons build`).\nwindow.LESSON_SEARCH = \(json);\n"
+            "\(firstLine(pages: pages))\nwindow.LESSON_SEARCH = \(json);\n"
+    }
+
+    static func firstLine(pages: String) -> String {
+        "// The course's text by section, for \(scriptFile) (written by `lessons build` from the pages \(pages))."
     }
 
     /// Writes the index and the script into the output folder (named in its manifest, so
-    /// `clean` removes them).
-    /// A translated edition writes its index only: the script is the English edition's, shared.
-    static func write(into output: OutputFolder, lessons: [(slug: String, title: String)], words: Words = .english)
-        throws
-    {
-        try output.writeAtomically(script(entries(output: output.url, lessons: lessons, words: words)), to: indexFile)
-        if words.language == .english { try output.writeAtomically(SearchScript.source, to: scriptFile) }
+    /// `clean` removes them), unless the index there was read from the same `pages` (a
+    /// fingerprint of the pages' keys; nil to read them whatever): reading every page back is
+    /// most of a build that changes nothing. A translated edition writes its index only: the
+    /// script is the English edition's, shared.
+    static func write(
+        into output: OutputFolder, lessons: [(slug: String, title: String)], pages: String?, words: Words = .english
+    ) throws {
+        let index = output.url.appendingPathComponent(indexFile)
+        let english = words.language == .english
+        if let pages,
+            !english || FileManager.default.fileExists(atPath: output.url.appendingPathComponent(scriptFile).path),
+            let handle = try? FileHandle(forReadingFrom: index)
+        {
+            defer { try? handle.close() }
+            let expected = Data((firstLine(pages: pages) + "\n").utf8)
+            if (try? handle.read(upToCount: expected.count)) == expected { return }
+        }
+        try output.writeAtomically(
+            script(entries(output: output.url, lessons: lessons, words: words), pages: pages ?? "-"), to: indexFile)
+        if english { try output.writeAtomically(SearchScript.source, to: scriptFile) }
     }
 }

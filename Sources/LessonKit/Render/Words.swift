@@ -14,6 +14,7 @@ public struct Words: Sendable {
         case table = "Table {1}"
         case cell = "Cell {1}"
         case section = "Section {1}"
+        case equation = "Equation {1}"
         case ran = "✓ ran"
         case failedAsExpected = "✓ failed as expected"
         case failed = "✗ failed"
@@ -124,6 +125,7 @@ public struct Words: Sendable {
         .table: "表 {1}",
         .cell: "单元格 {1}",
         .section: "第 {1} 节",
+        .equation: "式 ({1})",
         .ran: "✓ 已运行",
         .failedAsExpected: "✓ 按预期失败",
         .failed: "✗ 失败",

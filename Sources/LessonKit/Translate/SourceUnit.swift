@@ -45,8 +45,8 @@ public enum SourceUnits {
         var units: [SourceUnit] = []
         for (index, block) in lesson.blocks.enumerated() {
             switch block {
-            case .prose(let markdown, let line):
-                units += prose(markdown, line: line, block: index)
+            case .prose(let prose):
+                units += self.prose(prose.markdown, line: prose.line, block: index)
             case .cell(let cell):
                 units += figureTexts(cell).map {
                     SourceUnit(kind: $0.kind, text: $0.text, line: $0.line, needsTranslation: true, block: index)

@@ -12,12 +12,20 @@ public enum TranslatedLesson {
         public let convert: (String) -> String
         /// The English page of this lesson, relative to the translated page.
         public let englishPage: String
+        /// The lesson's and the translation's paths, for what the page finds wrong in the text.
+        public let englishFile: String
+        public let translationFile: String
 
-        public init(language: Language, words: Words, convert: @escaping (String) -> String, englishPage: String) {
+        public init(
+            language: Language, words: Words, convert: @escaping (String) -> String, englishPage: String,
+            englishFile: String = "", translationFile: String = ""
+        ) {
             self.language = language
             self.words = words
             self.convert = convert
             self.englishPage = englishPage
+            self.englishFile = englishFile
+            self.translationFile = translationFile
         }
     }
 
@@ -29,26 +37,32 @@ public enum TranslatedLesson {
     ) -> (lesson: Lesson, inlineMap: [Int: Int]) {
         let englishIds = englishHeadingIds(match)
         // Prose: each English prose block becomes its units' translations, in order.
-        var proseByBlock: [Int: [String]] = [:]
+        var proseByBlock: [Int: [(text: String, line: Int, file: String, firstInline: Int)]] = [:]
         var englishInline = 0  // the run's numbering: English prose in document order
         var translatedInline = 0
         var inlineMap: [Int: Int] = [:]  // translated index -> English index
         var section: String?
         var sectionIds: [String: String] = [:]  // English heading id -> translated heading's text
         for (unit, state) in match.units where unit.kind == .prose {
-            let englishValues = InlineValues.scan(unit.text).map(\.expression)
+            let englishValues = expressions(unit.text)
             let firstEnglish = englishInline
             englishInline += englishValues.count
             if let id = englishIds[unit.line] { section = id }
             var text: String
+            // Where the text is, for the errors the page may find in it.
+            var line = unit.line
+            var file = context.englishFile
             switch state {
             case .current(let piece), .stale(let piece):
                 text = context.convert(CJKLines.join(piece.text))
+                line = piece.textLine
+                file = context.translationFile
                 if let id = englishIds[unit.line] { sectionIds[id] = headingText(text) }
                 if notes, case .stale = state {
                     let link =
                         "<a href=\"\(HTML.escape(context.englishPage))\(section.map { "#" + HTML.escape($0) } ?? "")\">\(context.words(.readEnglish))</a>"
                     text = "<p class=\"stale-note\">\(context.words(.staleNote, link))</p>\n\n" + text
+                    line -= 2
                 }
             case .untranslated:
                 text = unit.text
@@ -56,25 +70,35 @@ public enum TranslatedLesson {
                     text =
                         "<div class=\"untranslated\" lang=\"en\">\n<p class=\"stale-note\" lang=\"\(context.language.rawValue)\">\(context.words(.untranslatedNote))</p>\n\n"
                         + text + "\n\n</div>"
+                    line -= 3
                 }
                 if let id = englishIds[unit.line] { sectionIds[id] = headingText(text) }
             }
+            let firstInline = translatedInline
             var used: Set<Int> = []
-            for occurrence in InlineValues.scan(text) {
-                let candidates = englishValues.indices.filter { englishValues[$0] == occurrence.expression }
+            for expression in expressions(text) {
+                let candidates = englishValues.indices.filter { englishValues[$0] == expression }
                 if let k = candidates.first(where: { !used.contains($0) }) ?? candidates.first {
                     used.insert(k)
                     inlineMap[translatedInline] = firstEnglish + k
                 }
                 translatedInline += 1
             }
-            proseByBlock[unit.block, default: []].append(text)
+            proseByBlock[unit.block, default: []].append((text, line, file, firstInline))
         }
         var blocks: [Block] = []
         for (k, block) in english.blocks.enumerated() {
             switch block {
-            case .prose(_, let line):
-                blocks.append(.prose((proseByBlock[k] ?? []).joined(separator: "\n\n"), line: line))
+            case .prose(let english):
+                // Each piece its own block, parsed as a lesson's prose is; one that does not parse
+                // (it cannot be the translator's Markdown alone: an unclosed fence) shows the English.
+                for piece in proseByBlock[k] ?? [] {
+                    let prose =
+                        (try? Prose.parse(
+                            piece.text, file: piece.file, line: piece.line, firstInlineValue: piece.firstInline))
+                        ?? english
+                    blocks.append(.prose(prose))
+                }
             case .cell: blocks.append(block)
             }
         }
@@ -161,6 +185,12 @@ public enum TranslatedLesson {
             ids[unit.line] = Numbering.uniqueId(HTML.slug(text), used: &used)
         }
         return ids
+    }
+
+    /// The inline values' expressions of a piece of Markdown, in order.
+    static func expressions(_ markdown: String) -> [String] {
+        guard markdown.contains("{swift}") else { return [] }
+        return ((try? Prose.parse(markdown, file: "", line: 1))?.inlineValues ?? []).map(\.expression)
     }
 
     /// A heading line's text (levels 1-4), or "".

@@ -278,8 +278,27 @@ struct Axes {
         w = canvas.width - left - margins.right
         h = canvas.height - margins.top - margins.bottom
         if let title { canvas.title(title, canvas.width / 2, 16, size: 14, bold: true) }
-        if let xLabel { canvas.text(xLabel, x0 + w / 2, y0 + h + 36, size: 12, anchor: .middle) }
-        if let yLabel { canvas.text(yLabel, 14, y0 + h / 2, size: 12, anchor: .middle, rotation: -Double.pi / 2) }
+        // An axis label longer than the canvas (a phone variant's narrow one) shrinks to fit and
+        // moves inward, as a title does.
+        if let xLabel {
+            let size = Axes.fitted(xLabel, size: 12, within: canvas.width - 8, canvas: canvas)
+            let half = canvas.textWidth(xLabel, size: size) / 2
+            let centre = min(max(x0 + w / 2, half + 4), canvas.width - half - 4)
+            canvas.text(xLabel, centre, y0 + h + 36, size: size, anchor: .middle)
+        }
+        if let yLabel {
+            let size = Axes.fitted(yLabel, size: 12, within: canvas.height - 8, canvas: canvas)
+            let half = canvas.textWidth(yLabel, size: size) / 2
+            let centre = min(max(y0 + h / 2, half + 4), canvas.height - half - 4)
+            canvas.text(yLabel, 14, centre, size: size, anchor: .middle, rotation: -Double.pi / 2)
+        }
+    }
+
+    /// The largest size, from `size` down to 8, at which `text` is at most `within` wide.
+    static func fitted(_ text: String, size: Double, within: Double, canvas: Canvas) -> Double {
+        var size = size
+        while size > 8 && canvas.textWidth(text, size: size) > within { size -= 0.5 }
+        return size
     }
 
     /// A zero-width range (constant data, a single point) is widened so it still maps.

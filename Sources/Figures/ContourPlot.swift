@@ -25,7 +25,10 @@ public struct ContourPlot: Figure {
         self.levels = levels
     }
 
+    public var hasPhoneLayout: Bool { width > FigureLayout.phoneWidth }
+
     public func render() throws -> RenderedFigure {
+        let size = FigureLayout.size(width: width, height: height)
         let pathColors = [
             Color(hex: 0xFF4136), Color(hex: 0xFFFFFF), Color(hex: 0xFF851B), Color(hex: 0x39CCCC),
             Color(hex: 0xF012BE),
@@ -35,7 +38,7 @@ public struct ContourPlot: Figure {
         }
         // The legend takes a corner no path crosses, else the space below the plot.
         func make(_ extra: Double) throws -> (Canvas, Axes) {
-            let canvas = try Canvas(width: width, height: height + extra)
+            let canvas = try Canvas(width: size.width, height: size.height + extra)
             let axes = Axes(
                 canvas: canvas, xRange: xRange, yRange: yRange, title: title, xLabel: "x", yLabel: "y",
                 margins: (56, 80, 34, 46 + extra))

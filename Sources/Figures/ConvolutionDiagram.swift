@@ -85,6 +85,25 @@ public struct ConvolutionDiagram: Figure, Sendable {
     /// How many output cells there are (frames of the animation).
     public var stepCount: Int { output.count }
 
+    /// The size of a cell and the width of the three grids side by side.
+    var rowWidth: (cell: Double, width: Double) {
+        let (h, w) = (input.shape[0], input.shape[1])
+        let (kh, kw) = windowSize
+        let py = padding.amounts(input: h, kernel: kh, stride: stride, axis: 0)
+        let px = padding.amounts(input: w, kernel: kw, stride: stride, axis: 1)
+        let ow = output.shape[1]
+        let cell = max(18.0, min(34.0, 300 / Double(max(h + py.before + py.after, w + px.before + px.after))))
+        let kernelWidth: Double
+        if case .convolution = operation { kernelWidth = Double(kw) * cell + 60 } else { kernelWidth = 96 }
+        return (cell, Double(w + px.before + px.after) * cell + kernelWidth + Double(ow) * cell + 70)
+    }
+
+    /// A diagram wider than a phone's figure puts the kernel and the output under the input there.
+    public var hasPhoneLayout: Bool {
+        guard input.rank == 2, input.count > 0 else { return false }
+        return rowWidth.width > FigureLayout.phoneWidth
+    }
+
     public func render() throws -> RenderedFigure {
         guard input.rank == 2, input.count > 0 else {
             throw FigureError("a convolution diagram needs a [H, W] input, got \(input.shape)")
@@ -100,17 +119,29 @@ public struct ConvolutionDiagram: Figure, Sendable {
         let (oh, ow) = (out.shape[0], out.shape[1])
         let ph = h + py.before + py.after
         let pw = w + px.before + px.after
-        let cell = max(18.0, min(34.0, 300 / Double(max(ph, pw))))
+        let (cell, rowWidth) = self.rowWidth
         let top = title == nil ? 30.0 : 52
-        let kernelWidth: Double
-        if case .convolution = operation { kernelWidth = Double(kw) * cell + 60 } else { kernelWidth = 96 }
-        let width = Double(pw) * cell + kernelWidth + Double(ow) * cell + 70
-        let height = top + Double(max(ph, oh, kh)) * cell + 40
+        // On a phone a wide diagram stacks: the input, then the kernel and the output under it.
+        let stacked = FigureLayout.phone && rowWidth > FigureLayout.phoneWidth
+        let ix = 16.0
+        // Where the kernel (or the pooling's name) and the output start, and their row's top.
+        let secondTop = stacked ? top + Double(ph) * cell + 34 : top
+        let kernelLeft = stacked ? ix + 24 : ix + Double(pw) * cell + 30
+        let width: Double
+        let height: Double
+        if stacked {
+            let kernelWidth: Double
+            if case .convolution = operation { kernelWidth = Double(kw) * cell + 30 } else { kernelWidth = 66 }
+            width = max(ix + Double(pw) * cell, kernelLeft + kernelWidth + Double(ow) * cell) + 16
+            height = secondTop + Double(max(oh, kh)) * cell + 24
+        } else {
+            width = rowWidth
+            height = top + Double(max(ph, oh, kh)) * cell + 40
+        }
         let canvas = try Canvas(width: width, height: height)
         if let title { canvas.title(title, width / 2, 14, size: 14, bold: true) }
         let fontSize = cell * 0.36
         // Input, with padding cells grey and dotted.
-        let ix = 16.0
         canvas.text(
             "\(inputName ?? "input") \(h)x\(w)" + (ph != h || pw != w ? " padded to \(ph)x\(pw)" : ""), ix, top - 14,
             size: 11, color: .axis)
@@ -153,15 +184,15 @@ public struct ConvolutionDiagram: Figure, Sendable {
                 .highlight, lineWidth: 3)
         }
         // Kernel.
-        var kx = ix + Double(pw) * cell + 30
+        var kx = kernelLeft
         switch operation {
         case .convolution(let kernel):
-            canvas.text("\(kernelName ?? "kernel") \(kh)x\(kw)", kx, top - 14, size: 11, color: .axis)
-            canvas.text("*", kx - 15, top + Double(kh) * cell / 2, size: 18, anchor: .middle, bold: true)
+            canvas.text("\(kernelName ?? "kernel") \(kh)x\(kw)", kx, secondTop - 14, size: 11, color: .axis)
+            canvas.text("*", kx - 15, secondTop + Double(kh) * cell / 2, size: 18, anchor: .middle, bold: true)
             for i in 0..<kh {
                 for j in 0..<kw {
                     let x = kx + Double(j) * cell
-                    let y = top + Double(i) * cell
+                    let y = secondTop + Double(i) * cell
                     canvas.fillRect(x, y, cell, cell, Color(hex: 0xFFE8CC))
                     canvas.strokeRect(x, y, cell, cell, Color(hex: 0xC77C2E), lineWidth: 0.6)
                     canvas.text(
@@ -171,22 +202,22 @@ public struct ConvolutionDiagram: Figure, Sendable {
             }
             kx += Double(kw) * cell + 30
         case .maxPooling:
-            canvas.text("max", kx + 12, top + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
+            canvas.text("max", kx + 12, secondTop + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
             kx += 62
         case .averagePooling:
-            canvas.text("mean", kx + 14, top + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
+            canvas.text("mean", kx + 14, secondTop + Double(kh) * cell / 2, size: 13, anchor: .middle, bold: true)
             kx += 66
         }
-        canvas.text("=", kx - 14, top + Double(min(kh, oh)) * cell / 2, size: 18, anchor: .middle, bold: true)
+        canvas.text("=", kx - 14, secondTop + Double(min(kh, oh)) * cell / 2, size: 18, anchor: .middle, bold: true)
         // Output, filled up to the current step.
         canvas.text(
             "\(outputName ?? "output") \(oh)x\(ow)" + (outputName == nil || stride != 1 ? " (stride \(stride))" : ""),
-            kx, top - 14, size: 11, color: .axis)
+            kx, secondTop - 14, size: 11, color: .axis)
         for i in 0..<oh {
             for j in 0..<ow {
                 let index = i * ow + j
                 let x = kx + Double(j) * cell
-                let y = top + Double(i) * cell
+                let y = secondTop + Double(i) * cell
                 let filled = current.map { index <= $0 } ?? true
                 canvas.fillRect(x, y, cell, cell, filled ? Color(hex: 0xDFF2DF) : Color(hex: 0xF4F6F8))
                 canvas.strokeRect(x, y, cell, cell, Color(hex: 0x4E9A4E), lineWidth: 0.6)

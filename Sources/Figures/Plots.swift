@@ -86,6 +86,8 @@ public struct LinePlot: Figure, Sendable {
 
     var hasLegend: Bool { series.contains { !$0.name.isEmpty } }
 
+    public var hasPhoneLayout: Bool { width > FigureLayout.phoneWidth }
+
     /// The canvas, axes and legend placement: the legend's box is tried in each corner of the
     /// plotting area against the drawn points; if all are covered the canvas grows below.
     func layout() throws -> (canvas: Canvas, axes: Axes, placement: LegendPlacement?, points: [[(Double, Double)]]) {
@@ -101,8 +103,9 @@ public struct LinePlot: Figure, Sendable {
             let m = (xRange.1 - xRange.0) * 0.02
             xRange = (xRange.0 - m, xRange.1 + m)
         }
+        let size = FigureLayout.size(width: width, height: height)
         func make(_ extra: Double) throws -> (Canvas, Axes, [[(Double, Double)]]) {
-            let canvas = try Canvas(width: width, height: height + extra)
+            let canvas = try Canvas(width: size.width, height: size.height + extra)
             var margins = Axes.defaultMargins
             margins.bottom += extra
             let axes = Axes(
@@ -229,13 +232,16 @@ public struct BarChart: Figure, Sendable {
     /// The text over each bar: its value at any magnitude (3.2e-4, 0.85, 150k), never "0" for a non-zero value.
     var barLabels: [String] { values.map { valueLabel($0) } }
 
+    public var hasPhoneLayout: Bool { width > FigureLayout.phoneWidth }
+
     public func render() throws -> RenderedFigure {
         guard labels.count == values.count else {
             throw FigureError("bar chart: \(labels.count) labels for \(values.count) values")
         }
         // Tick labels may hold line breaks ("conv 1\nkernel"): the bottom margin grows with them.
         let labelLines = labels.map { $0.components(separatedBy: "\n").count }.max() ?? 1
-        let canvas = try Canvas(width: width, height: height + Double(labelLines - 1) * 12)
+        let size = FigureLayout.size(width: width, height: height)
+        let canvas = try Canvas(width: size.width, height: size.height + Double(labelLines - 1) * 12)
         let finite = values.filter(\.isFinite)
         if logY, let bad = finite.first(where: { $0 <= 0 }) {
             throw FigureError("bar chart: \(bad) on a log axis (values must be positive)")

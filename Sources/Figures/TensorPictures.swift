@@ -412,9 +412,15 @@ public struct KernelStack: Figure, Sendable {
     /// The values the diverging map spans (symmetric about zero), shared by stacks drawn side by
     /// side; nil spans this kernel's own values.
     public var range: ClosedRange<Double>?
+    /// Each weight's value written in its cell (small integer kernels worked by hand).
+    public var showValues: Bool
 
-    public init(_ kernel: Tensor, filter: Int = 0, title: String? = nil, range: ClosedRange<Double>? = nil) {
+    public init(
+        _ kernel: Tensor, filter: Int = 0, title: String? = nil, range: ClosedRange<Double>? = nil,
+        showValues: Bool = false
+    ) {
         self.range = range
+        self.showValues = showValues
         if kernel.rank == 4 {
             let (kh, kw, ci, co) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
             var slice = [Float](repeating: 0, count: kh * kw * ci)
@@ -436,7 +442,8 @@ public struct KernelStack: Figure, Sendable {
         let shown = min(ci, 16)
         let perRow = min(shown, 8)
         let rowCount = (shown + perRow - 1) / perRow
-        let cell = 26.0
+        // Cells large enough to tell a slice's pattern (and read its values) at the page's size.
+        let cell = 40.0
         let gap = 16.0
         let labelHeight = 18.0
         let w = Double(kw) * cell
@@ -453,6 +460,18 @@ public struct KernelStack: Figure, Sendable {
             let y = top + Double(c / perRow) * (h + labelHeight + 6)
             canvas.cells(x, y, w, h, rows: kh, columns: kw) { i, j in
                 map.color(kernel.scalars[(i * kw + j) * ci + c], range: range)
+            }
+            if showValues {
+                for i in 0..<kh {
+                    for j in 0..<kw {
+                        let v = kernel.scalars[(i * kw + j) * ci + c]
+                        let fill = map.color(v, range: range)
+                        canvas.text(
+                            Tensor.formatShort(v), x + (Double(j) + 0.5) * cell, y + (Double(i) + 0.5) * cell,
+                            size: cell * 0.34, color: fill.luminance < 0.45 ? .white : Color(hex: 0x111111),
+                            anchor: .middle)
+                    }
+                }
             }
             canvas.strokeRect(x, y, w, h, .axis, lineWidth: 1)
             canvas.text("c\(c)", x + w / 2, y + h + 10, size: 10, color: .axis, anchor: .middle)

@@ -62,13 +62,21 @@ public struct FigureOutput: Codable, Equatable, Sendable {
     /// The same figure drawn in the dark theme (and its steps), for readers in dark mode.
     public var darkFile: String?
     public var darkFrames: [String]
+    /// A plot laid out again for a phone's narrow column (its lettering near full size there),
+    /// in the light and the dark theme; nil for a figure that has no phone layout.
+    public var phoneFile: String?
+    public var phoneDarkFile: String?
+    /// An animation's steps laid out for a phone, light and dark (empty when it has none).
+    public var phoneFrames: [String]
+    public var phoneDarkFrames: [String]
     /// CSS pixels.
     public var width: Int
     public var height: Int
 
     public init(
         file: String, caption: String? = nil, alt: String? = nil, notes: [String] = [], frames: [String] = [],
-        darkFile: String? = nil, darkFrames: [String] = [], width: Int, height: Int
+        darkFile: String? = nil, darkFrames: [String] = [], phoneFile: String? = nil, phoneDarkFile: String? = nil,
+        phoneFrames: [String] = [], phoneDarkFrames: [String] = [], width: Int, height: Int
     ) {
         self.file = file
         self.caption = caption
@@ -77,13 +85,21 @@ public struct FigureOutput: Codable, Equatable, Sendable {
         self.frames = frames
         self.darkFile = darkFile
         self.darkFrames = darkFrames
+        self.phoneFile = phoneFile
+        self.phoneDarkFile = phoneDarkFile
+        self.phoneFrames = phoneFrames
+        self.phoneDarkFrames = phoneDarkFrames
         self.width = width
         self.height = height
     }
 
-    enum CodingKeys: String, CodingKey { case file, caption, alt, notes, frames, darkFile, darkFrames, width, height }
+    enum CodingKeys: String, CodingKey {
+        case file, caption, alt, notes, frames, darkFile, darkFrames, phoneFile, phoneDarkFile, phoneFrames
+        case phoneDarkFrames, width, height
+    }
 
-    /// `darkFile` and `darkFrames` may be absent (a figure drawn in one theme only).
+    /// `darkFile`, `darkFrames` and the phone variants may be absent (a figure drawn in one theme
+    /// only, a run stored before phone variants).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         file = try c.decode(String.self, forKey: .file)
@@ -93,7 +109,30 @@ public struct FigureOutput: Codable, Equatable, Sendable {
         frames = try c.decode([String].self, forKey: .frames)
         darkFile = try c.decodeIfPresent(String.self, forKey: .darkFile)
         darkFrames = try c.decodeIfPresent([String].self, forKey: .darkFrames) ?? []
+        phoneFile = try c.decodeIfPresent(String.self, forKey: .phoneFile)
+        phoneDarkFile = try c.decodeIfPresent(String.self, forKey: .phoneDarkFile)
+        phoneFrames = try c.decodeIfPresent([String].self, forKey: .phoneFrames) ?? []
+        phoneDarkFrames = try c.decodeIfPresent([String].self, forKey: .phoneDarkFrames) ?? []
         width = try c.decode(Int.self, forKey: .width)
         height = try c.decode(Int.self, forKey: .height)
+    }
+
+    /// The phone variants are written only when there are some, so a figure without them is
+    /// stored as before.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encodeIfPresent(caption, forKey: .caption)
+        try c.encodeIfPresent(alt, forKey: .alt)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(frames, forKey: .frames)
+        try c.encodeIfPresent(darkFile, forKey: .darkFile)
+        try c.encode(darkFrames, forKey: .darkFrames)
+        try c.encodeIfPresent(phoneFile, forKey: .phoneFile)
+        try c.encodeIfPresent(phoneDarkFile, forKey: .phoneDarkFile)
+        if !phoneFrames.isEmpty { try c.encode(phoneFrames, forKey: .phoneFrames) }
+        if !phoneDarkFrames.isEmpty { try c.encode(phoneDarkFrames, forKey: .phoneDarkFrames) }
+        try c.encode(width, forKey: .width)
+        try c.encode(height, forKey: .height)
     }
 }

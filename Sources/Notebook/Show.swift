@@ -5,8 +5,10 @@ import LessonWire
 
 /// Shows a figure under the current cell: written as PNG beside the page, numbered by the page,
 /// in the light theme and (`-dark.png`) the dark one, which the page picks by the reader's
-/// colour scheme. `caption` is the text under it, `alt` describes it for screen readers (a
-/// figure without alt text is a warning in the build).
+/// colour scheme. A figure with a phone layout (a plot, a wide diagram) is drawn again in it
+/// (`-phone.png`, `-phone-dark.png`), for the page to offer narrow screens. `caption` is the text
+/// under it, `alt` describes it for screen readers (a figure without alt text is a warning in the
+/// build).
 public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
     let base = "figure-\(NotebookRuntime.nextFigureNumber())"
     do {
@@ -15,11 +17,23 @@ public func show(_ figure: Figure, caption: String? = nil, alt: String? = nil) {
         let dark = try Theme.$current.withValue(.dark) { try figure.render() }
         try write(rendered.png(source: source), name: base + ".png")
         try write(dark.png(source: source), name: base + "-dark.png")
+        var phoneFile: String?
+        var phoneDarkFile: String?
+        if figure.hasPhoneLayout {
+            try FigureLayout.$phone.withValue(true) {
+                let phone = try Theme.$current.withValue(.light) { try figure.render() }
+                let phoneDark = try Theme.$current.withValue(.dark) { try figure.render() }
+                try write(phone.png(source: source), name: base + "-phone.png")
+                try write(phoneDark.png(source: source), name: base + "-phone-dark.png")
+            }
+            phoneFile = base + "-phone.png"
+            phoneDarkFile = base + "-phone-dark.png"
+        }
         Channel.send(
             .figure(
                 FigureOutput(
                     file: base + ".png", caption: caption, alt: alt, notes: rendered.notes,
-                    darkFile: base + "-dark.png",
+                    darkFile: base + "-dark.png", phoneFile: phoneFile, phoneDarkFile: phoneDarkFile,
                     width: rendered.displayWidth, height: rendered.displayHeight)))
     } catch {
         fail("show: \(error)")
@@ -45,33 +59,47 @@ public func show(
 
 /// Shows a convolution or pooling diagram as an animation (APNG, plays in the page) with its
 /// frames to step through, each in the light and the dark theme; a reader who asks for reduced
-/// motion sees the first step instead of the animation.
+/// motion sees the first step instead of the animation. A diagram too wide for a phone is drawn
+/// again stacked (`-phone`), animation and steps, for the page to offer narrow screens.
 public func animate(
     _ diagram: ConvolutionDiagram, caption: String? = nil, alt: String? = nil, delayMilliseconds: Int = 700
 ) {
     let base = "figure-\(NotebookRuntime.nextFigureNumber())"
     do {
         let source = "\(Channel.lessonFile), cell \(NotebookRuntime.currentCell)"
-        let frames = try Theme.$current.withValue(.light) { try diagram.frames() }
-        let darkFrames = try Theme.$current.withValue(.dark) { try diagram.frames() }
-        try write(APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: source), name: base + ".png")
-        try write(
-            APNG.encode(darkFrames, delayMilliseconds: delayMilliseconds, source: source), name: base + "-dark.png")
-        var names: [String] = []
-        var darkNames: [String] = []
-        for (i, (frame, darkFrame)) in zip(frames, darkFrames).enumerated() {
-            let name = "\(base)-step-\(i + 1).png"
-            let darkName = "\(base)-step-\(i + 1)-dark.png"
-            try write(frame.png(), name: name)
-            try write(darkFrame.png(), name: darkName)
-            names.append(name)
-            darkNames.append(darkName)
+        // The animation and its steps in both themes, named `base` + `variant`; the steps' names.
+        func draw(variant: String) throws -> (frames: [RenderedFigure], light: [String], dark: [String]) {
+            let frames = try Theme.$current.withValue(.light) { try diagram.frames() }
+            let darkFrames = try Theme.$current.withValue(.dark) { try diagram.frames() }
+            try write(
+                APNG.encode(frames, delayMilliseconds: delayMilliseconds, source: source),
+                name: base + variant + ".png")
+            try write(
+                APNG.encode(darkFrames, delayMilliseconds: delayMilliseconds, source: source),
+                name: base + variant + "-dark.png")
+            var names: [String] = []
+            var darkNames: [String] = []
+            for (i, (frame, darkFrame)) in zip(frames, darkFrames).enumerated() {
+                let name = "\(base)-step-\(i + 1)\(variant).png"
+                let darkName = "\(base)-step-\(i + 1)\(variant)-dark.png"
+                try write(frame.png(), name: name)
+                try write(darkFrame.png(), name: darkName)
+                names.append(name)
+                darkNames.append(darkName)
+            }
+            return (frames, names, darkNames)
         }
+        let (frames, names, darkNames) = try draw(variant: "")
+        var phone: (frames: [RenderedFigure], light: [String], dark: [String])?
+        if diagram.hasPhoneLayout { phone = try FigureLayout.$phone.withValue(true) { try draw(variant: "-phone") } }
         Channel.send(
             .figure(
                 FigureOutput(
                     file: base + ".png", caption: caption, alt: alt, frames: names,
                     darkFile: base + "-dark.png", darkFrames: darkNames,
+                    phoneFile: phone.map { _ in base + "-phone.png" },
+                    phoneDarkFile: phone.map { _ in base + "-phone-dark.png" },
+                    phoneFrames: phone?.light ?? [], phoneDarkFrames: phone?.dark ?? [],
                     width: frames[0].displayWidth, height: frames[0].displayHeight)))
     } catch {
         fail("animate: \(error)")

@@ -294,6 +294,12 @@ final class GalleryTests: XCTestCase {
             let url = folder.appendingPathComponent("\(name).png")
             try figure.render().png(source: "gallery/\(name)").write(to: url)
             if let check = pngcheck(url) { XCTAssertTrue(check.ok, "\(name): \(check.output)") }
+            // The phone layout, for the figures that have one.
+            guard figure.hasPhoneLayout else { continue }
+            let phoneURL = folder.appendingPathComponent("\(name)-phone.png")
+            try FigureLayout.$phone.withValue(true) { try figure.render() }.png(source: "gallery/\(name)-phone")
+                .write(to: phoneURL)
+            if let check = pngcheck(phoneURL) { XCTAssertTrue(check.ok, "\(name) phone: \(check.output)") }
         }
         let diagram = ConvolutionDiagram(
             input: Tensor(shape: [4, 4], scalars: (0..<16).map(Float.init)),

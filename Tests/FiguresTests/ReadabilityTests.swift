@@ -303,13 +303,63 @@ final class LayoutTests: XCTestCase {
         for i in 0..<9 { fourValues[i * 4 + 3] = 1 }  // only the last slice, c3, is non-zero
         let four = try KernelStack(Tensor(shape: [3, 3, 4], scalars: fourValues)).render().image
         XCTAssertGreaterThan(four.width, two.width + 60)
-        // The centre of the last slice (26-pixel cells, 16-pixel gaps, starting at x = 10; two image pixels per unit).
-        let x: Int = (10 + 3 * (78 + 16) + 39) * 2
-        let y: Int = (8 + 39) * 2
+        // The centre of the last slice (40-pixel cells, 16-pixel gaps, starting at x = 10; two image pixels per unit).
+        let x: Int = (10 + 3 * (120 + 16) + 60) * 2
+        let y: Int = (8 + 60) * 2
         let o = (y * four.width + x) * four.channels
         XCTAssertLessThan(
             Int(four.pixels[o + 2]), 120,
             "the last slice, all 1, is drawn dark red, not hidden: \(Array(four.pixels[o..<(o + 3)]))")
+    }
+
+    /// A kernel stack of a worked example can write each weight in its cell.
+    func testKernelStackCanShowItsValues() throws {
+        let kernel = Tensor(shape: [3, 3, 1], scalars: [1, 0, -1, 1, 0, -1, 1, 0, -1])
+        let plain = try KernelStack(kernel).render()
+        let written = try KernelStack(kernel, showValues: true).render()
+        XCTAssertEqual(plain.displayWidth, written.displayWidth)
+        XCTAssertNotEqual(plain.image, written.image, "the values are drawn")
+    }
+
+    /// Issue 21: on a phone a 640 px plot is shown at half size. Under the phone layout the plots
+    /// lay themselves out at 360 px with the same lettering; other figures keep their layout.
+    func testPlotsLayThemselvesOutForAPhone() throws {
+        let plot = LinePlot(
+            [Series("loss", x: [1.0, 2, 3], y: [3.0, 2, 1])], title: "Loss", xLabel: "epoch", yLabel: "loss")
+        let bars = BarChart(labels: ["a", "b"], values: [1, 2], title: "bars")
+        let contour = ContourPlot({ $0 * $0 + $1 * $1 }, x: (-1, 1), y: (-1, 1), title: "bowl")
+        let picture = ImagePicture(Tensor(repeating: 0.5, shape: [28, 28, 1]))
+        XCTAssertTrue(plot.hasPhoneLayout && bars.hasPhoneLayout && contour.hasPhoneLayout)
+        XCTAssertFalse(picture.hasPhoneLayout)
+        for figure in [plot, bars, contour] as [Figure] {
+            let page = try figure.render()
+            let phone = try FigureLayout.$phone.withValue(true) { try figure.render() }
+            XCTAssertEqual(page.displayWidth, 640)
+            XCTAssertEqual(phone.displayWidth, 360)
+            XCTAssertLessThan(phone.displayHeight, page.displayHeight)
+        }
+        // An axis label longer than the phone's canvas shrinks and stays inside it.
+        var long = plot
+        long.xLabel = "hidden layer ℓ (1 = input side, 10 = output side, counted from the images)"
+        let image = try FigureLayout.$phone.withValue(true) { try long.render() }.image
+        let labelRow = (380 * 8 / 10 - 46 + 36) * 2
+        XCTAssertEqual(image[0, labelRow], [255, 255, 255])
+        XCTAssertEqual(image[image.width - 1, labelRow], [255, 255, 255])
+    }
+
+    /// A diagram wider than a phone's figure stacks its kernel and output under the input there.
+    func testAWideDiagramStacksOnAPhone() throws {
+        let diagram = ConvolutionDiagram(
+            input: Tensor(shape: [5, 5], scalars: (0..<25).map(Float.init)),
+            kernel: Tensor(repeating: 1, shape: [3, 3]), stride: 2, padding: .uniform(1), step: 2)
+        XCTAssertTrue(diagram.hasPhoneLayout)
+        let page = try diagram.render()
+        let phone = try FigureLayout.$phone.withValue(true) { try diagram.render() }
+        XCTAssertGreaterThan(page.displayWidth, 360)
+        XCTAssertLessThanOrEqual(phone.displayWidth, 360)
+        XCTAssertGreaterThan(phone.displayHeight, page.displayHeight)
+        let pooling = ConvolutionDiagram(input: Tensor(repeating: 1, shape: [2, 2]), maxPooling: 2)
+        XCTAssertFalse(pooling.hasPhoneLayout, "a small diagram already fits")
     }
 
     func testDiscreteMapSetsZeroApart() {

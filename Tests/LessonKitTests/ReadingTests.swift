@@ -165,6 +165,48 @@ final class ReadingTests: XCTestCase {
         XCTAssertTrue(bare.contains("<p class=\"error\">Lessons/05-pooling.md:14: Fatal error: Index out of range</p>"))
     }
 
+    /// Issue 21: a plot's phone variant is offered to narrow screens in each theme's picture; an
+    /// animation's phone still comes first for a phone that asks for reduced motion, and its
+    /// steps get phone stills too.
+    func testAFigureOffersItsPhoneVariantToNarrowScreens() {
+        var renderer = OutputRenderer(displayPath: "a.md")
+        let plot = renderer.figure(
+            FigureOutput(
+                file: "figure-1.png", alt: "a plot", darkFile: "figure-1-dark.png", phoneFile: "figure-1-phone.png",
+                phoneDarkFile: "figure-1-phone-dark.png", width: 640, height: 380), in: lesson.cells[0])
+        XCTAssertTrue(
+            plot.contains(
+                "<picture class=\"light\"><source srcset=\"figure-1-phone.png\" media=\"(max-width: 540px)\"><img src=\"figure-1.png\""
+            ), plot)
+        XCTAssertTrue(
+            plot.contains(
+                "<picture class=\"dark\"><source srcset=\"figure-1-phone-dark.png\" media=\"(max-width: 540px)\"><img src=\"figure-1-dark.png\""
+            ), plot)
+        let animation = renderer.figure(
+            FigureOutput(
+                file: "figure-2.png", alt: "steps", frames: ["figure-2-step-1.png"], darkFile: "figure-2-dark.png",
+                darkFrames: ["figure-2-step-1-dark.png"], phoneFile: "figure-2-phone.png",
+                phoneDarkFile: "figure-2-phone-dark.png", phoneFrames: ["figure-2-step-1-phone.png"],
+                phoneDarkFrames: ["figure-2-step-1-phone-dark.png"], width: 572, height: 330), in: lesson.cells[0])
+        XCTAssertTrue(
+            animation.contains(
+                "<picture class=\"light\"><source srcset=\"figure-2-step-1-phone.png\" media=\"(prefers-reduced-motion: reduce) and (max-width: 540px)\"><source srcset=\"figure-2-step-1.png\" media=\"(prefers-reduced-motion: reduce)\"><source srcset=\"figure-2-phone.png\" media=\"(max-width: 540px)\"><img src=\"figure-2.png\""
+            ), animation)
+        XCTAssertTrue(
+            animation.contains(
+                "<li><picture class=\"light\"><source srcset=\"figure-2-step-1-phone.png\" media=\"(max-width: 540px)\"><img src=\"figure-2-step-1.png\""
+            ), animation)
+        XCTAssertTrue(
+            animation.contains(
+                "<picture class=\"dark\"><source srcset=\"figure-2-step-1-phone-dark.png\" media=\"(max-width: 540px)\"><img src=\"figure-2-step-1-dark.png\""
+            ), animation)
+        // A figure without a phone variant keeps its plain picture.
+        let picture = renderer.figure(
+            FigureOutput(file: "figure-3.png", alt: "a digit", darkFile: "figure-3-dark.png", width: 224, height: 224),
+            in: lesson.cells[0])
+        XCTAssertFalse(picture.contains("<source"), picture)
+    }
+
     func testNumbersInTablesAreRightAligned() {
         let html = OutputRenderer(displayPath: "a.md").table(
             TableOutput(header: ["name", "n"], rows: [["relu", "1,024"], ["tanh", "-0.5"], ["x", "98.7%"]]))

@@ -51,12 +51,16 @@ struct OutputRenderer {
         return html
     }
 
+    /// The screens that get a plot's phone variant: a column this narrow would show the page's
+    /// 640 px picture at about half size (a 390 px phone's column is about 330 px).
+    static let phoneMedia = "(max-width: 540px)"
+
     /// A figure: the picture (a light and a dark one, and, for readers who ask for reduced
-    /// motion, an animation's first step chosen by the browser), an animation's steps, then the
-    /// caption. The light and dark pictures are both in the page and the stylesheet shows one:
-    /// a browser keeps the picture it chose for the screen when it prints, so a `<source>` chosen
-    /// by colour scheme would print a dark reader's figures dark. The hidden one is never loaded
-    /// (`loading="lazy"`).
+    /// motion, an animation's first step chosen by the browser, or on a narrow screen a plot's
+    /// phone variant), an animation's steps, then the caption. The light and dark pictures are
+    /// both in the page and the stylesheet shows one: a browser keeps the picture it chose for
+    /// the screen when it prints, so a `<source>` chosen by colour scheme would print a dark
+    /// reader's figures dark. The hidden one is never loaded (`loading="lazy"`).
     mutating func figure(_ f: FigureOutput, number figureNumber: Int, in cell: Cell) -> String {
         if thumbnail == nil { thumbnail = f.file }
         if (f.alt ?? "").isEmpty {
@@ -69,37 +73,54 @@ struct OutputRenderer {
         }
         let alt = f.alt ?? f.caption ?? words(.figure, "\(figureNumber)")
         let size = "width=\"\(f.width)\" height=\"\(f.height)\""
-        func image(_ file: String, alt: String, still: String?, theme: String?) -> String {
+        func image(
+            _ file: String, alt: String, still: String?, phone: String? = nil, phoneStill: String? = nil, theme: String?
+        ) -> String {
             let img = "<img src=\"\(HTML.escape(file))\" alt=\"\(alt)\" \(size) loading=\"lazy\""
-            guard let theme else {
-                return still.map {
-                    "<picture><source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">\(img) class=\"plain\"></picture>"
-                } ?? img + " class=\"plain\">"
+            // The first source whose media matches wins: a phone's still, any still, a phone's picture.
+            func source(_ file: String?, _ media: String) -> String {
+                file.map { "<source srcset=\"\(HTML.escape($0))\" media=\"\(media)\">" } ?? ""
             }
-            let source =
-                still.map { "<source srcset=\"\(HTML.escape($0))\" media=\"(prefers-reduced-motion: reduce)\">" } ?? ""
-            return "<picture class=\"\(theme)\">\(source)\(img)></picture>"
+            let sources =
+                (still == nil ? "" : source(phoneStill, "(prefers-reduced-motion: reduce) and \(Self.phoneMedia)"))
+                + source(still, "(prefers-reduced-motion: reduce)") + source(phone, Self.phoneMedia)
+            guard let theme else {
+                return sources.isEmpty
+                    ? img + " class=\"plain\">" : "<picture>\(sources)\(img) class=\"plain\"></picture>"
+            }
+            return "<picture class=\"\(theme)\">\(sources)\(img)></picture>"
         }
         var html = "<figure id=\"figure-\(figureNumber)\">"
         if let darkFile = f.darkFile {
-            html += image(f.file, alt: HTML.escape(alt), still: f.frames.first, theme: "light")
-            html += image(darkFile, alt: HTML.escape(alt), still: f.darkFrames.first ?? f.frames.first, theme: "dark")
+            html += image(
+                f.file, alt: HTML.escape(alt), still: f.frames.first, phone: f.phoneFile,
+                phoneStill: f.phoneFrames.first, theme: "light")
+            html += image(
+                darkFile, alt: HTML.escape(alt), still: f.darkFrames.first ?? f.frames.first,
+                phone: f.phoneDarkFile ?? f.phoneFile, phoneStill: f.phoneDarkFrames.first ?? f.phoneFrames.first,
+                theme: "dark")
         } else {
-            html += image(f.file, alt: HTML.escape(alt), still: f.frames.first, theme: nil)
+            html += image(
+                f.file, alt: HTML.escape(alt), still: f.frames.first, phone: f.phoneFile,
+                phoneStill: f.phoneFrames.first, theme: nil)
         }
         if !f.frames.isEmpty {
-            // An animation's steps as stills, for readers who step through rather than watch.
+            // An animation's steps as stills, for readers who step through rather than watch; a
+            // grid of them, two a row on a wide screen, each as wide as its digits need.
             html += "<details class=\"frames\"><summary>\(words(.stepThrough, "\(f.frames.count)"))</summary><ol>"
             for (i, frame) in f.frames.enumerated() {
                 let stepAlt = words(.stepOf, HTML.escape(alt), "\(i + 1)", "\(f.frames.count)")
+                let phone = i < f.phoneFrames.count ? f.phoneFrames[i] : nil
                 if i < f.darkFrames.count {
+                    let phoneDark = i < f.phoneDarkFrames.count ? f.phoneDarkFrames[i] : phone
                     html +=
-                        "<li>" + image(frame, alt: stepAlt, still: nil, theme: "light")
-                        + image(f.darkFrames[i], alt: stepAlt, still: nil, theme: "dark") + words(.step, "\(i + 1)")
-                        + "</li>"
+                        "<li>" + image(frame, alt: stepAlt, still: nil, phone: phone, theme: "light")
+                        + image(f.darkFrames[i], alt: stepAlt, still: nil, phone: phoneDark, theme: "dark")
+                        + words(.step, "\(i + 1)") + "</li>"
                 } else {
                     html +=
-                        "<li>" + image(frame, alt: stepAlt, still: nil, theme: nil) + words(.step, "\(i + 1)") + "</li>"
+                        "<li>" + image(frame, alt: stepAlt, still: nil, phone: phone, theme: nil) + words(.step, "\(i + 1)")
+                        + "</li>"
                 }
             }
             html += "</ol></details>"

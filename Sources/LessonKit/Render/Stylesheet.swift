@@ -189,7 +189,9 @@ enum Stylesheet {
         figcaption { font-size: 14px; color: var(--muted); }
         figcaption .note { display: block; color: var(--warn); }
         details.frames { margin-top: 6px; font-size: 14px; }
-        details.frames ol { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(200px, 100%), 1fr)); gap: 8px; list-style: none; padding: 0; }
+        /* Steps as a grid whose columns keep a still's digits readable: two a row in a desktop column
+           (a 572 px still at about 440), one on a phone (its stacked still at its own size). */
+        details.frames ol { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(420px, 100%), 1fr)); gap: 12px 16px; list-style: none; padding: 0; margin: 8px 0; }
         details.frames img { max-width: 100%; }
         a.full-size { display: none; }
         /* A box that scrolls sideways shows it: a shadow at each edge with more to see (the covers

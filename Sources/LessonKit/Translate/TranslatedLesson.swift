@@ -157,6 +157,10 @@ public enum TranslatedLesson {
                     f.darkFile = f.darkFile.map { figurePrefix + $0 }
                     f.frames = f.frames.map { figurePrefix + $0 }
                     f.darkFrames = f.darkFrames.map { figurePrefix + $0 }
+                    f.phoneFile = f.phoneFile.map { figurePrefix + $0 }
+                    f.phoneDarkFile = f.phoneDarkFile.map { figurePrefix + $0 }
+                    f.phoneFrames = f.phoneFrames.map { figurePrefix + $0 }
+                    f.phoneDarkFrames = f.phoneDarkFrames.map { figurePrefix + $0 }
                     return .figure(f)
                 case .table(var t):
                     t.caption = translate(t.caption, kind: .caption, cell: result.cell.number)

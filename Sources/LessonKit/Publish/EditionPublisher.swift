@@ -172,7 +172,8 @@ public struct EditionPublisher {
             try SearchIndex.write(
                 into: folder, lessons: course.map { ($0.slug, $0.title) },
                 pages: fingerprint(
-                    [CoursePublisher.formatVersion, language.rawValue] + records.map { "\($0.slug)=\($0.record?.key ?? "-")" }),
+                    [CoursePublisher.formatVersion, language.rawValue]
+                        + records.map { "\($0.slug)=\($0.record?.key ?? "-")" }),
                 words: words)
         }
         return report

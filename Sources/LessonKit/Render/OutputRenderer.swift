@@ -119,7 +119,8 @@ struct OutputRenderer {
                         + words(.step, "\(i + 1)") + "</li>"
                 } else {
                     html +=
-                        "<li>" + image(frame, alt: stepAlt, still: nil, phone: phone, theme: nil) + words(.step, "\(i + 1)")
+                        "<li>" + image(frame, alt: stepAlt, still: nil, phone: phone, theme: nil)
+                        + words(.step, "\(i + 1)")
                         + "</li>"
                 }
             }

@@ -173,7 +173,7 @@ final class ReadingTests: XCTestCase {
         let plot = renderer.figure(
             FigureOutput(
                 file: "figure-1.png", alt: "a plot", darkFile: "figure-1-dark.png", phoneFile: "figure-1-phone.png",
-                phoneDarkFile: "figure-1-phone-dark.png", width: 640, height: 380), in: lesson.cells[0])
+                phoneDarkFile: "figure-1-phone-dark.png", width: 640, height: 380), number: 1, in: lesson.cells[0])
         XCTAssertTrue(
             plot.contains(
                 "<picture class=\"light\"><source srcset=\"figure-1-phone.png\" media=\"(max-width: 540px)\"><img src=\"figure-1.png\""
@@ -187,7 +187,8 @@ final class ReadingTests: XCTestCase {
                 file: "figure-2.png", alt: "steps", frames: ["figure-2-step-1.png"], darkFile: "figure-2-dark.png",
                 darkFrames: ["figure-2-step-1-dark.png"], phoneFile: "figure-2-phone.png",
                 phoneDarkFile: "figure-2-phone-dark.png", phoneFrames: ["figure-2-step-1-phone.png"],
-                phoneDarkFrames: ["figure-2-step-1-phone-dark.png"], width: 572, height: 330), in: lesson.cells[0])
+                phoneDarkFrames: ["figure-2-step-1-phone-dark.png"], width: 572, height: 330), number: 2,
+            in: lesson.cells[0])
         XCTAssertTrue(
             animation.contains(
                 "<picture class=\"light\"><source srcset=\"figure-2-step-1-phone.png\" media=\"(prefers-reduced-motion: reduce) and (max-width: 540px)\"><source srcset=\"figure-2-step-1.png\" media=\"(prefers-reduced-motion: reduce)\"><source srcset=\"figure-2-phone.png\" media=\"(max-width: 540px)\"><img src=\"figure-2.png\""
@@ -203,7 +204,7 @@ final class ReadingTests: XCTestCase {
         // A figure without a phone variant keeps its plain picture.
         let picture = renderer.figure(
             FigureOutput(file: "figure-3.png", alt: "a digit", darkFile: "figure-3-dark.png", width: 224, height: 224),
-            in: lesson.cells[0])
+            number: 3, in: lesson.cells[0])
         XCTAssertFalse(picture.contains("<source"), picture)
     }
 

@@ -50,34 +50,50 @@ public struct EditionPublisher {
         let converter = try ScriptConverter(
             corrections: terms, file: (displayLessons as NSString).appendingPathComponent("zh-Hant/terms.txt"))
 
-        // Each lesson once: the English (parsed), its translation and its problems.
-        struct Entry {
+        // Each lesson once: its translation (its text is part of the pages' keys), and the English
+        // lesson parsed and matched with it only when a page is to be made (`Parsed`).
+        final class Entry {
             let slug: String
+            let file: URL
             let displayPath: String
-            let lesson: Lesson?
             let translation: Translation?
-            let match: TranslationMatch?
             let source: String
+            let english: BuildRecord?
+            init(
+                slug: String, file: URL, displayPath: String, translation: Translation?, source: String,
+                english: BuildRecord?
+            ) {
+                self.slug = slug
+                self.file = file
+                self.displayPath = displayPath
+                self.translation = translation
+                self.source = source
+                self.english = english
+            }
+            private var parsed: (lesson: Lesson?, match: TranslationMatch?)?
+            /// The English lesson and its match with the translation, parsed on first use.
+            var lessonAndMatch: (lesson: Lesson?, match: TranslationMatch?) {
+                if let parsed { return parsed }
+                let lesson = try? LessonParser.parse(file: file, displayPath: displayPath)
+                let match = lesson.flatMap { lesson in
+                    translation.map { TranslationMatch(lesson: lesson, translation: $0) }
+                }
+                parsed = (lesson, match)
+                return (lesson, match)
+            }
         }
         var entries: [Entry] = []
         for (file, displayPath) in course {
             let slug = file.deletingPathExtension().lastPathComponent
-            let lesson = try? LessonParser.parse(file: file, displayPath: displayPath)
             var translation: Translation?
             do { translation = try translations.translation(of: slug) } catch { report.errors.append(error) }
-            let match = lesson.flatMap { lesson in
-                translation.map { TranslationMatch(lesson: lesson, translation: $0) }
-            }
-            if let match, let translation {
-                report.problems += TranslationReport.problems(match, translation: translation, english: displayPath)
-            }
             let source = FileManager.default.contents(atPath: translations.file(slug).path).map {
                 String(decoding: $0, as: UTF8.self)
             }
             entries.append(
                 Entry(
-                    slug: slug, displayPath: displayPath, lesson: lesson, translation: translation, match: match,
-                    source: source ?? ""))
+                    slug: slug, file: file, displayPath: displayPath, translation: translation, source: source ?? "",
+                    english: BuildRecord.read(from: output.lessonFolder(slug))))
         }
 
         for language in languages where language != .english {
@@ -86,11 +102,11 @@ public struct EditionPublisher {
             let edition = Edition(language: language, words: words, languages: languages)
             let folder = try OutputFolder(output.url.appendingPathComponent(language.rawValue))
             let courseTitle = settings.translated(language, convert: convert).title
-            let titles = entries.map { e in convert(e.translation?.title ?? e.lesson?.title ?? e.slug) }
+            let titles = entries.map { e in convert(e.translation?.title ?? e.english?.title ?? e.slug) }
             let course = zip(entries, titles).map { CourseEntry(slug: $0.slug, title: $1) }
             var records: [(slug: String, record: BuildRecord?)] = []
             for (k, entry) in entries.enumerated() {
-                let english = BuildRecord.read(from: output.lessonFolder(entry.slug))
+                let english = entry.english
                 let key = fingerprint([
                     CoursePublisher.formatVersion, language.rawValue, english?.key ?? "", entry.source, terms,
                     settings.title, titles.joined(separator: "\n"),
@@ -99,9 +115,20 @@ public struct EditionPublisher {
                 if let record = BuildRecord.read(from: lessonFolder), record.key == key,
                     FileManager.default.fileExists(atPath: lessonFolder.appendingPathComponent("index.html").path)
                 {
-                    records.append((entry.slug, record))
+                    // Unchanged: what the page found in the translation is in its record.
+                    if language == .simplifiedChinese {
+                        report.problems += record.warnings
+                        report.errors += record.failures.filter { $0.file == translations.displayPath(entry.slug) }
+                    }
+                    records.append((entry.slug, english == nil ? nil : record))
                     report.pages += 1
                     continue
+                }
+                let (parsedLesson, parsedMatch) = entry.lessonAndMatch
+                var problems: [LessonError] = []
+                var errors: [LessonError] = []
+                if let match = parsedMatch, let translation = entry.translation {
+                    problems = TranslationReport.problems(match, translation: translation, english: entry.displayPath)
                 }
                 let neighbours = CourseNeighbours(
                     number: k + 1, previous: k > 0 ? (course[k - 1].slug, course[k - 1].title) : nil,
@@ -110,7 +137,7 @@ public struct EditionPublisher {
                 var html: String
                 var thumbnail: String?
                 var summary = ""
-                if let lesson = entry.lesson, let translation = entry.translation, let match = entry.match,
+                if let lesson = parsedLesson, let translation = entry.translation, let match = parsedMatch,
                     let executed = StoredRun.read(from: output.lessonFolder(entry.slug))?.executed(for: lesson)
                 {
                     let translated = TranslatedLesson.make(
@@ -123,7 +150,7 @@ public struct EditionPublisher {
                         translated, displayPath: entry.displayPath, neighbours: neighbours,
                         courseTitle: courseTitle, edition: edition,
                         proseFile: translations.displayPath(entry.slug))
-                    if language == .simplifiedChinese { report.errors += page.errors }
+                    errors = page.errors
                     html = CJKPunctuation.keepWithPrevious(page.html)
                     thumbnail = english?.thumbnail
                     summary = translated.lesson.summary
@@ -136,7 +163,7 @@ public struct EditionPublisher {
                 do {
                     let record = BuildRecord(
                         key: key, slug: entry.slug, title: titles[k], summary: summary,
-                        failures: english?.failures ?? [], warnings: [], thumbnail: thumbnail,
+                        failures: (english?.failures ?? []) + errors, warnings: problems, thumbnail: thumbnail,
                         seconds: english?.seconds ?? 0, builtAt: Date())
                     try Data(html.utf8).write(to: stage.appendingPathComponent("index.html"))
                     try record.write(to: stage)
@@ -146,6 +173,10 @@ public struct EditionPublisher {
                 } catch {
                     try? FileManager.default.removeItem(at: stage)
                     throw error
+                }
+                if language == .simplifiedChinese {
+                    report.problems += problems
+                    report.errors += errors
                 }
                 report.pages += 1
                 report.rendered += 1
@@ -164,7 +195,7 @@ public struct EditionPublisher {
                 glossary = Glossary(terms: [], displayPath: "")
             }
             if language == .simplifiedChinese {
-                report.errors += glossary.problems(course: entries.compactMap(\.lesson))
+                report.errors += glossary.problems(slugs: Set(entries.map(\.slug)))
             }
             try folder.writeAtomically(
                 glossary.page(edition: edition, convert: convert, course: course, courseTitle: courseTitle),

@@ -35,8 +35,7 @@ public struct Glossary: Sendable {
     }
 
     /// Terms that name no lesson of the course.
-    public func problems(course: [Lesson]) -> [LessonError] {
-        let slugs = Set(course.map(\.slug))
+    public func problems(slugs: Set<String>) -> [LessonError] {
         return terms.filter { !slugs.contains($0.lesson) }.map {
             LessonError(file: displayPath, line: $0.line, message: "no lesson '\($0.lesson)' in the course")
         }

@@ -159,7 +159,11 @@ extension Lessons {
                         reporter.lessonRan(
                             outcome, page: output.lessonFolder(outcome.slug).appendingPathComponent("index.html"))
                     }, onEvent: { event in reporter.show(event, path: path) })
-                let translated = reporter.summarise(try publisher.publishEditions())
+                // The Chinese pages of a lesson of the course (a lesson elsewhere has none).
+                let inCourse = try publisher.lessonFiles().contains {
+                    $0.standardizedFileURL.path == file.standardizedFileURL.path
+                }
+                let translated = try !inCourse || reporter.summarise(publisher.publishEditions())
                 // A cell's failure was said under the cell; only the others are said again.
                 if !reporter.summarise(outcomes, skippingCellFailures: true) { throw failedBuildStatus(outcomes) }
                 if !translated { throw ExitCode(1) }

@@ -120,7 +120,10 @@ final class TranslationTests: XCTestCase {
     func testChinesePunctuationStaysOnTheLineOfTheFormulaBeforeIt() {
         XCTAssertEqual(
             CJKPunctuation.keepWithPrevious("设 <math><mi>k</mi></math>，则 <code>x</code>。好"),
-            "设 <span class=\"nowrap\"><math><mi>k</mi></math>，</span>则 <span class=\"nowrap\"><code>x</code>。</span>好")
+            "设 <math><mi>k</mi></math>\u{2060}，则 <code>x</code>\u{2060}。好")
+        XCTAssertEqual(
+            CJKPunctuation.keepWithPrevious("<span class=\"math-inline\"><math></math></span>。"),
+            "<span class=\"math-inline\"><math></math></span>\u{2060}。")
         XCTAssertEqual(CJKPunctuation.keepWithPrevious("<code>a</code> b，"), "<code>a</code> b，")
     }
 

@@ -42,12 +42,13 @@ enum SearchIndex {
     /// The lesson's text (inside `<main>`, without the pager and footer) cut at each level-2 and
     /// level-3 heading.
     static func sections(_ html: String) -> [(id: String?, heading: String?, text: String)] {
-        guard let start = html.range(of: "<main"),
-            let end = html.range(of: "</main>", range: start.upperBound..<html.endIndex)
+        guard let tag = html.range(of: "<main"), let start = html[tag.upperBound...].firstIndex(of: ">"),
+            let end = html.range(of: "</main>", range: start..<html.endIndex)
         else { return [] }
-        var main = String(html[start.upperBound..<end.lowerBound])
+        var main = String(html[html.index(after: start)..<end.lowerBound])
         for (open, close) in [
-            ("<nav class=\"pager\"", "</nav>"), ("<footer", "</footer>"), ("<math", "</math>"), ("<aside", "</aside>"),
+            ("<nav class=\"pager\"", "</nav>"), ("<nav class=\"languages\"", "</nav>"), ("<footer", "</footer>"),
+            ("<math", "</math>"), ("<aside", "</aside>"),
         ] {
             main = removing(open, close, from: main)
         }

@@ -133,8 +133,7 @@ enum Stylesheet {
         .stale-note { font-size: .88em; color: var(--warn); border-left: 3px solid var(--warn); padding: 2px 10px; margin: 12px 0 4px; }
         .untranslated { border-left: 3px solid var(--muted); padding-left: 12px; }
         .glossary-link { margin: 8px 0; }
-        table.glossary td { white-space: normal; }
-        .nowrap { white-space: nowrap; }
+        table.data.glossary td { white-space: normal; }
         /* "The tutorials say" notes: a callout beside the text. */
         main > blockquote { margin: 18px 0; padding: 8px 16px; background: var(--callout-bg); border-left: 4px solid var(--warn); border-radius: 0 6px 6px 0; }
         main > blockquote > p { margin: .4em 0; }

@@ -41,6 +41,14 @@ final class MathMLTests: XCTestCase {
         XCTAssertTrue(try MathML.render("\\left( x \\right)", display: true).contains("<mo stretchy=\"true\">(</mo>"))
     }
 
+    /// |x| inside a row: the browser would space a bar as an infix operator ("| ŷ − y|").
+    func testAbsoluteValueBarsTakeNoSpaceInside() throws {
+        let abs = try MathML.render("e^{-|z|} + |a - b|", display: false)
+        XCTAssertEqual(
+            abs.components(separatedBy: "<mo stretchy=\"false\" lspace=\"0\" rspace=\"0\">|</mo>").count, 5, abs)
+        XCTAssertTrue(try MathML.render("(x)", display: false).contains("<mo stretchy=\"false\">(</mo>"))
+    }
+
     func testAPrimeIsAFullSizePrimeNotAScript() throws {
         let f = try MathML.render("f'(x)", display: false)
         XCTAssertTrue(f.contains("<mrow><mi>f</mi><mo lspace=\"0\" rspace=\"0\">′</mo></mrow>"), f)

@@ -67,6 +67,15 @@ public struct MathML {
 
     /// Brackets and bars: they keep their size unless \\left, \\right or \\big asks for another
     /// (a maths font would otherwise stretch a plain "(" to the height of a fraction beside it).
+    /// An operator as written; a fence does not stretch (a bracket around a fraction would), and
+    /// the bars of |x| and ‖x‖ take no space inside them: in the middle of a row the browser reads
+    /// a bar as an infix operator (as in a | b) and spaces it so, which sets "| ŷ − y|".
+    static func mo(_ text: String) -> String {
+        guard fences.contains(text) else { return "<mo>\(escape(text))</mo>" }
+        let bar = text == "|" || text == "‖"
+        return "<mo stretchy=\"false\"\(bar ? " lspace=\"0\" rspace=\"0\"" : "")>\(escape(text))</mo>"
+    }
+
     static let fences: Set<String> = ["(", ")", "[", "]", "|", "{", "}", "⌊", "⌋", "⌈", "⌉", "⟨", "⟩", "‖"]
     /// What ends an operand, so a minus after it subtracts.
     static let closers = [")", "]", "|", "}", "⌋", "⌉", "⟩", "‖", "′"]
@@ -206,7 +215,7 @@ public struct MathML {
         if c.isLetter { return "<mi>\(MathML.escape(String(c)))</mi>" }
         let mapped: [Character: String] = ["-": "−", "*": "∗"]
         let text = mapped[c] ?? String(c)
-        return "<mo\(MathML.fences.contains(text) ? " stretchy=\"false\"" : "")>\(MathML.escape(text))</mo>"
+        return MathML.mo(text)
     }
 
     /// `cases`, `matrix`, `pmatrix`, `bmatrix`: rows split by `\\`, cells by `&`, each cell its own formula.
@@ -320,8 +329,9 @@ public struct MathML {
                 size.map { "stretchy=\"true\" symmetric=\"true\" minsize=\"\($0)\" maxsize=\"\($0)\"" }
                 ?? "stretchy=\"true\""
             if tokens[i] == "\\" {
-                return try command().replacingOccurrences(of: "<mo stretchy=\"false\">", with: "<mo>")
-                    .replacingOccurrences(of: "<mo>", with: "<mo \(attributes)>")
+                return try command().replacingOccurrences(
+                    of: #"<mo stretchy="false"[^>]*>"#, with: "<mo>", options: .regularExpression
+                ).replacingOccurrences(of: "<mo>", with: "<mo \(attributes)>")
             }
             let d = tokens[i]
             i += 1
@@ -335,9 +345,7 @@ public struct MathML {
             if element == "mi" && text.count > 1 {
                 return "<mrow><mi mathvariant=\"normal\">\(text)</mi><mspace width=\"0.17em\"/></mrow>"
             }
-            if element == "mo" && MathML.fences.contains(text) {
-                return "<mo stretchy=\"false\">\(MathML.escape(text))</mo>"
-            }
+            if element == "mo" && MathML.fences.contains(text) { return MathML.mo(text) }
             return "<\(element)>\(MathML.escape(text))</\(element)>"
         }
     }

@@ -205,10 +205,11 @@ enum Stylesheet {
         /* Display formulas scroll sideways; the padding leaves room for their ink above and below. */
         .math-block { overflow-x: auto; margin: 6px 0; padding: 10px 0; }
         /* A numbered formula: its number at the right (as d2l and Quarto set it), the formula
-           centred in the rest; a formula wider than the screen scrolls under its number. */
-        .math-block.numbered { display: flex; align-items: center; }
+           centred in the rest; a formula wider than the screen goes on its own line and scrolls,
+           its number under it at the right (a number over a scrolled formula read as its end). */
+        .math-block.numbered { display: flex; flex-wrap: wrap; align-items: center; }
         .math-block.numbered > math { flex: 1 0 auto; }
-        .eqno { flex: none; position: sticky; right: 0; padding-left: 1em; background: var(--bg); font-variant-numeric: tabular-nums; }
+        .eqno { flex: none; margin-left: auto; padding-left: 1em; font-variant-numeric: tabular-nums; }
         /* A long inline formula scrolls inside the line rather than widening the page. */
         /* Its padding holds the ink of scripts and slashes (else it would scroll up and down); the
            negative margin keeps the line's height, and the shadows stay inside the text's box. */

@@ -98,6 +98,11 @@ public struct ConvolutionDiagram: Figure, Sendable {
         return (cell, Double(w + px.before + px.after) * cell + kernelWidth + Double(ow) * cell + 70)
     }
 
+    /// The output's label: its name and size, and its stride when it is not 1 (or always, unnamed).
+    func outputLabelText(oh: Int, ow: Int) -> String {
+        "\(outputName ?? "output") \(oh)x\(ow)" + (outputName == nil || stride != 1 ? " (stride \(stride))" : "")
+    }
+
     /// A diagram wider than a phone's figure puts the kernel and the output under the input there.
     public var hasPhoneLayout: Bool {
         guard input.rank == 2, input.count > 0 else { return false }
@@ -132,7 +137,13 @@ public struct ConvolutionDiagram: Figure, Sendable {
         if stacked {
             let kernelWidth: Double
             if case .convolution = operation { kernelWidth = Double(kw) * cell + 30 } else { kernelWidth = 66 }
-            width = max(ix + Double(pw) * cell, kernelLeft + kernelWidth + Double(ow) * cell) + 16
+            // The output's label ("output 2x2 (stride 2)", 11 px) may be wider than its cells: about
+            // 0.62 em a character in DejaVu Sans, so the stacked figure does not cut it.
+            let outputLabel = Double(outputLabelText(oh: oh, ow: ow).count) * 11 * 0.62
+            width =
+                max(
+                    ix + Double(pw) * cell, kernelLeft + kernelWidth + max(Double(ow) * cell, outputLabel))
+                + 16
             height = secondTop + Double(max(oh, kh)) * cell + 24
         } else {
             width = rowWidth
@@ -210,9 +221,7 @@ public struct ConvolutionDiagram: Figure, Sendable {
         }
         canvas.text("=", kx - 14, secondTop + Double(min(kh, oh)) * cell / 2, size: 18, anchor: .middle, bold: true)
         // Output, filled up to the current step.
-        canvas.text(
-            "\(outputName ?? "output") \(oh)x\(ow)" + (outputName == nil || stride != 1 ? " (stride \(stride))" : ""),
-            kx, secondTop - 14, size: 11, color: .axis)
+        canvas.text(outputLabelText(oh: oh, ow: ow), kx, secondTop - 14, size: 11, color: .axis)
         for i in 0..<oh {
             for j in 0..<ow {
                 let index = i * ow + j

@@ -35,8 +35,7 @@ func lessonIn(
 ) throws -> (lesson: Lesson, words: Words) {
     guard language != .english else { return (lesson, .english) }
     let folder = TranslationFolder(lessons: URL(fileURLWithPath: lessonsFolder), displayLessons: lessonsFolder)
-    let converter = try ScriptConverter(
-        corrections: (try? String(contentsOfFile: lessonsFolder + "/zh-Hant/terms.txt", encoding: .utf8)) ?? "")
+    let converter = try folder.converter()
     let convert: (String) -> String = language == .traditionalChinese ? { converter.convert($0) } : { $0 }
     let words = Words.of(language, converter: convert)
     guard let translation = try folder.translation(of: lesson.slug) else { return (lesson, words) }

@@ -17,25 +17,9 @@ public enum LessonParser {
     public static func parse(_ text: String, file: URL, displayPath: String) throws(LessonError) -> Lesson {
         let slug = file.deletingPathExtension().lastPathComponent
         let lines = text.components(separatedBy: "\n")
-        var front: [String: String] = [:]
-        var bodyStart = 0  // index of the first body line
-        if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
-            guard let close = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
-            else {
-                throw LessonError(file: displayPath, line: 1, message: "front matter opened with '---' is never closed")
-            }
-            for (i, line) in lines[1..<close].enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                guard let colon = line.firstIndex(of: ":") else {
-                    throw LessonError(file: displayPath, line: i + 2, message: "front matter line needs 'key: value'")
-                }
-                var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                    value = String(value.dropFirst().dropLast())
-                }
-                front[line[..<colon].trimmingCharacters(in: .whitespaces)] = value
-            }
-            bodyStart = close + 1
-        }
+        let frontMatter = try FrontMatter.parse(lines, displayPath: displayPath)
+        let front = frontMatter?.values ?? [:]
+        let bodyStart = frontMatter?.bodyStart ?? 0  // index of the first body line
         let body = lines[bodyStart...].joined(separator: "\n")
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw LessonError(file: displayPath, line: 1, message: "the lesson is empty")

@@ -43,12 +43,8 @@ public struct EditionPublisher {
         let languages = EditionPublisher.languages(lessons: lessonsDirectory)
         guard languages.count > 1 else { return report }
         let translations = TranslationFolder(lessons: lessonsDirectory, displayLessons: displayLessons)
-        let termsFile = lessonsDirectory.appendingPathComponent(Language.traditionalChinese.rawValue)
-            .appendingPathComponent("terms.txt")
-        let terms =
-            (FileManager.default.contents(atPath: termsFile.path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let converter = try ScriptConverter(
-            corrections: terms, file: (displayLessons as NSString).appendingPathComponent("zh-Hant/terms.txt"))
+        let terms = translations.terms()
+        let converter = try translations.converter()
 
         // Each lesson once: its translation (its text is part of the pages' keys), and the English
         // lesson parsed and matched with it only when a page is to be made (`Parsed`).
@@ -95,6 +91,14 @@ public struct EditionPublisher {
                     slug: slug, file: file, displayPath: displayPath, translation: translation, source: source ?? "",
                     english: BuildRecord.read(from: output.lessonFolder(slug))))
         }
+
+        // The glossary, read once for both editions.
+        let glossary: Glossary
+        do { glossary = try Glossary.read(lessons: lessonsDirectory, display: displayLessons) } catch {
+            report.errors.append(error)
+            glossary = Glossary(terms: [], displayPath: "")
+        }
+        report.errors += glossary.problems(slugs: Set(entries.map(\.slug)))
 
         for language in languages where language != .english {
             let convert: (String) -> String = language == .traditionalChinese ? { converter.convert($0) } : { $0 }
@@ -189,14 +193,6 @@ public struct EditionPublisher {
                     edition: edition,
                     extraLinks: glossaryLink),
                 to: "index.html")
-            let glossary: Glossary
-            do { glossary = try Glossary.read(lessons: lessonsDirectory, display: displayLessons) } catch {
-                report.errors.append(error)
-                glossary = Glossary(terms: [], displayPath: "")
-            }
-            if language == .simplifiedChinese {
-                report.errors += glossary.problems(slugs: Set(entries.map(\.slug)))
-            }
             try folder.writeAtomically(
                 glossary.page(edition: edition, convert: convert, course: course, courseTitle: courseTitle),
                 to: Glossary.fileName)

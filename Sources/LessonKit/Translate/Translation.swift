@@ -36,19 +36,9 @@ public struct Translation: Equatable, Sendable {
 
     public static func parse(_ text: String, slug: String, displayPath: String) throws(LessonError) -> Translation {
         let lines = text.components(separatedBy: "\n")
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
-            let close = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
-        else {
+        guard let (front, firstBody) = try FrontMatter.parse(lines, displayPath: displayPath) else {
             throw LessonError(
                 file: displayPath, line: 1, message: "a translation starts with front matter: title, summary, en")
-        }
-        var front: [String: String] = [:]
-        for (i, line) in lines[1..<close].enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let colon = line.firstIndex(of: ":") else {
-                throw LessonError(file: displayPath, line: i + 2, message: "front matter line needs 'key: value'")
-            }
-            front[line[..<colon].trimmingCharacters(in: .whitespaces)] =
-                line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         guard let title = front["title"], let hash = front["en"] else {
             throw LessonError(
@@ -81,8 +71,8 @@ public struct Translation: Equatable, Sendable {
                     kind: piece.kind, hash: piece.hash, text: body.joined(separator: "\n"), line: piece.line,
                     textLine: bodyStart))
         }
-        bodyStart = close + 2
-        for (i, line) in lines.enumerated().dropFirst(close + 1) {
+        bodyStart = firstBody + 1  // 1-based
+        for (i, line) in lines.enumerated().dropFirst(firstBody) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("<!-- en ") {
                 guard let m = trimmed.wholeMatch(of: #/<!-- en ([0-9a-f]{8})(?: (caption|alt))? -->/#) else {

@@ -6,9 +6,26 @@ public struct TranslationFolder: Sendable {
     /// As the lessons folder was given, for messages ("Lessons/zh-Hans/05-pooling.md").
     public let displayFolder: String
 
+    /// The Traditional edition's corrections to OpenCC (`<lessons>/zh-Hant/terms.txt`).
+    let termsFile: URL
+    let termsDisplayPath: String
+
     public init(lessons: URL, displayLessons: String) {
         folder = lessons.appendingPathComponent(Language.translatedFolder)
         displayFolder = (displayLessons as NSString).appendingPathComponent(Language.translatedFolder)
+        let terms = Language.traditionalChinese.rawValue + "/terms.txt"
+        termsFile = lessons.appendingPathComponent(terms)
+        termsDisplayPath = (displayLessons as NSString).appendingPathComponent(terms)
+    }
+
+    /// The corrections' text ("" without the file): part of the Traditional pages' keys.
+    public func terms() -> String {
+        FileManager.default.contents(atPath: termsFile.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Simplified -> Traditional for this course: OpenCC with the course's corrections.
+    public func converter() throws(LessonError) -> ScriptConverter {
+        try ScriptConverter(corrections: terms(), file: termsDisplayPath)
     }
 
     public func file(_ slug: String) -> URL { folder.appendingPathComponent(slug + ".md") }
